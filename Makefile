@@ -1,0 +1,67 @@
+# Homeward: every task a developer or CI runs. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_CHILDREN ?= 400
+DEMO_SEED ?= 2026
+
+.PHONY: help install static demo serve test test-postgres lint format bench worker
+
+help: ## List the tasks
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+core/static_build/govuk/govuk-frontend.min.css: node_modules/.installed scripts/import-static.sh
+	./scripts/import-static.sh
+
+install: $(VENV)/.installed node_modules/.installed static ## Create the virtual environment and install everything
+
+static: core/static_build/govuk/govuk-frontend.min.css ## Copy GOV.UK Frontend into the static files
+
+demo: install ## Start Homeward with synthetic demo data on SQLite at http://127.0.0.1:8000
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py generate_synthetic --children $(DEMO_CHILDREN) --seed $(DEMO_SEED) --if-empty
+	$(PY) manage.py create_demo_users
+	$(PY) manage.py db_worker > /tmp/homeward-worker.log 2>&1 & echo "$$!" > .worker.pid; \
+	  trap 'kill $$(cat .worker.pid) 2>/dev/null; rm -f .worker.pid' EXIT; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: install ## Serve Homeward without touching the data
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: install ## Run the background job worker
+	$(PY) manage.py db_worker
+
+test: install ## Run the whole test suite (SQLite unless DATABASE_URL is set)
+	$(PY) manage.py check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+test-postgres: ## Run the whole test suite against the local PostgreSQL server
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/homeward $(MAKE) test
+
+lint: install ## Check the code style
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Fix the code style
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install ## Run the benchmarks; results go to bench-results/*.json
+	$(PY) manage.py run_benchmarks --out bench-results

@@ -1,0 +1,190 @@
+"""Agencies, the people who use Homeward, their roles, API tokens and the append-only audit trail."""
+
+import hashlib
+import re
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.functional import cached_property
+
+
+class AgencyKind(models.TextChoices):
+    COUNCIL = "council", "Council children's services"
+    POLICE = "police", "Police force"
+    SCHOOL = "school", "School"
+    HEALTH = "health", "Health"
+    RHI_PROVIDER = "rhi_provider", "Return interview provider"
+    OTHER = "other", "Other"
+
+
+# Official code formats: a council's three-digit DfE LA code, a two-digit Home Office force code,
+# a six-digit Ofsted/DfE school URN. Other agencies have no official code and use their own.
+AGENCY_CODE_PATTERNS = {
+    AgencyKind.COUNCIL: (r"\d{3}", "a three-digit local authority code, such as 211"),
+    AgencyKind.POLICE: (r"\d{2}", "a two-digit police force code, such as 44"),
+    AgencyKind.SCHOOL: (r"\d{6}", "a six-digit school URN, such as 100001"),
+}
+
+
+class Agency(models.Model):
+    kind = models.CharField(max_length=20, choices=AgencyKind.choices)
+    name = models.CharField(max_length=200)
+    code = models.CharField(max_length=20, help_text="LA code, police force code, school URN or own code")
+    police_force = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="council_areas",
+        limit_choices_to={"kind": AgencyKind.POLICE},
+        help_text="For a council: the police force whose area covers it.",
+    )
+    local_authority = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="local_agencies",
+        limit_choices_to={"kind": AgencyKind.COUNCIL},
+        help_text="For a school, health body or provider: the council area it sits in.",
+    )
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        ordering = ["kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["kind", "code"], name="agency_code_unique_per_kind")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        pattern = AGENCY_CODE_PATTERNS.get(self.kind)
+        if pattern and not re.fullmatch(pattern[0], self.code or ""):
+            raise ValidationError({"code": f"Enter {pattern[1]}."})
+        if self.police_force_id and self.kind != AgencyKind.COUNCIL:
+            raise ValidationError({"police_force": "Only a council is linked to a police force area."})
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "Missing children's coordinator"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    TEAM_MANAGER = "team_manager", "Social work manager"
+    RHI_PRACTITIONER = "rhi_practitioner", "Return interview practitioner"
+    POLICE = "police", "Police missing persons staff"
+    SCHOOL_DSL = "school_dsl", "School designated safeguarding lead"
+    HEALTH = "health", "Health practitioner"
+    ANALYST = "analyst", "Analyst"
+    ADMINISTRATOR = "administrator", "System administrator"
+
+
+# Which kind of agency each role belongs to: a role held at the wrong kind of agency is refused.
+ROLE_AGENCY_KINDS: dict[str, set[str]] = {
+    Role.COORDINATOR: {AgencyKind.COUNCIL},
+    Role.SOCIAL_WORKER: {AgencyKind.COUNCIL},
+    Role.TEAM_MANAGER: {AgencyKind.COUNCIL},
+    Role.RHI_PRACTITIONER: {AgencyKind.COUNCIL, AgencyKind.RHI_PROVIDER},
+    Role.POLICE: {AgencyKind.POLICE},
+    Role.SCHOOL_DSL: {AgencyKind.SCHOOL},
+    Role.HEALTH: {AgencyKind.HEALTH},
+    Role.ANALYST: {AgencyKind.COUNCIL, AgencyKind.POLICE},
+    Role.ADMINISTRATOR: set(AgencyKind.values),
+}
+
+
+class User(AbstractUser):
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    job_title = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(self.role_assignments.values_list("role", flat=True))
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(max_length=30, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="role_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} as {self.get_role_display()}"
+
+    def clean(self) -> None:
+        allowed = ROLE_AGENCY_KINDS[self.role]
+        agency = self.user.agency
+        if agency is None or agency.kind not in allowed:
+            raise ValidationError({"role": f"{self.get_role_display()} must belong to a {', '.join(sorted(allowed))}."})
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only a SHA-256 digest is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="The first characters, to tell tokens apart")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… for {self.user}"
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AuditEvent(models.Model):
+    """One thing someone did or saw. Append-only: each row's hash covers the row and its predecessor."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        CREATE = "create", "Created"
+        UPDATE = "update", "Changed"
+        API_READ = "api_read", "Read through the API"
+        SEARCH = "search", "Searched"
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_OUT = "sign_out", "Signed out"
+        SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+        TOKEN = "token", "API token issued"
+
+    occurred_at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_username = models.CharField(max_length=150, blank=True)
+    actor_agency = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    object_type = models.CharField(max_length=50, blank=True)
+    object_id = models.CharField(max_length=50, blank=True)
+    child_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    summary = models.CharField(max_length=300, blank=True)
+    changes = models.JSONField(default=dict, blank=True, help_text="Field: [before, after]")
+    channel = models.CharField(max_length=10, blank=True, help_text="web, api or command")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError("Audit events are append-only and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only and cannot be deleted.")

@@ -1,0 +1,92 @@
+"""The child: who they are, who is responsible for them and where they live."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from access.models import Agency, AgencyKind
+from children.codes import Ethnicity, LegalStatus, LivingArrangement, Sex
+
+# A UPN is a check letter then 12 digits, or 11 digits then a letter (temporary UPN); I, O and S
+# are never used as the letter. UN1-UN5 record why a UPN is not known (DfE codes).
+UPN_PATTERN = re.compile(r"^(?:[A-HJ-NP-RT-Z]\d{12}|[A-HJ-NP-RT-Z]\d{11}[A-HJ-NP-RT-Z]|UN[1-5])$")
+
+
+def validate_upn(value: str) -> None:
+    if value and not UPN_PATTERN.fullmatch(value):
+        raise ValidationError(
+            "Enter a UPN as a letter (not I, O or S) and 12 digits, or 11 digits and a letter, or UN1 to UN5",
+            code="invalid_upn",
+        )
+
+
+class Child(models.Model):
+    la_child_id = models.CharField(
+        "council child ID", max_length=30, help_text="The council's own identifier, used in statutory returns"
+    )
+    upn = models.CharField("UPN", max_length=13, blank=True, validators=[validate_upn])
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    gender_identity = models.CharField(max_length=100, blank=True)
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
+    legal_status = models.CharField(max_length=20, choices=LegalStatus.choices, default=LegalStatus.NOT_KNOWN)
+    responsible_council = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="children_responsible_for",
+        limit_choices_to={"kind": AgencyKind.COUNCIL},
+    )
+    living_arrangement = models.CharField(max_length=20, choices=LivingArrangement.choices)
+    placement_council = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="children_living_in_area",
+        limit_choices_to={"kind": AgencyKind.COUNCIL},
+        help_text="The council whose area the child lives in",
+    )
+    placement_postcode = models.CharField(max_length=8, blank=True)
+    school = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pupils",
+        limit_choices_to={"kind": AgencyKind.SCHOOL},
+    )
+    social_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="allocated_children"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "children"
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["responsible_council", "la_child_id"], name="child_id_unique_per_council")
+        ]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            models.Index(fields=["date_of_birth"]),
+            models.Index(fields=["placement_council"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def placed_out_of_area(self) -> bool:
+        return self.placement_council_id != self.responsible_council_id
+
+    def age_on(self, day) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

@@ -1,0 +1,115 @@
+"""Render Django form fields as GOV.UK Design System components.
+
+All the decisions (which component, which classes, which ids the hint and error use) are made
+here, so the templates only lay out what they are given.
+"""
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+
+from core.widgets import GovukDateTimeWidget, GovukDateWidget
+
+register = template.Library()
+
+INPUT_CLASSES = {
+    forms.Textarea: "govuk-textarea",
+    forms.Select: "govuk-select",
+}
+
+
+def _kind(widget: forms.Widget) -> str:
+    if isinstance(widget, GovukDateWidget):
+        return "date"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select):
+        return "select"
+    return "input"
+
+
+@register.inclusion_tag("core/fields/field.html")
+def govuk_field(field: BoundField, width: str = "", label_size: str = "s") -> dict:
+    widget = field.field.widget
+    kind = _kind(widget)
+    hint_id = f"{field.auto_id}-hint" if field.help_text else ""
+    error_id = f"{field.auto_id}-error" if field.errors else ""
+    described_by = " ".join(filter(None, [hint_id, error_id]))
+    context = {
+        "field": field,
+        "kind": kind,
+        "label": field.label,
+        "label_size": label_size,
+        "hint": field.help_text,
+        "hint_id": hint_id,
+        "errors": field.errors,
+        "error_id": error_id,
+        "described_by": described_by,
+        "required": field.field.required,
+    }
+    if kind in ("radios", "checkboxes"):
+        selected = field.value()
+        selected = {str(v) for v in (selected if isinstance(selected, list | tuple) else [selected]) if v is not None}
+        context["options"] = [
+            {"id": f"{field.auto_id}_{index}", "value": value, "label": label, "checked": str(value) in selected}
+            for index, (value, label) in enumerate(field.field.choices)
+            if value != ""
+        ]
+    elif kind == "date":
+        values = field.value()
+        if not isinstance(values, list | tuple):
+            values = widget.decompress(values)
+        context["parts"] = [
+            {
+                "id": f"{field.auto_id}_{index}",
+                "name": f"{field.html_name}_{index}",
+                "label": part,
+                "value": values[index] if index < len(values) and values[index] is not None else "",
+                "classes": sub.attrs["class"] + (" govuk-input--error" if field.errors else ""),
+                "inputmode": sub.attrs.get("inputmode", ""),
+            }
+            for index, (part, sub) in enumerate(zip(widget.parts, widget.widgets, strict=True))
+        ]
+        context["with_time"] = isinstance(widget, GovukDateTimeWidget)
+    else:
+        css = INPUT_CLASSES.get(type(widget), "govuk-input")
+        if kind == "checkbox":
+            css = "govuk-checkboxes__input"
+        if field.errors and kind != "checkbox":
+            css += f" {css.split()[0]}--error"
+        if width:
+            css += f" govuk-input--width-{width}" if kind == "input" else ""
+        attrs = {"class": css}
+        if described_by:
+            attrs["aria-describedby"] = described_by
+        context["widget_html"] = field.as_widget(attrs=attrs)
+    return context
+
+
+@register.inclusion_tag("core/fields/error_summary.html")
+def govuk_error_summary(form: forms.Form) -> dict:
+    return {"items": form.error_summary() if form.is_bound and form.errors else []}
+
+
+@register.filter
+def govuk_datetime(value) -> str:
+    """A date and time as GOV.UK style asks: 21 November 2026 at 9:30pm."""
+    if not value:
+        return ""
+    from django.utils import timezone
+
+    local = timezone.localtime(value)
+    hour = local.strftime("%I").lstrip("0")
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
+
+
+@register.filter
+def govuk_date(value) -> str:
+    if not value:
+        return ""
+    return f"{value.day} {value:%B %Y}"

@@ -1,0 +1,110 @@
+"""GOV.UK-styled date and date-time widgets and fields (day, month, year boxes; a 24-hour time)."""
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """Day, month and year in three boxes, as the GOV.UK date input pattern asks."""
+
+    parts = ("Day", "Month", "Year")
+
+    def __init__(self, attrs=None):
+        widgets = [
+            forms.TextInput(
+                attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-2"}
+            ),
+            forms.TextInput(
+                attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-2"}
+            ),
+            forms.TextInput(
+                attrs={"inputmode": "numeric", "class": "govuk-input govuk-date-input__input govuk-input--width-4"}
+            ),
+        ]
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, dt.datetime):
+            value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateTimeWidget(GovukDateWidget):
+    """The date boxes plus a time box (24-hour, such as 21:30)."""
+
+    parts = ("Day", "Month", "Year", "Time")
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.widgets.append(
+            forms.TextInput(
+                attrs={"class": "govuk-input govuk-date-input__input govuk-input--width-4", "autocomplete": "off"}
+            )
+        )
+
+    def decompress(self, value):
+        if isinstance(value, dt.datetime):
+            local = timezone.localtime(value) if timezone.is_aware(value) else value
+            return [local.day, local.month, local.year, local.strftime("%H:%M")]
+        return [None, None, None, None]
+
+
+def _date_from_parts(day: str, month: str, year: str) -> dt.date:
+    if not (day and month and year):
+        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        raise ValidationError(f"The date must include a {' and '.join(missing)}", code="incomplete")
+    try:
+        year_number = int(year)
+        if year_number < 1900:
+            raise ValidationError("Enter the year as four digits, such as 2026", code="invalid")
+        return dt.date(year_number, int(month), int(day))
+    except ValueError:
+        raise ValidationError("The date must be a real date", code="invalid") from None
+
+
+def _time_from_text(text: str) -> dt.time:
+    cleaned = text.strip().lower().replace(".", ":")
+    for pattern in ("%H:%M", "%H%M", "%I:%M%p", "%I%p"):
+        try:
+            return dt.datetime.strptime(cleaned.replace(" ", ""), pattern).time()  # noqa: DTZ007 (a time of day only)
+        except ValueError:
+            continue
+    raise ValidationError("Enter the time as hours and minutes on the 24-hour clock, such as 21:30", code="invalid")
+
+
+class GovukDateField(forms.MultiValueField):
+    widget = GovukDateWidget
+
+    def __init__(self, **kwargs):
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list or not any(data_list):
+            return None
+        return _date_from_parts(*[str(p or "").strip() for p in data_list[:3]])
+
+
+class GovukDateTimeField(forms.MultiValueField):
+    """A date and time in the service's time zone (Europe/London), stored as an aware datetime."""
+
+    widget = GovukDateTimeWidget
+
+    def __init__(self, **kwargs):
+        fields = (forms.CharField(), forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list or not any(data_list):
+            return None
+        parts = [str(p or "").strip() for p in data_list]
+        day = _date_from_parts(*parts[:3])
+        if not parts[3]:
+            raise ValidationError("Enter the time, such as 21:30", code="incomplete")
+        moment = dt.datetime.combine(day, _time_from_text(parts[3]))
+        return timezone.make_aware(moment)

@@ -1,0 +1,255 @@
+"""Every change to a missing episode. Each action is one transaction with its audit event inside it."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from access.audit import diff, record_event
+from access.models import Agency, AgencyKind, AuditEvent, User
+from children.models import Child
+from core.concurrency import lock_at_version, snapshot
+from core.validation import check_choice, check_not_future, check_required
+from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
+from episodes.models import MissingEpisode, RiskGradeChange
+
+REPORT_FIELDS = [
+    "episode_type",
+    "missing_from",
+    "last_seen_at",
+    "last_seen_place",
+    "reported_at",
+    "reported_by",
+    "police_force_id",
+    "police_reference",
+    "risk_grade",
+    "circumstances",
+]
+DETAIL_FIELDS = [
+    "episode_type",
+    "missing_from",
+    "last_seen_at",
+    "last_seen_place",
+    "reported_by",
+    "police_reference",
+    "circumstances",
+]
+RETURN_FIELDS = ["returned_at", "found_place", "found_by", "found_with", "harm_on_return", "prevention_interview_done"]
+
+
+def _raise_if(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_episode_fields(errors: dict[str, list[str]], child: Child, fields: dict) -> None:
+    check_choice(errors, "episode_type", fields["episode_type"], EpisodeType, "Type")
+    check_choice(errors, "missing_from", fields["missing_from"], MissingFrom, "Missing from")
+    check_required(errors, "last_seen_at", fields["last_seen_at"], "when the child was last seen")
+    check_required(errors, "last_seen_place", fields["last_seen_place"], "where the child was last seen")
+    check_required(errors, "reported_by", fields["reported_by"], "who reported the child missing")
+    last_seen = fields["last_seen_at"]
+    check_not_future(errors, "last_seen_at", last_seen, "The time last seen")
+    if last_seen and timezone.localdate(last_seen) < child.date_of_birth:
+        errors.setdefault("last_seen_at", []).append("The time last seen is before the child's date of birth")
+
+
+def _check_police_reference(errors: dict, force: Agency, reference: str, exclude_pk: int | None = None) -> None:
+    if not reference:
+        return
+    clash = MissingEpisode.objects.filter(police_force=force, police_reference=reference).exclude(pk=exclude_pk)
+    if clash.exists():
+        errors.setdefault("police_reference", []).append(
+            f"Police reference {reference} is already used for another episode in {force.name}"
+        )
+
+
+def report_missing(
+    *,
+    acting_user: User,
+    child: Child,
+    episode_type: str,
+    missing_from: str,
+    last_seen_at: datetime,
+    last_seen_place: str,
+    reported_at: datetime,
+    reported_by: str,
+    police_force: Agency,
+    risk_grade: str,
+    police_reference: str = "",
+    circumstances: str = "",
+) -> MissingEpisode:
+    """Open a missing episode for a child who has no episode open."""
+    fields = {
+        "episode_type": episode_type,
+        "missing_from": missing_from,
+        "last_seen_at": last_seen_at,
+        "last_seen_place": (last_seen_place or "").strip(),
+        "reported_at": reported_at,
+        "reported_by": (reported_by or "").strip(),
+        "police_reference": (police_reference or "").strip().upper(),
+        "risk_grade": risk_grade,
+        "circumstances": (circumstances or "").strip(),
+    }
+    errors: dict[str, list[str]] = {}
+    _check_episode_fields(errors, child, fields)
+    check_choice(errors, "risk_grade", risk_grade, RiskGrade, "Risk grade")
+    check_required(errors, "reported_at", reported_at, "when the child was reported missing")
+    check_not_future(errors, "reported_at", reported_at, "The time reported")
+    if reported_at and last_seen_at and reported_at < last_seen_at:
+        errors.setdefault("reported_at", []).append("The time reported must be the same as or after the time last seen")
+    if police_force is None or police_force.kind != AgencyKind.POLICE:
+        errors.setdefault("police_force", []).append("Choose the police force that holds the report")
+    with transaction.atomic():
+        open_episode = MissingEpisode.objects.open().filter(child=child).first()
+        if open_episode:
+            errors.setdefault("child", []).append(
+                f"{child.full_name} already has an open missing episode (last seen "
+                f"{timezone.localtime(open_episode.last_seen_at):%d/%m/%Y %H:%M}). Record their return first."
+            )
+        if police_force is not None:
+            _check_police_reference(errors, police_force, fields["police_reference"])
+        _raise_if(errors)
+        episode = MissingEpisode(child=child, police_force=police_force, created_by=acting_user, **fields)
+        try:
+            with transaction.atomic():
+                episode.save()
+        except IntegrityError as exc:  # a concurrent report won the race past the checks above
+            raise ValidationError(
+                {"child": "Another episode was recorded for this child at the same moment. Reload the child's record."}
+            ) from exc
+        RiskGradeChange.objects.create(
+            episode=episode, grade=risk_grade, changed_at=reported_at, changed_by=acting_user, reason="Grade at report"
+        )
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.CREATE,
+            obj=episode,
+            child_id=child.pk,
+            summary="Reported missing",
+            changes=diff({}, snapshot(episode, REPORT_FIELDS)),
+        )
+    return episode
+
+
+def update_episode_details(
+    episode: MissingEpisode, *, expected_version: int, acting_user: User, **changes: object
+) -> MissingEpisode:
+    """Correct the report's details (not the risk grade or the return, which have their own actions)."""
+    unknown = set(changes) - set(DETAIL_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here"))
+    with transaction.atomic():
+        current = lock_at_version(MissingEpisode, episode.pk, expected_version)
+        before = snapshot(current, DETAIL_FIELDS)
+        merged = {**before, **changes}
+        merged["police_reference"] = str(merged["police_reference"] or "").strip().upper()
+        errors: dict[str, list[str]] = {}
+        _check_episode_fields(errors, current.child, merged)
+        if merged["last_seen_at"] and merged["last_seen_at"] > current.reported_at:
+            errors.setdefault("last_seen_at", []).append("The time last seen must be before the time reported")
+        if current.returned_at and merged["last_seen_at"] and merged["last_seen_at"] > current.returned_at:
+            errors.setdefault("last_seen_at", []).append("The time last seen must be before the return")
+        _check_police_reference(errors, current.police_force, merged["police_reference"], exclude_pk=current.pk)
+        _raise_if(errors)
+        for name, value in merged.items():
+            setattr(current, name, value)
+        current.version += 1
+        current.save()
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.UPDATE,
+            obj=current,
+            child_id=current.child_id,
+            summary="Episode details changed",
+            changes=diff(before, snapshot(current, DETAIL_FIELDS)),
+        )
+    return current
+
+
+def change_risk_grade(
+    episode: MissingEpisode, *, grade: str, reason: str, expected_version: int, acting_user: User
+) -> MissingEpisode:
+    errors: dict[str, list[str]] = {}
+    check_choice(errors, "grade", grade, RiskGrade, "Risk grade")
+    check_required(errors, "reason", reason, "why the risk grade changed")
+    _raise_if(errors)
+    with transaction.atomic():
+        current = lock_at_version(MissingEpisode, episode.pk, expected_version)
+        if not current.is_open:
+            raise ValidationError({"grade": "The child has returned: this episode's risk grade can no longer change"})
+        if current.risk_grade == grade:
+            raise ValidationError({"grade": f"The risk grade is already {RiskGrade(grade).label.lower()}"})
+        previous = current.risk_grade
+        RiskGradeChange.objects.create(
+            episode=current,
+            grade=grade,
+            previous_grade=previous,
+            reason=reason.strip(),
+            changed_at=timezone.now(),
+            changed_by=acting_user,
+        )
+        current.risk_grade = grade
+        current.version += 1
+        current.save(update_fields=["risk_grade", "version", "updated_at"])
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.UPDATE,
+            obj=current,
+            child_id=current.child_id,
+            summary="Risk grade changed",
+            changes={"risk_grade": [previous, grade]},
+        )
+    return current
+
+
+def record_return(
+    episode: MissingEpisode,
+    *,
+    returned_at: datetime,
+    found_place: str,
+    found_by: str,
+    expected_version: int,
+    acting_user: User,
+    found_with: str = "",
+    harm_on_return: str = "",
+    prevention_interview_done: bool | None = None,
+) -> MissingEpisode:
+    """Close the episode, and open (or extend) the child's return interview due 72 hours later."""
+    from interviews.actions import open_interview_for_return
+
+    errors: dict[str, list[str]] = {}
+    check_required(errors, "returned_at", returned_at, "when the child was found or returned")
+    check_not_future(errors, "returned_at", returned_at, "The time of return")
+    check_required(errors, "found_place", found_place, "where the child was found or returned to")
+    check_choice(errors, "found_by", found_by, FoundBy, "Found by")
+    with transaction.atomic():
+        current = lock_at_version(MissingEpisode, episode.pk, expected_version)
+        if not current.is_open:
+            errors.setdefault("returned_at", []).append("The return has already been recorded for this episode")
+        if returned_at and returned_at < current.last_seen_at:
+            errors.setdefault("returned_at", []).append(
+                "The time of return must be after the time last seen "
+                f"({timezone.localtime(current.last_seen_at):%d/%m/%Y %H:%M})"
+            )
+        _raise_if(errors)
+        before = snapshot(current, RETURN_FIELDS)
+        current.returned_at = returned_at
+        current.found_place = found_place.strip()
+        current.found_by = found_by
+        current.found_with = (found_with or "").strip()
+        current.harm_on_return = (harm_on_return or "").strip()
+        current.prevention_interview_done = prevention_interview_done
+        current.version += 1
+        current.save()
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.UPDATE,
+            obj=current,
+            child_id=current.child_id,
+            summary="Return recorded",
+            changes=diff(before, snapshot(current, RETURN_FIELDS)),
+        )
+        open_interview_for_return(current, acting_user=acting_user)
+    return current

@@ -1,0 +1,35 @@
+"""Coded lists for missing episodes."""
+
+from django.db import models
+
+
+class EpisodeType(models.TextChoices):
+    """The DfE's two kinds of period, used by the SSDA903 return and the SSD."""
+
+    MISSING = "M", "Missing: whereabouts not known"
+    AWAY = "A", "Away from placement without authorisation: whereabouts known"
+
+
+class MissingFrom(models.TextChoices):
+    HOME = "home", "Home"
+    PLACEMENT = "placement", "Care placement"
+    SCHOOL = "school", "School"
+    OTHER = "other", "Somewhere else"
+
+
+class RiskGrade(models.TextChoices):
+    NO_APPARENT_RISK = "no_apparent_risk", "No apparent risk"
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+RISK_ORDER = {RiskGrade.NO_APPARENT_RISK: 0, RiskGrade.LOW: 1, RiskGrade.MEDIUM: 2, RiskGrade.HIGH: 3}
+
+
+class FoundBy(models.TextChoices):
+    POLICE = "police", "Police"
+    CARER = "carer", "Parent or carer"
+    PROFESSIONAL = "professional", "Another professional"
+    SELF = "self", "Returned by themselves"
+    OTHER = "other", "Someone else"

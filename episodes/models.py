@@ -1,0 +1,91 @@
+"""Missing episodes: from the report, through risk changes, to the child's return."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from access.models import Agency, AgencyKind
+from children.models import Child
+from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
+
+
+class EpisodeQuerySet(models.QuerySet):
+    def open(self) -> "EpisodeQuerySet":
+        return self.filter(returned_at__isnull=True)
+
+    def returned(self) -> "EpisodeQuerySet":
+        return self.filter(returned_at__isnull=False)
+
+
+class MissingEpisode(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="episodes")
+    episode_type = models.CharField(max_length=1, choices=EpisodeType.choices)
+    missing_from = models.CharField(max_length=20, choices=MissingFrom.choices)
+    last_seen_at = models.DateTimeField()
+    last_seen_place = models.CharField(max_length=300)
+    reported_at = models.DateTimeField()
+    reported_by = models.CharField(max_length=200, help_text="Who reported the child missing, and their relationship")
+    police_force = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="episodes", limit_choices_to={"kind": AgencyKind.POLICE}
+    )
+    police_reference = models.CharField(max_length=40, blank=True)
+    risk_grade = models.CharField(max_length=20, choices=RiskGrade.choices)
+    circumstances = models.TextField(blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    found_place = models.CharField(max_length=300, blank=True)
+    found_by = models.CharField(max_length=20, choices=FoundBy.choices, blank=True)
+    found_with = models.CharField(max_length=300, blank=True)
+    harm_on_return = models.TextField(blank=True)
+    prevention_interview_done = models.BooleanField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change; guards against lost updates")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EpisodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(returned_at__isnull=True), name="one_open_episode_per_child"
+            ),
+            models.UniqueConstraint(
+                fields=["police_force", "police_reference"],
+                condition=~Q(police_reference=""),
+                name="police_reference_unique_per_force",
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_at__isnull=True) | Q(returned_at__gte=models.F("last_seen_at")),
+                name="return_not_before_last_seen",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["child", "last_seen_at"]),
+            models.Index(fields=["returned_at"]),
+            models.Index(fields=["police_force", "last_seen_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_episode_type_display().split(':')[0]} from {self.last_seen_at:%d %b %Y %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.returned_at is None
+
+
+class RiskGradeChange(models.Model):
+    """The history of an episode's police risk grade; the first row is the grade at report."""
+
+    episode = models.ForeignKey(MissingEpisode, on_delete=models.CASCADE, related_name="risk_changes")
+    grade = models.CharField(max_length=20, choices=RiskGrade.choices)
+    previous_grade = models.CharField(max_length=20, choices=RiskGrade.choices, blank=True)
+    reason = models.TextField(blank=True)
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_grade_display()} at {self.changed_at:%d %b %Y %H:%M}"

@@ -61,6 +61,7 @@ class ChildFactory(factory.django.DjangoModelFactory):
 class EpisodeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = MissingEpisode
+        skip_postgeneration_save = True
 
     episode_type = EpisodeType.MISSING
     missing_from = MissingFrom.PLACEMENT

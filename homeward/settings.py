@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # only for its bundled Swagger UI files: the API docs load nothing from a CDN
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "access.middleware.SecurityHeadersMiddleware",
     "access.middleware.AuditContextMiddleware",
     "access.middleware.LoginRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -126,6 +128,7 @@ AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 30, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = envbool("AXES_ENABLED", True)
+AXES_LOCKOUT_CALLABLE = "access.views.locked_out"
 
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age is an idle time-out: every request starts it again
@@ -163,6 +166,15 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Sensitive free text is encrypted at rest. The first key encrypts; every key decrypts (rotation).
+# The development key below is public and only for synthetic data: production refuses to start without keys.
+_DEVELOPMENT_ENCRYPTION_KEY = "aG9tZXdhcmQtZGV2ZWxvcG1lbnQtb25seS1rZXktMDA="
+HOMEWARD_ENCRYPTION_KEYS = [
+    key.strip() for key in envstr("HOMEWARD_ENCRYPTION_KEYS").replace("\n", ",").split(",") if key.strip()
+] or ([] if PRODUCTION else [_DEVELOPMENT_ENCRYPTION_KEY])
+if PRODUCTION and not HOMEWARD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("HOMEWARD_ENCRYPTION_KEYS (or HOMEWARD_ENCRYPTION_KEYS_FILE) must be set in production")
 
 TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 

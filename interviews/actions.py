@@ -10,22 +10,14 @@ from django.db import transaction
 from access.audit import diff, record_event
 from access.models import AgencyKind, AuditEvent, Role, User
 from core.concurrency import lock_at_version, snapshot
+from core.encryption import encrypted_fields
 from core.validation import check_choice, check_not_future, check_required
 from episodes.models import MissingEpisode
 from interviews.codes import FACTOR_CODES, ConsentToShare, FactorKind, Outcome
 from interviews.models import InterviewFactor, ReturnInterview
 
 # Free text a child tells the practitioner: the audit trail records that it changed, never its words.
-SENSITIVE_FIELDS = {
-    "where_stayed",
-    "who_with",
-    "harm_suffered",
-    "disclosure_details",
-    "childs_wishes",
-    "actions_agreed",
-    "narrative",
-    "not_offered_reason",
-}
+SENSITIVE_FIELDS = set(encrypted_fields(ReturnInterview))
 OFFER_FIELDS = ["offered_at", "offered_by", "outcome", "not_offered_reason"]
 CONTENT_FIELDS = [
     "completed_at",

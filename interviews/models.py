@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from access.models import Agency
 from children.models import Child
+from core.encryption import EncryptedTextField
 from episodes.models import MissingEpisode
 from interviews.codes import FACTOR_CODES, ConsentToShare, FactorKind, Outcome
 
@@ -39,6 +40,12 @@ class InterviewQuerySet(models.QuerySet):
 
 
 class ReturnInterview(models.Model):
+    """The offer of an independent return interview, its outcome, and what the child said.
+
+    What the child said is held in EncryptedTextFields: encrypted at rest, never searchable, and only
+    ever recorded in the audit trail as "changed".
+    """
+
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="return_interviews")
     episodes = models.ManyToManyField(MissingEpisode, related_name="return_interviews")
     due_by = models.DateTimeField(help_text="The child's return plus the statutory 72 hours")
@@ -49,19 +56,19 @@ class ReturnInterview(models.Model):
     offered_at = models.DateTimeField(null=True, blank=True)
     offered_by = models.CharField(max_length=200, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
-    not_offered_reason = models.TextField(blank=True)
+    not_offered_reason = EncryptedTextField(blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    where_stayed = models.TextField(blank=True)
-    who_with = models.TextField(blank=True)
-    harm_suffered = models.TextField(blank=True)
-    disclosure_details = models.TextField(blank=True)
-    childs_wishes = models.TextField(blank=True)
-    actions_agreed = models.TextField(blank=True)
+    where_stayed = EncryptedTextField(blank=True)
+    who_with = EncryptedTextField(blank=True)
+    harm_suffered = EncryptedTextField(blank=True)
+    disclosure_details = EncryptedTextField(blank=True)
+    childs_wishes = EncryptedTextField(blank=True)
+    actions_agreed = EncryptedTextField(blank=True)
     consent_to_share = models.CharField(max_length=20, choices=ConsentToShare.choices, blank=True)
-    narrative = models.TextField(blank=True)
+    narrative = EncryptedTextField(blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

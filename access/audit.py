@@ -80,11 +80,16 @@ def record_event(
     actor: User | None,
     action: str,
     obj: Any = None,
+    object_type: str = "",
     child_id: int | None = None,
     summary: str = "",
     changes: dict | None = None,
 ) -> AuditEvent:
-    """Append one audit event. Call it inside the transaction of the change it records."""
+    """Append one audit event. Call it inside the transaction of the change it records.
+
+    `obj` names the record; without one, `object_type` says what kind of thing was touched
+    (e.g. "episode-list" for a list read).
+    """
     context = _current_context.get()
     with transaction.atomic():
         _lock_chain()
@@ -95,7 +100,7 @@ def record_event(
             actor_username=actor.get_username() if actor else "",
             actor_agency=str(actor.agency) if actor and actor.agency_id else "",
             action=action,
-            object_type=obj._meta.model_name if obj is not None else "",
+            object_type=obj._meta.model_name if obj is not None else object_type,
             object_id=str(obj.pk) if obj is not None else "",
             child_id=child_id,
             summary=summary[:300],

@@ -30,6 +30,7 @@ CHILD_FIELDS = [
 def add_child(*, acting_user: User, **fields: object) -> Child:
     """Create a child's record after the model's own checks (codes, UPN, the council's ID unique)."""
     child = Child(**fields)
+    validate_child_owner(child, acting_user)
     child.full_clean()
     with transaction.atomic():
         child.save()

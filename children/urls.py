@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from children import views
 
 app_name = "children"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("add/", views.add, name="add"),
+    path("<int:child_id>/", views.detail, name="detail"),
+]

@@ -16,7 +16,11 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("Find a child", reverse("children:search")))
     if can_report_missing(user):
         items.append(("Report a child missing", reverse("children:search") + "?purpose=report"))
-    current = request.path
+    # "Find a child" and "Report a child missing" share a page: the purpose tells which one is current.
+    current = (request.path, request.GET.get("purpose") == "report")
     return {
-        "navigation": [{"text": text, "href": href, "active": current == href.split("?")[0]} for text, href in items]
+        "navigation": [
+            {"text": text, "href": href, "active": current == (href.split("?")[0], "purpose=report" in href)}
+            for text, href in items
+        ]
     }

@@ -1,14 +1,27 @@
-"""GOV.UK form plumbing: an error summary for every form and a sign-in form."""
+"""GOV.UK form plumbing: an error summary for every form, action errors on fields, and a sign-in form."""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from core.errors import ConflictError
 from core.widgets import GovukDateTimeWidget, GovukDateWidget
+
+T = TypeVar("T")
+
+STALE_FORM_MESSAGE = "This page was out of date. Nothing was saved: reload it and try again."
 
 
 class GovukFormMixin:
     """Adds the GOV.UK error summary and a way to take field errors raised by an action."""
+
+    # An action's error key → the form field that shows it, where the two names differ.
+    action_error_fields: dict[str, str] = {}
+    # Set when an action refused a stale version: the page answers 409 Conflict.
+    conflict = False
 
     def error_summary(self) -> list[dict[str, str]]:
         items = [{"text": str(message), "href": "#main-content"} for message in self.non_field_errors()]
@@ -29,16 +42,51 @@ class GovukFormMixin:
         """Put an action's field errors on the matching fields (anything else above the form)."""
         if hasattr(error, "error_dict"):
             for field, messages in error.message_dict.items():
-                target = field if field in self.fields else None
+                field = self.action_error_fields.get(field, field)
+                target = field if field in self.fields and not self.fields[field].widget.is_hidden else None
                 for message in messages:
                     self.add_error(target, message)
         else:
             for message in error.messages:
                 self.add_error(None, message)
 
+    def call_action(self, action: Callable[..., T], /, *args: Any, **kwargs: Any) -> T | None:
+        """Run an action; on refusal put its reasons on the form and return None (nothing was saved)."""
+        try:
+            return action(*args, **kwargs)
+        except ValidationError as error:
+            self.add_action_errors(error)
+        except ConflictError as error:
+            self.conflict = True
+            self.add_error(None, str(error))
+        return None
+
+    @property
+    def status_code(self) -> int:
+        """The status a re-rendered form answers with: 409 after a conflict, else 200 (the GOV.UK norm)."""
+        return 409 if self.conflict else 200
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # A hidden field (the record's version) cannot be corrected by the user: say so above the form.
+        hidden = [name for name in self._errors if name != NON_FIELD_ERRORS and self.fields[name].widget.is_hidden]
+        for name in hidden:
+            del self._errors[name]
+        if hidden:
+            self.add_error(None, STALE_FORM_MESSAGE)
+
 
 class GovukForm(GovukFormMixin, forms.Form):
     pass
+
+
+class VersionField(forms.IntegerField):
+    """The version of the record the user loaded, posted back so a stale edit is refused."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, **kwargs)
 
 
 class SignInForm(GovukFormMixin, AuthenticationForm):
@@ -46,3 +94,49 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account is not active. Ask your administrator.",
     }
+
+
+def radios(
+    choices: list[tuple[str, str]],
+    *,
+    label: str,
+    error: str,
+    hints: dict[str, str] | None = None,
+    required: bool = True,
+    help_text: str = "",
+) -> forms.ChoiceField:
+    """A GOV.UK radios question. `error` answers both "nothing chosen" and "an answer not on the list"."""
+    field = forms.ChoiceField(
+        choices=choices,
+        widget=forms.RadioSelect,
+        label=label,
+        required=required,
+        help_text=help_text,
+        error_messages={"required": error, "invalid_choice": error},
+    )
+    field.option_hints = hints or {}
+    return field
+
+
+def checkboxes(
+    choices: list[tuple[str, str]], *, label: str, error: str, help_text: str = ""
+) -> forms.MultipleChoiceField:
+    """A GOV.UK checkboxes question where no box need be ticked."""
+    return forms.MultipleChoiceField(
+        choices=choices,
+        widget=forms.CheckboxSelectMultiple,
+        label=label,
+        required=False,
+        help_text=help_text,
+        error_messages={"invalid_choice": error},
+    )
+
+
+def textarea(*, label: str, help_text: str = "", required: bool = False, error: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": error} if error else None,
+    )

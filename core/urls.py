@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from core import views
 
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_work, name="my-work"),
+]

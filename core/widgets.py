@@ -46,6 +46,9 @@ class GovukDateTimeWidget(GovukDateWidget):
                 attrs={"class": "govuk-input govuk-date-input__input govuk-input--width-4", "autocomplete": "off"}
             )
         )
+        # MultiWidget names its parts when it is built; the time box is added afterwards, so name it too
+        # (without this the time, posted as name_3, is never read).
+        self.widgets_names = [f"_{index}" for index in range(len(self.widgets))]
 
     def decompress(self, value):
         if isinstance(value, dt.datetime):
@@ -81,7 +84,7 @@ class GovukDateField(forms.MultiValueField):
     widget = GovukDateWidget
 
     def __init__(self, **kwargs):
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
     def compress(self, data_list):
@@ -96,7 +99,7 @@ class GovukDateTimeField(forms.MultiValueField):
     widget = GovukDateTimeWidget
 
     def __init__(self, **kwargs):
-        fields = (forms.CharField(), forms.CharField(), forms.CharField(), forms.CharField())
+        fields = tuple(forms.CharField(required=False) for _ in range(4))
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
     def compress(self, data_list):

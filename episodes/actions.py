@@ -156,7 +156,16 @@ def update_episode_details(
         for name, value in merged.items():
             setattr(current, name, value)
         current.version += 1
-        current.save()
+        try:
+            with transaction.atomic():
+                current.save()
+        except IntegrityError as exc:  # another editor took the same police reference at the same moment
+            raise ValidationError(
+                {
+                    "police_reference": f"Police reference {merged['police_reference']} is already used for "
+                    f"another episode in {current.police_force.name}"
+                }
+            ) from exc
         record_event(
             actor=acting_user,
             action=AuditEvent.Action.UPDATE,

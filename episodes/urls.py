@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from episodes import views
 
 app_name = "episodes"
-urlpatterns: list = []
+urlpatterns = [
+    path("report/<int:child_id>/", views.report, name="report"),
+    path("<int:episode_id>/", views.detail, name="detail"),
+    path("<int:episode_id>/risk/", views.change_risk, name="change-risk"),
+    path("<int:episode_id>/return/", views.record_return_view, name="record-return"),
+    path("<int:episode_id>/edit/", views.edit, name="edit"),
+]

@@ -6,8 +6,11 @@ here, so the templates only lay out what they are given.
 
 from django import forms, template
 from django.forms.boundfield import BoundField
+from django.utils.html import format_html
 
 from core.widgets import GovukDateTimeWidget, GovukDateWidget
+from episodes.codes import RiskGrade
+from interviews.models import InterviewStatus
 
 register = template.Library()
 
@@ -20,10 +23,11 @@ INPUT_CLASSES = {
 def _kind(widget: forms.Widget) -> str:
     if isinstance(widget, GovukDateWidget):
         return "date"
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
+    # CheckboxSelectMultiple is a subclass of RadioSelect in Django, so it must be tested first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.Textarea):
@@ -55,11 +59,19 @@ def govuk_field(field: BoundField, width: str = "", label_size: str = "s") -> di
     if kind in ("radios", "checkboxes"):
         selected = field.value()
         selected = {str(v) for v in (selected if isinstance(selected, list | tuple) else [selected]) if v is not None}
+        hints = getattr(field.field, "option_hints", {})
+        choices = [(value, label) for value, label in field.field.choices if not _is_blank_choice(field, value, label)]
         context["options"] = [
-            {"id": f"{field.auto_id}_{index}", "value": value, "label": label, "checked": str(value) in selected}
-            for index, (value, label) in enumerate(field.field.choices)
-            if value != ""
+            {
+                "id": f"{field.auto_id}_{index}",
+                "value": value,
+                "label": label,
+                "checked": str(value) in selected,
+                "hint": hints.get(str(value), ""),
+            }
+            for index, (value, label) in enumerate(choices)
         ]
+        context["inline"] = kind == "radios" and len(choices) <= 2 and not hints
     elif kind == "date":
         values = field.value()
         if not isinstance(values, list | tuple):
@@ -91,6 +103,15 @@ def govuk_field(field: BoundField, width: str = "", label_size: str = "s") -> di
     return context
 
 
+def _is_blank_choice(field: BoundField, value: object, label: str) -> bool:
+    """Django's "---------" placeholder, which radios and checkboxes do not show.
+
+    A choice whose value is "" but which has a real label (such as "Offered, waiting for an answer")
+    is a deliberate answer and is shown.
+    """
+    return value == "" and label in ("---------", getattr(field.field, "empty_label", None))
+
+
 @register.inclusion_tag("core/fields/error_summary.html")
 def govuk_error_summary(form: forms.Form) -> dict:
     return {"items": form.error_summary() if form.is_bound and form.errors else []}
@@ -113,3 +134,39 @@ def govuk_date(value) -> str:
     if not value:
         return ""
     return f"{value.day} {value:%B %Y}"
+
+
+RISK_TAG_CLASSES = {
+    "high": "govuk-tag--red",
+    "medium": "govuk-tag--orange",
+    "low": "govuk-tag--grey",
+    "no_apparent_risk": "govuk-tag--grey",
+}
+INTERVIEW_STATUS_TAG_CLASSES = {
+    "due": "govuk-tag--yellow",
+    "overdue": "govuk-tag--red",
+    "offered": "govuk-tag--purple",
+    "accepted": "govuk-tag--teal",
+    "completed": "govuk-tag--green",
+    "closed": "govuk-tag--grey",
+}
+
+
+def _tag(text: str, css: str) -> str:
+    return format_html('<strong class="govuk-tag {}">{}</strong>', css, text)
+
+
+@register.simple_tag
+def risk_tag(grade: str) -> str:
+    """A police risk grade as a GOV.UK tag: high red, medium orange, low and no apparent risk grey."""
+    if not grade:
+        return ""
+    return _tag(RiskGrade(grade).label, RISK_TAG_CLASSES.get(grade, ""))
+
+
+@register.simple_tag
+def interview_status_tag(status: str) -> str:
+    """A return interview's status (ReturnInterview.status()) as a GOV.UK tag."""
+    if not status:
+        return ""
+    return _tag(InterviewStatus(status).label, INTERVIEW_STATUS_TAG_CLASSES.get(status, ""))

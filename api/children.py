@@ -1,0 +1,95 @@
+"""/children: the children the caller may see, exactly as the pages scope them."""
+
+from datetime import date, datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from access.scoping import children_for, episodes_for, get_child_for_user
+from api.reading import audit_list_read, audit_record_read, paginate, refuse_unknown_query_parameters
+from api.schemas import AgencyRef, Page, PageQuery, PersonRef, coded, error_responses
+from children.codes import Ethnicity, LegalStatus, LivingArrangement, Sex
+from children.models import Child
+
+router = Router(tags=["Children"])
+
+
+class ChildOut(Schema):
+    id: int
+    la_child_id: str = Field(description="The council's own identifier, used in statutory returns")
+    upn: str = Field(description="Unique pupil number, or empty")
+    first_name: str
+    last_name: str
+    preferred_name: str
+    date_of_birth: date
+    sex: coded(Sex)
+    gender_identity: str
+    ethnicity: coded(Ethnicity, "DfE ethnicity code.")
+    legal_status: coded(LegalStatus)
+    living_arrangement: coded(LivingArrangement)
+    responsible_council: AgencyRef = Field(description="The council responsible for the child")
+    placement_council: AgencyRef = Field(description="The council whose area the child lives in")
+    placed_out_of_area: bool = Field(description="True when the child lives outside the responsible council's area")
+    placement_postcode: str
+    school: AgencyRef | None
+    social_worker: PersonRef | None = Field(description="The allocated social worker, if any")
+    created_at: datetime
+    updated_at: datetime
+
+
+class ChildPage(Page):
+    items: list[ChildOut]
+
+
+class ChildFilters(PageQuery):
+    q: str | None = Field(None, max_length=100, description="Part of the child's first, last or preferred name")
+    la_child_id: str | None = Field(None, max_length=30, description="The council's child ID, exactly")
+    date_of_birth: date | None = None
+    legal_status: coded(LegalStatus) | None = None
+    responsible_council: int | None = Field(None, description="The responsible council's agency id")
+    has_open_episode: bool | None = Field(
+        None, description="Only children with (true) or without (false) an open missing episode that you can see"
+    )
+
+
+def _queryset(user) -> QuerySet[Child]:
+    return children_for(user).select_related("responsible_council", "placement_council", "school", "social_worker")
+
+
+def _filter(user, queryset: QuerySet[Child], filters: ChildFilters) -> QuerySet[Child]:
+    if filters.q:
+        for word in filters.q.split():
+            queryset = queryset.filter(
+                Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(preferred_name__icontains=word)
+            )
+    if filters.la_child_id:
+        queryset = queryset.filter(la_child_id__iexact=filters.la_child_id.strip())
+    if filters.date_of_birth:
+        queryset = queryset.filter(date_of_birth=filters.date_of_birth)
+    if filters.legal_status:
+        queryset = queryset.filter(legal_status=filters.legal_status)
+    if filters.responsible_council is not None:
+        queryset = queryset.filter(responsible_council_id=filters.responsible_council)
+    if filters.has_open_episode is not None:
+        # Only episodes the caller may see count, so the filter reveals nothing the episode list would not.
+        open_episode = episodes_for(user).filter(child=OuterRef("pk"), returned_at__isnull=True)
+        queryset = queryset.filter(Exists(open_episode) if filters.has_open_episode else ~Exists(open_episode))
+    return queryset
+
+
+@router.get("", response={200: ChildPage, **error_responses(400, 401)}, summary="List children")
+def list_children(request: HttpRequest, filters: Query[ChildFilters]):
+    """The children you may see, ordered by last name, first name and id."""
+    refuse_unknown_query_parameters(request, filters)
+    queryset = _filter(request.auth, _queryset(request.auth), filters).order_by("last_name", "first_name", "id")
+    page = paginate(request, queryset, filters.page)
+    audit_list_read(request.auth, "child-list", page, filters.page, filters)
+    return page
+
+
+@router.get("/{id}", response={200: ChildOut, **error_responses(400, 401, 404)}, summary="Read a child")
+def get_child(request: HttpRequest, id: int):
+    child = get_child_for_user(request.auth, id)
+    audit_record_read(request.auth, child, child.pk, "Child record")
+    return child

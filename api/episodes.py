@@ -1,0 +1,310 @@
+"""/episodes: missing episodes, from the report through risk changes to the child's return."""
+
+from datetime import datetime
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.responses import Status
+from pydantic import field_validator
+from pydantic_core import PydanticCustomError
+
+from access.models import Agency, AgencyKind, Role, User
+from access.scoping import (
+    COUNCIL_CASE_ROLES,
+    can_edit_episode,
+    can_report_missing,
+    children_for,
+    episodes_for,
+    get_episode_for_user,
+    interviews_for,
+)
+from api.reading import audit_list_read, audit_record_read, paginate, refuse_unknown_query_parameters
+from api.schemas import (
+    AgencyRef,
+    AwareDateTime,
+    BodyIn,
+    ChildRef,
+    Page,
+    PageQuery,
+    PersonRef,
+    RecordId,
+    Version,
+    blank_to_none,
+    coded,
+    error_responses,
+    keep,
+    text,
+)
+from episodes.actions import change_risk_grade, record_return, report_missing, update_episode_details
+from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
+from episodes.models import MissingEpisode, RiskGradeChange
+
+router = Router(tags=["Missing episodes"])
+
+EpisodeTypeCode = coded(EpisodeType, "The DfE's kind of period (SSDA903).")
+MissingFromCode = coded(MissingFrom)
+RiskGradeCode = coded(RiskGrade, "The police risk grade.")
+FoundByCode = coded(FoundBy)
+EpisodeStatus = Literal["open", "returned"]
+
+
+class RiskGradeChangeOut(Schema):
+    grade: RiskGradeCode
+    previous_grade: RiskGradeCode | None = Field(description="null for the grade given at report")
+    reason: str
+    changed_at: datetime
+    changed_by: PersonRef
+
+    @staticmethod
+    def resolve_previous_grade(obj: RiskGradeChange) -> str | None:
+        return blank_to_none(obj.previous_grade)
+
+
+class EpisodeOut(Schema):
+    id: int
+    version: int = Field(description="Send this back with any change to the episode")
+    child: ChildRef
+    status: EpisodeStatus
+    episode_type: EpisodeTypeCode
+    missing_from: MissingFromCode
+    last_seen_at: datetime
+    last_seen_place: str
+    reported_at: datetime
+    reported_by: str
+    police_force: AgencyRef
+    police_reference: str
+    risk_grade: RiskGradeCode
+    circumstances: str
+    returned_at: datetime | None
+    found_place: str
+    found_by: FoundByCode | None
+    found_with: str
+    harm_on_return: str
+    prevention_interview_done: bool | None
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_status(obj: MissingEpisode) -> str:
+        return "open" if obj.is_open else "returned"
+
+    @staticmethod
+    def resolve_found_by(obj: MissingEpisode) -> str | None:
+        return blank_to_none(obj.found_by)
+
+
+class EpisodeDetailOut(EpisodeOut):
+    risk_grade_history: list[RiskGradeChangeOut] = Field(description="Oldest first; the first is the grade at report")
+
+    @staticmethod
+    def resolve_risk_grade_history(obj: MissingEpisode) -> list[RiskGradeChange]:
+        return list(obj.risk_changes.all())
+
+
+class ReturnOut(EpisodeDetailOut):
+    return_interview_id: int | None = Field(
+        description="The return interview this return opened or was added to; null if you cannot see interviews"
+    )
+
+
+class EpisodePage(Page):
+    items: list[EpisodeOut]
+
+
+class EpisodeFilters(PageQuery):
+    child: int | None = Field(None, description="The child's id")
+    status: EpisodeStatus | None = None
+    risk_grade: RiskGradeCode | None = None
+    police_force: int | None = Field(None, description="The police force's agency id")
+    last_seen_from: AwareDateTime | None = Field(None, description="Last seen at or after this time (with offset)")
+    last_seen_to: AwareDateTime | None = Field(None, description="Last seen at or before this time (with offset)")
+    police_reference: str | None = Field(None, max_length=40)
+
+
+class ReportIn(BodyIn):
+    child: RecordId = Field(description="The child's id; the child must be one whose record you can see")
+    episode_type: EpisodeTypeCode
+    missing_from: MissingFromCode
+    last_seen_at: AwareDateTime
+    last_seen_place: text(MissingEpisode, "last_seen_place")
+    reported_at: AwareDateTime
+    reported_by: text(MissingEpisode, "reported_by", "Who reported the child missing, and their relationship")
+    police_force: RecordId = Field(description="The agency id of the police force that holds the report")
+    police_reference: text(MissingEpisode, "police_reference") = ""
+    risk_grade: RiskGradeCode
+    circumstances: str = ""
+
+
+class EpisodeChangeIn(BodyIn):
+    """Send only the fields to change, and the version you read. null is refused: leave a field out to keep it."""
+
+    version: Version
+    episode_type: EpisodeTypeCode = keep()
+    missing_from: MissingFromCode = keep()
+    last_seen_at: AwareDateTime = keep()
+    last_seen_place: text(MissingEpisode, "last_seen_place") = keep()
+    reported_by: text(MissingEpisode, "reported_by") = keep()
+    police_reference: text(MissingEpisode, "police_reference") = keep()
+    circumstances: str = keep()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def refuse_null(cls, value: object) -> object:
+        if value is None:
+            raise PydanticCustomError("null_refused", "null is refused: leave the field out to keep its value")
+        return value
+
+
+class RiskGradeIn(BodyIn):
+    grade: RiskGradeCode
+    reason: str = Field(description="Why the grade changed")
+    version: Version
+
+
+class ReturnIn(BodyIn):
+    returned_at: AwareDateTime
+    found_place: text(MissingEpisode, "found_place")
+    found_by: FoundByCode
+    found_with: text(MissingEpisode, "found_with") = ""
+    harm_on_return: str = ""
+    prevention_interview_done: bool | None = None
+    version: Version
+
+
+def _with_history(episode: MissingEpisode) -> MissingEpisode:
+    prefetch_related_objects(
+        [episode], Prefetch("risk_changes", queryset=RiskGradeChange.objects.select_related("changed_by"))
+    )
+    return episode
+
+
+def _detail(user: User, episode_id: int) -> MissingEpisode:
+    return _with_history(get_episode_for_user(user, episode_id))
+
+
+def _editable(user: User, episode_id: int) -> MissingEpisode:
+    episode = get_episode_for_user(user, episode_id)
+    if not can_edit_episode(user, episode):
+        raise HttpError(403, "You cannot change this episode")
+    return episode
+
+
+def _filter(queryset: QuerySet[MissingEpisode], filters: EpisodeFilters) -> QuerySet[MissingEpisode]:
+    if filters.child is not None:
+        queryset = queryset.filter(child_id=filters.child)
+    if filters.status == "open":
+        queryset = queryset.open()
+    elif filters.status == "returned":
+        queryset = queryset.returned()
+    if filters.risk_grade:
+        queryset = queryset.filter(risk_grade=filters.risk_grade)
+    if filters.police_force is not None:
+        queryset = queryset.filter(police_force_id=filters.police_force)
+    if filters.last_seen_from:
+        queryset = queryset.filter(last_seen_at__gte=filters.last_seen_from)
+    if filters.last_seen_to:
+        queryset = queryset.filter(last_seen_at__lte=filters.last_seen_to)
+    if filters.police_reference:
+        queryset = queryset.filter(police_reference=filters.police_reference.strip().upper())
+    return queryset
+
+
+@router.get("", response={200: EpisodePage, **error_responses(400, 401)}, summary="List missing episodes")
+def list_episodes(request: HttpRequest, filters: Query[EpisodeFilters]):
+    """The episodes you may see, most recently last seen first (then by id, newest first)."""
+    refuse_unknown_query_parameters(request, filters)
+    queryset = episodes_for(request.auth).select_related("child", "police_force")
+    queryset = _filter(queryset, filters).order_by("-last_seen_at", "-id")
+    page = paginate(request, queryset, filters.page)
+    audit_list_read(request.auth, "episode-list", page, filters.page, filters)
+    return page
+
+
+@router.post(
+    "", response={201: EpisodeDetailOut, **error_responses(400, 401, 403, 409)}, summary="Report a child missing"
+)
+def create_episode(request: HttpRequest, payload: ReportIn):
+    """Open a missing episode. The child must have no episode open; police staff report to their own force."""
+    user: User = request.auth
+    if not can_report_missing(user):
+        raise HttpError(403, "You cannot report children missing")
+    errors: dict[str, list[str]] = {}
+    # The same answer whether the record does not exist or is outside your scope.
+    child = children_for(user).filter(pk=payload.child).first()
+    if child is None:
+        errors["child"] = ["Choose a child whose record you can see"]
+    force = Agency.objects.filter(pk=payload.police_force, kind=AgencyKind.POLICE).first()
+    if force is None:
+        errors["police_force"] = ["Choose a police force"]
+    elif user.has_role(Role.POLICE) and not user.has_role(*COUNCIL_CASE_ROLES) and force.pk != user.agency_id:
+        errors["police_force"] = ["Police staff report episodes to their own force"]
+    if errors:
+        raise ValidationError(errors)
+    episode = report_missing(
+        acting_user=user, child=child, police_force=force, **payload.model_dump(exclude={"child", "police_force"})
+    )
+    return Status(201, _detail(user, episode.pk))
+
+
+@router.get("/{id}", response={200: EpisodeDetailOut, **error_responses(400, 401, 404)}, summary="Read an episode")
+def get_episode(request: HttpRequest, id: int):
+    """One episode, with its risk grade history."""
+    episode = _detail(request.auth, id)
+    audit_record_read(request.auth, episode, episode.child_id, "Missing episode")
+    return episode
+
+
+@router.patch(
+    "/{id}",
+    response={200: EpisodeDetailOut, **error_responses(400, 401, 403, 404, 409)},
+    summary="Correct an episode's details",
+)
+def update_episode(request: HttpRequest, id: int, payload: EpisodeChangeIn):
+    """Correct the report's details. The risk grade and the return have their own operations."""
+    episode = _editable(request.auth, id)
+    changes = payload.model_dump(exclude_unset=True, exclude={"version"})
+    if not changes:
+        raise ValidationError("Send at least one field to change")
+    update_episode_details(episode, expected_version=payload.version, acting_user=request.auth, **changes)
+    return _detail(request.auth, id)
+
+
+@router.post(
+    "/{id}/risk-grade",
+    response={200: EpisodeDetailOut, **error_responses(400, 401, 403, 404, 409)},
+    summary="Change an open episode's risk grade",
+)
+def change_grade(request: HttpRequest, id: int, payload: RiskGradeIn):
+    episode = _editable(request.auth, id)
+    change_risk_grade(
+        episode,
+        grade=payload.grade,
+        reason=payload.reason,
+        expected_version=payload.version,
+        acting_user=request.auth,
+    )
+    return _detail(request.auth, id)
+
+
+@router.post(
+    "/{id}/return",
+    response={200: ReturnOut, **error_responses(400, 401, 403, 404, 409)},
+    summary="Record the child's return",
+)
+def record_child_return(request: HttpRequest, id: int, payload: ReturnIn):
+    """Close the episode. This opens the child's return interview (due after the statutory period), or adds
+    the episode to the interview still in progress."""
+    user: User = request.auth
+    episode = _editable(user, id)
+    record_return(
+        episode, acting_user=user, expected_version=payload.version, **payload.model_dump(exclude={"version"})
+    )
+    episode = _detail(user, id)
+    episode.return_interview_id = (
+        interviews_for(user).filter(episodes=episode).order_by("-pk").values_list("pk", flat=True).first()
+    )
+    return episode

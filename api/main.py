@@ -1,0 +1,41 @@
+"""The one Homeward API: every operation needs a bearer token (deny by default) and reaches case data only
+through access.scoping."""
+
+from ninja import NinjaAPI
+
+from api.auth import ApiTokenAuth
+from api.children import router as children_router
+from api.episodes import router as episodes_router
+from api.errors import StrictJsonParser, install_error_handlers
+from api.interviews import router as interviews_router
+from api.rendering import PreciseJSONRenderer
+
+DESCRIPTION = """
+Homeward's REST API for the multi-agency response to children who go missing.
+
+* **Authentication**: every operation needs `Authorization: Bearer <token>`; a token is issued with
+  `manage.py create_api_token <username>`. A missing, unknown or revoked token, or an inactive user, gets 401.
+* **Scope**: you see exactly what the same user sees in the web pages. A record outside your scope is 404,
+  the same as one that does not exist; an action you may not take on a record you can see is 403.
+* **Times** are ISO 8601 with a UTC offset (`2026-03-01T14:30:00+00:00` or `...Z`). Times without an offset
+  are refused (400), never guessed.
+* **Changes** carry the record's `version`; if someone changed the record since you read it the answer is 409
+  and nothing is written.
+* **Errors**: `{"detail": "...", "errors": [{"field": "...", "message": "..."}]}`; unknown body fields and
+  unknown query parameters are refused.
+* **Audit**: every read of case data is recorded in the audit trail.
+"""
+
+api = NinjaAPI(
+    title="Homeward API",
+    version="1",
+    description=DESCRIPTION.strip(),
+    urls_namespace="api",
+    auth=ApiTokenAuth(),
+    parser=StrictJsonParser(),
+    renderer=PreciseJSONRenderer(),
+)
+install_error_handlers(api)
+api.add_router("/children", children_router)
+api.add_router("/episodes", episodes_router)
+api.add_router("/return-interviews", interviews_router)

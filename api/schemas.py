@@ -1,0 +1,111 @@
+"""Schemas shared by every resource: references to agencies, people and children, coded fields, times,
+request-body rules and the error and page shapes."""
+
+from typing import Annotated, Any, Literal
+
+from django.db import models
+from django.db.models import TextChoices
+from ninja import Field, Schema
+from pydantic import AwareDatetime, ConfigDict
+
+from api.errors import AWARE_DATETIME_MESSAGE
+
+MAX_ID = 2**63 - 1
+
+AwareDateTime = Annotated[
+    AwareDatetime,
+    Field(description=f"{AWARE_DATETIME_MESSAGE}."),
+]
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Version = Annotated[
+    int,
+    Field(
+        ge=1,
+        description="The record's `version` as you last read it. If someone has changed the record since, "
+        "nothing is written and the answer is 409.",
+    ),
+]
+
+
+def coded(choices: type[TextChoices], description: str = "") -> Any:
+    """A field whose value is one of the codes in `choices`; the OpenAPI schema lists the codes and labels."""
+    codes = "; ".join(f"`{choice.value}` {choice.label}" for choice in choices)
+    text = f"{description} Codes: {codes}." if description else f"Codes: {codes}."
+    return Annotated[Literal[tuple(choices.values)], Field(description=text)]
+
+
+def text(model: type[models.Model], name: str, description: str = "") -> Any:
+    """A free-text field no longer than the database column it is stored in."""
+    max_length = model._meta.get_field(name).max_length
+    return Annotated[str, Field(max_length=max_length, description=description or None)]
+
+
+def blank_to_none(value: str) -> str | None:
+    return value or None
+
+
+class BodyIn(Schema):
+    """Every request body refuses fields it does not know, so a misspelt field is never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class AgencyRef(Schema):
+    id: int
+    kind: str
+    code: str
+    name: str
+
+
+class PersonRef(Schema):
+    """A Homeward user (a member of staff), never a child."""
+
+    id: int
+    name: str
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class ChildRef(Schema):
+    """Which child a record is about. Read the child's details from /children/{id}."""
+
+    id: int
+    la_child_id: str = Field(description="The council's own identifier for the child")
+
+
+class ErrorEntry(Schema):
+    field: str | None = Field(description="The body or query field the problem is with; null for the whole request")
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[ErrorEntry] | None = None
+
+
+class Page(Schema):
+    count: int = Field(description="How many records match, across all pages")
+    next: str | None = Field(description="The URL of the next page, or null on the last page")
+    previous: str | None = Field(description="The URL of the previous page, or null on the first page")
+
+
+class PageQuery(Schema):
+    page: int = Field(1, ge=1, le=10**6, description="Page number, from 1; the page size is set by the service")
+
+
+def error_responses(*codes: int) -> dict[int, type[Schema]]:
+    return dict.fromkeys(codes, ErrorOut)
+
+
+def _without_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def keep() -> Any:
+    """The default of an optional field in a change request: left out, the record keeps its value.
+
+    The field's type stays non-nullable, so an explicit null is refused with a 400 naming the field.
+    """
+    return Field(None, json_schema_extra=_without_default)

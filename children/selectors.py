@@ -1,0 +1,51 @@
+"""Finding children: every query starts from access.scoping, so a search never reaches past the user's scope."""
+
+import datetime as dt
+import re
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from access.models import User
+from access.scoping import children_for, episodes_for
+from children.models import Child
+
+SEARCH_LIMIT = 50
+_DAY_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def parse_date_of_birth(text: str) -> dt.date | None:
+    """A date typed as dd/mm/yyyy, d/m/yyyy or yyyy-mm-dd, or None if the text is not one."""
+    text = text.strip()
+    if match := _DAY_FIRST.match(text):
+        day, month, year = (int(part) for part in match.groups())
+    elif match := _ISO.match(text):
+        year, month, day = (int(part) for part in match.groups())
+    else:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def search_children(user: User, text: str) -> QuerySet[Child]:
+    """Children the user may see matching the text by name (every word, in any name, partly, any case),
+    council child ID (exactly, any case), date of birth, or a police reference on an episode they may see."""
+    text = " ".join(text.split())
+    if not text:
+        return children_for(user).none()
+    by_name = Q()
+    for word in text.split(" "):
+        by_name &= Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(preferred_name__icontains=word)
+    matches = by_name | Q(la_child_id__iexact=text)
+    if (born := parse_date_of_birth(text)) is not None:
+        matches |= Q(date_of_birth=born)
+    with_reference = episodes_for(user).filter(child=OuterRef("pk"), police_reference__iexact=text)
+    matches |= Q(Exists(with_reference))
+    return (
+        children_for(user)
+        .filter(matches)
+        .select_related("responsible_council")
+        .order_by("last_name", "first_name", "date_of_birth", "pk")
+    )

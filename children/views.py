@@ -1,0 +1,128 @@
+"""Pages for finding a child, adding one, and the child's record."""
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, Min, OuterRef
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from access.audit import record_event
+from access.models import AuditEvent, Role, User
+from access.scoping import (
+    EPISODE_EDITOR_ROLES,
+    can_add_child,
+    can_report_missing,
+    episodes_for,
+    get_child_for_user,
+    interviews_for,
+    sees_case_work,
+)
+from children.actions import add_child, record_child_viewed
+from children.forms import AddChildForm, ChildSearchForm
+from children.selectors import SEARCH_LIMIT, search_children
+from core.pages import crumb
+
+
+def sees_case_history(user: User) -> bool:
+    """Whether the user sees a child's whole record (placement, episodes, interviews), or identifiers only.
+
+    A school's safeguarding lead sees their pupils' identifiers; episodes and interviews reach a school
+    only when shared with it.
+    """
+    return user.has_role(*EPISODE_EDITOR_ROLES, Role.RHI_PRACTITIONER)
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not sees_case_work(user):
+        raise PermissionDenied("Your role does not include finding children's records.")
+    reporting = request.GET.get("purpose") == "report" and can_report_missing(user)
+    form = ChildSearchForm(request.GET or None)
+    text = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    results, more = [], False
+    if text:
+        children = search_children(user, text)
+        if reporting:
+            children = children.annotate(
+                has_open_episode=Exists(episodes_for(user).open().filter(child=OuterRef("pk")))
+            )
+        results = list(children[: SEARCH_LIMIT + 1])
+        more = len(results) > SEARCH_LIMIT
+        results = results[:SEARCH_LIMIT]
+        # The search text may be a child's name: the audit row records that a search happened, never what.
+        record_event(actor=user, action=AuditEvent.Action.SEARCH, summary="Searched children")
+    return render(
+        request,
+        "children/search.html",
+        {
+            "form": form,
+            "searched": bool(text),
+            "results": results,
+            "more": more,
+            "limit": SEARCH_LIMIT,
+            "reporting": reporting,
+            "show_legal_status": sees_case_history(user),
+            "can_add_child": can_add_child(user),
+            "breadcrumbs": [crumb("My work", "core:my-work")],
+        },
+    )
+
+
+def add(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not can_add_child(user):
+        raise PermissionDenied("Your role does not include adding children's records.")
+    form = AddChildForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        child = form.call_action(add_child, acting_user=user, **form.child_fields())
+        if child is not None:
+            messages.success(request, f"{child.full_name}'s record was added")
+            return redirect("children:detail", child.pk)
+    return render(
+        request,
+        "children/add.html",
+        {"form": form, "breadcrumbs": [crumb("My work", "core:my-work"), crumb("Find a child", "children:search")]},
+        status=form.status_code,
+    )
+
+
+def _chronology(user: User, child_id: int) -> list[dict]:
+    """Every episode and return interview of the child the user may see, newest first."""
+    episodes = episodes_for(user).filter(child_id=child_id).select_related("police_force")
+    interviews = (
+        interviews_for(user)
+        .filter(child_id=child_id)
+        .select_related("assigned_to")
+        .annotate(first_return=Min("episodes__returned_at"))
+    )
+    entries: list[tuple[datetime, dict]] = [(episode.last_seen_at, {"episode": episode}) for episode in episodes]
+    now = timezone.now()
+    for interview in interviews:
+        started = interview.first_return or interview.created_at
+        entries.append((started, {"interview": interview, "started": started, "status": interview.status(now)}))
+    entries.sort(key=lambda entry: entry[0], reverse=True)
+    return [entry for _, entry in entries]
+
+
+def detail(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = request.user
+    child = get_child_for_user(user, child_id)
+    record_child_viewed(child, viewer=user)
+    context: dict = {
+        "child": child,
+        "age": child.age_on(timezone.localdate()),
+        "full_record": sees_case_history(user),
+        "breadcrumbs": [crumb("My work", "core:my-work"), crumb("Find a child", "children:search")],
+    }
+    if context["full_record"]:
+        chronology = _chronology(user, child.pk)
+        open_episode = next((e["episode"] for e in chronology if "episode" in e and e["episode"].is_open), None)
+        context.update(
+            chronology=chronology,
+            open_episode=open_episode,
+            can_report=can_report_missing(user) and open_episode is None,
+        )
+    return render(request, "children/detail.html", context)

@@ -1,0 +1,185 @@
+"""Forms for reporting a child missing and for each later change to the episode."""
+
+from django import forms
+from django.utils import timezone
+
+from access.models import Agency, AgencyKind, Role, User
+from children.models import Child
+from core.forms import GovukForm, VersionField, radios, textarea
+from core.widgets import GovukDateTimeField
+from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
+
+EPISODE_TYPE_CHOICES = [(EpisodeType.MISSING, "Missing"), (EpisodeType.AWAY, "Away without authorisation")]
+EPISODE_TYPE_HINTS = {
+    EpisodeType.MISSING: "Their whereabouts are not known",
+    EpisodeType.AWAY: "Their whereabouts are known, but they are away from their placement without permission",
+}
+# The College of Policing's missing-person risk grades, in brief.
+RISK_HINTS = {
+    RiskGrade.NO_APPARENT_RISK: "There is no apparent risk of harm to the child or to the public",
+    RiskGrade.LOW: "The risk of harm to the child or to the public is possible but minimal",
+    RiskGrade.MEDIUM: "The risk of harm to the child or to the public is likely but not serious",
+    RiskGrade.HIGH: "The risk of serious harm to the child or to the public is very likely",
+}
+DATE_TIME_HINT = "For example, 21 11 2026 and 21:30"
+
+
+def _episode_type() -> forms.ChoiceField:
+    return radios(
+        EPISODE_TYPE_CHOICES,
+        label="Is the child missing, or away without authorisation?",
+        error="Select whether the child is missing or away without authorisation",
+        hints=EPISODE_TYPE_HINTS,
+        help_text="The Department for Education counts these separately.",
+    )
+
+
+def _missing_from() -> forms.ChoiceField:
+    return radios(
+        MissingFrom.choices, label="Where was the child missing from?", error="Select where the child was missing from"
+    )
+
+
+def _last_seen_at() -> GovukDateTimeField:
+    return GovukDateTimeField(
+        label="When was the child last seen?",
+        help_text=DATE_TIME_HINT,
+        error_messages={"required": "Enter when the child was last seen"},
+    )
+
+
+def _last_seen_place() -> forms.CharField:
+    return forms.CharField(
+        label="Where was the child last seen?",
+        max_length=300,
+        error_messages={"required": "Enter where the child was last seen"},
+    )
+
+
+def _reported_by() -> forms.CharField:
+    return forms.CharField(
+        label="Who reported the child missing?",
+        max_length=200,
+        help_text="Their name and relationship to the child, such as Sam Smith, foster carer",
+        error_messages={"required": "Enter who reported the child missing"},
+    )
+
+
+def _police_reference() -> forms.CharField:
+    return forms.CharField(
+        label="Police reference (optional)", max_length=40, required=False, help_text="Such as WP-2026-004512"
+    )
+
+
+def _circumstances() -> forms.CharField:
+    return textarea(
+        label="Circumstances (optional)",
+        help_text="What happened before the child went missing, and anything that raises the risk",
+    )
+
+
+class ReportMissingForm(GovukForm):
+    episode_type = _episode_type()
+    missing_from = _missing_from()
+    last_seen_at = _last_seen_at()
+    last_seen_place = _last_seen_place()
+    reported_at = GovukDateTimeField(
+        label="When was the child reported missing?",
+        help_text=DATE_TIME_HINT,
+        error_messages={"required": "Enter when the child was reported missing"},
+    )
+    reported_by = _reported_by()
+    police_force = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(kind=AgencyKind.POLICE).order_by("name"),
+        label="Police force",
+        help_text="The force that holds the missing person report",
+        empty_label="Choose the police force",
+        error_messages={
+            "required": "Select the police force that holds the report",
+            "invalid_choice": "Select the police force that holds the report",
+        },
+    )
+    police_reference = _police_reference()
+    risk_grade = radios(
+        RiskGrade.choices, label="Police risk grade", error="Select the police risk grade", hints=RISK_HINTS
+    )
+    circumstances = _circumstances()
+
+    def __init__(self, *args, user: User, child: Child, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["police_force"].widget.attrs["class"] = "govuk-select"
+        self.fields["reported_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        if self.own_force is not None:
+            # Police report into their own force: the form shows it but does not ask.
+            del self.fields["police_force"]
+        else:
+            self.fields["police_force"].initial = child.placement_council.police_force_id
+
+    @property
+    def own_force(self) -> Agency | None:
+        return self.user.agency if self.user.has_role(Role.POLICE) else None
+
+    def action_kwargs(self) -> dict[str, object]:
+        """The answers as episodes.actions.report_missing takes them."""
+        return {**self.cleaned_data, "police_force": self.own_force or self.cleaned_data["police_force"]}
+
+
+class EpisodeDetailsForm(GovukForm):
+    episode_type = _episode_type()
+    missing_from = _missing_from()
+    last_seen_at = _last_seen_at()
+    last_seen_place = _last_seen_place()
+    reported_by = _reported_by()
+    police_reference = _police_reference()
+    circumstances = _circumstances()
+    version = VersionField()
+
+
+class ChangeRiskForm(GovukForm):
+    grade = radios(RiskGrade.choices, label="New risk grade", error="Select the new risk grade", hints=RISK_HINTS)
+    reason = textarea(
+        label="Why has the risk grade changed?",
+        required=True,
+        error="Enter why the risk grade changed",
+    )
+    version = VersionField()
+
+
+PREVENTION_CHOICES = [("yes", "Yes"), ("no", "No"), ("not_known", "Not known")]
+PREVENTION_VALUES = {"yes": True, "no": False, "not_known": None}
+
+
+class RecordReturnForm(GovukForm):
+    returned_at = GovukDateTimeField(
+        label="When was the child found or did they return?",
+        help_text=DATE_TIME_HINT,
+        error_messages={"required": "Enter when the child was found or returned"},
+    )
+    found_place = forms.CharField(
+        label="Where was the child found, or where did they return to?",
+        max_length=300,
+        error_messages={"required": "Enter where the child was found or returned to"},
+    )
+    found_by = radios(
+        FoundBy.choices, label="Who found the child or brought them back?", error="Select who found the child"
+    )
+    found_with = forms.CharField(
+        label="Who was the child with? (optional)",
+        max_length=300,
+        required=False,
+        help_text="Names or descriptions of anyone the child was found with",
+    )
+    harm_on_return = textarea(label="Harm on return (optional)", help_text="Any injury or harm seen or disclosed")
+    prevention_interview_done = radios(
+        PREVENTION_CHOICES,
+        label="Did police carry out a prevention interview (safe and well check)?",
+        error="Select whether police carried out a prevention interview, or Not known",
+    )
+    version = VersionField()
+
+    def action_kwargs(self) -> dict[str, object]:
+        """The answers as episodes.actions.record_return takes them."""
+        answers = {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        answers["prevention_interview_done"] = PREVENTION_VALUES[answers["prevention_interview_done"]]
+        return answers

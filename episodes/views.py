@@ -1,0 +1,174 @@
+"""Pages for a missing episode: the report, the episode itself, and each change to it."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from access.models import User
+from access.scoping import (
+    can_edit_episode,
+    can_report_missing,
+    episodes_for,
+    get_child_for_user,
+    get_episode_for_user,
+    interviews_for,
+)
+from core.formatting import duration_text, yes_no_not_known
+from core.pages import crumb, record_page_viewed
+from core.templatetags.govuk import govuk_datetime
+from episodes.actions import DETAIL_FIELDS, change_risk_grade, record_return, report_missing, update_episode_details
+from episodes.forms import ChangeRiskForm, EpisodeDetailsForm, RecordReturnForm, ReportMissingForm
+from episodes.models import MissingEpisode
+
+CANNOT_EDIT = "Only the child's council or the police force holding the report can change this episode."
+
+
+def _child_crumbs(child) -> list[dict[str, str]]:
+    return [crumb("My work", "core:my-work"), crumb(child.full_name, "children:detail", child.pk)]
+
+
+def _episode_crumbs(episode: MissingEpisode) -> list[dict[str, str]]:
+    return [*_child_crumbs(episode.child), crumb("Missing episode", "episodes:detail", episode.pk)]
+
+
+def _editable_episode(user: User, episode_id: int) -> MissingEpisode:
+    """The episode if the user may see it (else 404) and change it (else 403)."""
+    episode = get_episode_for_user(user, episode_id)
+    if not can_edit_episode(user, episode):
+        raise PermissionDenied(CANNOT_EDIT)
+    return episode
+
+
+def report(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = request.user
+    if not can_report_missing(user):
+        raise PermissionDenied("Your role does not include reporting children missing.")
+    child = get_child_for_user(user, child_id)
+    open_episode = episodes_for(user).open().filter(child=child).first()
+    form = ReportMissingForm(request.POST or None, user=user, child=child)
+    if request.method == "POST" and form.is_valid():
+        episode = form.call_action(report_missing, acting_user=user, child=child, **form.action_kwargs())
+        if episode is not None:
+            messages.success(request, f"{child.full_name} has been reported missing")
+            return redirect("episodes:detail", episode.pk)
+    return render(
+        request,
+        "episodes/report.html",
+        {
+            "form": form,
+            "child": child,
+            "own_force": form.own_force,
+            "open_episode": open_episode,
+            "show_form": open_episode is None or form.is_bound,
+            "breadcrumbs": _child_crumbs(child),
+        },
+        status=form.status_code,
+    )
+
+
+def detail(request: HttpRequest, episode_id: int) -> HttpResponse:
+    user = request.user
+    episode = get_episode_for_user(user, episode_id)
+    record_page_viewed(user, episode, child_id=episode.child_id, summary="Missing episode viewed")
+    now = timezone.now()
+    end = episode.returned_at or now
+    editable = can_edit_episode(user, episode)
+    context = {
+        "episode": episode,
+        "child": episode.child,
+        "duration": duration_text(end - episode.last_seen_at),
+        "risk_changes": episode.risk_changes.select_related("changed_by"),
+        "prevention_interview": yes_no_not_known(episode.prevention_interview_done),
+        "interviews": [
+            {"interview": interview, "status": interview.status(now)}
+            for interview in interviews_for(user).filter(episodes=episode).order_by("due_by")
+        ],
+        "can_edit": editable,
+        "can_change_open_episode": editable and episode.is_open,
+        "breadcrumbs": _child_crumbs(episode.child),
+    }
+    return render(request, "episodes/detail.html", context)
+
+
+def change_risk(request: HttpRequest, episode_id: int) -> HttpResponse:
+    user = request.user
+    episode = _editable_episode(user, episode_id)
+    form = ChangeRiskForm(request.POST or None, initial={"version": episode.version})
+    if request.method == "POST" and form.is_valid():
+        changed = form.call_action(
+            change_risk_grade,
+            episode,
+            grade=form.cleaned_data["grade"],
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+            acting_user=user,
+        )
+        if changed is not None:
+            messages.success(request, f"Risk grade changed to {changed.get_risk_grade_display().lower()}")
+            return redirect("episodes:detail", episode.pk)
+    return render(
+        request,
+        "episodes/change_risk.html",
+        {"form": form, "episode": episode, "child": episode.child, "breadcrumbs": _episode_crumbs(episode)},
+        status=form.status_code,
+    )
+
+
+def record_return_view(request: HttpRequest, episode_id: int) -> HttpResponse:
+    user = request.user
+    episode = _editable_episode(user, episode_id)
+    form = RecordReturnForm(request.POST or None, initial={"version": episode.version})
+    if request.method == "POST" and form.is_valid():
+        returned = form.call_action(
+            record_return,
+            episode,
+            expected_version=form.cleaned_data["version"],
+            acting_user=user,
+            **form.action_kwargs(),
+        )
+        if returned is not None:
+            interview = interviews_for(user).filter(episodes=returned).order_by("-due_by").first()
+            if interview is None:
+                messages.success(
+                    request,
+                    f"Return recorded for {episode.child.full_name}. Their council offers a return home interview "
+                    f"within {settings.HOMEWARD_RHI_DUE_HOURS} hours of the return.",
+                )
+                return redirect("episodes:detail", episode.pk)
+            messages.success(
+                request,
+                f"Return recorded for {episode.child.full_name}. "
+                f"The return interview is due by {govuk_datetime(interview.due_by)}.",
+            )
+            return redirect("interviews:detail", interview.pk)
+    return render(
+        request,
+        "episodes/record_return.html",
+        {"form": form, "episode": episode, "child": episode.child, "breadcrumbs": _episode_crumbs(episode)},
+        status=form.status_code,
+    )
+
+
+def edit(request: HttpRequest, episode_id: int) -> HttpResponse:
+    user = request.user
+    episode = _editable_episode(user, episode_id)
+    initial = {name: getattr(episode, name) for name in DETAIL_FIELDS} | {"version": episode.version}
+    form = EpisodeDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        answers = dict(form.cleaned_data)
+        version = answers.pop("version")
+        updated = form.call_action(
+            update_episode_details, episode, expected_version=version, acting_user=user, **answers
+        )
+        if updated is not None:
+            messages.success(request, "The episode's details were changed")
+            return redirect("episodes:detail", episode.pk)
+    return render(
+        request,
+        "episodes/edit.html",
+        {"form": form, "episode": episode, "child": episode.child, "breadcrumbs": _episode_crumbs(episode)},
+        status=form.status_code,
+    )

@@ -1,0 +1,174 @@
+"""Pages for a return home interview: the interview itself, who does it, the offer and the write-up."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from access.models import Role, User
+from access.scoping import can_assign_interview, can_work_interview, episodes_for, get_interview_for_user
+from core.formatting import yes_no_not_known
+from core.pages import crumb, record_page_viewed
+from core.templatetags.govuk import govuk_datetime
+from interviews.actions import assign_interview, record_interview, record_offer
+from interviews.codes import FactorKind, Outcome
+from interviews.forms import AssignForm, OfferForm, RecordInterviewForm
+from interviews.models import ReturnInterview
+
+CANNOT_WORK = "Only the coordinator or the practitioner assigned to this interview can record it."
+CANNOT_ASSIGN = "Only a coordinator at the child's council can assign this interview."
+
+
+def _crumbs(interview: ReturnInterview, *, with_interview: bool = True) -> list[dict[str, str]]:
+    crumbs = [crumb("My work", "core:my-work"), crumb(interview.child.full_name, "children:detail", interview.child_id)]
+    if with_interview:
+        crumbs.append(crumb("Return interview", "interviews:detail", interview.pk))
+    return crumbs
+
+
+def _workable_interview(user: User, interview_id: int) -> ReturnInterview:
+    interview = get_interview_for_user(user, interview_id)
+    if not can_work_interview(user, interview):
+        raise PermissionDenied(CANNOT_WORK)
+    return interview
+
+
+def _episode_label(episode) -> str:
+    returned = f", returned {govuk_datetime(episode.returned_at)}" if episode.returned_at else ""
+    return f"Last seen {govuk_datetime(episode.last_seen_at)} at {episode.last_seen_place}{returned}"
+
+
+def _render(request: HttpRequest, template: str, interview: ReturnInterview, form, **extra) -> HttpResponse:
+    context = {"form": form, "interview": interview, "child": interview.child, "breadcrumbs": _crumbs(interview)}
+    return render(request, template, context | extra, status=form.status_code)
+
+
+def detail(request: HttpRequest, interview_id: int) -> HttpResponse:
+    user = request.user
+    interview = get_interview_for_user(user, interview_id)
+    record_page_viewed(user, interview, child_id=interview.child_id, summary="Return interview viewed")
+    may_work = can_work_interview(user, interview)
+    offered_in_time = interview.offered_in_time
+    context = {
+        "interview": interview,
+        "child": interview.child,
+        "status": interview.status(timezone.now()),
+        "episodes": episodes_for(user).filter(return_interviews=interview).order_by("last_seen_at"),
+        "offered_in_time": "Not offered yet" if offered_in_time is None else yes_no_not_known(offered_in_time),
+        "push_factors": interview.factor_labels(FactorKind.PUSH),
+        "pull_factors": interview.factor_labels(FactorKind.PULL),
+        "disclosures": interview.factor_labels(FactorKind.DISCLOSURE),
+        "can_assign": can_assign_interview(user, interview),
+        "can_record_offer": may_work and interview.completed_at is None,
+        "can_record_interview": may_work and interview.outcome == Outcome.ACCEPTED,
+        "breadcrumbs": _crumbs(interview, with_interview=False),
+    }
+    return render(request, "interviews/detail.html", context)
+
+
+def _practitioners(interview: ReturnInterview) -> list[User]:
+    """Active return interview practitioners at the interview's provider or the child's council."""
+    agencies = {interview.provider_id, interview.child.responsible_council_id} - {None}
+    return list(
+        User.objects.filter(is_active=True, agency_id__in=agencies, role_assignments__role=Role.RHI_PRACTITIONER)
+        .select_related("agency")
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def assign(request: HttpRequest, interview_id: int) -> HttpResponse:
+    user = request.user
+    interview = get_interview_for_user(user, interview_id)
+    if not can_assign_interview(user, interview):
+        raise PermissionDenied(CANNOT_ASSIGN)
+    initial = {"version": interview.version, "assigned_to": str(interview.assigned_to_id or "") or None}
+    form = AssignForm(request.POST or None, initial=initial, practitioners=_practitioners(interview))
+    if request.method == "POST" and form.is_valid():
+        practitioner = form.chosen_practitioner()
+        assigned = form.call_action(
+            assign_interview,
+            interview,
+            practitioner=practitioner,
+            expected_version=form.cleaned_data["version"],
+            acting_user=user,
+        )
+        if assigned is not None:
+            messages.success(
+                request, f"Interview assigned to {practitioner}" if practitioner else "The interview is not assigned"
+            )
+            return redirect("interviews:detail", interview.pk)
+    return _render(request, "interviews/assign.html", interview, form)
+
+
+def offer(request: HttpRequest, interview_id: int) -> HttpResponse:
+    user = request.user
+    interview = _workable_interview(user, interview_id)
+    answered = bool(interview.offered_at or interview.outcome)
+    initial = {
+        "version": interview.version,
+        "outcome": interview.outcome if answered else None,
+        "offered_at": interview.offered_at,
+        "offered_by": interview.offered_by or str(user),
+        "not_offered_reason": interview.not_offered_reason,
+    }
+    form = OfferForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        recorded = form.call_action(
+            record_offer,
+            interview,
+            expected_version=form.cleaned_data["version"],
+            acting_user=user,
+            **form.action_kwargs(),
+        )
+        if recorded is not None:
+            messages.success(request, "The offer was recorded")
+            return redirect("interviews:detail", interview.pk)
+    return _render(request, "interviews/offer.html", interview, form)
+
+
+def record(request: HttpRequest, interview_id: int) -> HttpResponse:
+    user = request.user
+    interview = _workable_interview(user, interview_id)
+    returned = episodes_for(user).filter(child_id=interview.child_id).returned().order_by("-last_seen_at")
+    covered = episodes_for(user).filter(return_interviews=interview).values_list("pk", flat=True)
+    initial = {
+        "version": interview.version,
+        "completed_at": interview.completed_at,
+        "episode_ids": list(covered),
+        "push_factors": interview.factor_codes(FactorKind.PUSH),
+        "pull_factors": interview.factor_codes(FactorKind.PULL),
+        "disclosures": interview.factor_codes(FactorKind.DISCLOSURE),
+        "consent_to_share": interview.consent_to_share or None,
+        **{
+            name: getattr(interview, name)
+            for name in (
+                "where_stayed",
+                "who_with",
+                "harm_suffered",
+                "disclosure_details",
+                "childs_wishes",
+                "actions_agreed",
+                "narrative",
+            )
+        },
+    }
+    form = RecordInterviewForm(
+        request.POST or None,
+        initial=initial,
+        episodes=[(episode, _episode_label(episode)) for episode in returned],
+    )
+    if request.method == "POST" and form.is_valid():
+        recorded = form.call_action(
+            record_interview,
+            interview,
+            expected_version=form.cleaned_data["version"],
+            acting_user=user,
+            **form.action_kwargs(),
+        )
+        if recorded is not None:
+            messages.success(request, "The interview was recorded")
+            return redirect("interviews:detail", interview.pk)
+    accepted = interview.outcome == Outcome.ACCEPTED
+    return _render(request, "interviews/record.html", interview, form, show_form=accepted or form.is_bound)

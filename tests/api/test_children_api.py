@@ -1,0 +1,245 @@
+"""GET /children and /children/{id}: scoped exactly like the pages, every read audited."""
+
+import datetime as dt
+
+import pytest
+
+from access.models import AuditEvent
+from children.codes import LegalStatus
+from tests.api.conftest import CHILD_OUTSIDERS, assert_not_found, assert_reveals_nothing, field_errors, last_audit_id
+from tests.factories import ChildFactory, EpisodeFactory
+
+CHILD_FIELDS = {
+    "id",
+    "la_child_id",
+    "upn",
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+    "gender_identity",
+    "ethnicity",
+    "legal_status",
+    "living_arrangement",
+    "responsible_council",
+    "placement_council",
+    "placed_out_of_area",
+    "placement_postcode",
+    "school",
+    "social_worker",
+    "created_at",
+    "updated_at",
+}
+
+
+def ids(response) -> list[int]:
+    return [item["id"] for item in response.json()["items"]]
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("coordinator", ["child", "placed_child"]),
+        ("social_worker", ["child", "placed_child"]),
+        ("manager", ["child", "placed_child"]),
+        ("coordinator_south", ["south_child", "placed_child"]),
+        ("police", ["child", "placed_child"]),
+        ("police_south", ["south_child"]),
+        ("school_dsl", ["child"]),
+        ("other_school_dsl", ["south_child"]),
+        ("practitioner", []),
+        ("analyst", []),
+        ("admin", []),
+        ("health", []),
+    ],
+)
+def test_list_is_scoped_like_the_pages(world, api_as, who, expected):
+    response = api_as(who).get("/children")
+    assert response.status_code == 200
+    wanted = [getattr(world, name) for name in expected]
+    # Ordered by last name, first name: Example, Outside, Sample.
+    assert ids(response) == [c.pk for c in sorted(wanted, key=lambda c: (c.last_name, c.first_name))]
+    assert response.json()["count"] == len(expected)
+    if "child" not in expected:
+        assert_reveals_nothing(response)
+
+
+def test_insider_reads_the_child_with_exact_fields(world, api_as):
+    response = api_as("coordinator").get(f"/children/{world.placed_child.pk}")
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == CHILD_FIELDS
+    assert body["id"] == world.placed_child.pk
+    assert body["la_child_id"] == "S000456"
+    assert body["first_name"] == "Riley"
+    assert body["date_of_birth"] == "2010-09-01"
+    assert body["legal_status"] == "looked_after"
+    assert body["responsible_council"] == {
+        "id": world.south.pk,
+        "kind": "council",
+        "code": "902",
+        "name": "Southvale Council",
+    }
+    assert body["placement_council"] == {
+        "id": world.north.pk,
+        "kind": "council",
+        "code": "901",
+        "name": "Northmoor Council",
+    }
+    assert body["placed_out_of_area"] is True
+    assert body["school"] is None
+    assert body["social_worker"] is None
+
+
+def test_child_at_home_in_area_is_not_placed_out_of_area(world, api_as):
+    body = api_as("school_dsl").get(f"/children/{world.child.pk}").json()
+    assert body["placed_out_of_area"] is False
+    assert body["school"]["name"] == "Northmoor Academy"
+
+
+def test_allocated_social_worker_is_named(world, api_as):
+    world.child.social_worker = world.users.social_worker
+    world.child.save()
+    body = api_as("coordinator").get(f"/children/{world.child.pk}").json()
+    assert body["social_worker"] == {
+        "id": world.users.social_worker.pk,
+        "name": world.users.social_worker.get_full_name(),
+    }
+
+
+@pytest.mark.parametrize("who", CHILD_OUTSIDERS)
+def test_outsider_gets_404_and_learns_nothing(world, api_as, who):
+    assert_not_found(api_as(who).get(f"/children/{world.child.pk}"))
+
+
+def test_missing_and_out_of_scope_children_look_the_same(world, api_as):
+    client = api_as("coordinator_south")
+    out_of_scope = client.get(f"/children/{world.child.pk}")
+    missing = client.get("/children/999999")
+    assert (out_of_scope.status_code, out_of_scope.json()) == (missing.status_code, missing.json())
+
+
+def test_assigned_practitioner_sees_the_child(world, api_as, interview):
+    assert api_as("practitioner").get(f"/children/{world.child.pk}").status_code == 200
+    assert ids(api_as("practitioner").get("/children")) == [world.child.pk]
+    assert_not_found(api_as("other_practitioner").get(f"/children/{world.child.pk}"))
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"q": "jord"}, ["child"]),
+        ({"q": "sample"}, ["placed_child"]),
+        ({"q": "Riley Sample"}, ["placed_child"]),
+        ({"q": "Riley Example"}, []),
+        ({"q": "Casey"}, []),  # exists, but not in Northmoor's scope
+        ({"la_child_id": "n000123"}, ["child"]),
+        ({"la_child_id": "S000789"}, []),
+        ({"date_of_birth": "2010-09-01"}, ["placed_child"]),
+        ({"legal_status": "looked_after"}, ["child", "placed_child"]),
+        ({"legal_status": "cin"}, []),
+        ({"responsible_council": "{south}"}, ["placed_child"]),
+        ({"responsible_council": "{north}"}, ["child"]),
+        ({"has_open_episode": "true"}, ["child"]),
+        ({"has_open_episode": "false"}, ["placed_child"]),
+    ],
+)
+def test_filters(world, api_as, open_episode, params, expected):
+    params = {k: v.format(north=world.north.pk, south=world.south.pk) for k, v in params.items()}
+    response = api_as("coordinator").get("/children", params)
+    assert response.status_code == 200, response.content
+    assert set(ids(response)) == {getattr(world, name).pk for name in expected}
+
+
+def test_has_open_episode_counts_only_episodes_the_caller_can_see(world, api_as):
+    # Riley (Southvale's child placed in Northmoor) is missing, reported to Southvale's force.
+    EpisodeFactory(child=world.placed_child, police_force=world.police_south, created_by=world.users.police_south)
+    # Northmoor police see Riley (she lives in their area) but not Southvale's episode.
+    assert ids(api_as("police").get("/children", {"has_open_episode": "true"})) == []
+    assert set(ids(api_as("police_south").get("/children", {"has_open_episode": "true"}))) == {world.placed_child.pk}
+    # The council sees every episode of its children.
+    assert ids(api_as("coordinator").get("/children", {"has_open_episode": "true"})) == [world.placed_child.pk]
+    # The school sees no episodes at all, so none of its pupils "has an open episode".
+    assert ids(api_as("school_dsl").get("/children", {"has_open_episode": "true"})) == []
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"legal_status": "orphan"}, "legal_status"),
+        ({"date_of_birth": "04/03/2011"}, "date_of_birth"),
+        ({"has_open_episode": "maybe"}, "has_open_episode"),
+        ({"page": "0"}, "page"),
+        ({"responsible_council": "north"}, "responsible_council"),
+        ({"surname": "Example"}, "surname"),
+    ],
+)
+def test_bad_filters_are_400_naming_the_parameter(world, api_as, params, field):
+    response = api_as("coordinator").get("/children", params)
+    assert response.status_code == 400
+    assert field in field_errors(response)
+
+
+def test_pagination_is_deterministic_with_links(world, api_as, settings):
+    settings.HOMEWARD_API_PAGE_SIZE = 2
+    for n in range(3):
+        ChildFactory(first_name="Same", last_name="Name", responsible_council=world.north, la_child_id=f"N9{n}")
+    client = api_as("coordinator")
+    first = client.get("/children", {"legal_status": "looked_after"}).json()
+    assert first["count"] == 5
+    assert first["previous"] is None
+    assert "page=2" in first["next"]
+    assert "legal_status=looked_after" in first["next"]
+    second = client.get("/children", {"legal_status": "looked_after", "page": 2}).json()
+    third = client.get("/children", {"legal_status": "looked_after", "page": 3}).json()
+    assert third["next"] is None
+    assert "page=2" in third["previous"]
+    seen = [i["id"] for page in (first, second, third) for i in page["items"]]
+    assert len(seen) == len(set(seen)) == 5
+    same = [i["id"] for page in (first, second, third) for i in page["items"] if i["last_name"] == "Name"]
+    assert same == sorted(same)  # ties broken by id
+    beyond = client.get("/children", {"page": 9}).json()
+    assert beyond["items"] == []
+    assert beyond["count"] == 5
+
+
+def test_reads_are_audited_without_personal_data(world, api_as):
+    client = api_as("coordinator")
+    before = last_audit_id()
+    client.get("/children", {"q": "Jordan", "la_child_id": "N000123"})
+    client.get(f"/children/{world.child.pk}")
+    events = list(AuditEvent.objects.filter(pk__gt=before).order_by("id"))
+    assert [e.action for e in events] == [AuditEvent.Action.API_READ] * 2
+    listing, detail = events
+    assert listing.object_type == "child-list"
+    assert listing.child_id is None
+    assert listing.channel == "api"
+    assert listing.actor == world.users.coordinator
+    assert "1 of 1" in listing.summary
+    assert "filtered by la_child_id, q" in listing.summary
+    assert detail.object_type == "child"
+    assert detail.object_id == str(world.child.pk)
+    assert detail.child_id == world.child.pk
+    for event in events:
+        text = f"{event.summary} {event.changes} {event.path}"
+        for word in ("Jordan", "Example", "N000123"):
+            assert word not in text
+
+
+def test_refused_reads_write_no_api_read_event(world, api_as):
+    client = api_as("coordinator_south")
+    before = AuditEvent.objects.filter(action=AuditEvent.Action.API_READ).count()
+    client.get(f"/children/{world.child.pk}")
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.API_READ).count() == before
+
+
+def test_filter_by_date_of_birth_uses_dates_only(world, api_as):
+    response = api_as("coordinator").get("/children", {"date_of_birth": dt.date(2011, 3, 4).isoformat()})
+    assert [c["la_child_id"] for c in response.json()["items"]] == ["N000123"]
+
+
+def test_legal_status_codes_match_the_model(world, api_as):
+    codes = set(LegalStatus.values)
+    schema = api_as("coordinator").get("/openapi.json").json()
+    assert set(schema["components"]["schemas"]["ChildOut"]["properties"]["legal_status"]["enum"]) == codes

@@ -10,9 +10,14 @@ from tests.web.helpers import assert_redirects_to_sign_in, page_title
 URL = reverse("children:search")
 
 
+def search(client, q: str, purpose: str = ""):
+    """Searches are posted, so a child's name never appears in a URL or an access log."""
+    return client.post(f"{URL}?purpose={purpose}" if purpose else URL, {"q": q})
+
+
 def found(client, user, q: str, **params) -> list[str]:
     client.force_login(user)
-    response = client.get(URL, {"q": q, **params})
+    response = search(client, q, **params)
     assert response.status_code == 200
     return [child.full_name for child in response.context["results"]]
 
@@ -47,7 +52,7 @@ def test_preferred_name_is_searched_too(client, world):
 
 def test_council_child_id_must_match_exactly(client, world):
     client.force_login(world.users.coordinator)
-    response = client.get(URL, {"q": "N0001"})
+    response = search(client, "N0001")
     assert response.context["results"] == []
     assert "No children match" in response.content.decode()
 
@@ -69,7 +74,7 @@ def test_a_child_placed_in_the_area_is_found(client, world):
 
 def test_results_table_shows_the_record_summary(client, world):
     client.force_login(world.users.coordinator)
-    html = client.get(URL, {"q": "Jordan"}).content.decode()
+    html = search(client, "Jordan").content.decode()
     assert "1 child found" in html
     assert reverse("children:detail", args=[world.child.pk]) in html
     for text in ("4 March 2011", "N000123", "Looked after (child in care)", "Northmoor Council"):
@@ -94,7 +99,7 @@ def test_results_table_shows_the_record_summary(client, world):
 )
 def test_never_finds_a_child_outside_scope(client, world, open_episode, user, q):
     client.force_login(getattr(world.users, user))
-    response = client.get(URL, {"q": q})
+    response = search(client, q)
     assert response.context["results"] == []
     html = response.content.decode()
     assert "No children match" in html
@@ -116,7 +121,7 @@ def test_police_reference_of_an_episode_the_user_cannot_see_finds_nothing(client
 
 def test_school_dsl_finds_their_pupils_without_legal_status(client, world):
     client.force_login(world.users.school_dsl)
-    response = client.get(URL, {"q": "Jordan"})
+    response = search(client, "Jordan")
     assert [c.full_name for c in response.context["results"]] == ["Jordan Example"]
     html = response.content.decode()
     assert "Legal status" not in html and "Looked after" not in html
@@ -125,7 +130,7 @@ def test_school_dsl_finds_their_pupils_without_legal_status(client, world):
 @pytest.mark.parametrize("user", ["analyst", "admin", "health"])
 def test_roles_without_case_work_cannot_search(client, world, user):
     client.force_login(getattr(world.users, user))
-    response = client.get(URL, {"q": "Jordan"})
+    response = search(client, "Jordan")
     assert response.status_code == 403
     assert b"Jordan Example" not in response.content
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.SEARCH).exists()
@@ -133,7 +138,7 @@ def test_roles_without_case_work_cannot_search(client, world, user):
 
 def test_search_is_audited_without_the_search_text(client, world):
     client.force_login(world.users.coordinator)
-    client.get(URL, {"q": "Jordan Exam"})
+    search(client, "Jordan Exam")
     event = AuditEvent.objects.get(action=AuditEvent.Action.SEARCH)
     assert event.action == AuditEvent.Action.SEARCH
     assert event.summary == "Searched children"
@@ -147,7 +152,7 @@ def test_results_are_limited_with_a_note(client, world):
     for _ in range(51):
         ChildFactory(responsible_council=world.north, last_name="Manyname")
     client.force_login(world.users.coordinator)
-    response = client.get(URL, {"q": "manyname"})
+    response = search(client, "manyname")
     assert len(response.context["results"]) == 50
     assert response.context["more"] is True
     assert "Showing the first 50 children" in response.content.decode()
@@ -155,24 +160,24 @@ def test_results_are_limited_with_a_note(client, world):
 
 def test_report_purpose_guides_to_reporting_the_child_missing(client, world):
     client.force_login(world.users.coordinator)
-    response = client.get(URL, {"q": "Riley", "purpose": "report"})
+    response = search(client, "Riley", purpose="report")
     html = response.content.decode()
     assert page_title("Report a child missing") in html
     assert "Find the child who is missing" in html
-    assert 'name="purpose" value="report"' in html
+    assert 'action="/children/?purpose=report"' in html
     assert reverse("episodes:report", args=[world.placed_child.pk]) in html
 
 
 def test_report_purpose_points_to_the_record_of_a_child_already_missing(client, world, open_episode):
     client.force_login(world.users.police)
-    html = client.get(URL, {"q": "Jordan", "purpose": "report"}).content.decode()
+    html = search(client, "Jordan", purpose="report").content.decode()
     assert "Already missing" in html
     assert reverse("episodes:report", args=[world.child.pk]) not in html
 
 
 def test_report_purpose_is_ignored_for_users_who_cannot_report(client, world):
     client.force_login(world.users.school_dsl)
-    html = client.get(URL, {"q": "Jordan", "purpose": "report"}).content.decode()
+    html = search(client, "Jordan", purpose="report").content.decode()
     assert "Find the child who is missing" not in html
     assert reverse("episodes:report", args=[world.child.pk]) not in html
 
@@ -183,3 +188,11 @@ def test_navigation_marks_only_the_current_item(client, world):
     report = [item for item in client.get(URL, {"purpose": "report"}).context["navigation"] if item["active"]]
     assert [item["text"] for item in find] == ["Find a child"]
     assert [item["text"] for item in report] == ["Report a child missing"]
+
+
+def test_search_words_never_go_into_the_url(client, world):
+    client.force_login(world.users.coordinator)
+    html = client.get(URL).content.decode()
+    assert 'method="post"' in html
+    response = client.get(URL, {"q": "Jordan"})  # a crafted GET is not a search
+    assert response.context["results"] == []

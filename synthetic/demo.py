@@ -1,0 +1,175 @@
+"""Demo users: one per role, at the first synthetic council and its force, school, provider and health body.
+
+Idempotent: a second run finds the users it made and changes nothing that matters (passwords,
+agencies and existing allocations are kept); it only fills in what is missing.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.db.models import Count, Max, Q
+
+from access.audit import record_event
+from access.models import Agency, AgencyKind, AuditEvent, Role, RoleAssignment, User
+from children.models import Child
+from interviews.actions import assign_interview
+from interviews.codes import Outcome
+from interviews.models import ReturnInterview
+from synthetic.names import COUNCILS
+
+DEMO_PASSWORD = "homeward-demo-2026"  # noqa: S105 (a published demo password, never used in production)
+DEMO_INTERVIEWS_AWAITING_OFFER = 8
+DEMO_INTERVIEWS_ACCEPTED = 3
+DEMO_ALLOCATED_CHILDREN = 12
+
+
+class DemoSetupError(Exception):
+    """The synthetic reference data the demo users belong to is missing."""
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    role: str
+    username: str
+    agency: str
+    created: bool
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+
+@dataclass(frozen=True)
+class DemoAgencies:
+    council: Agency
+    police: Agency
+    school: Agency
+    provider: Agency
+    health: Agency
+
+
+def demo_agencies() -> DemoAgencies:
+    council = Agency.objects.filter(kind=AgencyKind.COUNCIL, code=COUNCILS[0].code).first()
+    if council is None or council.police_force is None:
+        raise DemoSetupError(
+            f"The synthetic council {COUNCILS[0].name} ({COUNCILS[0].code}) is not in the database: "
+            "run `manage.py generate_synthetic --children 400` first."
+        )
+    local = council.local_agencies.order_by("pk")
+    # The school with most pupils who have gone missing, so the demo safeguarding lead sees cases.
+    school = (
+        local.filter(kind=AgencyKind.SCHOOL)
+        .annotate(missing_pupils=Count("pupils", filter=Q(pupils__episodes__isnull=False), distinct=True))
+        .order_by("-missing_pupils", "pk")
+        .first()
+    )
+    provider = local.filter(kind=AgencyKind.RHI_PROVIDER).first()
+    health = local.filter(kind=AgencyKind.HEALTH).first()
+    if school is None or provider is None or health is None:
+        raise DemoSetupError(f"{council.name} has no school, return interview provider or health body.")
+    return DemoAgencies(council=council, police=council.police_force, school=school, provider=provider, health=health)
+
+
+def _demo_specs(agencies: DemoAgencies) -> list[tuple[str, Agency, str]]:
+    return [
+        (Role.COORDINATOR, agencies.council, "Missing children's coordinator"),
+        (Role.SOCIAL_WORKER, agencies.council, "Social worker"),
+        (Role.TEAM_MANAGER, agencies.council, "Team manager, children in care"),
+        (Role.RHI_PRACTITIONER, agencies.provider, "Return interview worker"),
+        (Role.POLICE, agencies.police, "Missing persons coordinator"),
+        (Role.SCHOOL_DSL, agencies.school, "Designated safeguarding lead"),
+        (Role.HEALTH, agencies.health, "Named nurse for children in care"),
+        (Role.ANALYST, agencies.council, "Performance analyst"),
+        (Role.ADMINISTRATOR, agencies.council, "System administrator"),
+    ]
+
+
+def demo_username(role: str) -> str:
+    return f"demo.{role}"
+
+
+def _ensure_user(role: str, agency: Agency, title: str) -> tuple[User, bool]:
+    username = demo_username(role)
+    user = User.objects.filter(username=username).first()
+    created = user is None
+    if created:
+        user = User(
+            username=username,
+            first_name="Demo",
+            last_name=Role(role).label,
+            email=f"{username}@example.test",
+            agency=agency,
+            job_title=title,
+        )
+        validate_password(DEMO_PASSWORD, user)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    RoleAssignment.objects.get_or_create(user=user, role=role)
+    return user, created
+
+
+def _assign_interviews(practitioner: User, council: Agency, acting_user: User) -> int:
+    """Give the demo practitioner some of the council's open interviews, if they have none yet."""
+    if ReturnInterview.objects.open().filter(assigned_to=practitioner).exists():
+        return 0
+    ours = ReturnInterview.objects.filter(child__responsible_council=council, provider=practitioner.agency)
+    awaiting = list(ours.awaiting_offer().order_by("-due_by", "pk")[:DEMO_INTERVIEWS_AWAITING_OFFER])
+    accepted = list(
+        ours.filter(outcome=Outcome.ACCEPTED, completed_at__isnull=True).order_by("-due_by", "pk")[
+            :DEMO_INTERVIEWS_ACCEPTED
+        ]
+    )
+    for interview in awaiting + accepted:
+        assign_interview(
+            interview, practitioner=practitioner, expected_version=interview.version, acting_user=acting_user
+        )
+    return len(awaiting) + len(accepted)
+
+
+def _allocate_children(social_worker: User, council: Agency, acting_user: User) -> int:
+    """Make the demo social worker the allocated worker of the council's most recently missing children.
+
+    There is no allocation action yet, so this writes the field and its audit event together here.
+    """
+    if Child.objects.filter(social_worker=social_worker).exists():
+        return 0
+    children = list(
+        Child.objects.filter(responsible_council=council, episodes__isnull=False)
+        .annotate(latest=Max("episodes__last_seen_at"))
+        .order_by("-latest", "pk")[:DEMO_ALLOCATED_CHILDREN]
+    )
+    for child in children:
+        before = child.social_worker_id
+        Child.objects.filter(pk=child.pk).update(social_worker=social_worker)
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.UPDATE,
+            obj=child,
+            child_id=child.pk,
+            summary="Social worker allocated (demo set-up)",
+            changes={"social_worker_id": [before, social_worker.pk]},
+        )
+    return len(children)
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    users: list[DemoUser]
+    interviews_assigned: int
+    children_allocated: int
+
+
+def create_demo_users() -> DemoResult:
+    agencies = demo_agencies()
+    with transaction.atomic():
+        users: dict[str, User] = {}
+        rows = []
+        for role, agency, title in _demo_specs(agencies):
+            user, created = _ensure_user(role, agency, title)
+            users[role] = user
+            rows.append(DemoUser(role=role, username=user.username, agency=str(user.agency), created=created))
+        coordinator = users[Role.COORDINATOR]
+        assigned = _assign_interviews(users[Role.RHI_PRACTITIONER], agencies.council, coordinator)
+        allocated = _allocate_children(users[Role.SOCIAL_WORKER], agencies.council, coordinator)
+    return DemoResult(users=rows, interviews_assigned=assigned, children_allocated=allocated)

@@ -1,0 +1,34 @@
+"""`manage.py create_demo_users`: one demo user per role at the first synthetic council (idempotent)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from access.models import Role
+from synthetic.demo import DEMO_PASSWORD, DemoSetupError, create_demo_users
+from synthetic.management.commands.generate_synthetic import refuse_in_production
+
+
+class Command(BaseCommand):
+    help = "Create one demo user per role at the first synthetic council; re-running keeps what is there."
+
+    def handle(self, *args, **options) -> None:
+        refuse_in_production("create demo users")
+        try:
+            result = create_demo_users()
+        except DemoSetupError as exc:
+            raise CommandError(str(exc)) from exc
+        header = ("Role", "Username", "Password", "Agency", "Status")
+        table = [
+            (user.role_label, user.username, DEMO_PASSWORD, user.agency, "new" if user.created else "already there")
+            for user in result.users
+        ]
+        widths = [max(len(row[i]) for row in [header, *table]) for i in range(len(header))]
+        for row in [header, tuple("-" * w for w in widths), *table]:
+            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        if any(not user.created for user in result.users):
+            self.stdout.write("Users already there keep their password (the demo password unless someone changed it).")
+        username = {user.role: user.username for user in result.users}
+        self.stdout.write(
+            f"Return interviews assigned to {username[Role.RHI_PRACTITIONER]}: {result.interviews_assigned}; "
+            f"children allocated to {username[Role.SOCIAL_WORKER]}: {result.children_allocated} "
+            "(none when they already had some)."
+        )

@@ -36,7 +36,8 @@ demo: install ## Start Homeward with synthetic demo data on SQLite at http://127
 	$(PY) manage.py generate_synthetic --children $(DEMO_CHILDREN) --seed $(DEMO_SEED) --if-empty
 	$(PY) manage.py create_demo_users
 	$(PY) manage.py db_worker > /tmp/homeward-worker.log 2>&1 & echo "$$!" > .worker.pid; \
-	  trap 'kill $$(cat .worker.pid) 2>/dev/null; rm -f .worker.pid' EXIT; \
+	  $(PY) manage.py run_scheduler > /tmp/homeward-scheduler.log 2>&1 & echo "$$!" > .scheduler.pid; \
+	  trap 'kill $$(cat .worker.pid) $$(cat .scheduler.pid) 2>/dev/null; rm -f .worker.pid .scheduler.pid' EXIT; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: install ## Serve Homeward without touching the data
@@ -65,3 +66,18 @@ format: install ## Fix the code style
 
 bench: install ## Run the benchmarks; results go to bench-results/*.json
 	$(PY) manage.py run_benchmarks --out bench-results
+
+# --- README screenshots: synthetic data only, in a throwaway database --------------------------
+SCREENSHOTS_DB ?= /tmp/homeward-screenshots.sqlite3
+SCREENSHOTS_PORT ?= 8011
+
+.PHONY: screenshots
+screenshots: install ## Retake docs/images/*.png: synthetic data in a throwaway database, served on port 8011
+	rm -f $(SCREENSHOTS_DB) $(SCREENSHOTS_DB)-wal $(SCREENSHOTS_DB)-shm
+	export DATABASE_URL=sqlite:///$(SCREENSHOTS_DB); set -e; \
+	  $(PY) manage.py migrate --no-input > /dev/null; \
+	  $(PY) manage.py generate_synthetic --children $(DEMO_CHILDREN) --seed $(DEMO_SEED) > /dev/null; \
+	  $(PY) manage.py create_demo_users > /dev/null; \
+	  $(PY) manage.py runserver $(HOST):$(SCREENSHOTS_PORT) --noreload > /tmp/homeward-screenshots-server.log 2>&1 & \
+	  server=$$!; trap 'kill $$server 2>/dev/null; rm -f $(SCREENSHOTS_DB) $(SCREENSHOTS_DB)-wal $(SCREENSHOTS_DB)-shm' EXIT; \
+	  $(PY) scripts/screenshots.py --base-url http://$(HOST):$(SCREENSHOTS_PORT) --out docs/images

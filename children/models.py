@@ -61,6 +61,9 @@ class Child(models.Model):
     social_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="allocated_children"
     )
+    # SSDA903 header: asked of looked-after girls aged 12 or more; null until recorded.
+    mother = models.BooleanField("is a mother", null=True, blank=True)
+    mother_child_dob = models.DateField("her child's date of birth", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

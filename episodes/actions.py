@@ -13,6 +13,7 @@ from core.concurrency import lock_at_version, snapshot
 from core.validation import check_choice, check_not_future, check_required
 from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
 from episodes.models import MissingEpisode, RiskGradeChange
+from risk.tasks import queue_trigger_evaluation
 
 REPORT_FIELDS = [
     "episode_type",
@@ -130,6 +131,7 @@ def report_missing(
             summary="Reported missing",
             changes=diff({}, snapshot(episode, REPORT_FIELDS)),
         )
+        queue_trigger_evaluation(child.pk)
     return episode
 
 
@@ -174,6 +176,7 @@ def update_episode_details(
             summary="Episode details changed",
             changes=diff(before, snapshot(current, DETAIL_FIELDS)),
         )
+        queue_trigger_evaluation(current.child_id)
     return current
 
 
@@ -210,6 +213,7 @@ def change_risk_grade(
             summary="Risk grade changed",
             changes={"risk_grade": [previous, grade]},
         )
+        queue_trigger_evaluation(current.child_id)
     return current
 
 
@@ -261,4 +265,5 @@ def record_return(
             changes=diff(before, snapshot(current, RETURN_FIELDS)),
         )
         open_interview_for_return(current, acting_user=acting_user)
+        queue_trigger_evaluation(current.child_id)
     return current

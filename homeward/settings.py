@@ -28,6 +28,22 @@ def _required_in_production(name: str, development_default: str) -> str:
     return development_default
 
 
+def _hours_list(name: str, default: list[int]) -> list[int]:
+    """A comma-separated list of whole hours (such as 24,72), sorted; blank or unset means the default."""
+    raw = envlist(name, [])
+    if not raw:
+        return default
+    try:
+        hours = sorted({int(item) for item in raw})
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{name}={','.join(raw)!r}: give whole hours separated by commas, such as 24,72"
+        ) from exc
+    if hours[0] < 1:
+        raise ImproperlyConfigured(f"{name}: every threshold must be at least 1 hour")
+    return hours
+
+
 SECRET_KEY = _required_in_production("SECRET_KEY", "development-only-key-never-use-in-production-0123456789")
 DEBUG = envbool("DEBUG", False) and not PRODUCTION
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", []) or ([] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
@@ -50,6 +66,7 @@ INSTALLED_APPS = [
     "children",
     "episodes",
     "interviews",
+    "risk",
     "core",
     "api",
     "synthetic",
@@ -129,6 +146,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = envbool("AXES_ENABLED", True)
 AXES_LOCKOUT_CALLABLE = "access.views.locked_out"
+AXES_VERBOSE = False  # no start-up banner on every management command
 
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age is an idle time-out: every request starts it again
@@ -195,6 +213,19 @@ HOMEWARD_REPEAT_MISSING_COUNT = envint("HOMEWARD_REPEAT_MISSING_COUNT", 3, minim
 HOMEWARD_REPEAT_MISSING_WINDOW_DAYS = envint("HOMEWARD_REPEAT_MISSING_WINDOW_DAYS", 90, minimum=1)
 # "Newly" over the repeat threshold: the latest episode was reported within this many days.
 HOMEWARD_REPEAT_MISSING_RECENT_DAYS = envint("HOMEWARD_REPEAT_MISSING_RECENT_DAYS", 14, minimum=1)
+# Risk triggers (risk/triggers.py): each raises one alert per child and cause, never again on re-saves.
+# An open episode missing this many hours escalates to HOMEWARD_ESCALATION_ROLE (one alert per threshold).
+HOMEWARD_MISSING_ESCALATION_HOURS = _hours_list("HOMEWARD_MISSING_ESCALATION_HOURS", [24, 72])
+# The named manager role the duration escalations go to: a council case role (checked by `manage.py check`).
+HOMEWARD_ESCALATION_ROLE = envstr("HOMEWARD_ESCALATION_ROLE", "team_manager").strip()
+# A child younger than this when last seen raises an alert; below it, a screening showing any recent
+# exploitation indicator cannot be graded no risk or low.
+HOMEWARD_YOUNG_CHILD_AGE = envint("HOMEWARD_YOUNG_CHILD_AGE", 13, minimum=1)
+# How often `manage.py run_scheduler` queues the sweep of open episodes (the duration triggers need the clock).
+HOMEWARD_TRIGGER_SWEEP_MINUTES = envint("HOMEWARD_TRIGGER_SWEEP_MINUTES", 15, minimum=1)
+# Triggers look only at episodes open or returned, and interviews held, within this many days, so old
+# history (imported, or from before the triggers were switched on) does not flood My work with alerts.
+HOMEWARD_ALERT_LOOKBACK_DAYS = envint("HOMEWARD_ALERT_LOOKBACK_DAYS", 30, minimum=1)
 # Times entered up to this many minutes ahead of the server clock are accepted (clock drift).
 HOMEWARD_FUTURE_TOLERANCE_MINUTES = envint("HOMEWARD_FUTURE_TOLERANCE_MINUTES", 5, minimum=0)
 HOMEWARD_API_PAGE_SIZE = envint("HOMEWARD_API_PAGE_SIZE", 50, minimum=1)

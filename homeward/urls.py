@@ -17,5 +17,6 @@ urlpatterns = [
     path("children/", include("children.urls")),
     path("episodes/", include("episodes.urls")),
     path("return-interviews/", include("interviews.urls")),
+    path("risk/", include("risk.urls")),
     path("api/v1/", include("api.urls")),
 ]

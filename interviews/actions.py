@@ -15,6 +15,7 @@ from core.validation import check_choice, check_not_future, check_required
 from episodes.models import MissingEpisode
 from interviews.codes import FACTOR_CODES, ConsentToShare, FactorKind, Outcome
 from interviews.models import InterviewFactor, ReturnInterview
+from risk.tasks import queue_trigger_evaluation
 
 # Free text a child tells the practitioner: the audit trail records that it changed, never its words.
 SENSITIVE_FIELDS = set(encrypted_fields(ReturnInterview))
@@ -248,4 +249,5 @@ def record_interview(
             summary="Return interview recorded",
             changes=_audit_changes(before, after),
         )
+        queue_trigger_evaluation(current.child_id)
     return current

@@ -1,0 +1,43 @@
+"""Queue the trigger sweep on a schedule: django-tasks runs jobs but has no scheduler of its own.
+
+Run one beside `manage.py db_worker` (which runs what this queues). `--once` queues a single sweep and
+exits, for cron or a systemd timer instead of the loop.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError, close_old_connections
+
+from risk.tasks import sweep_open_episodes
+
+
+class Command(BaseCommand):
+    help = "Queue the sweep of open episodes every HOMEWARD_TRIGGER_SWEEP_MINUTES (--once: queue one and exit)"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="Queue a single sweep and exit")
+
+    def handle(self, *args, once: bool = False, **options) -> None:
+        if once:
+            try:
+                self._queue()
+            except DatabaseError as exc:
+                raise CommandError(f"Could not queue the trigger sweep: {exc}") from exc
+            return
+        minutes = settings.HOMEWARD_TRIGGER_SWEEP_MINUTES
+        self.stdout.write(f"Queuing the trigger sweep every {minutes} minutes")
+        next_run = time.monotonic()
+        while True:
+            close_old_connections()  # a long-lived process: drop a connection the database has closed
+            try:
+                self._queue()
+            except DatabaseError as exc:  # keep going: the next sweep covers this one
+                self.stderr.write(f"Could not queue the trigger sweep ({exc}); trying again in {minutes} minutes")
+            next_run += minutes * 60
+            time.sleep(max(0.0, next_run - time.monotonic()))
+
+    def _queue(self) -> None:
+        result = sweep_open_episodes.enqueue()
+        self.stdout.write(f"Queued the trigger sweep (job {result.id})")

@@ -1,0 +1,99 @@
+"""The queries behind the risk pages, My work's alerts and the child record's risk section.
+
+Each starts from an access.scoping queryset, so a user only ever sees what their roles allow.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from access.models import User
+from access.scoping import (
+    alerts_for,
+    can_refer,
+    can_screen,
+    interviews_for,
+    referrals_for,
+    screenings_for,
+)
+from children.models import Child
+from interviews.codes import FactorKind
+from interviews.models import ReturnInterview
+from risk.codes import EXPLOITATION_DISCLOSURES
+from risk.models import Alert, Referral, Screening
+
+
+def open_alerts(user: User) -> QuerySet[Alert]:
+    """Alerts the user may see that nobody has acknowledged yet, the longest waiting first."""
+    return alerts_for(user).unacknowledged().select_related("child", "episode", "interview").order_by("raised_at", "pk")
+
+
+def my_work_alerts(user: User) -> list[Alert]:
+    """Unacknowledged alerts for one of the user's roles: the coordinator's, or the escalation role's."""
+    return list(open_alerts(user).filter(for_role__in=user.roles))
+
+
+def latest_screening(screenings: QuerySet[Screening], child: Child) -> Screening | None:
+    """The child's current screening: the one done most recently (a later entry of an older one does not win)."""
+    return screenings.filter(child=child).prefetch_related("flags").order_by("-screened_at", "-pk").first()
+
+
+def interview_needing_screening(user: User, child: Child) -> ReturnInterview | None:
+    """The latest interview the user can see that recorded an exploitation disclosure after the child's
+    latest screening (or with no screening at all): the prompt to screen the child."""
+    latest = screenings_for(user).filter(child=child).order_by("-screened_at", "-pk").first()
+    interviews = interviews_for(user).filter(
+        child=child,
+        completed_at__isnull=False,
+        factors__kind=FactorKind.DISCLOSURE,
+        factors__code__in=EXPLOITATION_DISCLOSURES,
+    )
+    if latest is not None:
+        interviews = interviews.filter(completed_at__gt=latest.screened_at)
+    return interviews.distinct().order_by("-completed_at", "-pk").first()
+
+
+def interview_prompts_screening(interview: ReturnInterview) -> bool:
+    """Whether this interview recorded an exploitation disclosure and no screening has been done since."""
+    if interview.completed_at is None:
+        return False
+    codes = {f.code for f in interview.factors.all() if f.kind == FactorKind.DISCLOSURE}
+    if not codes & EXPLOITATION_DISCLOSURES:
+        return False
+    return not Screening.objects.filter(child_id=interview.child_id, screened_at__gte=interview.completed_at).exists()
+
+
+@dataclass
+class ChildRisk:
+    """What the child record's risk section shows to one user."""
+
+    alerts: list[Alert] = field(default_factory=list)
+    screening: Screening | None = None
+    sees_screenings: bool = False
+    referrals: list[Referral] = field(default_factory=list)
+    sees_referrals: bool = False
+    prompt_interview: ReturnInterview | None = None
+    can_screen: bool = False
+    can_refer: bool = False
+
+    @property
+    def shown(self) -> bool:
+        return self.sees_screenings or self.sees_referrals or bool(self.alerts)
+
+
+def child_risk(user: User, child: Child) -> ChildRisk:
+    """Open alerts, the current screening, open referrals and the screening prompt, as far as the user may see."""
+    risk = ChildRisk(
+        alerts=list(open_alerts(user).filter(child=child)),
+        can_screen=can_screen(user, child),
+        can_refer=can_refer(user, child),
+    )
+    # Screenings are seen by exactly those who may record one; referrals by those who may make one.
+    risk.sees_screenings = risk.can_screen
+    risk.sees_referrals = risk.can_refer
+    if risk.sees_screenings:
+        risk.screening = latest_screening(screenings_for(user), child)
+        risk.prompt_interview = interview_needing_screening(user, child)
+    if risk.sees_referrals:
+        risk.referrals = list(referrals_for(user).open().filter(child=child).select_related("made_by"))
+    return risk

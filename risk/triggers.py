@@ -1,0 +1,247 @@
+"""The risk triggers: what should have raised an alert for a child at a given moment.
+
+Each trigger is a plain function from a child's records (and `now`) to the alerts that are due, each
+named by a `dedupe_key`. `evaluate_child` raises the due alerts that do not exist yet, so a trigger
+fires once, however many times the child is evaluated (on every change, and by the scheduled sweep).
+
+The rules, all thresholds from settings:
+- **Repeat missing**: the child's latest episode has at least HOMEWARD_REPEAT_MISSING_COUNT episodes
+  (counted by time last seen, its own included) within HOMEWARD_REPEAT_MISSING_WINDOW_DAYS days
+  ending at its time last seen (inclusive: exactly 90 days earlier still counts). The alert names the
+  episode at which the child went over the threshold in the current run of episodes that are each over
+  it, so later episodes in the same run do not raise it again; a child who drops below and crosses
+  again gets a new alert. Key `repeat:<crossing episode>`.
+- **High risk**: an episode graded high now, or at any point in its history. Key `high:<episode>`.
+- **Missing duration**: an open episode whose child was last seen at least N hours before `now`, for
+  each N in HOMEWARD_MISSING_ESCALATION_HOURS (exactly 24:00 fires; 23:59 does not). It goes to
+  HOMEWARD_ESCALATION_ROLE. Key `duration:<episode>:<N>`.
+- **Young child**: the child was younger than HOMEWARD_YOUNG_CHILD_AGE on the (local) day last seen
+  (12 years 364 days fires; the 13th birthday does not). Key `young:<episode>`.
+- **Exploitation disclosed**: a completed return interview recorded one of EXPLOITATION_DISCLOSURES.
+  Key `disclosure:<interview>`.
+
+Only recent records raise alerts: episodes still open or returned within HOMEWARD_ALERT_LOOKBACK_DAYS,
+interviews held within it (and, for repeat missing, a latest episode within it), so years of history
+loaded at once do not flood anyone's My work. Every alert goes to the coordinator except the duration
+escalations.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from access.audit import record_event
+from access.models import AuditEvent, Role
+from children.models import Child
+from core.templatetags.govuk import govuk_datetime
+from episodes.codes import RiskGrade
+from episodes.models import MissingEpisode, RiskGradeChange
+from interviews.codes import Disclosure, FactorKind
+from interviews.models import ReturnInterview
+from risk.codes import EXPLOITATION_DISCLOSURES, AlertKind
+from risk.models import Alert
+
+
+@dataclass(frozen=True)
+class DueAlert:
+    """An alert a trigger says should exist."""
+
+    kind: str
+    dedupe_key: str
+    for_role: str
+    detail: str
+    episode: MissingEpisode | None = None
+    interview: ReturnInterview | None = None
+    threshold_hours: int | None = None
+
+
+def _local(moment: datetime) -> str:
+    return govuk_datetime(moment)
+
+
+def _is_recent(episode: MissingEpisode, now: datetime) -> bool:
+    """Open, or returned within the look-back period."""
+    cutoff = now - timedelta(days=settings.HOMEWARD_ALERT_LOOKBACK_DAYS)
+    return episode.returned_at is None or episode.returned_at >= cutoff
+
+
+def episodes_in_window(episodes: list[MissingEpisode]) -> list[int]:
+    """For each episode (sorted by time last seen), how many episodes fall in the repeat window ending at it."""
+    window = timedelta(days=settings.HOMEWARD_REPEAT_MISSING_WINDOW_DAYS)
+    counts: list[int] = []
+    start = 0
+    for index, episode in enumerate(episodes):
+        while episodes[start].last_seen_at < episode.last_seen_at - window:
+            start += 1
+        counts.append(index - start + 1)
+    return counts
+
+
+def repeat_missing(episodes: list[MissingEpisode], now: datetime) -> list[DueAlert]:
+    if not episodes or not _is_recent(episodes[-1], now):
+        return []
+    threshold = settings.HOMEWARD_REPEAT_MISSING_COUNT
+    counts = episodes_in_window(episodes)
+    if counts[-1] < threshold:
+        return []
+    first = len(episodes) - 1
+    while first > 0 and counts[first - 1] >= threshold:
+        first -= 1
+    crossing = episodes[first]
+    days = settings.HOMEWARD_REPEAT_MISSING_WINDOW_DAYS
+    return [
+        DueAlert(
+            kind=AlertKind.REPEAT_MISSING,
+            dedupe_key=f"repeat:{crossing.pk}",
+            for_role=Role.COORDINATOR,
+            detail=f"{counts[-1]} episodes in the {days} days to {_local(episodes[-1].last_seen_at)}",
+            episode=crossing,
+        )
+    ]
+
+
+def high_risk(episodes: list[MissingEpisode], now: datetime) -> list[DueAlert]:
+    recent = [e for e in episodes if _is_recent(e, now)]
+    ever_high = set(
+        RiskGradeChange.objects.filter(episode__in=[e.pk for e in recent], grade=RiskGrade.HIGH).values_list(
+            "episode_id", flat=True
+        )
+    )
+    due = []
+    for episode in recent:
+        if episode.risk_grade == RiskGrade.HIGH:
+            detail = "Police risk grade high"
+        elif episode.pk in ever_high:
+            detail = f"Graded high during the episode, now {episode.get_risk_grade_display().lower()}"
+        else:
+            continue
+        due.append(
+            DueAlert(
+                kind=AlertKind.HIGH_RISK,
+                dedupe_key=f"high:{episode.pk}",
+                for_role=Role.COORDINATOR,
+                detail=f"{detail} (last seen {_local(episode.last_seen_at)})",
+                episode=episode,
+            )
+        )
+    return due
+
+
+def missing_duration(episodes: list[MissingEpisode], now: datetime) -> list[DueAlert]:
+    return [
+        DueAlert(
+            kind=AlertKind.MISSING_DURATION,
+            dedupe_key=f"duration:{episode.pk}:{hours}",
+            for_role=settings.HOMEWARD_ESCALATION_ROLE,
+            detail=f"Last seen {_local(episode.last_seen_at)} and not yet found",
+            episode=episode,
+            threshold_hours=hours,
+        )
+        for episode in episodes
+        if episode.is_open
+        for hours in settings.HOMEWARD_MISSING_ESCALATION_HOURS
+        if now - episode.last_seen_at >= timedelta(hours=hours)
+    ]
+
+
+def young_child(child: Child, episodes: list[MissingEpisode], now: datetime) -> list[DueAlert]:
+    due = []
+    for episode in episodes:
+        age = child.age_on(timezone.localdate(episode.last_seen_at))
+        if age < settings.HOMEWARD_YOUNG_CHILD_AGE and _is_recent(episode, now):
+            due.append(
+                DueAlert(
+                    kind=AlertKind.YOUNG_CHILD,
+                    dedupe_key=f"young:{episode.pk}",
+                    for_role=Role.COORDINATOR,
+                    detail=f"Aged {age} when last seen {_local(episode.last_seen_at)}",
+                    episode=episode,
+                )
+            )
+    return due
+
+
+def exploitation_disclosed(child: Child, now: datetime) -> list[DueAlert]:
+    cutoff = now - timedelta(days=settings.HOMEWARD_ALERT_LOOKBACK_DAYS)
+    interviews = (
+        ReturnInterview.objects.filter(
+            child=child,
+            completed_at__gte=cutoff,
+            factors__kind=FactorKind.DISCLOSURE,
+            factors__code__in=EXPLOITATION_DISCLOSURES,
+        )
+        .distinct()
+        .prefetch_related("factors")
+        .order_by("completed_at", "pk")
+    )
+    due = []
+    for interview in interviews:
+        codes = [code for code in interview.factor_codes(FactorKind.DISCLOSURE) if code in EXPLOITATION_DISCLOSURES]
+        labels = ", ".join(Disclosure(code).label for code in sorted(codes))
+        due.append(
+            DueAlert(
+                kind=AlertKind.EXPLOITATION_DISCLOSED,
+                dedupe_key=f"disclosure:{interview.pk}",
+                for_role=Role.COORDINATOR,
+                detail=f"Recorded in the interview of {_local(interview.completed_at)}: {labels}"[:200],
+                interview=interview,
+            )
+        )
+    return due
+
+
+def due_alerts(child: Child, now: datetime) -> list[DueAlert]:
+    """Every alert the child's records call for at `now`, raised before or not."""
+    episodes = list(MissingEpisode.objects.filter(child=child).order_by("last_seen_at", "pk"))
+    return [
+        *repeat_missing(episodes, now),
+        *high_risk(episodes, now),
+        *missing_duration(episodes, now),
+        *young_child(child, episodes, now),
+        *exploitation_disclosed(child, now),
+    ]
+
+
+def _raise(child: Child, due: DueAlert, now: datetime) -> Alert | None:
+    with transaction.atomic():
+        alert, created = Alert.objects.get_or_create(
+            child=child,
+            dedupe_key=due.dedupe_key,
+            defaults={
+                "kind": due.kind,
+                "for_role": due.for_role,
+                "detail": due.detail,
+                "episode": due.episode,
+                "interview": due.interview,
+                "threshold_hours": due.threshold_hours,
+                "raised_at": now,
+            },
+        )
+        if not created:
+            return None
+        record_event(
+            actor=None,
+            action=AuditEvent.Action.CREATE,
+            obj=alert,
+            child_id=child.pk,
+            summary=f"Alert raised: {alert.title}",
+            changes={"kind": [None, due.kind], "dedupe_key": [None, due.dedupe_key], "for_role": [None, due.for_role]},
+        )
+    return alert
+
+
+def evaluate_child(child: Child, *, now: datetime | None = None) -> list[Alert]:
+    """Raise every due alert the child does not have yet; return the new ones. Safe to call any number of times."""
+    now = now or timezone.now()
+    existing = set(Alert.objects.filter(child=child).values_list("dedupe_key", flat=True))
+    raised = []
+    for due in due_alerts(child, now):
+        if due.dedupe_key in existing:
+            continue
+        existing.add(due.dedupe_key)
+        if (alert := _raise(child, due, now)) is not None:
+            raised.append(alert)
+    return raised

@@ -24,19 +24,21 @@ class GovukFormMixin:
     conflict = False
 
     def error_summary(self) -> list[dict[str, str]]:
-        items = [{"text": str(message), "href": "#main-content"} for message in self.non_field_errors()]
+        # An error about the whole form links to its first field, as the GOV.UK pattern asks.
+        first = next((self[name] for name, field in self.fields.items() if not field.widget.is_hidden), None)
+        whole_form_anchor = f"#{self._anchor(first)}" if first is not None else "#main-content"
+        items = [{"text": str(message), "href": whole_form_anchor} for message in self.non_field_errors()]
         for name, errors in self.errors.items():
             if name == forms.forms.NON_FIELD_ERRORS:
                 continue
-            field = self[name]
-            anchor = field.auto_id
-            if isinstance(
-                field.field.widget,
-                GovukDateWidget | GovukDateTimeWidget | forms.RadioSelect | forms.CheckboxSelectMultiple,
-            ):
-                anchor = f"{anchor}_0"
-            items.extend({"text": str(message), "href": f"#{anchor}"} for message in errors)
+            items.extend({"text": str(message), "href": f"#{self._anchor(self[name])}"} for message in errors)
         return items
+
+    @staticmethod
+    def _anchor(field) -> str:
+        """The id an error links to: the first box of a date, or the first option of a radio/checkbox group."""
+        grouped = GovukDateWidget | GovukDateTimeWidget | forms.RadioSelect | forms.CheckboxSelectMultiple
+        return f"{field.auto_id}_0" if isinstance(field.field.widget, grouped) else field.auto_id
 
     def add_action_errors(self, error: ValidationError) -> None:
         """Put an action's field errors on the matching fields (anything else above the form)."""

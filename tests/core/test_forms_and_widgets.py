@@ -113,4 +113,4 @@ def test_a_bad_hidden_version_is_explained_above_the_form():
     assert not form.is_valid()
     assert form.non_field_errors() == [STALE_FORM_MESSAGE]
     assert "version" not in form.errors
-    assert form.error_summary() == [{"text": STALE_FORM_MESSAGE, "href": "#main-content"}]
+    assert form.error_summary() == [{"text": STALE_FORM_MESSAGE, "href": "#id_answer_0"}]

@@ -1,0 +1,150 @@
+"""Take the README's screenshots of a running Homeward with synthetic data, in Debian's Chromium.
+
+    .venv/bin/python scripts/screenshots.py --base-url http://127.0.0.1:8000 --out docs/images
+
+Signs in as the demo coordinator (`manage.py create_demo_users`), then saves full-page PNGs of
+My work (my-work.png) and of the record of a child with several missing episodes and return
+interviews (child-record.png). `make screenshots` builds a throwaway synthetic database, serves it
+and runs this script. Only synthetic data may ever be photographed: never point this at a live service.
+"""
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+from playwright.sync_api import Page, expect, sync_playwright
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CHRONOLOGY = "Missing episodes and return interviews, newest first"
+
+
+def demo_coordinator() -> tuple[str, str]:
+    """The demo coordinator's username and password, from the code that creates them."""
+    sys.path.insert(0, str(REPO))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homeward.settings")
+    import django
+
+    django.setup()
+    from access.models import Role
+    from synthetic.demo import DEMO_PASSWORD, demo_username
+
+    return demo_username(Role.COORDINATOR), DEMO_PASSWORD
+
+
+def wait_for_server(base_url: str, seconds: int = 30) -> None:
+    """`make screenshots` starts the server just before this script: give it time to listen."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base_url}/sign-in/", timeout=5):  # noqa: S310 (a URL the caller gave)
+                return
+        except OSError as exc:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"Homeward is not answering at {base_url}: {exc}") from exc
+            time.sleep(0.5)
+
+
+def settle(page: Page) -> None:
+    """Wait until the web fonts are in, so the picture shows GOV.UK Transport rather than a fallback."""
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+
+
+def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
+    page.goto(f"{base_url}/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My work")
+
+
+def child_with_history(page: Page, base_url: str, child_id: int | None) -> None:
+    """Open the record of a child with several missing episodes and return interviews.
+
+    The candidates are the children on My work (the page the browser is on), those named most often
+    first. The best has three to five episodes (enough to tell a story, short enough for a README),
+    at least two interviews, and one of them completed.
+    """
+    if child_id is not None:
+        page.goto(f"{base_url}/children/{child_id}/")
+        return
+    hrefs = (
+        page.get_by_role("main")
+        .locator("a[href^='/children/']")
+        .evaluate_all("links => links.map(link => link.getAttribute('href'))")
+    )
+    candidates = [href for href, _ in Counter(h for h in hrefs if re.fullmatch(r"/children/\d+/", h)).most_common(20)]
+    if not candidates:
+        raise SystemExit("No children on My work: is the synthetic data loaded? Name one with --child-id.")
+    scores = {}
+    for href in candidates:
+        page.goto(f"{base_url}{href}")
+        rows = page.get_by_role("table", name=CHRONOLOGY).locator("tbody tr")
+        interview_rows = rows.filter(has_text="Return interview")
+        episodes, interviews = rows.count() - interview_rows.count(), interview_rows.count()
+        completed = interview_rows.filter(has_text="Completed").count() > 0
+        scores[href] = (3 <= episodes <= 5 and interviews >= 2, completed, min(interviews, 3), -abs(episodes - 4))
+    page.goto(f"{base_url}{max(candidates, key=scores.__getitem__)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="where Homeward is served")
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "images", help="folder for the PNGs")
+    parser.add_argument("--username", help="default: the demo coordinator from create_demo_users")
+    parser.add_argument("--password", help="default: the demo password from create_demo_users")
+    parser.add_argument("--child-id", type=int, help="the child to photograph (default: one with a long history)")
+    parser.add_argument("--chromium", default=os.environ.get("HOMEWARD_CHROMIUM", "/usr/bin/chromium"))
+    args = parser.parse_args()
+    if not Path(args.chromium).exists():
+        raise SystemExit(f"{args.chromium} is missing: install Debian's Chromium with `apt-get install chromium`.")
+    username, password = args.username, args.password
+    if not (username and password):
+        demo_user, demo_password = demo_coordinator()
+        username, password = username or demo_user, password or demo_password
+    base_url = args.base_url.rstrip("/")
+    wait_for_server(base_url)
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory(prefix="homeward-shots-") as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile,
+            executable_path=args.chromium,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 900},
+            locale="en-GB",
+            timezone_id="Europe/London",
+        )
+        page = context.new_page()
+        sign_in(page, base_url, username, password)
+        settle(page)
+        page.screenshot(path=str(args.out / "my-work.png"), full_page=True)
+        print(f"saved {args.out / 'my-work.png'}")
+
+        child_with_history(page, base_url, args.child_id)
+        expect(page.get_by_role("table", name=CHRONOLOGY)).to_be_visible()
+        settle(page)
+        page.screenshot(path=str(args.out / "child-record.png"), full_page=True)
+        print(f"saved {args.out / 'child-record.png'} ({page.get_by_role('heading', level=1).inner_text().strip()})")
+        context.close()
+
+
+if __name__ == "__main__":
+    main()

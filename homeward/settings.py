@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "episodes",
     "interviews",
     "risk",
+    "returns",
     "core",
     "api",
     "synthetic",

@@ -4,7 +4,8 @@ and return interviews in realistic proportions. Never a real person's details.
 Design:
 - Deterministic: one `random.Random(seed)` drives every choice, and each child's whole history
   (record, episodes, risk grades, interviews, factors) is drawn in one go, so the same seed and the
-  same `now` give the same data whatever the batch sizes.
+  same `now` give the same data whatever the batch sizes. Looked-after children's episodes of care
+  (SSDA903) draw from a second stream seeded from the same seed, so they change nothing else.
 - Fast: rows are built in memory and written with `bulk_create` inside one `transaction.atomic()`,
   a chunk of children at a time. Rows are linked through the primary keys `bulk_create` returns
   (PostgreSQL, and SQLite 3.35 or later), so no per-row query and no sequence to reset afterwards.
@@ -40,6 +41,8 @@ from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
 from episodes.models import MissingEpisode, RiskGradeChange
 from interviews.codes import ConsentToShare, Disclosure, FactorKind, Outcome, PullFactor, PushFactor
 from interviews.models import InterviewFactor, ReturnInterview
+from returns.codes import EPISODE_CONTINUES, PLACEMENTS_WITHOUT_PROVIDER
+from returns.models import CareEpisode
 from synthetic import names
 from synthetic.names import COUNCILS, FORCES, CouncilSpec
 
@@ -64,6 +67,7 @@ ROW_LABELS = {
     ReturnInterview: "return interviews",
     ReturnInterview.episodes.through: "interview episodes",
     InterviewFactor: "interview factors",
+    CareEpisode: "care episodes",
     AuditEvent: "audit events",
 }
 
@@ -263,6 +267,70 @@ OFFER_OUTCOME = {
 }
 COMPLETED_SHARE = {"old": 0.70, "recent": 0.40, "due": 0.25}
 UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+
+# Episodes of care (SSDA903) for looked-after children and care leavers, in England's proportions for
+# children in care, leaning to teenagers: legal status, category of need, placement and provider.
+CARE_LEGAL_STATUS = Weighted(
+    [("C2", 62), ("V2", 20), ("C1", 11), ("E1", 2), ("J1", 2), ("J2", 1), ("L1", 1), ("L2", 0.5), ("J3", 0.5)]
+)
+CARE_NEED = Weighted([("N1", 55), ("N5", 13), ("N8", 10), ("N4", 8), ("N6", 6), ("N2", 3), ("N3", 3), ("N7", 0.5)])
+PLACEMENT_FOR = {
+    LivingArrangement.FOSTER_CARE: Weighted([("U6", 40), ("U4", 30), ("U3", 15), ("U1", 10), ("U5", 3), ("U2", 2)]),
+    LivingArrangement.CHILDRENS_HOME: Weighted([("K2", 90), ("R1", 6), ("S1", 4)]),
+    LivingArrangement.SUPPORTED: Weighted([("K3", 1)]),
+    LivingArrangement.SECURE: Weighted([("K1", 80), ("R5", 20)]),
+    LivingArrangement.OTHER: Weighted([("P1", 55), ("S1", 15), ("Z11", 15), ("R2", 10), ("R3", 5)]),
+}
+EARLIER_LIVING = Weighted(
+    [(LivingArrangement.FOSTER_CARE, 65), (LivingArrangement.CHILDRENS_HOME, 30), (LivingArrangement.OTHER, 5)]
+)
+FOSTER_PROVIDER = Weighted([("PR1", 55), ("PR4", 40), ("PR5", 5)])
+PROVIDER_FOR = {
+    **dict.fromkeys(("U1", "U2", "U3"), Weighted([("PR1", 1)])),
+    **dict.fromkeys(("U4", "U5", "U6"), FOSTER_PROVIDER),
+    "K1": Weighted([("PR1", 50), ("PR2", 50)]),
+    "K2": Weighted([("PR4", 78), ("PR1", 17), ("PR5", 5)]),
+    "K3": Weighted([("PR4", 60), ("PR5", 25), ("PR1", 15)]),
+    "R1": Weighted([("PR4", 80), ("PR5", 20)]),
+    "R2": Weighted([("PR3", 1)]),
+    "R3": Weighted([("PR4", 70), ("PR5", 30)]),
+    "R5": Weighted([("PR3", 1)]),
+    "S1": Weighted([("PR4", 60), ("PR5", 40)]),
+    "P1": Weighted([("PR0", 1)]),
+}
+CHILDRENS_HOMES = {"K1", "K2", "R1"}  # registered with Ofsted: an SC URN
+CARE_CHANGES = Weighted([(0, 35), (1, 28), (2, 18), (3, 10), (4, 6), (5, 3)])  # new episodes after the first
+NEXT_EPISODE = Weighted([("P", 62), ("L", 18), ("B", 12), ("T", 8)])  # RNE: what changed
+# How a legal status moves on (an interim order becomes a full one, and so on); a full care order stays.
+NEXT_LEGAL_STATUS = {"C1": "C2", "V2": "C1", "L1": "V2", "L2": "C1", "J1": "V2", "J2": "V2", "J3": "V2"}
+PLACEMENT_CHANGE_REASON = Weighted(
+    [
+        ("CARPL", 35),
+        ("CREQB", 18),
+        ("CHILD", 12),
+        ("LAREQ", 9),
+        ("OTHER", 7),
+        ("CREQO", 6),
+        ("CLOSE", 5),
+        ("STAND", 5),
+        ("ALLEG", 3),
+    ]
+)
+LEFT_CARE = Weighted(
+    [
+        ("E5", 30),
+        ("E4A", 22),
+        ("E13", 14),
+        ("E6", 8),
+        ("E3", 6),
+        ("E4B", 5),
+        ("E8", 5),
+        ("E41", 3),
+        ("E45", 3),
+        ("E48", 2),
+        ("E16", 2),
+    ]
+)
 
 
 # --- Small helpers -------------------------------------------------------------------------------
@@ -485,11 +553,16 @@ class ChildPlan:
     episodes: list[MissingEpisode]
     grade_changes: list[RiskGradeChange]
     interviews: list[tuple[ReturnInterview, list[MissingEpisode], list[tuple[str, str]]]]
+    care: list[CareEpisode] = field(default_factory=list)
 
 
 class Generator:
-    def __init__(self, rng: random.Random, world: World, now: datetime, due_hours: int):
+    def __init__(
+        self, rng: random.Random, world: World, now: datetime, due_hours: int, care_rng: random.Random | None = None
+    ):
         self.rng = rng
+        # Episodes of care draw from a stream of their own, so they leave every other value unchanged.
+        self.care_rng = care_rng or random.Random("care")
         self.world = world
         self.now = now
         self.due = timedelta(hours=due_hours)
@@ -673,7 +746,8 @@ class Generator:
             changes.extend(grade_changes)
         practitioner = rng.choice(council.practitioners)
         interviews = self._interviews(child, council, practitioner, concern, [e for e in episodes if e.returned_at])
-        return ChildPlan(child=child, episodes=episodes, grade_changes=changes, interviews=interviews)
+        care = self.care_episodes(child, council, placed, episodes)
+        return ChildPlan(child=child, episodes=episodes, grade_changes=changes, interviews=interviews, care=care)
 
     def _police_reference(self, force_id: int, reported: datetime) -> str:
         local = reported.astimezone(self.zone)
@@ -778,6 +852,84 @@ class Generator:
             LivingArrangement.SECURE: "Secure unit staff",
         }.get(living) or rng.choice(("Relative caring for the child", "Family friend caring for the child"))
 
+    # Episodes of care ------------------------------------------------------------------------------
+
+    def care_episodes(
+        self, child: Child, council: CouncilWorld, placed: CouncilWorld, episodes: list[MissingEpisode]
+    ) -> list[CareEpisode]:
+        """A looked-after child's period of care, still open; a care leaver's, ended with an E code.
+
+        Care begins before the first missing episode and (for a care leaver) ends on or after the last
+        return, and no placement or legal status changes on a day the child was missing, so every
+        missing period sits inside one placement of one period of care: a valid SSDA903 return.
+        """
+        rng = self.care_rng
+        if child.legal_status not in (LegalStatus.LOOKED_AFTER, LegalStatus.CARE_LEAVER) or not episodes:
+            return []
+        missing_days = [
+            (e.last_seen_at.astimezone(self.zone).date(), (e.returned_at or self.now).astimezone(self.zone).date())
+            for e in episodes
+        ]
+        left = None
+        if child.legal_status == LegalStatus.CARE_LEAVER:
+            if episodes[-1].returned_at is None:
+                return []  # care cannot have ended while the child is missing
+            last_return = missing_days[-1][1]
+            left = last_return + timedelta(days=rng.randrange((self.today - last_return).days + 1))
+        first_missing = missing_days[0][0]
+        decom = max(
+            first_missing - timedelta(days=14 + int(rng.expovariate(1 / 600))),
+            child.date_of_birth + timedelta(days=30),
+        )
+        last_day = left or self.today
+        changes: set[date] = set()
+        for _ in range(CARE_CHANGES.pick(rng)):
+            day = decom + timedelta(days=1 + rng.randrange(max((last_day - decom).days - 1, 1)))
+            if day < last_day and not any(start <= day <= end for start, end in missing_days):
+                changes.add(day)
+        home_post = make_postcode(rng, council.spec.postcode_area)
+        legal_status, need = CARE_LEGAL_STATUS.pick(rng), CARE_NEED.pick(rng)
+        starts = [decom, *sorted(changes)]
+        result: list[CareEpisode] = []
+        place = provider = pl_post = urn = ""
+        for index, start in enumerate(starts):
+            last = index == len(starts) - 1
+            rne = "S" if index == 0 else NEXT_EPISODE.pick(rng)
+            if rne in ("L", "B"):
+                if legal_status in NEXT_LEGAL_STATUS:
+                    legal_status = NEXT_LEGAL_STATUS[legal_status]
+                else:
+                    rne = "P"
+            if rne != "L":
+                living = child.living_arrangement if last and child.living_arrangement in PLACEMENT_FOR else None
+                place = PLACEMENT_FOR[living or EARLIER_LIVING.pick(rng)].pick(rng)
+                provider = "" if place in PLACEMENTS_WITHOUT_PROVIDER else PROVIDER_FOR[place].pick(rng)
+                area = (placed if last else rng.choice((council, placed))).spec.postcode_area
+                pl_post = home_post if place == "P1" else make_postcode(rng, area)
+                if last and child.placement_postcode and place != "P1":
+                    pl_post = child.placement_postcode
+                urn = f"SC{rng.randrange(10**5, 10**6)}" if place in CHILDRENS_HOMES else ""
+            if result:
+                result[-1].dec, result[-1].rec = start, EPISODE_CONTINUES
+                result[-1].reason_place_change = PLACEMENT_CHANGE_REASON.pick(rng) if rne != "L" else ""
+            result.append(
+                CareEpisode(
+                    child=child,
+                    decom=start,
+                    rne=rne,
+                    legal_status=legal_status,
+                    cin=need,
+                    place=place,
+                    place_provider=provider,
+                    home_post=home_post,
+                    pl_post=pl_post,
+                    urn=urn,
+                )
+            )
+        if left is not None:
+            result[-1].dec, result[-1].rec = left, LEFT_CARE.pick(rng)
+        return result
+
     # Return interviews ----------------------------------------------------------------------------
 
     def _interviews(
@@ -876,6 +1028,8 @@ def _write_chunk(plans: list[ChildPlan], rows: Counter) -> None:
     through = ReturnInterview.episodes.through
     children = [plan.child for plan in plans]
     Child.objects.bulk_create(children, batch_size=BATCH_SIZE)
+    care = [episode for plan in plans for episode in plan.care]
+    CareEpisode.objects.bulk_create(care, batch_size=BATCH_SIZE)
     episodes = [episode for plan in plans for episode in plan.episodes]
     MissingEpisode.objects.bulk_create(episodes, batch_size=BATCH_SIZE)
     grade_changes = [change for plan in plans for change in plan.grade_changes]
@@ -895,6 +1049,7 @@ def _write_chunk(plans: list[ChildPlan], rows: Counter) -> None:
     ]
     InterviewFactor.objects.bulk_create(factors, batch_size=BATCH_SIZE)
     rows[Child] += len(children)
+    rows[CareEpisode] += len(care)
     rows[MissingEpisode] += len(episodes)
     rows[RiskGradeChange] += len(grade_changes)
     rows[ReturnInterview] += len(interviews)
@@ -937,7 +1092,7 @@ def generate(
     with transaction.atomic():
         world = ensure_world()
         rows.update(world.created)
-        generator = Generator(rng, world, now, due_hours)
+        generator = Generator(rng, world, now, due_hours, care_rng=random.Random(f"care-{seed}"))
         # About 1.5 % of children (at least one in twenty) have their latest episode still open.
         open_count = max(1 if children >= 20 else 0, round(children * OPEN_EPISODE_SHARE))
         open_children = set(rng.sample(range(children), open_count))

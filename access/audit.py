@@ -15,8 +15,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from access.models import AuditEvent, User
+from core.encryption import encrypted_fields
 
 GENESIS_HASH = "0" * 64
+SENSITIVE_MARK = "[sensitive]"
 _CHAIN_LOCK_KEY = 0x486F6D65  # "Home": any constant shared by every writer
 
 
@@ -69,6 +71,28 @@ def chain_hash(previous_hash: str, payload: str) -> str:
     return hashlib.sha256(f"{previous_hash}\n{payload}".encode()).hexdigest()
 
 
+def sensitive_fields(model: type) -> set[str]:
+    """Fields whose values never enter the audit trail: encrypted text, and what a model lists in
+    AUDIT_MASKED_FIELDS (names, places, free text). The trail is permanent (a hash chain cannot be
+    edited), so it records that such a field changed, never its value, and retention can still
+    anonymise the record itself."""
+    return set(encrypted_fields(model)) | set(getattr(model, "AUDIT_MASKED_FIELDS", ()))
+
+
+def mask_sensitive(changes: dict, model: type | None) -> dict:
+    if model is None or not changes:
+        return changes
+    hidden = sensitive_fields(model)
+    return {key: _mask(value) if key in hidden else value for key, value in changes.items()}
+
+
+def _mask(value: object) -> object:
+    """Hide a value but keep whether it was empty: [None, "x"] becomes [None, "[sensitive]"]."""
+    if isinstance(value, list | tuple):
+        return [_mask(item) for item in value]
+    return value if value in (None, "") else SENSITIVE_MARK
+
+
 def _lock_chain() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -104,7 +128,9 @@ def record_event(
             object_id=str(obj.pk) if obj is not None else "",
             child_id=child_id,
             summary=summary[:300],
-            changes=json.loads(json.dumps(changes or {}, default=str)),
+            changes=json.loads(
+                json.dumps(mask_sensitive(changes or {}, type(obj) if obj is not None else None), default=str)
+            ),
             channel=context.channel,
             ip_address=context.ip_address,
             path=context.path[:300],

@@ -76,6 +76,7 @@ class Role(models.TextChoices):
     HEALTH = "health", "Health practitioner"
     ANALYST = "analyst", "Analyst"
     ADMINISTRATOR = "administrator", "System administrator"
+    AUDITOR = "auditor", "Auditor"
 
 
 # Which kind of agency each role belongs to: a role held at the wrong kind of agency is refused.
@@ -89,6 +90,7 @@ ROLE_AGENCY_KINDS: dict[str, set[str]] = {
     Role.HEALTH: {AgencyKind.HEALTH},
     Role.ANALYST: {AgencyKind.COUNCIL, AgencyKind.POLICE},
     Role.ADMINISTRATOR: set(AgencyKind.values),
+    Role.AUDITOR: {AgencyKind.COUNCIL, AgencyKind.POLICE},
 }
 
 
@@ -158,6 +160,15 @@ class AuditEvent(models.Model):
         SIGN_OUT = "sign_out", "Signed out"
         SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
         TOKEN = "token", "API token issued"
+        TWO_FACTOR_ENROLLED = "two_factor_enrolled", "Two-factor sign-in set up"
+        TWO_FACTOR_VERIFIED = "two_factor_verified", "Two-factor code accepted"
+        TWO_FACTOR_FAILED = "two_factor_failed", "Two-factor code refused"
+        TWO_FACTOR_RESET = "two_factor_reset", "Two-factor sign-in reset"
+        AUDIT_VIEWED = "audit_viewed", "Audit trail viewed"
+        AUDIT_EXPORTED = "audit_exported", "Audit trail exported"
+        SUBJECT_ACCESS = "subject_access", "Subject access export"
+        RETENTION = "retention", "Retention rules applied"
+        BREAK_GLASS = "break_glass", "Emergency access"
 
     occurred_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

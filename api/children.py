@@ -6,13 +6,30 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from access.scoping import children_for, episodes_for, get_child_for_user
+from access.scoping import (
+    children_in_full_for,
+    children_with_record_for,
+    episodes_for,
+    get_child_with_record_for_user,
+    sees_full_child_record,
+)
 from api.reading import audit_list_read, audit_record_read, paginate, refuse_unknown_query_parameters
 from api.schemas import AgencyRef, Page, PageQuery, PersonRef, coded, error_responses
 from children.codes import Ethnicity, LegalStatus, LivingArrangement, Sex
 from children.models import Child
 
 router = Router(tags=["Children"])
+
+
+IDENTIFIERS_ONLY = "Null when you see only the child's identifiers (a school, for example), not their care record."
+CARE_FIELDS = (
+    "legal_status",
+    "living_arrangement",
+    "placement_council",
+    "placed_out_of_area",
+    "placement_postcode",
+    "social_worker",
+)
 
 
 class ChildOut(Schema):
@@ -26,14 +43,18 @@ class ChildOut(Schema):
     sex: coded(Sex)
     gender_identity: str
     ethnicity: coded(Ethnicity, "DfE ethnicity code.")
-    legal_status: coded(LegalStatus)
-    living_arrangement: coded(LivingArrangement)
+    legal_status: coded(LegalStatus) | None = Field(description=IDENTIFIERS_ONLY)
+    living_arrangement: coded(LivingArrangement) | None = Field(description=IDENTIFIERS_ONLY)
     responsible_council: AgencyRef = Field(description="The council responsible for the child")
-    placement_council: AgencyRef = Field(description="The council whose area the child lives in")
-    placed_out_of_area: bool = Field(description="True when the child lives outside the responsible council's area")
-    placement_postcode: str
+    placement_council: AgencyRef | None = Field(
+        description="The council whose area the child lives in. " + IDENTIFIERS_ONLY
+    )
+    placed_out_of_area: bool | None = Field(
+        description="True when the child lives outside the responsible council's area. " + IDENTIFIERS_ONLY
+    )
+    placement_postcode: str | None = Field(description=IDENTIFIERS_ONLY)
     school: AgencyRef | None
-    social_worker: PersonRef | None = Field(description="The allocated social worker, if any")
+    social_worker: PersonRef | None = Field(description="The allocated social worker, if any. " + IDENTIFIERS_ONLY)
     created_at: datetime
     updated_at: datetime
 
@@ -54,7 +75,11 @@ class ChildFilters(PageQuery):
 
 
 def _queryset(user) -> QuerySet[Child]:
-    return children_for(user).select_related("responsible_council", "placement_council", "school", "social_worker")
+    # A child reached only through a share is not listed: its recipient reads the shared item (which names the
+    # child by id and council child ID), never the child's record.
+    return children_with_record_for(user).select_related(
+        "responsible_council", "placement_council", "school", "social_worker"
+    )
 
 
 def _filter(user, queryset: QuerySet[Child], filters: ChildFilters) -> QuerySet[Child]:
@@ -84,12 +109,23 @@ def list_children(request: HttpRequest, filters: Query[ChildFilters]):
     refuse_unknown_query_parameters(request, filters)
     queryset = _filter(request.auth, _queryset(request.auth), filters).order_by("last_name", "first_name", "id")
     page = paginate(request, queryset, filters.page)
+    full = set(
+        children_in_full_for(request.auth).filter(pk__in=[c.pk for c in page["items"]]).values_list("pk", flat=True)
+    )
+    page["items"] = [_out(child, child.pk in full) for child in page["items"]]
     audit_list_read(request.auth, "child-list", page, filters.page, filters)
     return page
 
 
 @router.get("/{id}", response={200: ChildOut, **error_responses(400, 401, 404)}, summary="Read a child")
 def get_child(request: HttpRequest, id: int):
-    child = get_child_for_user(request.auth, id)
+    child = get_child_with_record_for_user(request.auth, id)
     audit_record_read(request.auth, child, child.pk, "Child record")
-    return child
+    return _out(child, sees_full_child_record(request.auth, child))
+
+
+def _out(child: Child, full_record: bool) -> Child | dict:
+    """The child as the caller may see them: the care record only for those who see it on the page too."""
+    if full_record:
+        return child
+    return {**ChildOut.from_orm(child).model_dump(), **dict.fromkeys(CARE_FIELDS)}

@@ -17,7 +17,7 @@ from access.scoping import (
     COUNCIL_CASE_ROLES,
     can_edit_episode,
     can_report_missing,
-    children_for,
+    caseload_children_for,
     episodes_for,
     get_episode_for_user,
     interviews_for,
@@ -234,7 +234,7 @@ def create_episode(request: HttpRequest, payload: ReportIn):
         raise HttpError(403, "You cannot report children missing")
     errors: dict[str, list[str]] = {}
     # The same answer whether the record does not exist or is outside your scope.
-    child = children_for(user).filter(pk=payload.child).first()
+    child = caseload_children_for(user).filter(pk=payload.child).first()
     if child is None:
         errors["child"] = ["Choose a child whose record you can see"]
     force = Agency.objects.filter(pk=payload.police_force, kind=AgencyKind.POLICE).first()

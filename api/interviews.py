@@ -1,6 +1,7 @@
 """/return-interviews: return home interviews, from the offer to the write-up."""
 
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet, prefetch_related_objects
@@ -10,7 +11,13 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from access.models import User
-from access.scoping import can_assign_interview, can_work_interview, get_interview_for_user, interviews_for
+from access.scoping import (
+    can_assign_interview,
+    can_work_interview,
+    get_interview_for_user,
+    interviews_for,
+    redact_interview,
+)
 from api.errors import ActionValidationError
 from api.reading import audit_list_read, audit_record_read, paginate, refuse_unknown_query_parameters
 from api.schemas import (
@@ -85,20 +92,35 @@ class InterviewOut(Schema):
         return blank_to_none(obj.consent_to_share)
 
 
-class InterviewDetailOut(InterviewOut):
-    """The whole interview, including what the child said (sensitive: share on a need-to-know basis)."""
+WITHHELD = (
+    "null (never an empty string, which means nothing was recorded) when you may not read what the child said: "
+    "the free text is for the child's council, the assigned practitioner and those the full interview is shared "
+    "with; an interview summary share or emergency access shows the rest."
+)
 
-    not_offered_reason: str
+
+def free_text(description: str = "") -> Any:
+    return Field(description=f"{description} {WITHHELD}".strip())
+
+
+class InterviewDetailOut(InterviewOut):
+    """The whole interview, including what the child said (sensitive: share on a need-to-know basis).
+
+    The free-text fields are null for a caller who may see the interview but not what the child said
+    (`access.scoping.visible_interview_fields`).
+    """
+
+    not_offered_reason: str | None = free_text("Why the interview was not offered.")
     push_factors: list[PushCode]
     pull_factors: list[PullCode]
     disclosures: list[DisclosureCode]
-    where_stayed: str
-    who_with: str
-    harm_suffered: str
-    disclosure_details: str
-    childs_wishes: str
-    actions_agreed: str
-    narrative: str
+    where_stayed: str | None = free_text()
+    who_with: str | None = free_text()
+    harm_suffered: str | None = free_text()
+    disclosure_details: str | None = free_text()
+    childs_wishes: str | None = free_text()
+    actions_agreed: str | None = free_text()
+    narrative: str | None = free_text("The practitioner's notes.")
 
     @staticmethod
     def resolve_push_factors(obj: ReturnInterview) -> list[str]:
@@ -162,7 +184,7 @@ class InterviewIn(BodyIn):
 def _detail(user: User, interview_id: int) -> ReturnInterview:
     interview = get_interview_for_user(user, interview_id)
     prefetch_related_objects([interview], "episodes")
-    return interview
+    return redact_interview(user, interview)
 
 
 def _filter(queryset: QuerySet[ReturnInterview], filters: InterviewFilters) -> QuerySet[ReturnInterview]:

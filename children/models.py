@@ -67,6 +67,17 @@ class Child(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Who the child is goes into the audit trail only as "changed": the event's child_id says whose record.
+    AUDIT_MASKED_FIELDS = (
+        "first_name",
+        "last_name",
+        "preferred_name",
+        "upn",
+        "date_of_birth",
+        "gender_identity",
+        "placement_postcode",
+    )
+
     class Meta:
         verbose_name_plural = "children"
         ordering = ["last_name", "first_name"]

@@ -15,10 +15,13 @@ from access.scoping import (
     EPISODE_EDITOR_ROLES,
     can_add_child,
     can_report_missing,
+    caseload_children_for,
+    children_in_full_for,
     episodes_for,
     get_child_for_user,
     interviews_for,
     sees_case_work,
+    sees_full_child_record,
 )
 from children.actions import add_child, record_child_viewed
 from children.forms import AddChildForm, ChildSearchForm
@@ -50,6 +53,8 @@ def search(request: HttpRequest) -> HttpResponse:
             children = children.annotate(
                 has_open_episode=Exists(episodes_for(user).open().filter(child=OuterRef("pk")))
             )
+        # Legal status belongs to the whole record: not shown for a child reached only through a share.
+        children = children.annotate(full_record=Exists(children_in_full_for(user).filter(pk=OuterRef("pk"))))
         results = list(children[: SEARCH_LIMIT + 1])
         more = len(results) > SEARCH_LIMIT
         results = results[:SEARCH_LIMIT]
@@ -115,7 +120,9 @@ def detail(request: HttpRequest, child_id: int) -> HttpResponse:
     context: dict = {
         "child": child,
         "age": child.age_on(timezone.localdate()),
-        "full_record": sees_case_history(user),
+        # The whole record for the user's own case roles and emergency access; identifiers only for a school
+        # and for the recipient of a share (who sees what was shared in the sharing section).
+        "full_record": sees_full_child_record(user, child),
         "breadcrumbs": [crumb("My work", "core:my-work"), crumb("Find a child", "children:search")],
     }
     if context["full_record"]:
@@ -124,6 +131,8 @@ def detail(request: HttpRequest, child_id: int) -> HttpResponse:
         context.update(
             chronology=chronology,
             open_episode=open_episode,
-            can_report=can_report_missing(user) and open_episode is None,
+            can_report=can_report_missing(user)
+            and open_episode is None
+            and caseload_children_for(user).filter(pk=child.pk).exists(),
         )
     return render(request, "children/detail.html", context)

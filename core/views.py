@@ -24,8 +24,8 @@ ROLE_NOTES = {
         "Missing episodes and return interviews are shown to a school only when they are shared with it."
     ),
     Role.HEALTH: (
-        "As a health practitioner you will see what is shared with your service about a child. "
-        "Nothing is shared with health services through Homeward yet, so there is no case work for you here."
+        "As a health practitioner you see what other agencies share with your service or with you about a child: "
+        "find it under Shared with my agency."
     ),
     Role.ANALYST: (
         "As an analyst you work with aggregate and pseudonymised figures. "
@@ -34,6 +34,10 @@ ROLE_NOTES = {
     Role.ADMINISTRATOR: (
         "As a system administrator you look after users and reference data. Your role does not give access to "
         "children's records: if you also need to work cases, ask for a case role."
+    ),
+    Role.AUDITOR: (
+        "As an auditor you can search the audit trail: who viewed or changed records, when and from where. "
+        "Your role does not give access to children's records. Open Audit trail to start."
     ),
 }
 NO_ROLE_NOTE = "Your account has no role yet. Ask your administrator to give you one."

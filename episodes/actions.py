@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from access.audit import diff, record_event
 from access.models import Agency, AgencyKind, AuditEvent, User
+from analytics import rollups
 from children.models import Child
 from core.concurrency import lock_at_version, snapshot
 from core.validation import check_choice, check_not_future, check_required
@@ -131,6 +132,7 @@ def report_missing(
             summary="Reported missing",
             changes=diff({}, snapshot(episode, REPORT_FIELDS)),
         )
+        rollups.refresh_child(child.pk)  # the dashboard's roll-ups, in this transaction
         queue_trigger_evaluation(child.pk)
     return episode
 
@@ -176,6 +178,7 @@ def update_episode_details(
             summary="Episode details changed",
             changes=diff(before, snapshot(current, DETAIL_FIELDS)),
         )
+        rollups.refresh_child(current.child_id)  # the dashboard's roll-ups, in this transaction
         queue_trigger_evaluation(current.child_id)
     return current
 
@@ -213,6 +216,7 @@ def change_risk_grade(
             summary="Risk grade changed",
             changes={"risk_grade": [previous, grade]},
         )
+        rollups.refresh_child(current.child_id)  # the dashboard's roll-ups, in this transaction
         queue_trigger_evaluation(current.child_id)
     return current
 
@@ -265,5 +269,6 @@ def record_return(
             changes=diff(before, snapshot(current, RETURN_FIELDS)),
         )
         open_interview_for_return(current, acting_user=acting_user)
+        rollups.refresh_child(current.child_id)  # the dashboard's roll-ups, in this transaction
         queue_trigger_evaluation(current.child_id)
     return current

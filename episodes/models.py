@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from access.models import Agency, AgencyKind
 from children.models import Child
+from core.encryption import EncryptedTextField
 from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
 
 
@@ -30,12 +31,12 @@ class MissingEpisode(models.Model):
     )
     police_reference = models.CharField(max_length=40, blank=True)
     risk_grade = models.CharField(max_length=20, choices=RiskGrade.choices)
-    circumstances = models.TextField(blank=True)
+    circumstances = EncryptedTextField(blank=True)
     returned_at = models.DateTimeField(null=True, blank=True)
     found_place = models.CharField(max_length=300, blank=True)
     found_by = models.CharField(max_length=20, choices=FoundBy.choices, blank=True)
-    found_with = models.CharField(max_length=300, blank=True)
-    harm_on_return = models.TextField(blank=True)
+    found_with = EncryptedTextField(blank=True, help_text="Who the child was with: often other children or adults")
+    harm_on_return = EncryptedTextField(blank=True)
     prevention_interview_done = models.BooleanField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every change; guards against lost updates")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -43,6 +44,9 @@ class MissingEpisode(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EpisodeQuerySet.as_manager()
+
+    # Names and places go into the audit trail only as "changed" (encrypted fields are masked too).
+    AUDIT_MASKED_FIELDS = ("last_seen_place", "found_place", "reported_by")
 
     class Meta:
         ordering = ["-last_seen_at"]

@@ -11,6 +11,7 @@ from access.models import User
 from access.scoping import (
     can_edit_episode,
     can_report_missing,
+    caseload_children_for,
     episodes_for,
     get_child_for_user,
     get_episode_for_user,
@@ -47,6 +48,9 @@ def report(request: HttpRequest, child_id: int) -> HttpResponse:
     if not can_report_missing(user):
         raise PermissionDenied("Your role does not include reporting children missing.")
     child = get_child_for_user(user, child_id)
+    if not caseload_children_for(user).filter(pk=child.pk).exists():
+        # Seen through a share or emergency access: read only.
+        raise PermissionDenied("You can report missing only the children your own role covers.")
     open_episode = episodes_for(user).open().filter(child=child).first()
     form = ReportMissingForm(request.POST or None, user=user, child=child)
     if request.method == "POST" and form.is_valid():

@@ -67,10 +67,16 @@ INSTALLED_APPS = [
     "episodes",
     "interviews",
     "risk",
+    "network",
     "returns",
+    "philomena",
     "core",
     "api",
     "synthetic",
+    "accounts",  # two-factor sign-in (TOTP)
+    "governance",  # the auditor's audit trail pages, subject access export, retention
+    "sharing",  # shares between agencies, and emergency ("break-glass") access
+    "analytics",  # the dashboard, its incremental roll-ups, and the data quality list
 ]
 
 MIDDLEWARE = [
@@ -86,6 +92,7 @@ MIDDLEWARE = [
     "access.middleware.SecurityHeadersMiddleware",
     "access.middleware.AuditContextMiddleware",
     "access.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",  # after sign-in: every page needs the 2FA step too
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -148,6 +155,18 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = envbool("AXES_ENABLED", True)
 AXES_LOCKOUT_CALLABLE = "access.views.locked_out"
 AXES_VERBOSE = False  # no start-up banner on every management command
+
+# Two-factor sign-in (TOTP, django-otp; the accounts app). Every staff page needs a verified code after the
+# password; the API is unaffected (bearer tokens). It may be switched off only outside production.
+HOMEWARD_REQUIRE_2FA = envbool("HOMEWARD_REQUIRE_2FA", True)
+if PRODUCTION and not HOMEWARD_REQUIRE_2FA:
+    raise ImproperlyConfigured("HOMEWARD_REQUIRE_2FA cannot be turned off when HOMEWARD_ENV=production")
+# After this many wrong codes in a row the account's code step is locked for AXES_COOLOFF_MINUTES.
+HOMEWARD_2FA_FAILURE_LIMIT = envint("HOMEWARD_2FA_FAILURE_LIMIT", 5, minimum=1)
+OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", "Homeward")
+# django-otp's own back-off (1, 2, 4… seconds between tries) is off: HOMEWARD_2FA_FAILURE_LIMIT locks instead,
+# so every wrong code counts and a person who mistypes is never told to wait for an unexplained delay.
+OTP_TOTP_THROTTLE_FACTOR = 0
 
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age is an idle time-out: every request starts it again
@@ -230,3 +249,42 @@ HOMEWARD_ALERT_LOOKBACK_DAYS = envint("HOMEWARD_ALERT_LOOKBACK_DAYS", 30, minimu
 # Times entered up to this many minutes ahead of the server clock are accepted (clock drift).
 HOMEWARD_FUTURE_TOLERANCE_MINUTES = envint("HOMEWARD_FUTURE_TOLERANCE_MINUTES", 5, minimum=0)
 HOMEWARD_API_PAGE_SIZE = envint("HOMEWARD_API_PAGE_SIZE", 50, minimum=1)
+# Pattern detection (network app): children missing at overlapping times and linked to the same person or
+# place count as "missing together" when their links fall within this many days of the episodes.
+HOMEWARD_MISSING_TOGETHER_WINDOW_DAYS = envint("HOMEWARD_MISSING_TOGETHER_WINDOW_DAYS", 30, minimum=1)
+# Children found at the same place count as found together when they returned within this many hours.
+HOMEWARD_FOUND_TOGETHER_HOURS = envint("HOMEWARD_FOUND_TOGETHER_HOURS", 2, minimum=1)
+# The period the hotspots, missing-together and network pages look back over by default.
+HOMEWARD_NETWORK_PERIOD_DAYS = envint("HOMEWARD_NETWORK_PERIOD_DAYS", 365, minimum=1)
+# Emergency ("break-glass") access to a child's record lasts this many minutes from the request.
+HOMEWARD_BREAK_GLASS_MINUTES = envint("HOMEWARD_BREAK_GLASS_MINUTES", 60, minimum=1)
+# Philomena profiles (philomena app). Photos live in this folder, outside every public path (never under
+# STATIC_ROOT or a media URL): only a permission-checked view reads them. Back it up with the database.
+HOMEWARD_PRIVATE_MEDIA_ROOT = Path(envstr("HOMEWARD_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
+# An uploaded photo larger than this many bytes is refused (default 5 MB), as is one of more pixels than this.
+HOMEWARD_PHOTO_MAX_BYTES = envint("HOMEWARD_PHOTO_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
+HOMEWARD_PHOTO_MAX_PIXELS = envint("HOMEWARD_PHOTO_MAX_PIXELS", 40_000_000, minimum=1)
+# Retention (governance app; docs/security.md says why): a child's record is anonymised this many years after
+# their date of birth, by legal status. Looked-after children and care leavers (and any child with an episode of
+# care) keep the statutory 75 years; others 25. `manage.py run_scheduler` queues the job once a day.
+HOMEWARD_RETENTION_YEARS_LOOKED_AFTER = envint("HOMEWARD_RETENTION_YEARS_LOOKED_AFTER", 75, minimum=1)
+HOMEWARD_RETENTION_YEARS_CHILD_PROTECTION = envint("HOMEWARD_RETENTION_YEARS_CHILD_PROTECTION", 25, minimum=1)
+HOMEWARD_RETENTION_YEARS_CHILD_IN_NEED = envint("HOMEWARD_RETENTION_YEARS_CHILD_IN_NEED", 25, minimum=1)
+HOMEWARD_RETENTION_YEARS_OTHER = envint("HOMEWARD_RETENTION_YEARS_OTHER", 25, minimum=1)
+# The audit trail pages show at most this many events (newest first); the CSV export has them all.
+HOMEWARD_AUDIT_PAGE_LIMIT = envint("HOMEWARD_AUDIT_PAGE_LIMIT", 200, minimum=1)
+# The dashboard (analytics app). Small-number suppression: counts from 1 to N - 1 are shown as "[c]" on the page
+# and in every download (0 = off). A council turns it on before figures are published (a partnership report,
+# a board paper, an FOI answer), where one or two children with a characteristic in a small area could be
+# identified; inside the council, where staff see the records anyway, exact counts are more useful.
+HOMEWARD_SMALL_NUMBER_SUPPRESSION = envint("HOMEWARD_SMALL_NUMBER_SUPPRESSION", 0, minimum=0)
+# A place (free text) is listed among the top places only when recorded for this many different children, so a
+# single child's address or a one-off description never appears; and how many places and districts are listed.
+HOMEWARD_DASHBOARD_PLACE_MIN_CHILDREN = envint("HOMEWARD_DASHBOARD_PLACE_MIN_CHILDREN", 2, minimum=1)
+HOMEWARD_DASHBOARD_TOP_PLACES = envint("HOMEWARD_DASHBOARD_TOP_PLACES", 10, minimum=1)
+# Open referrals older than this many days are counted separately on the dashboard.
+HOMEWARD_DASHBOARD_REFERRAL_DAYS = envint("HOMEWARD_DASHBOARD_REFERRAL_DAYS", 28, minimum=1)
+# The data quality list: an episode still open after this many days probably lacks its return; an interview
+# accepted this many days ago and not recorded as held needs chasing.
+HOMEWARD_DATA_QUALITY_OPEN_DAYS = envint("HOMEWARD_DATA_QUALITY_OPEN_DAYS", 7, minimum=1)
+HOMEWARD_DATA_QUALITY_ACCEPTED_DAYS = envint("HOMEWARD_DATA_QUALITY_ACCEPTED_DAYS", 14, minimum=1)

@@ -1,22 +1,23 @@
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from core.forms import SignInForm
+from accounts import views as accounts_views
 
 urlpatterns = [
-    path(
-        "sign-in/",
-        login_not_required(
-            auth_views.LoginView.as_view(template_name="core/sign_in.html", authentication_form=SignInForm)
-        ),
-        name="login",
-    ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/", accounts_views.sign_in, name="login"),  # then the two-factor step (accounts app)
+    path("sign-in/", include("accounts.urls")),
+    path("sign-out/", accounts_views.sign_out, name="logout"),
     path("", include("core.urls")),
     path("children/", include("children.urls")),
     path("episodes/", include("episodes.urls")),
     path("return-interviews/", include("interviews.urls")),
     path("risk/", include("risk.urls")),
+    path("network/", include("network.urls")),
+    path("philomena/", include("philomena.urls")),
+    path("governance/", include("governance.urls")),  # audit trail (auditors), subject access, retention
+    path("sharing/", include("sharing.urls")),  # shares between agencies, emergency access
+    path("analytics/", include("analytics.urls")),  # the dashboard and the data quality list
     path("api/v1/", include("api.urls")),
 ]
+
+# "Page not found", which on a child's record offers emergency access to the roles that may ask for it.
+handler404 = "sharing.views.page_not_found"

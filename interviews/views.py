@@ -7,7 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from access.models import Role, User
-from access.scoping import can_assign_interview, can_work_interview, episodes_for, get_interview_for_user
+from access.scoping import (
+    can_assign_interview,
+    can_work_interview,
+    episodes_for,
+    get_interview_for_user,
+    redact_interview,
+)
 from core.formatting import yes_no_not_known
 from core.pages import crumb, record_page_viewed
 from core.templatetags.govuk import govuk_datetime
@@ -31,7 +37,8 @@ def _workable_interview(user: User, interview_id: int) -> ReturnInterview:
     interview = get_interview_for_user(user, interview_id)
     if not can_work_interview(user, interview):
         raise PermissionDenied(CANNOT_WORK)
-    return interview
+    # Those who work an interview see all of it; the forms still show only what visible_interview_fields allows.
+    return redact_interview(user, interview)
 
 
 def _episode_label(episode) -> str:
@@ -46,7 +53,8 @@ def _render(request: HttpRequest, template: str, interview: ReturnInterview, for
 
 def detail(request: HttpRequest, interview_id: int) -> HttpResponse:
     user = request.user
-    interview = get_interview_for_user(user, interview_id)
+    # What the child said is shown only to those access.scoping.visible_interview_fields allows.
+    interview = redact_interview(user, get_interview_for_user(user, interview_id))
     record_page_viewed(user, interview, child_id=interview.child_id, summary="Return interview viewed")
     may_work = can_work_interview(user, interview)
     offered_in_time = interview.offered_in_time
@@ -59,6 +67,7 @@ def detail(request: HttpRequest, interview_id: int) -> HttpResponse:
         "push_factors": interview.factor_labels(FactorKind.PUSH),
         "pull_factors": interview.factor_labels(FactorKind.PULL),
         "disclosures": interview.factor_labels(FactorKind.DISCLOSURE),
+        "free_text_withheld": bool(interview.withheld_fields),
         "can_assign": can_assign_interview(user, interview),
         "can_record_offer": may_work and interview.completed_at is None,
         "can_record_interview": may_work and interview.outcome == Outcome.ACCEPTED,

@@ -4,14 +4,17 @@ Idempotent: a second run finds the users it made and changes nothing that matter
 agencies and existing allocations are kept); it only fills in what is missing.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.db.models import Count, Max, Q
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access.audit import record_event
 from access.models import Agency, AgencyKind, AuditEvent, Role, RoleAssignment, User
+from accounts.two_factor import secret_text
 from children.models import Child
 from interviews.actions import assign_interview
 from interviews.codes import Outcome
@@ -34,6 +37,7 @@ class DemoUser:
     username: str
     agency: str
     created: bool
+    totp_secret: str = ""  # the demo authenticator's key, base32 in fours ("" if the user set up their own)
 
     @property
     def role_label(self) -> str:
@@ -82,11 +86,33 @@ def _demo_specs(agencies: DemoAgencies) -> list[tuple[str, Agency, str]]:
         (Role.HEALTH, agencies.health, "Named nurse for children in care"),
         (Role.ANALYST, agencies.council, "Performance analyst"),
         (Role.ADMINISTRATOR, agencies.council, "System administrator"),
+        (Role.AUDITOR, agencies.council, "Information governance auditor"),
     ]
 
 
 def demo_username(role: str) -> str:
     return f"demo.{role}"
+
+
+def demo_totp_key(username: str) -> str:
+    """The demo user's authenticator key (hex): derived from the username, so it is published, like the password.
+
+    `manage.py demo_totp <username>` prints the current code from it; it refuses any other key.
+    """
+    return hashlib.sha1(f"homeward-demo-totp:{username}".encode()).hexdigest()  # noqa: S324 (a key, not a hash)
+
+
+def _ensure_demo_device(user: User) -> str:
+    """Give a demo user a confirmed authenticator with the known key, unless they already set one up.
+
+    Returns the key as a person types it into an authenticator app (base32 in fours), or "" when the user
+    has an authenticator of their own (then demo_totp cannot help).
+    """
+    key = demo_totp_key(user.username)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Demo authenticator", key=key, confirmed=True)
+    return secret_text(device) if device.key == key else ""
 
 
 def _ensure_user(role: str, agency: Agency, title: str) -> tuple[User, bool]:
@@ -168,7 +194,12 @@ def create_demo_users() -> DemoResult:
         for role, agency, title in _demo_specs(agencies):
             user, created = _ensure_user(role, agency, title)
             users[role] = user
-            rows.append(DemoUser(role=role, username=user.username, agency=str(user.agency), created=created))
+            secret = _ensure_demo_device(user)
+            rows.append(
+                DemoUser(
+                    role=role, username=user.username, agency=str(user.agency), created=created, totp_secret=secret
+                )
+            )
         coordinator = users[Role.COORDINATOR]
         assigned = _assign_interviews(users[Role.RHI_PRACTITIONER], agencies.council, coordinator)
         allocated = _allocate_children(users[Role.SOCIAL_WORKER], agencies.council, coordinator)

@@ -41,10 +41,12 @@ from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
 from episodes.models import MissingEpisode, RiskGradeChange
 from interviews.codes import ConsentToShare, Disclosure, FactorKind, Outcome, PullFactor, PushFactor
 from interviews.models import InterviewFactor, ReturnInterview
+from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
 from returns.codes import EPISODE_CONTINUES, PLACEMENTS_WITHOUT_PROVIDER
 from returns.models import CareEpisode
 from synthetic import names
 from synthetic.names import COUNCILS, FORCES, CouncilSpec
+from synthetic.network import NetworkPlanter, PlantedNetwork
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
@@ -68,6 +70,10 @@ ROW_LABELS = {
     ReturnInterview.episodes.through: "interview episodes",
     InterviewFactor: "interview factors",
     CareEpisode: "care episodes",
+    PersonOfConcern: "persons of concern",
+    Place: "places",
+    ChildPersonLink: "child-person links",
+    ChildPlaceLink: "child-place links",
     AuditEvent: "audit events",
 }
 
@@ -82,6 +88,7 @@ class GenerationReport:
     rows: dict[str, int]
     seconds: float
     open_episodes: int = 0
+    network: PlantedNetwork | None = None  # the planted exploitation clusters (synthetic/network.py)
 
     @property
     def total_rows(self) -> int:
@@ -182,7 +189,7 @@ EPISODE_TAIL = {
     LegalStatus.NOT_KNOWN: 2.5,
 }
 EXPLOITATION_CONCERN_SHARE = {LegalStatus.LOOKED_AFTER: 0.12, LegalStatus.CHILD_PROTECTION: 0.12}
-OPEN_EPISODE_SHARE = 0.015
+OPEN_EPISODE_SHARE = 0.025
 AWAY_SHARE_IN_CARE = 0.20  # type A is mostly recorded for children in placements
 AWAY_SHARE_AT_HOME = 0.08
 # Local hour of the time last seen: evening peak, quiet small hours.
@@ -257,7 +264,8 @@ DISCLOSURE = Weighted(
 # Return interviews, for returns long enough ago for the work to be done: about 75-80 % offered,
 # 65 % of offers within the deadline, 60 % of offers accepted, 70 % of those held. The most recent
 # returns are still due or overdue (My work has items); older gaps are fewer but never nil.
-INTERVIEW_UNRECORDED = {"due": 0.55, "recent": 0.30, "months": 0.15, "old": 0.07}
+# Councils chase old gaps: a return long past with no offer or outcome recorded is rare (a data-quality item).
+INTERVIEW_UNRECORDED = {"due": 0.55, "recent": 0.30, "months": 0.08, "old": 0.015}
 NOT_OFFERED_SHARE = 0.12
 OFFER_IN_TIME_SHARE = 0.65
 OFFER_OUTCOME = {
@@ -1093,7 +1101,8 @@ def generate(
         world = ensure_world()
         rows.update(world.created)
         generator = Generator(rng, world, now, due_hours, care_rng=random.Random(f"care-{seed}"))
-        # About 1.5 % of children (at least one in twenty) have their latest episode still open.
+        planter = NetworkPlanter(generator, seed)
+        # About 2.5 % of children (at least one in twenty) have their latest episode still open.
         open_count = max(1 if children >= 20 else 0, round(children * OPEN_EPISODE_SHARE))
         open_children = set(rng.sample(range(children), open_count))
         first_episode_pk = first_interview_pk = None
@@ -1102,6 +1111,7 @@ def generate(
             size = min(CHILDREN_PER_CHUNK, children - done)
             plans = [generator.plan(index in open_children) for index in range(done, done + size)]
             _write_chunk(plans, rows)
+            planter.observe(plans)
             if first_episode_pk is None:
                 first_episode_pk = next((e.pk for p in plans for e in p.episodes), None)
             if first_interview_pk is None:
@@ -1109,6 +1119,7 @@ def generate(
             done += size
             if progress:
                 progress(done, children)
+        network = planter.plant(rows)
         _backdate(first_episode_pk, first_interview_pk, timedelta(hours=due_hours))
         record_event(
             actor=None,
@@ -1123,4 +1134,5 @@ def generate(
         rows={label: rows[model] for model, label in ROW_LABELS.items()},
         seconds=time.perf_counter() - started,
         open_episodes=open_count,
+        network=network,
     )

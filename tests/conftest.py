@@ -5,16 +5,35 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from access.models import AgencyKind, Role
 from tests.factories import AgencyFactory, ChildFactory, EpisodeFactory, UserFactory
+from tests.two_factor import mark_verified
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashers are slow on purpose; tests create many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_two_factor(monkeypatch):
+    """`client.force_login(user)` also marks the session as past the two-factor code step.
+
+    Every page needs a verified TOTP code after the password (accounts app). Page tests are about the
+    page, not the sign-in, so a forced login counts as fully signed in; tests of the code step sign in
+    through the real sign-in form instead, which leaves the session unverified (see tests/two_factor.py).
+    """
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        mark_verified(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

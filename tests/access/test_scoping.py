@@ -152,3 +152,42 @@ def test_who_may_act(world, records):
     assert can_work_interview(users.coordinator, interview)
     assert not can_work_interview(users.other_practitioner, interview)
     assert not can_work_interview(users.social_worker, interview)
+
+
+# --- Shares and emergency access (the sharing app) extend the table above, read only ---------------
+
+
+def test_a_share_adds_exactly_its_item_for_its_recipient(world, records):
+    from sharing.actions import share_record
+
+    share_record(
+        acting_user=world.users.coordinator,
+        child=world.child,
+        what="episode_summary",
+        episode=records["north_episode"],
+        to_agency=world.health,
+        lawful_basis="children_act_s17",
+        child_consent="given",
+        purpose="Health visitor follow-up",
+    )
+    health = world.users.health
+    candidates = {"child": world.child, "placed_child": world.placed_child, "south_child": world.south_child}
+    assert names(world, children_for(health), candidates) == {"child"}
+    episodes = {k: v for k, v in records.items() if k != "interview"}
+    assert names(world, episodes_for(health), episodes) == {"north_episode"}
+    assert not interviews_for(health).exists()
+    # Everyone else's view is unchanged.
+    for username, expected in CHILDREN_SEEN.items():
+        if username != "health":
+            assert names(world, children_for(getattr(world.users, username)), candidates) == expected, username
+
+
+def test_emergency_access_adds_the_child_its_episodes_and_interviews(world, records):
+    from sharing.actions import request_emergency_access
+
+    user = world.users.police_south
+    request_emergency_access(acting_user=user, child_id=world.placed_child.pk, reason="Found in our area at 3am")
+    assert children_for(user).filter(pk=world.placed_child.pk).exists()
+    assert episodes_for(user).filter(pk=records["placed_episode"].pk).exists()
+    assert not can_edit_episode(user, records["placed_episode"])
+    assert get_child_for_user(user, world.placed_child.pk) == world.placed_child

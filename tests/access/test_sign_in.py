@@ -18,9 +18,11 @@ def test_sign_in_page_is_public_and_other_pages_are_not(client, db):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_successful_sign_in_is_audited(client, world):
+def test_successful_sign_in_is_audited_and_goes_on_to_the_code_step(client, world):
     response = sign_in(client, "coord.north", TEST_PASSWORD)
     assert response.status_code == 302
+    # The password is the first step: two-factor sign-in follows (tests/accounts/test_two_factor.py).
+    assert response["Location"] == f"{reverse('accounts:two-factor')}?next=%2F"
     event = AuditEvent.objects.get(action=AuditEvent.Action.SIGN_IN)
     assert event.actor == world.users.coordinator
 

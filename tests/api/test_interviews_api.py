@@ -442,7 +442,7 @@ def test_practitioner_records_the_interview(world, api_as, accepted, returned_ep
     assert accepted.narrative == NARRATIVE
     assert sorted(accepted.factor_codes("push")) == ["conflict", "placement"]
     event = AuditEvent.objects.get(pk__gt=before, summary="Return interview recorded")
-    assert event.changes["narrative"] == ["[sensitive]", "[sensitive]"]
+    assert event.changes["narrative"] == ["", "[sensitive]"]  # it was empty, then written: never the words
     # What the child said never reaches the audit trail.
     for row in AuditEvent.objects.all():
         assert "Dex" not in f"{row.summary} {row.changes}"

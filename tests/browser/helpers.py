@@ -16,6 +16,7 @@ from django.urls import reverse
 from playwright.sync_api import ConsoleMessage, Page, Request, Response, expect
 
 from tests.factories import TEST_PASSWORD
+from tests.two_factor import current_code, totp_device
 
 REPO = Path(__file__).resolve().parents[2]
 AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -153,10 +154,14 @@ def assert_accessible(page: Page) -> None:
 
 
 def sign_in(page: Page, live_server, user, password: str = TEST_PASSWORD) -> None:
-    """Sign in through the real sign-in form, as a person would, and wait for the next page.
+    """Sign in through the real sign-in form and the two-factor code step, as a person would, and wait for
+    the next page.
 
-    The sign-in page is checked with `assert_accessible` on the way, like every page a test visits.
+    The user is given an authenticator with a known key (tests/two_factor.py) if they have none, and the code
+    it shows now is typed in. The sign-in and code pages are checked with `assert_accessible` on the way,
+    like every page a test visits.
     """
+    device = totp_device(user)
     page.goto(f"{live_server.url}{reverse('login')}")
     assert_accessible(page)
     page.get_by_label("Username").fill(user.username)
@@ -166,6 +171,19 @@ def sign_in(page: Page, live_server, user, password: str = TEST_PASSWORD) -> Non
     if page.locator(".govuk-error-summary").count():
         summary = page.locator(".govuk-error-summary").inner_text()
         raise AssertionError(f"Signing in as {user.username} failed:\n{summary}")
+    enter_two_factor_code(page, current_code(device), user)
+
+
+def enter_two_factor_code(page: Page, code: str, user) -> None:
+    """On the two-factor step: check the page, type the code, continue, and fail if it was refused."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter the code from your authenticator app")
+    assert_accessible(page)
+    page.get_by_label("Code from your authenticator app").fill(code)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
+    if page.locator(".govuk-error-summary").count():
+        summary = page.locator(".govuk-error-summary").inner_text()
+        raise AssertionError(f"The two-factor code for {user.username} was refused:\n{summary}")
 
 
 def assert_govuk_frontend_loaded(page: Page) -> None:

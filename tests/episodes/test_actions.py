@@ -233,7 +233,8 @@ def test_update_details_audits_before_and_after(world):
     )
     assert updated.last_seen_place == "Train station"
     event = AuditEvent.objects.filter(summary="Episode details changed").get()
-    assert event.changes["last_seen_place"] == ["Bus station, Northmoor", "Train station"]
+    assert event.changes["last_seen_place"] == ["[sensitive]", "[sensitive]"]  # places never enter the trail
+    assert "Train station" not in str(event.changes)
     assert event.changes["episode_type"] == ["M", "A"]
 
 
@@ -242,3 +243,20 @@ def test_update_details_refuses_fields_with_their_own_action(world):
     with pytest.raises(ValidationError) as excinfo:
         update_episode_details(episode, expected_version=1, acting_user=world.users.coordinator, risk_grade="high")
     assert "risk_grade" in errors_of(excinfo)
+
+
+def test_names_and_free_text_never_enter_the_audit_trail(world):
+    episode = report(world, circumstances="Left with Dean Example after an argument")
+    record_return(
+        episode,
+        returned_at=timezone.now() - dt.timedelta(hours=1),
+        found_place="14 Canal Street",
+        found_by=FoundBy.POLICE,
+        found_with="Dean Example",
+        harm_on_return="Bruised arm",
+        expected_version=episode.version,
+        acting_user=world.users.police,
+    )
+    trail = str(list(AuditEvent.objects.values_list("changes", flat=True)))
+    for secret in ("Dean Example", "Canal Street", "Bruised", "Bus station", "Mother"):
+        assert secret not in trail

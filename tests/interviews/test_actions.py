@@ -85,7 +85,7 @@ def test_interview_audit_never_holds_the_childs_words(world, interview, returned
     done = write_up(offer(interview, world.users.coordinator), world.users.coordinator, [returned])
     event = AuditEvent.objects.filter(summary="Return interview recorded").get()
     assert event.object_id == str(done.pk)
-    assert event.changes["narrative"] == ["[sensitive]", "[sensitive]"]
+    assert event.changes["narrative"] == ["", "[sensitive]"]  # that it was empty, then written: never the words
     assert "older friends" not in str(event.changes)
     assert event.changes["disclosures"] == [[], [Disclosure.CCE]]
 

@@ -1,5 +1,8 @@
 """Queue the trigger sweep on a schedule: django-tasks runs jobs but has no scheduler of its own.
 
+It also queues the daily retention job (`governance.tasks.apply_retention`) once a day, the first time it
+runs on a day when no retention run has started yet, in the loop and with `--once` alike.
+
 Run one beside `manage.py db_worker` (which runs what this queues). `--once` queues a single sweep and
 exits, for cron or a systemd timer instead of the loop.
 """
@@ -9,7 +12,10 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections
+from django.utils import timezone
 
+from governance.retention import retention_due_today
+from governance.tasks import apply_retention
 from risk.tasks import sweep_open_episodes
 
 
@@ -41,3 +47,13 @@ class Command(BaseCommand):
     def _queue(self) -> None:
         result = sweep_open_episodes.enqueue()
         self.stdout.write(f"Queued the trigger sweep (job {result.id})")
+        self._queue_retention()
+
+    def _queue_retention(self) -> None:
+        """Once a day, the retention job (governance app): when no retention run has started today yet."""
+        today = timezone.localdate()
+        if getattr(self, "_retention_queued_on", None) == today or not retention_due_today(today):
+            return
+        result = apply_retention.enqueue()
+        self._retention_queued_on = today
+        self.stdout.write(f"Queued the daily retention job (job {result.id})")

@@ -16,9 +16,16 @@ class Command(BaseCommand):
             result = create_demo_users()
         except DemoSetupError as exc:
             raise CommandError(str(exc)) from exc
-        header = ("Role", "Username", "Password", "Agency", "Status")
+        header = ("Role", "Username", "Password", "Authenticator key", "Agency", "Status")
         table = [
-            (user.role_label, user.username, DEMO_PASSWORD, user.agency, "new" if user.created else "already there")
+            (
+                user.role_label,
+                user.username,
+                DEMO_PASSWORD,
+                user.totp_secret or "(their own)",
+                user.agency,
+                "new" if user.created else "already there",
+            )
             for user in result.users
         ]
         widths = [max(len(row[i]) for row in [header, *table]) for i in range(len(header))]
@@ -26,6 +33,10 @@ class Command(BaseCommand):
             self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
         if any(not user.created for user in result.users):
             self.stdout.write("Users already there keep their password (the demo password unless someone changed it).")
+        self.stdout.write(
+            "Two-factor sign-in: after the password, enter the code from an authenticator app set up with the key "
+            "above, or run `manage.py demo_totp <username>` to print the current code (no phone needed)."
+        )
         username = {user.role: user.username for user in result.users}
         self.stdout.write(
             f"Return interviews assigned to {username[Role.RHI_PRACTITIONER]}: {result.interviews_assigned}; "

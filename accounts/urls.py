@@ -1,0 +1,9 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("two-factor/", views.two_factor, name="two-factor"),
+    path("two-factor/set-up/", views.enrol, name="enrol"),
+]

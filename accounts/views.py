@@ -1,0 +1,120 @@
+"""The sign-in page and the two-factor step after it: enter a code, or set up an authenticator app first."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from accounts.forms import CodeForm
+from accounts.two_factor import (
+    Outcome,
+    check_code,
+    confirmed_device,
+    enforced,
+    enrolment_device,
+    is_locked,
+    is_verified,
+    lock_minutes,
+    qr_code_data_uri,
+    safe_next,
+    secret_text,
+    two_factor_not_required,
+    two_factor_url,
+)
+from core.forms import SignInForm
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in (username and password, throttled by django-axes), then on to the code step."""
+
+    template_name = "core/sign_in.html"
+    authentication_form = SignInForm
+
+    def get_success_url(self) -> str:
+        url = super().get_success_url()
+        return two_factor_url(url) if enforced() else url
+
+
+def _locked(request: HttpRequest) -> HttpResponse:
+    """Too many wrong codes: the session has been signed out; say when to try again (HTTP 429)."""
+    if request.user.is_authenticated:
+        logout(request)
+    response = TemplateResponse(request, "accounts/locked.html", {"cooloff_minutes": lock_minutes()}, status=429)
+    return response.render()
+
+
+def _next(request: HttpRequest) -> str:
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"))
+
+
+@two_factor_not_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Enter the code from the authenticator app (or, with none set up yet, go to set one up)."""
+    next_url = _next(request)
+    if is_verified(request):
+        return redirect(next_url)
+    device = confirmed_device(request.user)
+    if device is None:
+        return redirect(f"{reverse('accounts:enrol')}?{urlencode({'next': next_url})}")
+    if is_locked(device):
+        return _locked(request)
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    failures = device.throttling_failure_count
+    if request.method == "POST" and form.is_valid():
+        result = check_code(request, device, form.cleaned_data["code"])
+        if result.outcome is Outcome.ACCEPTED:
+            return redirect(next_url)
+        if result.outcome is Outcome.LOCKED:
+            return _locked(request)
+        form.refuse()
+        failures = result.failures
+    return TemplateResponse(
+        request,
+        "accounts/verify.html",
+        {"form": form, "next": next_url, "tries_left": settings.HOMEWARD_2FA_FAILURE_LIMIT - failures},
+    )
+
+
+@two_factor_not_required
+def enrol(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: scan the QR code (or type the key), then confirm with a code."""
+    next_url = _next(request)
+    if is_verified(request):
+        return redirect(next_url)
+    if confirmed_device(request.user) is not None:
+        # Replacing an app needs the old one reset by an administrator (manage.py reset_two_factor).
+        return redirect(two_factor_url(next_url))
+    device = enrolment_device(request.user)
+    if is_locked(device):
+        return _locked(request)
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    failures = device.throttling_failure_count
+    if request.method == "POST" and form.is_valid():
+        result = check_code(request, device, form.cleaned_data["code"], enrolling=True)
+        if result.outcome is Outcome.ACCEPTED:
+            return redirect(next_url)
+        if result.outcome is Outcome.LOCKED:
+            return _locked(request)
+        form.refuse()
+        failures = result.failures
+    return TemplateResponse(
+        request,
+        "accounts/enrol.html",
+        {
+            "form": form,
+            "next": next_url,
+            "secret": secret_text(device),
+            "qr_code": qr_code_data_uri(device),
+            "tries_left": settings.HOMEWARD_2FA_FAILURE_LIMIT - failures,
+        },
+    )
+
+
+sign_in = login_not_required(SignInView.as_view())
+sign_out = two_factor_not_required(auth_views.LogoutView.as_view())

@@ -1,0 +1,198 @@
+"""The `dashboard` benchmark: the dashboard's figures on a generated data set, read from the roll-ups.
+
+`manage.py run_benchmarks --only dashboard [--children 20000]` generates the children, rebuilds the roll-ups
+(the generator writes without the actions), then times, warm (one run to warm up, then the median of
+RUNS runs): every table of the busiest council's dashboard, the whole council page (figures, charts and
+template), the busiest police force's figures, the regional view's figures and page, one incremental
+refresh after an episode changes, and the same month-by-month count done straight from the episodes, for
+comparison. It checks the roll-ups equal a recount. Everything is rolled back unless --keep is given.
+"""
+
+import statistics
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
+from time import perf_counter
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.test import RequestFactory
+from django.utils import timezone
+
+from access.models import Agency, Role, RoleAssignment, User
+from analytics import rollups
+from analytics.filters import Filters, Scope
+from analytics.models import ROLLUP_MODELS, EpisodeFact, InterviewFact
+from analytics.tables import all_tables
+from analytics.views import dashboard
+from children.models import Child
+from episodes.codes import RiskGrade
+from episodes.models import MissingEpisode
+from synthetic.benchmarks import BenchmarkOptions, _Rollback, benchmark
+from synthetic.generator import generate
+
+RUNS = 7
+
+
+def _once(figures: dict[str, Any], name: str, function: Callable[[], Any]) -> Any:
+    started = perf_counter()
+    result = function()
+    figures[name] = round(perf_counter() - started, 3)
+    return result
+
+
+def _median(figures: dict[str, Any], name: str, function: Callable[[], Any], runs: int = RUNS) -> Any:
+    """Warm up once, then keep the median of `runs` timings (seconds, to the millisecond)."""
+    result = function()
+    timings = []
+    for _ in range(runs):
+        started = perf_counter()
+        result = function()
+        timings.append(perf_counter() - started)
+    figures[name] = round(statistics.median(timings), 4)
+    figures[f"{name}_min"] = round(min(timings), 4)
+    return result
+
+
+def _analyze() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def _user(username: str, agency: Agency | None, role: str | None = None) -> User:
+    user = User.objects.create(username=username, agency=agency)
+    if role:
+        RoleAssignment.objects.create(user=user, role=role)
+    return User.objects.select_related("agency").get(pk=user.pk)
+
+
+def _page(user: User, path: str, regional: bool = False) -> int:
+    request = RequestFactory().get(path)
+    request.user = user
+    response = dashboard(request, regional=regional)
+    assert response.status_code == 200, response.status_code
+    return len(response.content)
+
+
+def _direct_episodes_by_month(council: Agency, filters: Filters) -> list:
+    """The episodes-and-children-by-month figure without the roll-ups: a join and a local-time truncation."""
+    zone = timezone.get_current_timezone()
+    after = (filters.end + timedelta(days=32)).replace(day=1)
+    return list(
+        MissingEpisode.objects.filter(
+            child__responsible_council=council,
+            last_seen_at__gte=timezone.make_aware(datetime.combine(filters.start, time.min), zone),
+            last_seen_at__lt=timezone.make_aware(datetime.combine(after, time.min), zone),
+        )
+        .annotate(month=TruncMonth("last_seen_at", tzinfo=zone))
+        .values("month")
+        .annotate(episodes=Count("pk"), children=Count("child", distinct=True))
+        .order_by("month")
+    )
+
+
+def _day(month: Any) -> Any:
+    return timezone.localtime(month).date() if isinstance(month, datetime) else month
+
+
+def _refresh_after_change(child_id: int, episode: MissingEpisode) -> None:
+    """Change an episode's grade behind the actions' back, then refresh: the cost an action pays."""
+    grades = [RiskGrade.LOW, RiskGrade.HIGH]
+    current = MissingEpisode.objects.filter(pk=episode.pk).values_list("risk_grade", flat=True).get()
+    new = grades[1] if current == grades[0] else grades[0]
+    MissingEpisode.objects.filter(pk=episode.pk).update(risk_grade=new)
+    rollups.refresh_child(child_id)
+
+
+@benchmark("dashboard")
+def dashboard_benchmark(options: BenchmarkOptions) -> dict[str, Any]:
+    """The dashboard's figures from the roll-ups: a council's, a police force's and the regional view (warm)."""
+    figures: dict[str, Any] = {}
+    result: dict[str, Any] = {}
+    try:
+        with transaction.atomic():
+            options.report(f"  dashboard: generating {options.children:,} children")
+            _once(figures, "generate_seconds", lambda: generate(options.children, options.seed))
+            options.report("  dashboard: rebuilding the roll-ups")
+            report = _once(figures, "rebuild_rollups_seconds", rollups.rebuild)
+            _once(figures, "analyze_seconds", _analyze)
+            filters = Filters.default()
+            busiest = Child.objects.values("responsible_council").annotate(n=Count("episodes")).order_by("-n")[0]
+            council = Agency.objects.get(pk=busiest["responsible_council"])
+            force_id = (
+                MissingEpisode.objects.values("police_force").annotate(n=Count("pk")).order_by("-n")[0]["police_force"]
+            )
+            force = Agency.objects.get(pk=force_id)
+            council_scope = Scope("council", name=council.name, agency_id=council.pk)
+            police_scope = Scope("police", name=force.name, agency_id=force.pk)
+            regional_scope = Scope("regional", name="All councils")
+            analyst = _user("bench.dashboard.analyst", council, Role.ANALYST)
+            regional_user = _user("bench.dashboard.regional", council)
+            regional_user.is_superuser = True  # holds every permission, the regional view's among them
+            options.report(f"  dashboard: timing {council.name}, {force.name} and the regional view")
+            tables = _median(figures, "council_figures_seconds", lambda: all_tables(council_scope, filters))
+            _median(figures, "council_page_seconds", lambda: _page(analyst, "/analytics/"))
+            _median(
+                figures,
+                "council_placed_figures_seconds",
+                lambda: all_tables(
+                    Scope("council", name=council.name, agency_id=council.pk, include_placed=True), filters
+                ),
+            )
+            _median(figures, "police_figures_seconds", lambda: all_tables(police_scope, filters))
+            _median(figures, "regional_figures_seconds", lambda: all_tables(regional_scope, filters))
+            page_bytes = _median(
+                figures, "regional_page_seconds", lambda: _page(regional_user, "/analytics/regional/", True)
+            )
+            _median(
+                figures,
+                "council_episodes_by_month_rollup_seconds",
+                lambda: tables["episodes-by-month"].spec.build(council_scope, filters),
+            )
+            direct = _median(
+                figures, "council_episodes_by_month_direct_seconds", lambda: _direct_episodes_by_month(council, filters)
+            )
+            child_id = (
+                Child.objects.filter(responsible_council=council)
+                .annotate(n=Count("episodes"))
+                .order_by("-n", "pk")
+                .values_list("pk", flat=True)[0]
+            )
+            episode = MissingEpisode.objects.filter(child_id=child_id).order_by("pk").first()
+            _median(figures, "refresh_child_unchanged_seconds", lambda: rollups.refresh_child(child_id))
+            _median(figures, "refresh_child_after_change_seconds", lambda: _refresh_after_change(child_id, episode))
+            options.report("  dashboard: checking the roll-ups against a full recount")
+            found = _once(figures, "check_rollups_seconds", rollups.differences)
+            by_month = {row["month"]: row for row in tables["episodes-by-month"].rows}
+            direct_matches = all(
+                by_month[_day(row["month"])]["episodes"] == row["episodes"]
+                and by_month[_day(row["month"])]["children"] == row["children"]
+                for row in direct
+            )
+            result = {
+                "children": options.children,
+                "seed": options.seed,
+                "episodes": MissingEpisode.objects.count(),
+                "episode_facts": EpisodeFact.objects.count(),
+                "interview_facts": InterviewFact.objects.count(),
+                "rollup_rows": {model._meta.model_name: model.objects.count() for model in ROLLUP_MODELS},
+                "rebuild_children": report.children,
+                "period": filters.label,
+                "council": council.name,
+                "council_episodes_in_period": sum(row["episodes"] for row in tables["episodes-by-month"].rows),
+                "police_force": force.name,
+                "regional_page_bytes": page_bytes,
+                "tables_per_dashboard": len(tables),
+                "busiest_child_episodes": MissingEpisode.objects.filter(child_id=child_id).count(),
+                "rollups_equal_recount": not found,
+                "direct_query_matches_rollups": direct_matches,
+                "runs_per_timing": RUNS,
+                **figures,
+            }
+            if not options.keep:
+                raise _Rollback
+    except _Rollback:
+        pass
+    return {**result, "kept": options.keep}

@@ -1,0 +1,375 @@
+"""Recording persons of concern and places, and linking children to them.
+
+Each action is one transaction with its audit event inside it. Names, aliases, descriptions, vehicles,
+phone numbers, addresses and notes are never written into the audit trail: only that they were given.
+A link is never deleted: `end_person_link` / `end_place_link` record when, by whom and why it ended.
+"""
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from access.audit import diff, record_event
+from access.models import AuditEvent, User
+from access.scoping import (
+    can_record_police_intelligence,
+    can_use_network,
+    caseload_children_for,
+    child_links_for,
+    episodes_for,
+    interviews_for,
+    persons_for,
+    places_for,
+)
+from children.models import Child
+from core.concurrency import lock_at_version
+from core.validation import check_choice, check_required
+from episodes.models import MissingEpisode
+from interviews.models import ReturnInterview
+from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
+from network.models import ChildLink, ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
+
+# Identifying text: the audit trail records that it was given or changed, never the words.
+PERSON_SENSITIVE = {"display_name", "aliases", "description", "vehicles", "phone_numbers"}
+PLACE_SENSITIVE = {"name", "address"}
+LINK_SENSITIVE = {"notes", "end_reason"}
+PERSON_FIELDS = ["kind", "display_name", "aliases", "description", "vehicles", "phone_numbers", "police_only"]
+PLACE_FIELDS = ["kind", "name", "address", "postcode", "latitude", "longitude", "police_only"]
+LINK_FIELDS = ["source", "linked_on", "confidence", "episode_id", "interview_id", "police_only", "notes"]
+
+# A UK postcode: outward code (area letters, district digits, optional letter) and inward code.
+POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$")
+NOT_ALLOWED = "You do not have a role that can record persons of concern and places"
+POLICE_ONLY_REFUSED = "Only police can record police-only intelligence"
+
+
+def _raise_if(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _audit_changes(before: dict, after: dict, sensitive: set[str]) -> dict:
+    changes = diff(before, after)
+    return {
+        key: ["[sensitive]" if before.get(key) else None, "[sensitive]" if after.get(key) else None]
+        if key in sensitive
+        else value
+        for key, value in changes.items()
+    }
+
+
+def _check_allowed(errors: dict, acting_user: User, police_only: bool) -> None:
+    if not can_use_network(acting_user):
+        errors.setdefault("__all__", []).append(NOT_ALLOWED)
+    elif police_only and not can_record_police_intelligence(acting_user):
+        errors.setdefault("police_only", []).append(POLICE_ONLY_REFUSED)
+
+
+def _check_length(errors: dict, field: str, value: str, limit: int, label: str) -> None:
+    if len(value) > limit:
+        errors.setdefault(field, []).append(f"{label} must be {limit} characters or fewer")
+
+
+def normalise_postcode(value: str) -> str:
+    """'nm4 7ab' and 'NM47AB' both become 'NM4 7AB'; anything else is returned upper-cased as typed."""
+    compact = re.sub(r"\s+", "", (value or "").upper())
+    match = POSTCODE.fullmatch(compact)
+    return f"{match.group(1)} {match.group(2)}" if match else compact
+
+
+def _coordinate(errors: dict, field: str, value: object, limit: int, label: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except (InvalidOperation, ValueError):
+        errors.setdefault(field, []).append(f"Enter the {label} as a number, such as 53.480759")
+        return None
+    if not -limit <= number <= limit:
+        errors.setdefault(field, []).append(f"The {label} must be between -{limit} and {limit}")
+        return None
+    return number
+
+
+def add_person(
+    *,
+    acting_user: User,
+    kind: str,
+    display_name: str,
+    aliases: str = "",
+    description: str = "",
+    vehicles: str = "",
+    phone_numbers: str = "",
+    police_only: bool = False,
+) -> PersonOfConcern:
+    """Record an adult or peer of concern, owned by the acting user's agency."""
+    fields = {
+        "kind": kind,
+        "display_name": (display_name or "").strip(),
+        "aliases": (aliases or "").strip(),
+        "description": (description or "").strip(),
+        "vehicles": (vehicles or "").strip(),
+        "phone_numbers": (phone_numbers or "").strip(),
+        "police_only": bool(police_only),
+    }
+    errors: dict[str, list[str]] = {}
+    _check_allowed(errors, acting_user, fields["police_only"])
+    check_choice(errors, "kind", kind, PersonKind, "Kind of person")
+    check_required(errors, "display_name", fields["display_name"], "a name or label for the person")
+    _check_length(errors, "display_name", fields["display_name"], 200, "The name or label")
+    _raise_if(errors)
+    person = PersonOfConcern(owning_agency_id=acting_user.agency_id, created_by=acting_user, **fields)
+    with transaction.atomic():
+        person.save()
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.CREATE,
+            obj=person,
+            summary="Person of concern recorded" + (" (police only)" if person.police_only else ""),
+            changes=_audit_changes({}, fields, PERSON_SENSITIVE),
+        )
+    return person
+
+
+def add_place(
+    *,
+    acting_user: User,
+    kind: str,
+    name: str,
+    address: str = "",
+    postcode: str = "",
+    latitude: object = None,
+    longitude: object = None,
+    police_only: bool = False,
+) -> Place:
+    """Record a place children are linked to, owned by the acting user's agency."""
+    errors: dict[str, list[str]] = {}
+    fields = {
+        "kind": kind,
+        "name": (name or "").strip(),
+        "address": (address or "").strip(),
+        "postcode": normalise_postcode(postcode),
+        "latitude": _coordinate(errors, "latitude", latitude, 90, "latitude"),
+        "longitude": _coordinate(errors, "longitude", longitude, 180, "longitude"),
+        "police_only": bool(police_only),
+    }
+    _check_allowed(errors, acting_user, fields["police_only"])
+    check_choice(errors, "kind", kind, PlaceKind, "Kind of place")
+    check_required(errors, "name", fields["name"], "a name for the place")
+    _check_length(errors, "name", fields["name"], 200, "The name")
+    if fields["postcode"] and not POSTCODE.fullmatch(fields["postcode"]):
+        errors.setdefault("postcode", []).append("Enter a real postcode, such as NM4 7AB")
+    if (fields["latitude"] is None) != (fields["longitude"] is None) and not errors.keys() & {"latitude", "longitude"}:
+        missing = "longitude" if fields["longitude"] is None else "latitude"
+        errors.setdefault(missing, []).append("Enter both the latitude and the longitude, or neither")
+    _raise_if(errors)
+    place = Place(owning_agency_id=acting_user.agency_id, created_by=acting_user, **fields)
+    with transaction.atomic():
+        place.save()
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.CREATE,
+            obj=place,
+            summary="Place recorded" + (" (police only)" if place.police_only else ""),
+            changes=_audit_changes({}, fields, PLACE_SENSITIVE),
+        )
+    return place
+
+
+def _link(
+    model: type[ChildLink],
+    target_field: str,
+    target: models.Model,
+    target_visible: bool,
+    *,
+    acting_user: User,
+    child: Child,
+    source: str,
+    linked_on: dt.date | None,
+    confidence: str,
+    episode: MissingEpisode | None,
+    interview: ReturnInterview | None,
+    police_only: bool,
+    notes: str,
+) -> ChildLink:
+    police_only = bool(police_only) or bool(getattr(target, "police_only", False))
+    errors: dict[str, list[str]] = {}
+    _check_allowed(errors, acting_user, bool(police_only and not getattr(target, "police_only", False)))
+    if not caseload_children_for(acting_user).filter(pk=child.pk).exists():
+        errors.setdefault("child", []).append("You can link only children in your own caseload")
+    if target is None or not target_visible:
+        errors.setdefault(target_field, []).append(f"Choose a {target_field} from the list")
+    check_choice(errors, "source", source, LinkSource, "Source")
+    check_choice(errors, "confidence", confidence, Confidence, "Confidence")
+    check_required(errors, "linked_on", linked_on, "the date of the link")
+    if linked_on is not None:
+        if linked_on > timezone.localdate():
+            errors.setdefault("linked_on", []).append("The date must be today or in the past")
+        elif linked_on < child.date_of_birth:
+            errors.setdefault("linked_on", []).append("The date is before the child's date of birth")
+    if episode is not None and (
+        episode.child_id != child.pk or not episodes_for(acting_user).filter(pk=episode.pk).exists()
+    ):
+        errors.setdefault("episode", []).append("Choose one of this child's missing episodes")
+    if interview is not None and (
+        interview.child_id != child.pk or not interviews_for(acting_user).filter(pk=interview.pk).exists()
+    ):
+        errors.setdefault("interview", []).append("Choose one of this child's return interviews")
+    _raise_if(errors)
+    fields = {
+        "source": source,
+        "linked_on": linked_on,
+        "confidence": confidence,
+        "episode_id": episode.pk if episode else None,
+        "interview_id": interview.pk if interview else None,
+        "police_only": police_only,
+        "notes": (notes or "").strip(),
+    }
+    link = model(
+        child=child,
+        owning_agency_id=acting_user.agency_id,
+        recorded_by=acting_user,
+        **{target_field: target},
+        **fields,
+    )
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                link.save()
+        except IntegrityError as exc:
+            raise ValidationError(
+                {target_field: f"This child is already linked to this {target_field} by the same source on that date"}
+            ) from exc
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.CREATE,
+            obj=link,
+            child_id=child.pk,
+            summary=f"Child linked to a {'person of concern' if target_field == 'person' else 'place'}",
+            changes=_audit_changes({}, {f"{target_field}_id": target.pk, **fields}, LINK_SENSITIVE),
+        )
+    return link
+
+
+def link_child_to_person(
+    *,
+    acting_user: User,
+    child: Child,
+    person: PersonOfConcern | None,
+    source: str,
+    linked_on: dt.date | None,
+    confidence: str,
+    episode: MissingEpisode | None = None,
+    interview: ReturnInterview | None = None,
+    police_only: bool = False,
+    notes: str = "",
+) -> ChildPersonLink:
+    """Link a child the user can see to a person the user can see. A link to a police-only person is
+    police-only; police may also mark a link police-only themselves."""
+    visible = person is not None and persons_for(acting_user).filter(pk=person.pk).exists()
+    return _link(
+        ChildPersonLink,
+        "person",
+        person,
+        visible,
+        acting_user=acting_user,
+        child=child,
+        source=source,
+        linked_on=linked_on,
+        confidence=confidence,
+        episode=episode,
+        interview=interview,
+        police_only=police_only,
+        notes=notes,
+    )
+
+
+def link_child_to_place(
+    *,
+    acting_user: User,
+    child: Child,
+    place: Place | None,
+    source: str,
+    linked_on: dt.date | None,
+    confidence: str,
+    episode: MissingEpisode | None = None,
+    interview: ReturnInterview | None = None,
+    police_only: bool = False,
+    notes: str = "",
+) -> ChildPlaceLink:
+    """Link a child the user can see to a place the user can see (police-only as for persons)."""
+    visible = place is not None and places_for(acting_user).filter(pk=place.pk).exists()
+    return _link(
+        ChildPlaceLink,
+        "place",
+        place,
+        visible,
+        acting_user=acting_user,
+        child=child,
+        source=source,
+        linked_on=linked_on,
+        confidence=confidence,
+        episode=episode,
+        interview=interview,
+        police_only=police_only,
+        notes=notes,
+    )
+
+
+def _end_link(
+    link: ChildLink, visible_links: models.QuerySet, *, acting_user: User, expected_version: int, reason: str
+):
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not can_use_network(acting_user) or not visible_links.filter(pk=link.pk).exists():
+        errors.setdefault("__all__", []).append("You cannot end this link")
+    check_required(errors, "reason", reason, "why the link is ended")
+    _raise_if(errors)
+    with transaction.atomic():
+        current = lock_at_version(type(link), link.pk, expected_version)
+        if current.ended_at is not None:
+            raise ValidationError({"__all__": "This link has already been ended"})
+        current.ended_at = timezone.now()
+        current.ended_by = acting_user
+        current.end_reason = reason
+        current.version += 1
+        current.save(update_fields=["ended_at", "ended_by", "end_reason", "version"])
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.UPDATE,
+            obj=current,
+            child_id=current.child_id,
+            summary="Link ended",
+            changes=_audit_changes(
+                {"ended_at": None, "end_reason": ""},
+                {"ended_at": current.ended_at, "end_reason": reason},
+                LINK_SENSITIVE,
+            ),
+        )
+    return current
+
+
+def end_person_link(link: ChildPersonLink, *, acting_user: User, expected_version: int, reason: str) -> ChildPersonLink:
+    """End (never delete) a child's link to a person: it stays in the history, marked ended."""
+    return _end_link(
+        link,
+        child_links_for(acting_user).persons,
+        acting_user=acting_user,
+        expected_version=expected_version,
+        reason=reason,
+    )
+
+
+def end_place_link(link: ChildPlaceLink, *, acting_user: User, expected_version: int, reason: str) -> ChildPlaceLink:
+    """End (never delete) a child's link to a place."""
+    return _end_link(
+        link,
+        child_links_for(acting_user).places,
+        acting_user=acting_user,
+        expected_version=expected_version,
+        reason=reason,
+    )

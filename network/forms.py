@@ -1,0 +1,155 @@
+"""Forms for recording persons of concern and places, and linking children to them."""
+
+from django import forms
+
+from access.models import User
+from access.scoping import can_record_police_intelligence, episodes_for, interviews_for, persons_for, places_for
+from children.models import Child
+from core.forms import GovukForm, VersionField, radios, textarea
+from core.widgets import GovukDateField
+from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
+
+POLICE_ONLY_HINT = "Only police users of your force will see it. Councils, schools and other forces will not."
+
+
+def _police_only_field(label: str) -> forms.BooleanField:
+    return forms.BooleanField(label=label, required=False, help_text=POLICE_ONLY_HINT)
+
+
+class _PoliceOnlyMixin:
+    """Police-only intelligence can be recorded only by police: the box is not offered to anyone else."""
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not can_record_police_intelligence(user):
+            del self.fields["police_only"]
+
+
+class PersonForm(_PoliceOnlyMixin, GovukForm):
+    kind = radios(PersonKind.choices, label="Is this person an adult or a peer?", error="Select adult or peer")
+    display_name = forms.CharField(
+        label="Name or label",
+        max_length=200,
+        help_text="What the person is called in lists, such as a first name, nickname or 'Driver of a grey car'",
+        error_messages={"required": "Enter a name or label for the person"},
+    )
+    aliases = textarea(label="Other names and nicknames (optional)")
+    description = textarea(label="Description (optional)", help_text="Age, appearance, what is known about them")
+    vehicles = textarea(label="Vehicles (optional)", help_text="Make, colour and registration, one a line")
+    phone_numbers = textarea(label="Phone numbers and social media (optional)", help_text="One a line")
+    police_only = _police_only_field("This is police-only intelligence")
+
+
+class PlaceForm(_PoliceOnlyMixin, GovukForm):
+    kind = radios(PlaceKind.choices, label="What kind of place is it?", error="Select the kind of place")
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        help_text="A short name, such as 'Chicken Palace takeaway' or 'Flat above the launderette'",
+        error_messages={"required": "Enter a name for the place"},
+    )
+    address = textarea(label="Address (optional)")
+    postcode = forms.CharField(label="Postcode (optional)", required=False, max_length=10)
+    latitude = forms.CharField(
+        label="Latitude (optional)", required=False, max_length=20, help_text="For example, 53.480759"
+    )
+    longitude = forms.CharField(
+        label="Longitude (optional)", required=False, max_length=20, help_text="For example, -2.242631"
+    )
+    police_only = _police_only_field("This is police-only intelligence")
+
+
+class _TargetChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj}{' (police only)' if obj.police_only else ''}"
+
+
+class _LinkForm(_PoliceOnlyMixin, GovukForm):
+    source = radios(LinkSource.choices, label="How is the child linked?", error="Select how the child is linked")
+    linked_on = GovukDateField(
+        label="When", help_text="The date they were together, for example 27 3 2026", error_messages={"required": ""}
+    )
+    confidence = radios(
+        Confidence.choices,
+        label="How sure is the link?",
+        error="Select how sure the link is",
+        hints={
+            Confidence.CONFIRMED: "Seen or found together, or the child said so",
+            Confidence.PROBABLE: "Good reason to think so, not yet confirmed",
+            Confidence.POSSIBLE: "A lead to check",
+        },
+    )
+    episode = forms.ModelChoiceField(
+        queryset=None, required=False, label="Missing episode (optional)", empty_label="Not about one episode"
+    )
+    interview = forms.ModelChoiceField(
+        queryset=None, required=False, label="Return interview (optional)", empty_label="Not from an interview"
+    )
+    notes = textarea(label="Notes (optional)")
+    police_only = _police_only_field("This link is police-only intelligence")
+
+    def __init__(self, *args, child: Child, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["linked_on"].error_messages["required"] = "Enter the date of the link"
+        self.fields["episode"].queryset = episodes_for(self.user).filter(child=child).order_by("-last_seen_at")
+        self.fields["interview"].queryset = interviews_for(self.user).filter(child=child).order_by("-due_by")
+        for name in ("episode", "interview", self.target_field):
+            self.fields[name].widget.attrs["class"] = "govuk-select"
+
+
+class PersonLinkForm(_LinkForm):
+    target_field = "person"
+    person = _TargetChoiceField(
+        queryset=None,
+        label="Person",
+        error_messages={"required": "Choose the person", "invalid_choice": "Choose the person"},
+    )
+    field_order = ["person"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = persons_for(self.user).order_by("display_name", "pk")
+
+
+class PlaceLinkForm(_LinkForm):
+    target_field = "place"
+    place = _TargetChoiceField(
+        queryset=None,
+        label="Place",
+        error_messages={"required": "Choose the place", "invalid_choice": "Choose the place"},
+    )
+    field_order = ["place"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = places_for(self.user).order_by("name", "pk")
+
+
+class EndLinkForm(GovukForm):
+    reason = textarea(
+        label="Why is the link ended?",
+        help_text="For example, 'Recorded against the wrong child' or 'Police enquiries found no link'",
+        required=True,
+        error="Enter why the link is ended",
+    )
+    version = VersionField()
+
+
+class SearchForm(GovukForm):
+    q = forms.CharField(label="Search by name", required=False, max_length=100)
+
+
+class PeriodForm(GovukForm):
+    days = forms.TypedChoiceField(
+        label="Period",
+        coerce=int,
+        required=False,
+        choices=[
+            (30, "Last 30 days"),
+            (90, "Last 90 days"),
+            (180, "Last 6 months"),
+            (365, "Last 12 months"),
+            (730, "Last 2 years"),
+        ],
+    )

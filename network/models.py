@@ -1,0 +1,158 @@
+"""Persons of concern, places, and the links that tie children to them.
+
+Everything identifying beyond a short display label is an EncryptedTextField: encrypted at rest, never
+searched on, and recorded in the audit trail only as "changed". `police_only` marks police intelligence:
+such a record (and every link to it) is visible only to police users of the force that recorded it
+(see `access.scoping.persons_for`, `places_for` and `child_links_for`).
+
+Links are never deleted: ending a link records when, by whom and why, and the link stays in the history.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from access.models import Agency
+from children.models import Child
+from core.encryption import EncryptedTextField
+from episodes.models import MissingEpisode
+from interviews.models import ReturnInterview
+from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
+
+
+class PersonOfConcern(models.Model):
+    """An adult or peer linked to children: named in an interview, seen with or found with them."""
+
+    owning_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", help_text="The agency that recorded this person"
+    )
+    kind = models.CharField(max_length=10, choices=PersonKind.choices)
+    display_name = models.CharField(
+        max_length=200, help_text="A short label for lists and search, such as a first name or nickname"
+    )
+    aliases = EncryptedTextField(blank=True)
+    description = EncryptedTextField(blank=True)
+    vehicles = EncryptedTextField(blank=True)
+    phone_numbers = EncryptedTextField(blank=True)
+    police_only = models.BooleanField(
+        default=False, help_text="Police intelligence: visible only to police users of the recording force"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "person of concern"
+        verbose_name_plural = "persons of concern"
+        ordering = ["display_name", "id"]
+        indexes = [
+            models.Index(fields=["display_name"]),
+            models.Index(fields=["owning_agency", "police_only"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Place(models.Model):
+    """A place children are linked to: last seen at, found at, or named."""
+
+    owning_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", help_text="The agency that recorded this place"
+    )
+    kind = models.CharField(max_length=30, choices=PlaceKind.choices)
+    name = models.CharField(max_length=200, help_text="A short label, such as 'Chicken Palace takeaway'")
+    address = EncryptedTextField(blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    police_only = models.BooleanField(
+        default=False, help_text="Police intelligence: visible only to police users of the recording force"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(fields=["postcode"]),
+            models.Index(fields=["owning_agency", "police_only"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChildLink(models.Model):
+    """What ties a child to a person or a place: the source, the date, how sure, and who said so."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=20, choices=LinkSource.choices)
+    linked_on = models.DateField(help_text="When the child was with the person or at the place")
+    confidence = models.CharField(max_length=10, choices=Confidence.choices)
+    episode = models.ForeignKey(MissingEpisode, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    interview = models.ForeignKey(ReturnInterview, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    notes = EncryptedTextField(blank=True)
+    police_only = models.BooleanField(default=False)
+    owning_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    end_reason = EncryptedTextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+
+class ChildPersonLink(ChildLink):
+    person = models.ForeignKey(PersonOfConcern, on_delete=models.PROTECT, related_name="child_links")
+
+    class Meta:
+        ordering = ["-linked_on", "-id"]
+        indexes = [
+            models.Index(fields=["child", "linked_on"]),
+            models.Index(fields=["person", "linked_on"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "person", "source", "linked_on"],
+                condition=Q(ended_at__isnull=True),
+                name="child_person_link_once_while_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Child {self.child_id} - person {self.person_id} ({self.get_source_display()})"
+
+
+class ChildPlaceLink(ChildLink):
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="child_links")
+
+    class Meta:
+        ordering = ["-linked_on", "-id"]
+        indexes = [
+            models.Index(fields=["child", "linked_on"]),
+            models.Index(fields=["place", "linked_on"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "place", "source", "linked_on"],
+                condition=Q(ended_at__isnull=True),
+                name="child_place_link_once_while_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Child {self.child_id} - place {self.place_id} ({self.get_source_display()})"

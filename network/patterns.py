@@ -1,0 +1,517 @@
+"""Pattern detection: children missing together, hotspots, and the network of children, persons and places.
+
+Every function takes querysets the caller got from `access.scoping` (`episodes_for`, `child_links_for`), so
+what it finds is what the user may see. Each reads its rows with one `values_list` query per queryset and
+does the rest in memory, so the cost does not grow with per-child queries (see the `network` benchmark).
+
+Definitions
+-----------
+Missing together
+    Two children are missing together when two of their episodes overlap in time (last seen → returned, or
+    now while still open) AND at least one of:
+    - *same placement*: the children's placement postcodes are the same (normalised, not blank);
+    - *found together*: both episodes were found at the same place (the normalised found-place text, not a
+      generic one such as "Returned home") and returned within HOMEWARD_FOUND_TOGETHER_HOURS of each other;
+    - *same person* / *same place*: both children have an active link to the same person of concern (or
+      place) that covers the episode: the link names the episode, or is dated within
+      HOMEWARD_MISSING_TOGETHER_WINDOW_DAYS of the day the child was last seen.
+    Pairs are joined into groups: children connected through any chain of pairs.
+
+Hotspots
+    Last-seen and found places that recur: episodes grouped by normalised place text (generic entries such as
+    "Home address, Northtown" and "Returned home" left out), counting episodes and distinct children; and by
+    postcode district (the outward code, such as NM4), taken from a postcode in the place text or from a place
+    linked to the episode as where the child was last seen or found.
+
+The network and its ranking
+    An undirected graph of children, persons and places: an edge for each active link (child-person,
+    child-place) and for each pair of children missing together (child-child). Each child has a weight
+
+        w(child) = 1 + min(episodes in the last R days, 5) + 3 if any of those episodes was graded high risk
+
+    where R is HOMEWARD_REPEAT_MISSING_WINDOW_DAYS (90 by default), so a child counts from 1 (no recent
+    episode) to 9 (five or more recent episodes, one of them high risk). A person's or place's score is the
+    confidence-weighted sum of the weights of the distinct children it links:
+
+        score(node) = Σ over children c linked to node of w(c) * confidence(node, c)
+
+    with confidence 1 for confirmed, 0.7 for probable and 0.4 for possible (the strongest of the child's
+    active links to that node). Persons and places are ranked by score, then by the number of children.
+    Clusters are the connected components of the graph with two or more children: children connected
+    through shared persons, places or going missing together.
+"""
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+import networkx as nx
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from episodes.codes import RiskGrade
+from episodes.models import MissingEpisode
+from network.codes import Confidence, LinkSource
+from network.models import ChildPersonLink, ChildPlaceLink
+
+PLACEMENT = "placement"
+FOUND = "found"
+PERSON = "person"
+PLACE = "place"
+REASON_LABELS = {
+    PLACEMENT: "Missing from the same placement",
+    FOUND: "Found together",
+    PERSON: "Linked to the same person",
+    PLACE: "Linked to the same place",
+}
+CONFIDENCE_WEIGHT = {Confidence.CONFIRMED: 1.0, Confidence.PROBABLE: 0.7, Confidence.POSSIBLE: 0.4}
+RECENT_EPISODES_CAP = 5
+HIGH_RISK_BONUS = 3
+
+# Place text that names no particular shared place: the child's own home or placement, "returned home".
+GENERIC_PLACE = re.compile(
+    r"^(?:returned\b.*|home|home address\b.*|placement|placement address\b.*|own home\b.*|"
+    r"not known|unknown|none|n a|)$"
+)
+POSTCODE_IN_TEXT = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) ?\d[A-Z]{2}\b", re.IGNORECASE)
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)
+def normalise_place(text: str) -> str:
+    """Lower case, '&' as 'and', punctuation and repeated spaces removed: 'The Bus-Station ' → 'the bus station'."""
+    return _NON_WORD.sub(" ", (text or "").lower().replace("&", " and ")).strip()
+
+
+def is_shared_place(normalised: str) -> bool:
+    return not GENERIC_PLACE.match(normalised)
+
+
+def postcode_district(text: str) -> str:
+    """The outward code of the first postcode in the text ('Flat 2, NM4 7AB' → 'NM4'), or ''."""
+    match = POSTCODE_IN_TEXT.search(text or "")
+    return match.group(1).upper() if match else ""
+
+
+@lru_cache(maxsize=65536)
+def _normalise_postcode(postcode: str) -> str:
+    return _SPACES.sub("", (postcode or "").upper())
+
+
+# --- Children missing together --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Episode:
+    pk: int
+    child: int
+    start: datetime
+    end: datetime
+    returned_at: datetime | None
+    found: str
+    postcode: str
+
+
+@dataclass
+class TogetherPair:
+    child_a: int
+    child_b: int
+    episode_a: int
+    episode_b: int
+    reasons: set[str] = field(default_factory=set)
+    persons: set[int] = field(default_factory=set)
+    places: set[int] = field(default_factory=set)
+
+
+@dataclass
+class TogetherGroup:
+    children: list[int]
+    episodes: list[int]
+    reasons: set[str]
+    persons: set[int]
+    places: set[int]
+    first: datetime
+    last: datetime
+    pairs: int
+
+    @property
+    def reason_labels(self) -> list[str]:
+        return [REASON_LABELS[reason] for reason in REASON_LABELS if reason in self.reasons]
+
+
+@dataclass
+class MissingTogether:
+    pairs: list[TogetherPair]
+    groups: list[TogetherGroup]
+
+
+def _overlapping(episodes: list[_Episode]) -> Iterable[tuple[_Episode, _Episode]]:
+    """Every pair of episodes of different children whose times overlap (a sweep over start times)."""
+    active: list[_Episode] = []
+    for episode in sorted(episodes, key=lambda e: (e.start, e.pk)):
+        active = [other for other in active if other.end > episode.start]
+        for other in active:
+            if other.child != episode.child:
+                yield other, episode
+        active.append(episode)
+
+
+def _active_links(links: QuerySet | None, target: str, since: datetime | None, window: timedelta) -> list[tuple]:
+    if links is None:
+        return []
+    links = links.filter(ended_at__isnull=True)
+    if since is not None:
+        links = links.filter(linked_on__gte=timezone.localdate(since) - window)
+    return list(links.values_list("child_id", f"{target}_id", "linked_on", "episode_id"))
+
+
+def children_missing_together(
+    episodes: QuerySet[MissingEpisode],
+    person_links: QuerySet[ChildPersonLink] | None = None,
+    place_links: QuerySet[ChildPlaceLink] | None = None,
+    *,
+    since: datetime | None = None,
+    now: datetime | None = None,
+    window_days: int | None = None,
+    found_within_hours: int | None = None,
+) -> MissingTogether:
+    """Pairs and groups of children missing together (see the module's definition), episodes from `since`."""
+    now = now or timezone.now()
+    window = timedelta(days=settings.HOMEWARD_MISSING_TOGETHER_WINDOW_DAYS if window_days is None else window_days)
+    found_within = timedelta(
+        hours=settings.HOMEWARD_FOUND_TOGETHER_HOURS if found_within_hours is None else found_within_hours
+    )
+    if since is not None:
+        episodes = episodes.filter(last_seen_at__gte=since)
+    rows = episodes.values_list(
+        "pk", "child_id", "last_seen_at", "returned_at", "found_place", "child__placement_postcode"
+    )
+    all_episodes = [
+        _Episode(pk, child, seen, returned or now, returned, normalise_place(found), _normalise_postcode(postcode))
+        for pk, child, seen, returned, found, postcode in rows.iterator(chunk_size=5000)
+    ]
+    pairs: dict[tuple[int, int], TogetherPair] = {}
+
+    def add(a: _Episode, b: _Episode, reason: str, person: int | None = None, place: int | None = None) -> None:
+        if (a.child, a.pk) > (b.child, b.pk):
+            a, b = b, a
+        pair = pairs.get((a.pk, b.pk))
+        if pair is None:
+            pair = pairs[(a.pk, b.pk)] = TogetherPair(a.child, b.child, a.pk, b.pk)
+        pair.reasons.add(reason)
+        if person is not None:
+            pair.persons.add(person)
+        if place is not None:
+            pair.places.add(place)
+
+    by_postcode: dict[str, list[_Episode]] = defaultdict(list)
+    by_found: dict[str, list[_Episode]] = defaultdict(list)
+    by_child: dict[int, list[_Episode]] = defaultdict(list)
+    for episode in all_episodes:
+        by_child[episode.child].append(episode)
+        if episode.postcode:
+            by_postcode[episode.postcode].append(episode)
+        if episode.returned_at is not None and episode.found and is_shared_place(episode.found):
+            by_found[episode.found].append(episode)
+
+    for group in by_postcode.values():
+        if len(group) > 1:
+            for a, b in _overlapping(group):
+                add(a, b, PLACEMENT)
+
+    for group in by_found.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda e: e.returned_at)
+        for index, episode in enumerate(group):
+            for other in group[index + 1 :]:
+                if other.returned_at - episode.returned_at > found_within:
+                    break
+                if other.child != episode.child and other.start < episode.end and episode.start < other.end:
+                    add(episode, other, FOUND)
+
+    for reason, links in (
+        (PERSON, _active_links(person_links, PERSON, since, window)),
+        (PLACE, _active_links(place_links, PLACE, since, window)),
+    ):
+        by_target: dict[int, list[tuple]] = defaultdict(list)
+        for link in links:
+            by_target[link[1]].append(link)
+        for target, target_links in by_target.items():
+            if len({link[0] for link in target_links}) < 2:
+                continue
+            covered: dict[int, _Episode] = {}
+            for child, _, linked_on, episode_pk in target_links:
+                for episode in by_child.get(child, ()):
+                    if episode.pk == episode_pk or _within(linked_on, episode.start, window):
+                        covered[episode.pk] = episode
+            for a, b in _overlapping(list(covered.values())):
+                add(a, b, reason, **{reason: target})
+
+    ordered = sorted(pairs.values(), key=lambda p: (p.child_a, p.child_b, p.episode_a, p.episode_b))
+    return MissingTogether(pairs=ordered, groups=_groups(ordered, {e.pk: e for e in all_episodes}))
+
+
+def _within(day: date, moment: datetime, window: timedelta) -> bool:
+    return abs(day - timezone.localdate(moment)) <= window
+
+
+def _groups(pairs: Iterable[TogetherPair], episodes: dict[int, _Episode]) -> list[TogetherGroup]:
+    graph = nx.Graph()
+    pairs = list(pairs)
+    for pair in pairs:
+        graph.add_edge(pair.child_a, pair.child_b)
+    group_of = {}
+    groups: list[TogetherGroup] = []
+    for index, children in enumerate(nx.connected_components(graph)):
+        for child in children:
+            group_of[child] = index
+        groups.append(TogetherGroup(sorted(children), [], set(), set(), set(), None, None, 0))
+    episode_sets: dict[int, set[int]] = defaultdict(set)
+    for pair in pairs:
+        index = group_of[pair.child_a]
+        group = groups[index]
+        group.reasons |= pair.reasons
+        group.persons |= pair.persons
+        group.places |= pair.places
+        group.pairs += 1
+        episode_sets[index].update((pair.episode_a, pair.episode_b))
+    for index, group in enumerate(groups):
+        chosen = [episodes[pk] for pk in episode_sets[index]]
+        group.episodes = sorted(episode_sets[index])
+        group.first = min(e.start for e in chosen)
+        group.last = max(e.end for e in chosen)
+    groups.sort(key=lambda g: (-len(g.children), -g.last.timestamp(), g.children))
+    return groups
+
+
+# --- Hotspots -------------------------------------------------------------------------------------
+
+LAST_SEEN = "last_seen"
+FOUND_AT = "found"
+
+
+@dataclass
+class Hotspot:
+    kind: str  # LAST_SEEN or FOUND_AT, or "district"
+    key: str
+    label: str
+    episodes: int
+    children: int
+    first: datetime
+    last: datetime
+
+    @property
+    def kind_label(self) -> str:
+        return {LAST_SEEN: "Last seen", FOUND_AT: "Found", "district": "Postcode district"}[self.kind]
+
+
+@dataclass
+class Hotspots:
+    places: list[Hotspot]
+    districts: list[Hotspot]
+
+
+class _Tally:
+    __slots__ = ("children", "episodes", "first", "last", "spellings")
+
+    def __init__(self) -> None:
+        self.episodes: set[int] = set()
+        self.children: set[int] = set()
+        self.spellings: Counter = Counter()
+        self.first: datetime | None = None
+        self.last: datetime | None = None
+
+    def add(self, episode: int, child: int, moment: datetime, spelling: str) -> None:
+        self.episodes.add(episode)
+        self.children.add(child)
+        self.spellings[spelling] += 1
+        self.first = moment if self.first is None or moment < self.first else self.first
+        self.last = moment if self.last is None or moment > self.last else self.last
+
+    def hotspot(self, kind: str, key: str) -> Hotspot:
+        label = min(self.spellings.items(), key=lambda item: (-item[1], item[0]))[0]
+        return Hotspot(kind, key, label, len(self.episodes), len(self.children), self.first, self.last)
+
+
+def hotspots(
+    episodes: QuerySet[MissingEpisode],
+    place_links: QuerySet[ChildPlaceLink] | None = None,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    min_children: int = 2,
+) -> Hotspots:
+    """Recurring last-seen and found places, and postcode districts, over episodes last seen in [since, until).
+
+    A hotspot needs at least `min_children` distinct children. Sorted by distinct children, then episodes.
+    """
+    if since is not None:
+        episodes = episodes.filter(last_seen_at__gte=since)
+    if until is not None:
+        episodes = episodes.filter(last_seen_at__lt=until)
+    places: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
+    districts: dict[str, _Tally] = defaultdict(_Tally)
+    episode_child: dict[int, tuple[int, datetime]] = {}
+    rows = episodes.values_list("pk", "child_id", "last_seen_at", "last_seen_place", "returned_at", "found_place")
+    for pk, child, seen, seen_place, returned, found_place in rows.iterator(chunk_size=5000):
+        episode_child[pk] = (child, seen)
+        for kind, text, moment in ((LAST_SEEN, seen_place, seen), (FOUND_AT, found_place, returned)):
+            if not text or moment is None:
+                continue
+            key = normalise_place(text)
+            if is_shared_place(key):
+                places[(kind, key)].add(pk, child, moment, text.strip())
+            district = postcode_district(text)
+            if district:
+                districts[district].add(pk, child, moment, district)
+    if place_links is not None:
+        linked = place_links.filter(
+            episode__isnull=False, source__in=[LinkSource.LAST_SEEN_AT, LinkSource.FOUND_AT]
+        ).exclude(place__postcode="")
+        for episode_pk, postcode in linked.values_list("episode_id", "place__postcode"):
+            if episode_pk in episode_child:
+                district = postcode_district(postcode)
+                if district:
+                    child, seen = episode_child[episode_pk]
+                    districts[district].add(episode_pk, child, seen, district)
+
+    def ranked(items: Iterable[Hotspot]) -> list[Hotspot]:
+        return sorted((h for h in items if h.children >= min_children), key=lambda h: (-h.children, -h.episodes, h.key))
+
+    return Hotspots(
+        places=ranked(tally.hotspot(kind, key) for (kind, key), tally in places.items()),
+        districts=ranked(tally.hotspot("district", key) for key, tally in districts.items()),
+    )
+
+
+# --- The network ----------------------------------------------------------------------------------
+
+CHILD = "child"
+
+
+def node(kind: str, pk: int) -> str:
+    """The graph's name for a record: 'child:12', 'person:3', 'place:7'."""
+    return f"{kind}:{pk}"
+
+
+@dataclass
+class RankedNode:
+    kind: str  # PERSON or PLACE
+    pk: int
+    score: float
+    children: list[int]  # heaviest first
+    cluster: int | None = None  # index into Network.clusters
+
+
+@dataclass
+class Cluster:
+    index: int
+    children: list[int]  # heaviest first
+    persons: list[int]
+    places: list[int]
+    weight: float
+
+
+@dataclass
+class Network:
+    graph: nx.Graph
+    child_weights: dict[int, float]
+    ranking: list[RankedNode]
+    clusters: list[Cluster]
+
+    def ranked(self, kind: str) -> list[RankedNode]:
+        return [entry for entry in self.ranking if entry.kind == kind]
+
+
+def child_weights(
+    episodes: QuerySet[MissingEpisode], *, now: datetime | None = None, recent_days: int | None = None
+) -> dict[int, float]:
+    """w(child) for every child with an episode in the recent period (others weigh 1): see the module doc."""
+    now = now or timezone.now()
+    days = settings.HOMEWARD_REPEAT_MISSING_WINDOW_DAYS if recent_days is None else recent_days
+    counts: Counter = Counter()
+    high: set[int] = set()
+    recent = episodes.filter(last_seen_at__gte=now - timedelta(days=days), last_seen_at__lte=now)
+    for child, grade in recent.values_list("child_id", "risk_grade").iterator(chunk_size=10000):
+        counts[child] += 1
+        if grade == RiskGrade.HIGH:
+            high.add(child)
+    return {
+        child: 1 + min(count, RECENT_EPISODES_CAP) + (HIGH_RISK_BONUS if child in high else 0)
+        for child, count in counts.items()
+    }
+
+
+def build_network(
+    person_links: QuerySet[ChildPersonLink],
+    place_links: QuerySet[ChildPlaceLink],
+    episodes: QuerySet[MissingEpisode],
+    *,
+    together: Iterable[TogetherPair] = (),
+    now: datetime | None = None,
+    recent_days: int | None = None,
+) -> Network:
+    """The graph of children, persons and places from active links (plus missing-together pairs), the
+    ranking of persons and places by score, and the clusters (see the module doc)."""
+    weights = child_weights(episodes, now=now, recent_days=recent_days)
+    graph = nx.Graph()
+    strength: dict[tuple[str, int], dict[int, float]] = defaultdict(dict)
+    for kind, links in ((PERSON, person_links), (PLACE, place_links)):
+        rows = links.filter(ended_at__isnull=True).values_list("child_id", f"{kind}_id", "confidence")
+        for child, target, confidence in rows.iterator(chunk_size=10000):
+            best = strength[(kind, target)]
+            best[child] = max(best.get(child, 0.0), CONFIDENCE_WEIGHT.get(confidence, 0.4))
+    for (kind, target), children in strength.items():
+        graph.add_node(node(kind, target), kind=kind, pk=target)
+        for child, confidence in children.items():
+            graph.add_node(node(CHILD, child), kind=CHILD, pk=child, weight=weights.get(child, 1))
+            graph.add_edge(node(kind, target), node(CHILD, child), confidence=confidence)
+    for pair in together:
+        for child in (pair.child_a, pair.child_b):
+            graph.add_node(node(CHILD, child), kind=CHILD, pk=child, weight=weights.get(child, 1))
+        graph.add_edge(node(CHILD, pair.child_a), node(CHILD, pair.child_b), together=True)
+
+    def heaviest_first(children: Iterable[int]) -> list[int]:
+        return sorted(children, key=lambda c: (-weights.get(c, 1), c))
+
+    ranking = [
+        RankedNode(
+            kind,
+            target,
+            round(sum(weights.get(child, 1) * confidence for child, confidence in children.items()), 2),
+            heaviest_first(children),
+        )
+        for (kind, target), children in strength.items()
+    ]
+    ranking.sort(key=lambda r: (-r.score, -len(r.children), r.kind, r.pk))
+
+    clusters: list[Cluster] = []
+    cluster_of: dict[str, int] = {}
+    for component in nx.connected_components(graph):
+        children = [graph.nodes[n]["pk"] for n in component if graph.nodes[n]["kind"] == CHILD]
+        if len(children) < 2:
+            continue
+        clusters.append(
+            Cluster(
+                index=0,
+                children=heaviest_first(children),
+                persons=sorted(graph.nodes[n]["pk"] for n in component if graph.nodes[n]["kind"] == PERSON),
+                places=sorted(graph.nodes[n]["pk"] for n in component if graph.nodes[n]["kind"] == PLACE),
+                weight=float(sum(weights.get(c, 1) for c in children)),
+            )
+        )
+    clusters.sort(key=lambda c: (-c.weight, -len(c.children), c.children))
+    for index, cluster in enumerate(clusters):
+        cluster.index = index
+        for kind, members in ((PERSON, cluster.persons), (PLACE, cluster.places)):
+            for pk in members:
+                cluster_of[node(kind, pk)] = index
+    for entry in ranking:
+        entry.cluster = cluster_of.get(node(entry.kind, entry.pk))
+    return Network(graph=graph, child_weights=weights, ranking=ranking, clusters=clusters)

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from network import views
+
+app_name = "network"
+urlpatterns = [
+    path("", views.network_view, name="graph"),
+    path("persons/", views.person_list, name="persons"),
+    path("persons/add/", views.person_add, name="person-add"),
+    path("persons/<int:pk>/", views.person_detail, name="person"),
+    path("places/", views.place_list, name="places"),
+    path("places/add/", views.place_add, name="place-add"),
+    path("places/<int:pk>/", views.place_detail, name="place"),
+    path("children/<int:child_id>/", views.child_network, name="child"),
+    path("children/<int:child_id>/link-person/", views.link_person, name="link-person"),
+    path("children/<int:child_id>/link-place/", views.link_place, name="link-place"),
+    path("links/person/<int:pk>/end/", views.end_person_link, name="end-person-link"),
+    path("links/place/<int:pk>/end/", views.end_place_link, name="end-place-link"),
+    path("hotspots/", views.hotspot_list, name="hotspots"),
+    path("missing-together/", views.missing_together, name="missing-together"),
+]

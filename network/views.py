@@ -1,0 +1,600 @@
+"""Pages for persons of concern, places, hotspots, children missing together and the network view.
+
+Every page needs a council case role or police (`can_use_network`, else 403); every record is fetched
+through `access.scoping` (404 for one the user may not see). Pages that name children write a VIEW audit
+event listing the children shown; police-only intelligence reaches only police users of the recording force
+because everything here starts from `persons_for`, `places_for` and `child_links_for`.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from access.audit import record_event
+from access.models import AuditEvent, User
+from access.scoping import (
+    can_record_police_intelligence,
+    can_use_network,
+    caseload_children_for,
+    child_links_for,
+    get_network_child_for_user,
+    get_person_for_user,
+    get_person_link_for_user,
+    get_place_for_user,
+    get_place_link_for_user,
+    network_episodes_for,
+    persons_for,
+    places_for,
+)
+from children.actions import record_child_viewed
+from core.pages import crumb
+from network import actions
+from network.drawing import MAX_CLUSTERS, draw
+from network.forms import (
+    EndLinkForm,
+    PersonForm,
+    PersonLinkForm,
+    PlaceForm,
+    PlaceLinkForm,
+    SearchForm,
+)
+from network.patterns import (
+    CHILD,
+    PERSON,
+    PLACE,
+    REASON_LABELS,
+    build_network,
+    children_missing_together,
+    hotspots,
+    node,
+)
+
+PAGE_SIZE = 50
+RANKING_ROWS = 50
+CLUSTER_ROWS = 50
+NAMES_PER_ROW = 25
+AUDIT_CHILD_IDS = 2000
+PERIOD_CHOICES = [30, 90, 180, 365, 730]
+
+
+def _require_network(user: User) -> None:
+    if not can_use_network(user):
+        raise PermissionDenied("Your role does not give access to persons of concern, places or the network.")
+
+
+def _period(request: HttpRequest) -> tuple[int, datetime, list[dict]]:
+    default = settings.HOMEWARD_NETWORK_PERIOD_DAYS
+    try:
+        days = int(request.GET.get("days", default))
+    except ValueError:
+        days = default
+    choices = sorted({*PERIOD_CHOICES, default})
+    days = days if days in choices else default
+    options = [{"value": value, "label": f"Last {value} days", "selected": value == days} for value in choices]
+    return days, timezone.now() - timedelta(days=days), options
+
+
+def _child_names(user: User, ids: set[int]) -> dict[int, str]:
+    """Names of the children the user may see, for the ids given (one query)."""
+    if not ids:
+        return {}
+    rows = caseload_children_for(user).filter(pk__in=sorted(ids)).values_list("pk", "first_name", "last_name")
+    return {pk: f"{first} {last}" for pk, first, last in rows}
+
+
+def _audit_view(user: User, summary: str, *, obj: Any = None, child_ids: set[int] | frozenset = frozenset()) -> None:
+    """One VIEW event per page, naming the children shown (their ids; never what was shown about them)."""
+    ids = sorted(child_ids)
+    with transaction.atomic():
+        record_event(
+            actor=user,
+            action=AuditEvent.Action.VIEW,
+            obj=obj,
+            child_id=ids[0] if len(ids) == 1 else None,
+            summary=summary,
+            changes={"children_shown": [None, ids[:AUDIT_CHILD_IDS]]} if ids else {},
+        )
+
+
+def _people(user: User, ids: set[int]) -> dict[int, Any]:
+    return {p.pk: p for p in persons_for(user).filter(pk__in=sorted(ids))} if ids else {}
+
+
+def _places(user: User, ids: set[int]) -> dict[int, Any]:
+    return {p.pk: p for p in places_for(user).filter(pk__in=sorted(ids))} if ids else {}
+
+
+def _names_row(ids: list[int], names: dict[int, str]) -> dict:
+    shown = [{"pk": pk, "name": names[pk]} for pk in ids[:NAMES_PER_ROW] if pk in names]
+    return {"items": shown, "more": max(0, len(ids) - NAMES_PER_ROW)}
+
+
+# --- Persons of concern -----------------------------------------------------------------------------
+
+
+def _search_text(request: HttpRequest, form: SearchForm) -> str:
+    """Searches are posted: the words may be a name, and must not land in URLs or access logs."""
+    return form.cleaned_data["q"].strip() if request.method == "POST" and form.is_valid() else ""
+
+
+def _list_page(request: HttpRequest, queryset, text: str, what: str):
+    if text:
+        record_event(actor=request.user, action=AuditEvent.Action.SEARCH, summary=f"Searched {what}")
+        return Paginator(queryset, PAGE_SIZE).get_page(1)
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def person_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require_network(user)
+    form = SearchForm(request.POST if request.method == "POST" else None)
+    text = _search_text(request, form)
+    persons = persons_for(user).select_related("owning_agency").order_by("display_name", "pk")
+    if text:
+        persons = persons.filter(display_name__icontains=text)
+    page = _list_page(request, persons, text, "persons of concern")
+    counts = dict(
+        child_links_for(user)
+        .persons.filter(ended_at__isnull=True, person__in=[p.pk for p in page])
+        .values("person_id")
+        .annotate(children=Count("child_id", distinct=True))
+        .values_list("person_id", "children")
+    )
+    rows = [{"person": person, "children": counts.get(person.pk, 0)} for person in page]
+    return render(
+        request, "network/person_list.html", {"form": form, "page": page, "rows": rows, "searched": bool(text)}
+    )
+
+
+def _child_for_return(request: HttpRequest):
+    child_id = request.GET.get("child")
+    return get_network_child_for_user(request.user, child_id) if child_id else None
+
+
+def person_add(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require_network(user)
+    child = _child_for_return(request)
+    form = PersonForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = form.call_action(
+            actions.add_person,
+            acting_user=user,
+            kind=data["kind"],
+            display_name=data["display_name"],
+            aliases=data["aliases"],
+            description=data["description"],
+            vehicles=data["vehicles"],
+            phone_numbers=data["phone_numbers"],
+            police_only=data.get("police_only", False),
+        )
+        if person is not None:
+            messages.success(request, f"{person.display_name} recorded")
+            if child is not None:
+                return redirect(reverse("network:link-person", args=[child.pk]) + f"?person={person.pk}")
+            return redirect("network:person", person.pk)
+    return render(
+        request,
+        "network/record_form.html",
+        {
+            "form": form,
+            "title": "Record a person of concern",
+            "submit": "Record the person",
+            "child": child,
+            "breadcrumbs": [crumb("Persons of concern", "network:persons")],
+        },
+        status=form.status_code,
+    )
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    _require_network(user)
+    person = get_person_for_user(user, pk)
+    links = list(
+        child_links_for(user)
+        .persons.filter(person=person)
+        .select_related("child", "episode", "owning_agency", "recorded_by")
+        .order_by("ended_at", "-linked_on", "-pk")
+    )
+    _audit_view(user, "Person of concern viewed", obj=person, child_ids={link.child_id for link in links})
+    return render(
+        request,
+        "network/person_detail.html",
+        {
+            "person": person,
+            "links": links,
+            "active_children": len({link.child_id for link in links if link.is_active}),
+            "breadcrumbs": [crumb("Persons of concern", "network:persons")],
+        },
+    )
+
+
+# --- Places -----------------------------------------------------------------------------------------
+
+
+def place_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require_network(user)
+    form = SearchForm(request.POST if request.method == "POST" else None)
+    text = _search_text(request, form)
+    places = places_for(user).select_related("owning_agency").order_by("name", "pk")
+    if text:
+        places = places.filter(Q(name__icontains=text) | Q(postcode__istartswith=text.upper()))
+    page = _list_page(request, places, text, "places")
+    counts = dict(
+        child_links_for(user)
+        .places.filter(ended_at__isnull=True, place__in=[p.pk for p in page])
+        .values("place_id")
+        .annotate(children=Count("child_id", distinct=True))
+        .values_list("place_id", "children")
+    )
+    rows = [{"place": place, "children": counts.get(place.pk, 0)} for place in page]
+    return render(
+        request, "network/place_list.html", {"form": form, "page": page, "rows": rows, "searched": bool(text)}
+    )
+
+
+def place_add(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require_network(user)
+    child = _child_for_return(request)
+    form = PlaceForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        place = form.call_action(
+            actions.add_place,
+            acting_user=user,
+            kind=data["kind"],
+            name=data["name"],
+            address=data["address"],
+            postcode=data["postcode"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            police_only=data.get("police_only", False),
+        )
+        if place is not None:
+            messages.success(request, f"{place.name} recorded")
+            if child is not None:
+                return redirect(reverse("network:link-place", args=[child.pk]) + f"?place={place.pk}")
+            return redirect("network:place", place.pk)
+    return render(
+        request,
+        "network/record_form.html",
+        {
+            "form": form,
+            "title": "Record a place",
+            "submit": "Record the place",
+            "child": child,
+            "breadcrumbs": [crumb("Places", "network:places")],
+        },
+        status=form.status_code,
+    )
+
+
+def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    _require_network(user)
+    place = get_place_for_user(user, pk)
+    links = list(
+        child_links_for(user)
+        .places.filter(place=place)
+        .select_related("child", "episode", "owning_agency", "recorded_by")
+        .order_by("ended_at", "-linked_on", "-pk")
+    )
+    _audit_view(user, "Place viewed", obj=place, child_ids={link.child_id for link in links})
+    return render(
+        request,
+        "network/place_detail.html",
+        {
+            "place": place,
+            "links": links,
+            "active_children": len({link.child_id for link in links if link.is_active}),
+            "breadcrumbs": [crumb("Places", "network:places")],
+        },
+    )
+
+
+# --- A child's persons and places -------------------------------------------------------------------
+
+
+def child_network(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = request.user
+    _require_network(user)
+    child = get_network_child_for_user(user, child_id)
+    links = child_links_for(user)
+    person_links = list(
+        links.persons.filter(child=child)
+        .select_related("person", "episode", "owning_agency")
+        .order_by("ended_at", "-linked_on")
+    )
+    place_links = list(
+        links.places.filter(child=child)
+        .select_related("place", "episode", "owning_agency")
+        .order_by("ended_at", "-linked_on")
+    )
+    person_ids = {link.person_id for link in person_links if link.is_active}
+    place_ids = {link.place_id for link in place_links if link.is_active}
+    shared: dict[int, dict] = {}
+    for kind, queryset, ids in ((PERSON, links.persons, person_ids), (PLACE, links.places, place_ids)):
+        if not ids:
+            continue
+        rows = (
+            queryset.filter(**{f"{kind}_id__in": sorted(ids)}, ended_at__isnull=True)
+            .exclude(child=child)
+            .values_list("child_id", f"{kind}_id")
+        )
+        for other, target in rows:
+            shared.setdefault(other, {PERSON: set(), PLACE: set()})[kind].add(target)
+    names = _child_names(user, set(shared))
+    people = {link.person_id: link.person for link in person_links}
+    spots = {link.place_id: link.place for link in place_links}
+    linked_children = sorted(
+        (
+            {
+                "pk": other,
+                "name": names[other],
+                "through": sorted(str(people[p]) for p in found[PERSON]) + sorted(str(spots[p]) for p in found[PLACE]),
+            }
+            for other, found in shared.items()
+            if other in names
+        ),
+        key=lambda row: (-len(row["through"]), row["name"]),
+    )
+    record_child_viewed(child, viewer=user, how="Child's persons of concern and places viewed")
+    return render(
+        request,
+        "network/child_network.html",
+        {
+            "child": child,
+            "person_links": person_links,
+            "place_links": place_links,
+            "linked_children": linked_children,
+        },
+    )
+
+
+def _link_page(request: HttpRequest, child_id: int, kind: str) -> HttpResponse:
+    user = request.user
+    _require_network(user)
+    child = get_network_child_for_user(user, child_id)
+    form_class = PersonLinkForm if kind == PERSON else PlaceLinkForm
+    form = form_class(request.POST or None, user=user, child=child, initial={kind: request.GET.get(kind)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        action = actions.link_child_to_person if kind == PERSON else actions.link_child_to_place
+        link = form.call_action(
+            action,
+            acting_user=user,
+            child=child,
+            source=data["source"],
+            linked_on=data["linked_on"],
+            confidence=data["confidence"],
+            episode=data["episode"],
+            interview=data["interview"],
+            police_only=data.get("police_only", False),
+            notes=data["notes"],
+            **{kind: data[kind]},
+        )
+        if link is not None:
+            messages.success(request, f"{child.full_name} linked to {data[kind]}")
+            return redirect("network:child", child.pk)
+    return render(
+        request,
+        "network/link_form.html",
+        {
+            "form": form,
+            "child": child,
+            "kind": kind,
+            "title": f"Link {child.full_name} to a {'person of concern' if kind == PERSON else 'place'}",
+            "add_url": reverse("network:person-add" if kind == PERSON else "network:place-add") + f"?child={child.pk}",
+            "breadcrumbs": [crumb(child.full_name, "network:child", child.pk)],
+        },
+        status=form.status_code,
+    )
+
+
+def link_person(request: HttpRequest, child_id: int) -> HttpResponse:
+    return _link_page(request, child_id, PERSON)
+
+
+def link_place(request: HttpRequest, child_id: int) -> HttpResponse:
+    return _link_page(request, child_id, PLACE)
+
+
+def _end_link_page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    user = request.user
+    _require_network(user)
+    link = get_person_link_for_user(user, pk) if kind == PERSON else get_place_link_for_user(user, pk)
+    if not link.is_active:
+        messages.success(request, "That link had already been ended")
+        return redirect("network:child", link.child_id)
+    form = EndLinkForm(request.POST or None, initial={"version": link.version})
+    if request.method == "POST" and form.is_valid():
+        action = actions.end_person_link if kind == PERSON else actions.end_place_link
+        ended = form.call_action(
+            action,
+            link,
+            acting_user=user,
+            expected_version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        )
+        if ended is not None:
+            messages.success(request, "Link ended. It stays in the child's history.")
+            return redirect("network:child", link.child_id)
+    return render(
+        request,
+        "network/end_link.html",
+        {
+            "form": form,
+            "link": link,
+            "target": link.person if kind == PERSON else link.place,
+            "breadcrumbs": [crumb(link.child.full_name, "network:child", link.child_id)],
+        },
+        status=form.status_code,
+    )
+
+
+def end_person_link(request: HttpRequest, pk: int) -> HttpResponse:
+    return _end_link_page(request, pk, PERSON)
+
+
+def end_place_link(request: HttpRequest, pk: int) -> HttpResponse:
+    return _end_link_page(request, pk, PLACE)
+
+
+# --- Patterns ---------------------------------------------------------------------------------------
+
+
+def hotspot_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require_network(user)
+    days, since, options = _period(request)
+    found = hotspots(network_episodes_for(user), child_links_for(user).places, since=since)
+    return render(
+        request,
+        "network/hotspots.html",
+        {
+            "days": days,
+            "options": options,
+            "places": found.places[:RANKING_ROWS],
+            "places_total": len(found.places),
+            "districts": found.districts[:RANKING_ROWS],
+            "districts_total": len(found.districts),
+        },
+    )
+
+
+def missing_together(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require_network(user)
+    days, since, options = _period(request)
+    links = child_links_for(user)
+    result = children_missing_together(network_episodes_for(user), links.persons, links.places, since=since)
+    page = Paginator(result.groups, PAGE_SIZE).get_page(request.GET.get("page"))
+    groups = list(page)
+    names = _child_names(user, {c for g in groups for c in g.children})
+    people = _people(user, {p for g in groups for p in g.persons})
+    spots = _places(user, {p for g in groups for p in g.places})
+    rows = [
+        {
+            "children": [{"pk": c, "name": names[c]} for c in g.children if c in names],
+            "episodes": len(g.episodes),
+            "reasons": g.reason_labels,
+            "persons": [people[p] for p in sorted(g.persons) if p in people],
+            "places": [spots[p] for p in sorted(g.places) if p in spots],
+            "first": g.first,
+            "last": g.last,
+        }
+        for g in groups
+    ]
+    _audit_view(user, "Children missing together viewed", child_ids=set(names))
+    return render(
+        request,
+        "network/missing_together.html",
+        {
+            "days": days,
+            "options": options,
+            "rows": rows,
+            "page": page,
+            "pairs": len(result.pairs),
+            "window_days": settings.HOMEWARD_MISSING_TOGETHER_WINDOW_DAYS,
+            "found_hours": settings.HOMEWARD_FOUND_TOGETHER_HOURS,
+            "reason_labels": REASON_LABELS.values(),
+        },
+    )
+
+
+def network_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require_network(user)
+    days, since, options = _period(request)
+    links = child_links_for(user)
+    episodes = network_episodes_for(user)
+    person_links = links.persons.filter(linked_on__gte=timezone.localdate(since))
+    place_links = links.places.filter(linked_on__gte=timezone.localdate(since))
+    together = children_missing_together(episodes, person_links, place_links, since=since)
+    network = build_network(person_links, place_links, episodes, together=together.pairs)
+    persons_ranked = network.ranked(PERSON)[:RANKING_ROWS]
+    places_ranked = network.ranked(PLACE)[:RANKING_ROWS]
+    clusters = network.clusters[:CLUSTER_ROWS]
+    people = _people(
+        user, {r.pk for r in persons_ranked} | {p for c in network.clusters[:CLUSTER_ROWS] for p in c.persons}
+    )
+    spots = _places(
+        user, {r.pk for r in places_ranked} | {p for c in network.clusters[:CLUSTER_ROWS] for p in c.places}
+    )
+    child_ids = {c for r in persons_ranked + places_ranked for c in r.children[:NAMES_PER_ROW]}
+    child_ids |= {c for cluster in clusters for c in cluster.children[:NAMES_PER_ROW]}
+    # Everything the picture may draw: the heaviest clusters, which the table lists first.
+    child_ids |= {c for cluster in network.clusters[:MAX_CLUSTERS] for c in cluster.children}
+    names = _child_names(user, child_ids)
+    labels: dict[str, str] = {}
+    hrefs: dict[str, str] = {}
+    details: dict[str, str] = {}
+    police_only: set[str] = set()
+    for pk, name in names.items():
+        labels[node(CHILD, pk)] = name
+        hrefs[node(CHILD, pk)] = reverse("network:child", args=[pk])
+        details[node(CHILD, pk)] = f"weight {network.child_weights.get(pk, 1)}"
+    for kind, records, viewname in ((PERSON, people, "network:person"), (PLACE, spots, "network:place")):
+        for pk, record in records.items():
+            labels[node(kind, pk)] = str(record)
+            hrefs[node(kind, pk)] = reverse(viewname, args=[pk])
+            if record.police_only:
+                police_only.add(node(kind, pk))
+    for entry in network.ranking:
+        count = len(entry.children)
+        details[node(entry.kind, entry.pk)] = f"score {entry.score:g}, links {count} child{'' if count == 1 else 'ren'}"
+    drawing = draw(network, labels, hrefs, details=details, police_only=police_only)
+    drawn_children = {network.graph.nodes[n.name]["pk"] for n in drawing.nodes if n.kind == CHILD}
+
+    def ranked_rows(entries, records):
+        return [
+            {"entry": e, "record": records[e.pk], "children": _names_row(e.children, names)}
+            for e in entries
+            if e.pk in records
+        ]
+
+    cluster_rows = [
+        {
+            "number": cluster.index + 1,
+            "weight": f"{cluster.weight:g}",
+            "children": _names_row(cluster.children, names),
+            "count": len(cluster.children),
+            "persons": [people[p] for p in cluster.persons if p in people],
+            "places": [spots[p] for p in cluster.places if p in spots],
+        }
+        for cluster in clusters
+    ]
+    shown = {c for r in persons_ranked + places_ranked for c in r.children[:NAMES_PER_ROW]}
+    shown |= {c for cluster in clusters for c in cluster.children[:NAMES_PER_ROW]} | drawn_children
+    _audit_view(user, "Network of children, persons and places viewed", child_ids=shown & set(names))
+    return render(
+        request,
+        "network/network.html",
+        {
+            "days": days,
+            "options": options,
+            "drawing": drawing,
+            "persons": ranked_rows(persons_ranked, people),
+            "places": ranked_rows(places_ranked, spots),
+            "persons_total": len(network.ranked(PERSON)),
+            "places_total": len(network.ranked(PLACE)),
+            "clusters": cluster_rows,
+            "clusters_total": len(network.clusters),
+            "recent_days": settings.HOMEWARD_REPEAT_MISSING_WINDOW_DAYS,
+            "can_record_police_intelligence": can_record_police_intelligence(user),
+        },
+    )

@@ -1,0 +1,195 @@
+"""Shares and emergency ("break-glass") access: the two ways a record reaches someone outside its default scope.
+
+A share is a record in its own right: what (one episode's summary, one interview's summary or all of it, or
+police intelligence about one person of concern or the child's links), to whom (an agency or one user),
+when, by whom, the lawful basis and the child's consent. While it is active (not withdrawn, not expired) it
+grants its recipient read access to exactly that item and the child's identifiers: `access.scoping` reads it.
+
+Emergency access is a time-limited grant a user gives themselves, with a reason, to a child's record they
+could not otherwise see. Every request is kept, including one that matched no child, for review.
+
+Free text (the purpose, an "other" lawful basis, why consent was not sought, why a share was withdrawn, why
+emergency access was needed, the reviewer's note) is encrypted at rest and never copied into the audit trail.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from access.models import Agency
+from children.models import Child
+from core.encryption import EncryptedTextField
+from episodes.models import MissingEpisode
+from interviews.models import ReturnInterview
+from network.models import PersonOfConcern
+from sharing.codes import INTERVIEW_SHARES, ChildConsent, LawfulBasis, ShareWhat
+
+
+class ShareQuerySet(models.QuerySet):
+    def active(self, now: datetime | None = None) -> "ShareQuerySet":
+        """Not withdrawn and not expired: the shares that grant access now."""
+        now = now or timezone.now()
+        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now), withdrawn_at__isnull=True)
+
+
+class Share(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="shares")
+    what = models.CharField(max_length=30, choices=ShareWhat.choices)
+    # Exactly the item `what` names (see the check constraint); police intelligence with no person is the
+    # child's links recorded by the sharing force up to `shared_at`.
+    episode = models.ForeignKey(MissingEpisode, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    interview = models.ForeignKey(ReturnInterview, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(PersonOfConcern, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="shares_received"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="shares_received"
+    )
+    shared_at = models.DateTimeField()
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", help_text="The sharer's agency when they shared"
+    )
+    lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices)
+    lawful_basis_other = EncryptedTextField(blank=True, help_text="The basis in words, when it is 'other'")
+    child_consent = models.CharField(max_length=30, choices=ChildConsent.choices)
+    child_consent_reason = EncryptedTextField(blank=True)
+    purpose = EncryptedTextField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = EncryptedTextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ShareQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-shared_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        what=ShareWhat.EPISODE_SUMMARY,
+                        episode__isnull=False,
+                        interview__isnull=True,
+                        person__isnull=True,
+                    )
+                    | Q(
+                        what__in=INTERVIEW_SHARES,
+                        episode__isnull=True,
+                        interview__isnull=False,
+                        person__isnull=True,
+                    )
+                    | Q(what=ShareWhat.POLICE_INTELLIGENCE, episode__isnull=True, interview__isnull=True)
+                ),
+                name="share_item_matches_what",
+            ),
+            models.CheckConstraint(
+                condition=Q(to_agency__isnull=False, to_user__isnull=True)
+                | Q(to_agency__isnull=True, to_user__isnull=False),
+                name="share_has_one_recipient",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawn_by__isnull=True)
+                | Q(withdrawn_at__isnull=False, withdrawn_by__isnull=False),
+                name="share_withdrawal_names_who",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["to_agency", "withdrawn_at"]),
+            models.Index(fields=["to_user", "withdrawn_at"]),
+            models.Index(fields=["child", "shared_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_what_display()} about child {self.child_id}, shared {self.shared_at:%d %b %Y}"
+
+    def is_active(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.withdrawn_at is None and (self.expires_at is None or self.expires_at > now)
+
+    @property
+    def status(self) -> str:
+        if self.withdrawn_at is not None:
+            return "withdrawn"
+        return "active" if self.is_active() else "expired"
+
+    @property
+    def recipient(self):
+        return self.to_agency if self.to_agency_id else self.to_user
+
+    @property
+    def lawful_basis_text(self) -> str:
+        if self.lawful_basis == LawfulBasis.OTHER:
+            return f"Other: {self.lawful_basis_other}"
+        return self.get_lawful_basis_display()
+
+
+class EmergencyAccessQuerySet(models.QuerySet):
+    def active(self, now: datetime | None = None) -> "EmergencyAccessQuerySet":
+        return self.filter(child__isnull=False, expires_at__gt=now or timezone.now())
+
+    def unreviewed(self) -> "EmergencyAccessQuerySet":
+        return self.filter(reviewed_at__isnull=True)
+
+
+class EmergencyAccess(models.Model):
+    """One use of emergency ("break-glass") access: who, which child, why, until when, and its review."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="emergency_accesses")
+    user_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(
+        Child,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="emergency_accesses",
+        help_text="Empty when no child matched what was asked for: nothing was granted",
+    )
+    asked_for = models.CharField(max_length=200, help_text="The identifier typed, as typed")
+    reason = EncryptedTextField()
+    requested_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_note = EncryptedTextField(blank=True)
+
+    objects = EmergencyAccessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "emergency accesses"
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(child__isnull=True, expires_at__isnull=True)
+                | Q(child__isnull=False, expires_at__isnull=False),
+                name="emergency_access_granted_only_for_a_child",
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewed_at__isnull=True, reviewed_by__isnull=True)
+                | Q(reviewed_at__isnull=False, reviewed_by__isnull=False),
+                name="emergency_access_review_names_who",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "child", "expires_at"]),
+            models.Index(fields=["reviewed_at", "requested_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Emergency access by {self.user_id} to child {self.child_id or '(none matched)'}"
+
+    @property
+    def granted(self) -> bool:
+        return self.child_id is not None
+
+    def is_active(self, now: datetime | None = None) -> bool:
+        return self.granted and self.expires_at > (now or timezone.now())

@@ -1,0 +1,15 @@
+"""The navigation items sharing adds for the roles that use it (core.context_processors.navigation)."""
+
+from django.urls import reverse
+
+from access.models import User
+from access.scoping import can_review_emergency_access, receives_shares
+
+
+def navigation_items(user: User) -> list[tuple[str, str]]:
+    items = []
+    if receives_shares(user):
+        items.append(("Shared with my agency", reverse("sharing:received")))
+    if can_review_emergency_access(user):
+        items.append(("Emergency access reviews", reverse("sharing:break-glass-review")))
+    return items

@@ -1,0 +1,351 @@
+"""Pages for sharing (share, the share, withdraw, what was shared with me) and emergency access (ask, the result,
+the review list), and the "Page not found" page that offers emergency access on a child's record.
+
+Records are reached through access.scoping: one the user may not see is a 404; an action their role does not
+allow on a record they can see is a 403.
+"""
+
+import re
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.urls import reverse
+from django.utils import timezone
+
+from access.audit import record_event
+from access.models import AuditEvent, Role, User
+from access.scoping import (
+    can_request_emergency_access,
+    can_review_emergency_access,
+    can_share_about,
+    can_withdraw_share,
+    children_for,
+    children_in_full_for,
+    emergency_access_to_review_for,
+    episodes_for,
+    get_child_for_user,
+    get_share_for_user,
+    interviews_for,
+    receives_share,
+    receives_shares,
+    shares_received_by,
+)
+from core.pages import crumb, record_page_viewed
+from sharing.actions import request_emergency_access, review_emergency_access, share_record, withdraw_share
+from sharing.codes import ShareWhat
+from sharing.forms import EmergencyAccessForm, ReviewEmergencyAccessForm, ShareForm, WithdrawShareForm
+from sharing.models import EmergencyAccess, Share
+from sharing.selectors import recipient_agencies, recipient_users, share_options, shared_intelligence
+
+CHILD_RECORD_PATH = re.compile(r"^/children/(\d{1,18})/$")
+REVIEWED_SHOWN = 100
+NOT_A_SHARER = "Only the child's council, the practitioner assigned their interview, or police sharing their own \
+intelligence can share information about this child."
+
+
+def _child_crumbs(child) -> list[dict[str, str]]:
+    return [crumb("My work", "core:my-work"), crumb(child.full_name, "children:detail", child.pk)]
+
+
+# --- Sharing ----------------------------------------------------------------------------------------
+
+
+def share(request: HttpRequest, child_id: int) -> HttpResponse:
+    user = request.user
+    child = get_child_for_user(user, child_id)
+    if not can_share_about(user, child):
+        raise PermissionDenied(NOT_A_SHARER)
+    source = request.GET
+    options = share_options(
+        user,
+        child,
+        episode_id=source.get("episode"),
+        interview_id=source.get("interview"),
+        person_id=source.get("person"),
+    )
+    form = ShareForm(
+        request.POST or None,
+        options=options,
+        agencies=list(recipient_agencies(user, child)),
+        people=list(recipient_users(user, child)),
+    )
+    if request.method == "POST" and form.is_valid():
+        made = form.call_action(share_record, acting_user=user, child=child, **form.action_kwargs())
+        if made is not None:
+            messages.success(request, f"Shared with {made.recipient}")
+            return redirect("sharing:detail", made.pk)
+    return render(
+        request,
+        "sharing/share.html",
+        {"form": form, "child": child, "options": options, "breadcrumbs": _child_crumbs(child)},
+        status=form.status_code,
+    )
+
+
+def _item_link(user: User, share_: Share) -> str:
+    """The page of the shared item, if the user can open it."""
+    if share_.episode_id and episodes_for(user).filter(pk=share_.episode_id).exists():
+        return reverse("episodes:detail", args=[share_.episode_id])
+    if share_.interview_id and interviews_for(user).filter(pk=share_.interview_id).exists():
+        return reverse("interviews:detail", args=[share_.interview_id])
+    return ""
+
+
+def detail(request: HttpRequest, share_id: int) -> HttpResponse:
+    user = request.user
+    share_ = get_share_for_user(user, share_id)
+    record_page_viewed(user, share_, child_id=share_.child_id, summary="Share viewed")
+    recipient = receives_share(user, share_)
+    # Police intelligence is shown to its recipients and to the force that shared it; anyone else who may see
+    # the share (the child's council) sees that it was shared, not what it said.
+    owner = user.has_role(Role.POLICE) and user.agency_id == share_.from_agency_id
+    intelligence = None
+    if share_.what == ShareWhat.POLICE_INTELLIGENCE and (recipient or owner):
+        intelligence = shared_intelligence(share_)
+    child = share_.child
+    return render(
+        request,
+        "sharing/detail.html",
+        {
+            "share": share_,
+            "child": child,
+            "recipient": recipient,
+            "item_link": _item_link(user, share_),
+            "intelligence": intelligence,
+            "can_withdraw": can_withdraw_share(user, share_),
+            "child_link": children_for(user).filter(pk=child.pk).exists(),
+            "breadcrumbs": _child_crumbs(child),
+        },
+    )
+
+
+def withdraw(request: HttpRequest, share_id: int) -> HttpResponse:
+    user = request.user
+    share_ = get_share_for_user(user, share_id)
+    if not can_withdraw_share(user, share_):
+        raise PermissionDenied("Only whoever made this share, or the child's council, can withdraw it while it runs.")
+    form = WithdrawShareForm(request.POST or None, initial={"version": share_.version})
+    if request.method == "POST" and form.is_valid():
+        done = form.call_action(
+            withdraw_share,
+            share_,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+            acting_user=user,
+        )
+        if done is not None:
+            messages.success(request, "The share was withdrawn. The recipient can no longer see it.")
+            return redirect("sharing:detail", share_.pk)
+    return render(
+        request,
+        "sharing/withdraw.html",
+        {
+            "form": form,
+            "share": share_,
+            "child": share_.child,
+            "breadcrumbs": [*_child_crumbs(share_.child), crumb("Share", "sharing:detail", share_.pk)],
+        },
+        status=form.status_code,
+    )
+
+
+def received(request: HttpRequest) -> HttpResponse:
+    """Shared with my agency: the active shares the user receives, newest first."""
+    user = request.user
+    if not receives_shares(user):
+        raise PermissionDenied("Your role does not receive shared information.")
+    shares = list(
+        shares_received_by(user)
+        .select_related("child", "to_agency", "to_user", "shared_by", "from_agency")
+        .order_by("-shared_at", "-pk")
+    )
+    child_ids = sorted({s.child_id for s in shares})
+    with transaction.atomic():
+        record_event(
+            actor=user,
+            action=AuditEvent.Action.VIEW,
+            object_type="share-list",
+            child_id=child_ids[0] if len(child_ids) == 1 else None,
+            summary=f"Shared with my agency viewed: {len(shares)} shares",
+            changes={"children_shown": [None, child_ids]} if child_ids else {},
+        )
+    return render(
+        request,
+        "sharing/received.html",
+        {"shares": shares, "breadcrumbs": [crumb("My work", "core:my-work")]},
+    )
+
+
+# --- Emergency access -------------------------------------------------------------------------------
+
+
+def _require_emergency_role(user: User) -> None:
+    if not can_request_emergency_access(user):
+        raise PermissionDenied("Your role cannot use emergency access.")
+
+
+def emergency_access(request: HttpRequest) -> HttpResponse:
+    """Ask for emergency access. What the page shows and does before the grant is the same whether or not the
+    child exists: it never looks the child up until the request, with its reason, is recorded."""
+    user = request.user
+    _require_emergency_role(user)
+    initial = {"child_id": request.GET.get("child")} if (request.GET.get("child") or "").isdigit() else {}
+    form = EmergencyAccessForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        # A child the user can already see in full needs no emergency access: scoped, so it reveals nothing.
+        if data["child_id"] is not None:
+            own = children_in_full_for(user).filter(pk=data["child_id"]).first()
+        else:
+            own = (
+                children_in_full_for(user)
+                .filter(responsible_council=data["council"], la_child_id__iexact=(data["la_child_id"] or "").strip())
+                .first()
+                if data["council"]
+                else None
+            )
+        if own is not None:
+            messages.success(request, "You can already see this record: emergency access was not needed")
+            return redirect("children:detail", own.pk)
+        access = form.call_action(request_emergency_access, acting_user=user, **form.action_kwargs())
+        if access is not None:
+            return redirect("sharing:break-glass-result", access.pk)
+    return render(
+        request,
+        "sharing/emergency_access.html",
+        {
+            "form": form,
+            "minutes": settings.HOMEWARD_BREAK_GLASS_MINUTES,
+            "breadcrumbs": [crumb("My work", "core:my-work")],
+        },
+        status=form.status_code,
+    )
+
+
+def emergency_access_result(request: HttpRequest, access_id: int) -> HttpResponse:
+    user = request.user
+    _require_emergency_role(user)
+    access = EmergencyAccess.objects.select_related("child").filter(user=user, pk=access_id).first()
+    if access is None:
+        raise Http404("No such request.")
+    return render(
+        request,
+        "sharing/emergency_access_result.html",
+        {"access": access, "active": access.is_active(), "breadcrumbs": [crumb("My work", "core:my-work")]},
+    )
+
+
+def _require_reviewer(user: User) -> None:
+    if not can_review_emergency_access(user):
+        raise PermissionDenied("Only a coordinator or an administrator reviews emergency access.")
+
+
+def _with_pages_viewed(queryset):
+    """Each use with the number of audited reads and changes its user made on that child while it ran."""
+    events = (
+        AuditEvent.objects.filter(
+            actor_id=OuterRef("user_id"),
+            child_id=OuterRef("child_id"),
+            occurred_at__gte=OuterRef("requested_at"),
+            occurred_at__lte=OuterRef("expires_at"),
+        )
+        .exclude(action=AuditEvent.Action.BREAK_GLASS)
+        .order_by()
+        .values("actor_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return queryset.annotate(events_during=Subquery(events)).select_related(
+        "user", "user_agency", "child", "child__responsible_council", "reviewed_by"
+    )
+
+
+def _review_rows(user: User, accesses) -> list[dict]:
+    visible = set(
+        children_for(user).filter(pk__in={a.child_id for a in accesses if a.child_id}).values_list("pk", flat=True)
+    )
+    return [{"access": access, "child_named": access.child_id in visible} for access in accesses]
+
+
+def emergency_access_review(request: HttpRequest) -> HttpResponse:
+    """The review list: uses waiting for review (oldest first), then the latest reviewed."""
+    user = request.user
+    _require_reviewer(user)
+    scoped = _with_pages_viewed(emergency_access_to_review_for(user))
+    waiting = list(scoped.filter(reviewed_at__isnull=True).order_by("requested_at", "pk"))
+    reviewed = list(scoped.filter(reviewed_at__isnull=False).order_by("-reviewed_at", "-pk")[:REVIEWED_SHOWN])
+    child_ids = sorted({a.child_id for a in waiting + reviewed if a.child_id})
+    with transaction.atomic():
+        record_event(
+            actor=user,
+            action=AuditEvent.Action.VIEW,
+            object_type="emergency-access-list",
+            summary=f"Emergency access review list viewed: {len(waiting)} waiting",
+            changes={"children_shown": [None, child_ids]} if child_ids else {},
+        )
+    return render(
+        request,
+        "sharing/review_list.html",
+        {
+            "waiting": _review_rows(user, waiting),
+            "reviewed": _review_rows(user, reviewed),
+            "reviewed_shown": REVIEWED_SHOWN,
+            "now": timezone.now(),
+            "breadcrumbs": [crumb("My work", "core:my-work")],
+        },
+    )
+
+
+def emergency_access_mark_reviewed(request: HttpRequest, access_id: int) -> HttpResponse:
+    user = request.user
+    _require_reviewer(user)
+    scoped = _with_pages_viewed(emergency_access_to_review_for(user).filter(Q(pk=access_id)))
+    try:
+        access = scoped.get()
+    except (EmergencyAccess.DoesNotExist, ValueError):
+        raise Http404("No such use of emergency access, or you do not review it.") from None
+    if access.user_id == user.pk:
+        raise PermissionDenied("Someone else must review your own use of emergency access.")
+    form = ReviewEmergencyAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = form.call_action(review_emergency_access, access, note=form.cleaned_data["note"], acting_user=user)
+        if done is not None:
+            messages.success(request, "Marked as reviewed")
+            return redirect("sharing:break-glass-review")
+    row = _review_rows(user, [access])[0]
+    return render(
+        request,
+        "sharing/review_item.html",
+        {
+            "form": form,
+            "row": row,
+            "access": access,
+            "breadcrumbs": [
+                crumb("My work", "core:my-work"),
+                crumb("Emergency access reviews", "sharing:break-glass-review"),
+            ],
+        },
+        status=form.status_code,
+    )
+
+
+# --- Page not found ---------------------------------------------------------------------------------
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's "Page not found", plus (on a child's record, for roles that may use it) the way to ask for
+    emergency access. The link shows for every /children/<id>/ that answers 404, whether or not the child
+    exists, so it reveals nothing."""
+    context: dict = {"request_path": request.path}
+    match = CHILD_RECORD_PATH.match(request.path)
+    user = getattr(request, "user", None)
+    if match and user is not None and user.is_authenticated and can_request_emergency_access(user):
+        context["emergency_access_url"] = f"{reverse('sharing:break-glass')}?child={match.group(1)}"
+    body = loader.get_template("404.html").render(context, request)
+    return HttpResponseNotFound(body)

@@ -1,0 +1,289 @@
+"""Each pattern detector on a small hand-built data set, with exact expected results."""
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+
+from episodes.codes import RiskGrade
+from episodes.models import MissingEpisode
+from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
+from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
+from network.patterns import (
+    FOUND,
+    PERSON,
+    PLACE,
+    PLACEMENT,
+    build_network,
+    children_missing_together,
+    hotspots,
+    is_shared_place,
+    normalise_place,
+    postcode_district,
+)
+from tests.factories import ChildFactory, EpisodeFactory
+
+H = dt.timedelta(hours=1)
+
+
+@pytest.fixture
+def data(world):
+    now = timezone.now().replace(microsecond=0)
+    start = (now - dt.timedelta(days=20)).replace(minute=0, second=0)
+    police, force = world.users.police, world.police_north
+
+    def child(name, postcode=""):
+        return ChildFactory(first_name=name, responsible_council=world.north, placement_postcode=postcode)
+
+    def episode(who, begin, end, seen, found, grade=RiskGrade.MEDIUM):
+        return EpisodeFactory(
+            child=who,
+            police_force=force,
+            created_by=police,
+            last_seen_at=begin,
+            reported_at=begin + dt.timedelta(minutes=30),
+            returned_at=end,
+            last_seen_place=seen,
+            found_place=found,
+            risk_grade=grade,
+        )
+
+    c = SimpleNamespace()
+    for name, postcode in [("a", ""), ("b", ""), ("c", "NM1 1AA"), ("d", "nm11aa"), ("e", ""), ("f", "")]:
+        setattr(c, name, child(name, postcode))
+    c.g, c.h, c.x, c.y = child("g"), child("h"), child("x"), child("y")
+    e = SimpleNamespace(
+        a=episode(c.a, start, start + 10 * H, "Northtown bus station", "Northtown bus station"),
+        b=episode(c.b, start + 2 * H, start + 11 * H, "Northtown Bus Station.", "northtown  Bus-Station!"),
+        # Returned 2 h 01 min after b: not found together unless the window is widened.
+        f=episode(
+            c.f,
+            start + 9 * H,
+            start + 13 * H + dt.timedelta(minutes=1),
+            "Northtown bus station",
+            "Northtown bus station",
+        ),
+        c=episode(c.c, start + 1 * H, start + 30 * H, "Home address, Northtown", "Returned home"),
+        d=episode(c.d, start + 20 * H, start + 40 * H, "Skate park, Northtown", "Returned to where they live"),
+        g=episode(
+            c.g, start + 25 * H, start + 50 * H, "Skate park, Northtown", "Skate park, Northtown", RiskGrade.HIGH
+        ),
+        e=episode(
+            c.e,
+            start + dt.timedelta(days=10),
+            start + dt.timedelta(days=10, hours=5),
+            "Corner shop, NM4 7AB",
+            "Hospital",
+        ),
+        h=episode(c.h, start + 26 * H, start + 28 * H, "Outside Chicken Palace, nm4 9zz", "Flat, Westerleigh"),
+        c_old=episode(c.c, now - dt.timedelta(days=100), now - dt.timedelta(days=99), "Old place", "Old place"),
+    )
+    person = PersonOfConcern.objects.create(
+        owning_agency=world.north, kind=PersonKind.ADULT, display_name="P", created_by=police
+    )
+    ended_person = PersonOfConcern.objects.create(
+        owning_agency=world.north, kind=PersonKind.ADULT, display_name="R", created_by=police
+    )
+    place = Place.objects.create(
+        owning_agency=world.north, kind=PlaceKind.TAKEAWAY, name="Q", postcode="NM4 7AB", created_by=police
+    )
+    other_place = Place.objects.create(owning_agency=world.north, kind=PlaceKind.PARK, name="S", created_by=police)
+
+    def link(model, target_field, target, who, day, confidence=Confidence.CONFIRMED, **extra):
+        return model.objects.create(
+            child=who,
+            source=extra.pop("source", LinkSource.SEEN_WITH),
+            linked_on=day,
+            confidence=confidence,
+            owning_agency=world.north,
+            recorded_by=police,
+            **{target_field: target},
+            **extra,
+        )
+
+    day = timezone.localdate(start)
+    link(ChildPersonLink, "person", person, c.c, day)
+    link(ChildPersonLink, "person", person, c.g, day + dt.timedelta(days=1), Confidence.PROBABLE)
+    link(ChildPersonLink, "person", person, c.e, timezone.localdate(e.e.last_seen_at))
+    link(
+        ChildPersonLink, "person", person, c.h, timezone.localdate(e.h.last_seen_at) - dt.timedelta(days=31), "possible"
+    )
+    link(ChildPersonLink, "person", ended_person, c.b, day, ended_at=now)
+    link(ChildPlaceLink, "place", place, c.a, day, Confidence.POSSIBLE)
+    link(ChildPlaceLink, "place", place, c.g, day, episode=e.g, source=LinkSource.FOUND_AT)
+    link(ChildPlaceLink, "place", other_place, c.x, day)
+    link(ChildPlaceLink, "place", other_place, c.y, day)
+    return SimpleNamespace(
+        now=now, start=start, c=c, e=e, person=person, ended_person=ended_person, place=place, other_place=other_place
+    )
+
+
+def _detect(data, **kwargs):
+    return children_missing_together(
+        MissingEpisode.objects.all(),
+        ChildPersonLink.objects.all(),
+        ChildPlaceLink.objects.all(),
+        now=data.now,
+        **kwargs,
+    )
+
+
+def _pairs(result):
+    return {(p.child_a, p.child_b): p.reasons for p in result.pairs}
+
+
+def test_normalising_place_text():
+    assert normalise_place(" The Bus-Station,  Northtown! ") == "the bus station northtown"
+    assert normalise_place("Fish & Chips") == "fish and chips"
+    assert not is_shared_place(normalise_place("Returned home"))
+    assert not is_shared_place(normalise_place("Home address, Northtown"))
+    assert not is_shared_place("")
+    assert is_shared_place("northtown bus station")
+    assert postcode_district("Outside, nm4 9zz") == "NM4"
+    assert postcode_district("NM47AB") == "NM4"
+    assert postcode_district("Flat 12") == ""
+
+
+def test_children_missing_together_exact(data):
+    c = data.c
+    result = _detect(data)
+    assert _pairs(result) == {
+        (c.a.pk, c.b.pk): {FOUND},
+        (c.c.pk, c.d.pk): {PLACEMENT},
+        (c.c.pk, c.g.pk): {PERSON},
+    }
+    assert [group.children for group in result.groups] == [
+        sorted([c.c.pk, c.d.pk, c.g.pk]),
+        sorted([c.a.pk, c.b.pk]),
+    ]
+    big, small = result.groups
+    assert big.reasons == {PLACEMENT, PERSON} and big.persons == {data.person.pk} and big.places == set()
+    assert big.episodes == sorted([data.e.c.pk, data.e.d.pk, data.e.g.pk])
+    assert big.first == data.e.c.last_seen_at and big.last == data.e.g.returned_at
+    assert small.reason_labels == ["Found together"]
+
+
+def test_found_together_window_is_inclusive_and_a_setting(data, settings):
+    c = data.c
+    assert (c.b.pk, c.f.pk) not in _pairs(_detect(data))
+    settings.HOMEWARD_FOUND_TOGETHER_HOURS = 3
+    pairs = _pairs(_detect(data))
+    assert pairs[(c.b.pk, c.f.pk)] == {FOUND}
+    assert (c.a.pk, c.f.pk) not in pairs  # returned 3 h 01 min apart
+
+
+def test_link_window_is_a_setting(data, settings):
+    c = data.c
+    assert not any(c.h.pk in pair for pair in _pairs(_detect(data)))
+    settings.HOMEWARD_MISSING_TOGETHER_WINDOW_DAYS = 31
+    pairs = _pairs(_detect(data))
+    assert pairs[(c.c.pk, c.h.pk)] == {PERSON}
+    assert pairs[(c.g.pk, c.h.pk)] == {PERSON}
+    assert _detect(data, window_days=30).pairs == _detect(data, window_days=30).pairs  # deterministic
+    assert not any(c.h.pk in pair for pair in _pairs(_detect(data, window_days=30)))
+
+
+def test_a_shared_place_without_overlapping_episodes_is_no_pair(data):
+    c = data.c
+    assert not any({c.a.pk, c.g.pk} == set(pair) for pair in _pairs(_detect(data)))
+
+
+def test_since_limits_the_episodes(data):
+    result = _detect(data, since=data.start + 15 * H)
+    # Only d, g, h and e's episodes start after it: d and g overlap but share nothing.
+    assert result.pairs == []
+
+
+def test_detection_is_scoped_by_the_querysets_given(data, world):
+    from access.scoping import child_links_for, network_episodes_for
+
+    south = world.users.coordinator_south
+    links = child_links_for(south)
+    assert children_missing_together(network_episodes_for(south), links.persons, links.places).pairs == []
+
+
+def test_hotspots_exact(data):
+    result = hotspots(
+        MissingEpisode.objects.all(), ChildPlaceLink.objects.all(), since=data.start - dt.timedelta(days=1)
+    )
+    assert [(h.kind, h.key, h.label, h.children, h.episodes) for h in result.places] == [
+        ("last_seen", "northtown bus station", "Northtown bus station", 3, 3),
+        ("found", "northtown bus station", "Northtown bus station", 3, 3),
+        ("last_seen", "skate park northtown", "Skate park, Northtown", 2, 2),
+    ]
+    assert [(h.key, h.children, h.episodes) for h in result.districts] == [("NM4", 3, 3)]
+    bus = result.places[0]
+    assert bus.first == data.e.a.last_seen_at and bus.last == data.e.f.last_seen_at
+    # NM4 counts e and h (a postcode in the text) and g (found at a place in NM4 linked to the episode).
+    text_only = hotspots(MissingEpisode.objects.all(), since=data.start - dt.timedelta(days=1))
+    assert [(h.key, h.children) for h in text_only.districts] == [("NM4", 2)]
+    # `until` and `min_children`
+    later = hotspots(
+        MissingEpisode.objects.all(), since=data.start + 15 * H, until=data.start + 2 * dt.timedelta(days=1)
+    )
+    assert [(h.kind, h.key, h.children) for h in later.places] == [("last_seen", "skate park northtown", 2)]
+    everything = hotspots(MissingEpisode.objects.all(), min_children=1)
+    assert ("found", "old place") in {(h.kind, h.key) for h in everything.places}
+
+
+def test_network_ranking_and_clusters_exact(data):
+    c = data.c
+    together = _detect(data).pairs
+    network = build_network(
+        ChildPersonLink.objects.all(),
+        ChildPlaceLink.objects.all(),
+        MissingEpisode.objects.all(),
+        together=together,
+        now=data.now,
+    )
+    # Weights: one recent episode each (c's second episode is 100 days old) → 2; g's was high risk → 5.
+    assert network.child_weights == {
+        c.a.pk: 2,
+        c.b.pk: 2,
+        c.c.pk: 2,
+        c.d.pk: 2,
+        c.e.pk: 2,
+        c.f.pk: 2,
+        c.g.pk: 5,
+        c.h.pk: 2,
+    }
+    ranking = [(r.kind, r.pk, r.score, r.children) for r in network.ranking]
+    assert ranking == [
+        # P: c 2*1 + g 5*0.7 + e 2*1 + h 2*0.4
+        (PERSON, data.person.pk, 8.3, [c.g.pk, c.c.pk, c.e.pk, c.h.pk]),
+        # Q: a 2*0.4 + g 5*1
+        (PLACE, data.place.pk, 5.8, [c.g.pk, c.a.pk]),
+        # S: x and y have no episodes, so weigh 1 each
+        (PLACE, data.other_place.pk, 2.0, [c.x.pk, c.y.pk]),
+    ]
+    assert data.ended_person.pk not in {r.pk for r in network.ranked(PERSON)}
+    assert [(cl.children, cl.persons, cl.places, cl.weight) for cl in network.clusters] == [
+        (
+            [c.g.pk, c.a.pk, c.b.pk, c.c.pk, c.d.pk, c.e.pk, c.h.pk],
+            [data.person.pk],
+            [data.place.pk],
+            17.0,
+        ),
+        ([c.x.pk, c.y.pk], [], [data.other_place.pk], 2.0),
+    ]
+    assert [r.cluster for r in network.ranking] == [0, 0, 1]
+    assert network.graph.has_edge(f"child:{c.a.pk}", f"child:{c.b.pk}")
+
+
+def test_recent_period_and_high_risk_bonus_are_capped(world):
+    child = ChildFactory(responsible_council=world.north)
+    now = timezone.now()
+    for days in range(1, 8):
+        EpisodeFactory(
+            child=child,
+            police_force=world.police_north,
+            created_by=world.users.police,
+            last_seen_at=now - dt.timedelta(days=days * 10),
+            returned_at=now - dt.timedelta(days=days * 10 - 1),
+            risk_grade=RiskGrade.HIGH if days == 1 else RiskGrade.LOW,
+        )
+    from network.patterns import child_weights
+
+    assert child_weights(MissingEpisode.objects.all(), now=now) == {child.pk: 1 + 5 + 3}
+    assert child_weights(MissingEpisode.objects.all(), now=now, recent_days=25) == {child.pk: 1 + 2 + 3}

@@ -1,0 +1,96 @@
+"""The synthetic generator plants exploitation clusters; the pattern detection finds them and ranks the
+planted adults first, scoped as a police user or a council user would see them."""
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+
+from access.models import Agency, Role
+from access.scoping import child_links_for, network_episodes_for
+from episodes.models import MissingEpisode
+from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern
+from network.patterns import PERSON, build_network, children_missing_together, hotspots
+from synthetic.generator import generate
+from tests.factories import UserFactory
+
+NOW = dt.datetime(2026, 3, 15, 12, 0, tzinfo=dt.UTC)
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def planted(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        report = generate(500, seed=4242, now=NOW)
+        yield report
+        transaction.set_rollback(True)
+
+
+def _all():
+    return MissingEpisode.objects.all(), ChildPersonLink.objects.all(), ChildPlaceLink.objects.all()
+
+
+def test_the_generator_plants_clusters_and_noise(planted):
+    network = planted.network
+    assert len(network.clusters) >= 3
+    for cluster in network.clusters:
+        assert 4 <= len(cluster.children) <= 6
+        assert len(cluster.adults) == 2 and len(cluster.places) == 2
+        assert len(cluster.episodes) == 3 * len(cluster.children)
+        assert 1 <= len(cluster.council_ids) <= 2
+        names = PersonOfConcern.objects.filter(pk__in=cluster.adults).values_list("display_name", flat=True)
+        assert all(name.startswith("Adult known as '") for name in names)
+    assert any(cluster.police_only_adults for cluster in network.clusters)
+    assert network.noise_persons == 20 and network.noise_places == 17
+    assert planted.rows["persons of concern"] == PersonOfConcern.objects.count() == 20 + 2 * len(network.clusters)
+
+
+def test_missing_together_finds_every_planted_cluster(planted):
+    result = children_missing_together(*_all(), now=NOW)
+    groups = [set(group.children) for group in result.groups]
+    for cluster in planted.network.clusters:
+        assert any(set(cluster.children) <= group for group in groups), cluster.children
+        pairs = [p for p in result.pairs if {p.child_a, p.child_b} <= set(cluster.children)]
+        reasons = set().union(*(p.reasons for p in pairs))
+        assert {"found", "person", "place"} <= reasons
+
+
+def test_the_network_ranks_the_planted_adults_first(planted):
+    episodes, person_links, place_links = _all()
+    together = children_missing_together(episodes, person_links, place_links, now=NOW).pairs
+    network = build_network(person_links, place_links, episodes, together=together, now=NOW)
+    adults = planted.network.adults
+    top = [entry.pk for entry in network.ranked(PERSON)[: len(adults)]]
+    assert set(top) == adults
+    top_places = {entry.pk for entry in network.ranked("place")[: 2 * len(planted.network.clusters)]}
+    assert top_places == {pk for cluster in planted.network.clusters for pk in cluster.places}
+    clusters = [set(cluster.children) for cluster in network.clusters]
+    for cluster in planted.network.clusters:
+        assert any(set(cluster.children) <= found for found in clusters)
+
+
+def test_hotspots_show_the_planted_flats(planted):
+    found = hotspots(MissingEpisode.objects.all(), ChildPlaceLink.objects.all(), since=NOW - dt.timedelta(days=120))
+    found_places = {(spot.kind, spot.children) for spot in found.places[:20]}
+    for cluster in planted.network.clusters:
+        assert ("found", len(cluster.children)) in found_places
+
+
+def test_scoped_detection_for_the_force_and_a_council(planted):
+    cluster = next(c for c in planted.network.clusters if c.police_only_adults)
+    force = Agency.objects.get(pk=cluster.force_id)
+    officer = UserFactory(agency=force, roles=[Role.POLICE])
+    links = child_links_for(officer)
+    episodes = network_episodes_for(officer)
+    together = children_missing_together(episodes, links.persons, links.places, now=NOW).pairs
+    network = build_network(links.persons, links.places, episodes, together=together, now=NOW)
+    ranked = [entry.pk for entry in network.ranked(PERSON)]
+    force_adults = {pk for c in planted.network.clusters if c.force_id == force.pk for pk in c.adults}
+    assert set(ranked[: len(force_adults)]) == force_adults
+    council = Agency.objects.get(pk=cluster.council_ids[0])
+    coordinator = UserFactory(agency=council, roles=[Role.COORDINATOR])
+    links = child_links_for(coordinator)
+    network = build_network(links.persons, links.places, network_episodes_for(coordinator), now=NOW)
+    seen = {entry.pk for entry in network.ranked(PERSON)}
+    assert not seen & set(cluster.police_only_adults)
+    assert set(cluster.adults) - set(cluster.police_only_adults) <= seen

@@ -31,6 +31,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from access.audit import record_event
@@ -245,3 +246,13 @@ def evaluate_child(child: Child, *, now: datetime | None = None) -> list[Alert]:
         if (alert := _raise(child, due, now)) is not None:
             raised.append(alert)
     return raised
+
+
+def raise_recent_alerts(now: datetime | None = None) -> int:
+    """Evaluate every child with an episode inside the alert look-back: for data loaded in bulk (the synthetic
+    generator, an import), where no action queued the evaluations. Returns how many alerts were raised."""
+    now = now or timezone.now()
+    since = now - timedelta(days=settings.HOMEWARD_ALERT_LOOKBACK_DAYS)
+    recent = MissingEpisode.objects.filter(Q(returned_at__isnull=True) | Q(returned_at__gte=since))
+    children = Child.objects.filter(pk__in=recent.values("child_id")).order_by("pk")
+    return sum(len(evaluate_child(child, now=now)) for child in children)

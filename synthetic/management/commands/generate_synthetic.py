@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from analytics.rollups import rebuild as rebuild_rollups
 from children.models import Child
+from risk.triggers import raise_recent_alerts
 from synthetic.generator import GenerationReport, generate
 
 
@@ -73,6 +74,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Generating {children:,} synthetic children (seed {options['seed']})…")
         report = generate(children, options["seed"], now=now, progress=progress)
         rebuild_rollups()  # the generator bulk-writes without the actions: recount the dashboard's roll-ups
+        alerts = raise_recent_alerts()  # and raise the alerts the actions' jobs would have raised
         self.stdout.write(self.style.SUCCESS("Synthetic data generated:"))
         for line in format_report(report):
             self.stdout.write(line)
+        self.stdout.write(f"Risk alerts raised for recent episodes: {alerts}")

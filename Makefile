@@ -32,6 +32,7 @@ install: $(VENV)/.installed node_modules/.installed static ## Create the virtual
 static: core/static_build/govuk/govuk-frontend.min.css ## Copy GOV.UK Frontend into the static files
 
 demo: install ## Start Homeward with synthetic demo data on SQLite at http://127.0.0.1:8000
+	@mkdir -p staticfiles  # WhiteNoise's root; development serves from the app folders
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py generate_synthetic --children $(DEMO_CHILDREN) --seed $(DEMO_SEED) --if-empty
 	$(PY) manage.py create_demo_users

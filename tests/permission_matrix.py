@@ -1,0 +1,264 @@
+"""The permission matrix (issue 4): ONE table of every URL the project serves, who may open it, and what everyone
+else gets.
+
+Each entry names a page (by URL name) or an API operation (by method and path), says how to build its URL
+arguments from the records `tests/test_permission_matrix.py` creates on top of the `world` fixture, and lists
+the users (the `world` users plus an auditor) for whom it is allowed. Everyone else is denied with the entry's
+`denied` status (404 for a record the user cannot see, 403 for a refused action or a page their role has no
+part in) unless `overrides` names a different status for that user. Anonymous visitors are redirected to
+sign-in (pages) or get 401 (API). A URL that is not in this table fails `test_every_url_is_in_the_matrix`.
+
+The protected record is Jordan Example (Northmoor, council child ID N000123): an episode, a return interview,
+an alert, a screening, a referral, a share, a Philomena profile and photo, persons and places, all with a
+MATRIX-SECRET marker in their free text. An emergency access is requested by `health` for Casey (Southvale).
+"""
+
+from dataclasses import dataclass, field
+
+USERS = (
+    "coordinator",
+    "social_worker",
+    "manager",
+    "coordinator_south",
+    "police",
+    "police_south",
+    "school_dsl",
+    "other_school_dsl",
+    "practitioner",
+    "other_practitioner",
+    "health",
+    "analyst",
+    "admin",
+    "auditor",
+)
+
+# Markers planted in the protected records' free text; none may reach a denied user.
+MARKERS = {
+    "episode": "MATRIX-SECRET-EPISODE",
+    "interview": "MATRIX-SECRET-INTERVIEW",
+    "screening": "MATRIX-SECRET-SCREENING",
+    "referral": "MATRIX-SECRET-REFERRAL",
+    "philomena": "MATRIX-SECRET-PHILOMENA",
+    "intelligence": "MATRIX-SECRET-INTEL",
+    "share": "MATRIX-SECRET-SHARE",
+}
+PROTECTED_VALUES = ("Jordan Example", "N000123", *MARKERS.values())
+
+NORTH_CASE = frozenset({"coordinator", "social_worker", "manager"})
+# Who sees Jordan's identifiers: Northmoor case roles, Northmoor Police (Jordan lives in its area), Jordan's
+# school, and the practitioner assigned Jordan's interview.
+CHILD_SEERS = NORTH_CASE | {"police", "school_dsl", "practitioner"}
+# Jordan's whole record (network, screening, Philomena...): own case roles of Jordan's councils and force.
+NETWORK_USERS = NORTH_CASE | {"police", "coordinator_south", "police_south"}
+INTERVIEW_SEERS = NORTH_CASE | {"practitioner"}
+BREAK_GLASS_USERS = frozenset({*NORTH_CASE, "coordinator_south", "police", "police_south", "health"})
+CASE_WORKERS = frozenset({*NORTH_CASE, "coordinator_south", "police", "police_south"})
+
+
+# Who sees the episode but may not change it: the practitioner (through the interview) and the school (share).
+SEES_CANNOT_EDIT = {"practitioner": 403, "school_dsl": 403}
+# Roles with no part in persons, places and links are refused before any record is looked up.
+NOT_NETWORK = dict.fromkeys(set(USERS) - CASE_WORKERS, 403)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One page or API operation. `args` maps each URL argument to a record name (or a literal value)."""
+
+    key: str  # "namespace:name" for a page, "METHOD /api/v1/path" for an API operation
+    args: dict = field(default_factory=dict)
+    allowed: frozenset = frozenset()
+    denied: int = 404
+    overrides: dict = field(default_factory=dict)
+    allowed_status: int = 200
+    public: str = ""  # why anyone (signed in or not) may open it
+    anonymous_only: str = ""  # an API write: only the no-token case is checked here (why)
+    query: dict = field(default_factory=dict)
+    method: str = "get"  # "post" for a POST-only page with no form to GET (posted empty)
+
+    @property
+    def is_api(self) -> bool:
+        return self.key.split(" ")[0] in {"GET", "POST", "PATCH", "PUT", "DELETE"}
+
+    def expected(self, user: str) -> int:
+        if user in self.allowed:
+            return self.allowed_status
+        return self.overrides.get(user, self.denied)
+
+
+def forbid(users, status: int = 403) -> dict:
+    """Denied with `status` (403: a refused action on a record they can see) for these users, unless allowed."""
+    return dict.fromkeys(users, status)
+
+
+def page(name: str, allowed, denied: int = 404, **kwargs) -> Entry:
+    return Entry(key=name, allowed=frozenset(allowed), denied=denied, **kwargs)
+
+
+def api(method: str, path: str, allowed=(), **kwargs) -> Entry:
+    return Entry(key=f"{method} /api/v1{path}", allowed=frozenset(allowed), **kwargs)
+
+
+def everyone_but(*users: str) -> frozenset:
+    return frozenset(USERS) - set(users)
+
+
+API_WRITE = "a write needs a valid body; per-user refusals of API writes are in tests/api"
+
+MATRIX: list[Entry] = [
+    # --- sign-in and the shell --------------------------------------------------------------------------
+    page("login", USERS, public="the sign-in page"),
+    page("accounts:two-factor", USERS, public="the second sign-in step", allowed_status=302),
+    page("accounts:enrol", USERS, public="setting up the authenticator during sign-in", allowed_status=302),
+    page("logout", USERS, public="signing out: POST only, so a GET is 405 for everyone", allowed_status=405),
+    page("core:my-work", USERS),
+    # --- children ---------------------------------------------------------------------------------------
+    page("children:search", everyone_but("health", "analyst", "admin", "auditor"), denied=403),
+    page("children:add", {"coordinator", "social_worker", "coordinator_south"}, denied=403),
+    page("children:detail", CHILD_SEERS, args={"child_id": "child"}),
+    # --- episodes ---------------------------------------------------------------------------------------
+    # Reporting missing is for council case roles and police; any other role is refused outright (403).
+    page(
+        "episodes:report",
+        NORTH_CASE | {"police"},
+        args={"child_id": "child"},
+        denied=403,
+        overrides={"coordinator_south": 404, "police_south": 404},
+    ),
+    page(
+        "episodes:detail",
+        CHILD_SEERS,
+        args={"episode_id": "episode"},
+    ),
+    page("episodes:change-risk", NORTH_CASE | {"police"}, args={"episode_id": "episode"}, overrides=SEES_CANNOT_EDIT),
+    page("episodes:record-return", NORTH_CASE | {"police"}, args={"episode_id": "episode"}, overrides=SEES_CANNOT_EDIT),
+    page("episodes:edit", NORTH_CASE | {"police"}, args={"episode_id": "episode"}, overrides=SEES_CANNOT_EDIT),
+    # --- return interviews ------------------------------------------------------------------------------
+    page("interviews:detail", NORTH_CASE | {"practitioner"}, args={"interview_id": "interview"}),
+    page("interviews:assign", {"coordinator"}, args={"interview_id": "interview"}, overrides=forbid(INTERVIEW_SEERS)),
+    page(
+        "interviews:offer",
+        {"coordinator", "practitioner"},
+        args={"interview_id": "interview"},
+        overrides=forbid(INTERVIEW_SEERS),
+    ),
+    page(
+        "interviews:record",
+        {"coordinator", "practitioner"},
+        args={"interview_id": "interview"},
+        overrides=forbid(INTERVIEW_SEERS),
+    ),
+    # --- risk -------------------------------------------------------------------------------------------
+    page("risk:alerts", CASE_WORKERS, denied=403),
+    page("risk:acknowledge", NORTH_CASE | {"police"}, args={"alert_id": "alert"}),
+    page("risk:screen", NORTH_CASE, args={"child_id": "child"}, overrides=forbid(CHILD_SEERS)),
+    page("risk:screening", NORTH_CASE, args={"screening_id": "screening"}),
+    page("risk:refer", NORTH_CASE | {"police"}, args={"child_id": "child"}, overrides=forbid(CHILD_SEERS)),
+    page("risk:referral", NORTH_CASE | {"police"}, args={"referral_id": "referral"}),
+    # --- network ----------------------------------------------------------------------------------------
+    page("network:graph", CASE_WORKERS, denied=403),
+    page("network:persons", CASE_WORKERS, denied=403),
+    page("network:person-add", CASE_WORKERS, denied=403),
+    page("network:person", {"police"}, args={"pk": "intel_person"}, overrides=NOT_NETWORK),
+    page("network:places", CASE_WORKERS, denied=403),
+    page("network:place-add", CASE_WORKERS, denied=403),
+    page("network:place", NORTH_CASE | {"police"}, args={"pk": "place"}, overrides=NOT_NETWORK),
+    page("network:child", NORTH_CASE | {"police"}, args={"child_id": "child"}, overrides=NOT_NETWORK),
+    page("network:link-person", NORTH_CASE | {"police"}, args={"child_id": "child"}, overrides=NOT_NETWORK),
+    page("network:link-place", NORTH_CASE | {"police"}, args={"child_id": "child"}, overrides=NOT_NETWORK),
+    page("network:end-person-link", {"police"}, args={"pk": "intel_link"}, overrides=NOT_NETWORK),
+    page("network:end-place-link", NORTH_CASE | {"police"}, args={"pk": "place_link"}, overrides=NOT_NETWORK),
+    page("network:hotspots", CASE_WORKERS, denied=403),
+    page("network:missing-together", CASE_WORKERS, denied=403),
+    # --- Philomena --------------------------------------------------------------------------------------
+    page("philomena:profile", NORTH_CASE | {"police"}, args={"child_id": "child"}, overrides=forbid(CHILD_SEERS)),
+    page(
+        "philomena:version",
+        NORTH_CASE | {"police"},
+        args={"child_id": "child", "number": 1},
+        overrides=forbid(CHILD_SEERS),
+    ),
+    page("philomena:edit", NORTH_CASE, args={"child_id": "child"}, overrides=forbid(CHILD_SEERS)),
+    page("philomena:upload-photo", NORTH_CASE, args={"child_id": "child"}, overrides=forbid(CHILD_SEERS)),
+    page("philomena:grab-pack", NORTH_CASE | {"police"}, args={"child_id": "child"}, overrides=forbid(CHILD_SEERS)),
+    page("philomena:photo", NORTH_CASE | {"police"}, args={"photo_id": "photo"}, overrides=forbid(CHILD_SEERS)),
+    # --- governance -------------------------------------------------------------------------------------
+    page("governance:audit", {"auditor"}, denied=403),
+    page("governance:child-audit", {"auditor"}, args={"child_id": "child"}, denied=403),
+    page("governance:subject-access", {"coordinator"}, args={"child_id": "child"}, overrides=forbid(CHILD_SEERS)),
+    page(
+        "governance:subject-access-download",
+        {"coordinator"},
+        args={"child_id": "child"},
+        overrides=forbid(CHILD_SEERS),
+        method="post",
+    ),
+    # --- sharing ----------------------------------------------------------------------------------------
+    # Police share the intelligence their force recorded about the child.
+    page(
+        "sharing:share",
+        NORTH_CASE | {"practitioner", "police"},
+        args={"child_id": "child"},
+        overrides=forbid(CHILD_SEERS),
+    ),
+    page("sharing:detail", NORTH_CASE | {"school_dsl"}, args={"share_id": "share"}),
+    page("sharing:withdraw", NORTH_CASE, args={"share_id": "share"}, overrides={"school_dsl": 403}),
+    page("sharing:received", everyone_but("analyst", "admin", "auditor"), denied=403),
+    page("sharing:break-glass", CASE_WORKERS | {"health"}, denied=403),
+    page(
+        "sharing:break-glass-result",
+        {"health"},
+        args={"access_id": "emergency_access"},
+        denied=403,
+        overrides=forbid(BREAK_GLASS_USERS, 404),
+    ),
+    page("sharing:break-glass-review", {"coordinator", "coordinator_south", "admin"}, denied=403),
+    page(
+        "sharing:break-glass-mark-reviewed",
+        {"coordinator_south"},
+        args={"access_id": "emergency_access"},
+        denied=403,
+        overrides={"coordinator": 404, "admin": 404},
+    ),
+    # --- analytics --------------------------------------------------------------------------------------
+    page(
+        "analytics:dashboard",
+        {"coordinator", "manager", "coordinator_south", "police", "police_south", "analyst"},
+        denied=403,
+    ),
+    page(
+        "analytics:download",
+        {"coordinator", "manager", "coordinator_south", "police", "police_south", "analyst"},
+        args={"slug": "headline", "fmt": "csv"},
+        denied=403,
+    ),
+    page(
+        "analytics:workbook",
+        {"coordinator", "manager", "coordinator_south", "police", "police_south", "analyst"},
+        denied=403,
+    ),
+    page("analytics:regional", (), denied=403),
+    page("analytics:regional-download", (), args={"slug": "headline", "fmt": "csv"}, denied=403),
+    page("analytics:regional-workbook", (), denied=403),
+    page("analytics:data-quality", {"coordinator", "coordinator_south"}, denied=403),
+    # --- the API ----------------------------------------------------------------------------------------
+    page("api:openapi-json", USERS, public="the API's published description"),
+    page("api:openapi-view", USERS, public="the API's published documentation"),
+    page("api:api-root", USERS, public="the API's root", allowed_status=404),
+    api("GET", "/children", everyone_but()),
+    api("GET", "/children/{id}", CHILD_SEERS, args={"id": "child"}),
+    api("GET", "/episodes", everyone_but()),
+    api("GET", "/episodes/{id}", CHILD_SEERS, args={"id": "episode"}),
+    api("GET", "/return-interviews", everyone_but()),
+    api("GET", "/return-interviews/{id}", NORTH_CASE | {"practitioner"}, args={"id": "interview"}),
+    api("POST", "/episodes", anonymous_only=API_WRITE),
+    api("PATCH", "/episodes/{id}", args={"id": "episode"}, anonymous_only=API_WRITE),
+    api("POST", "/episodes/{id}/risk-grade", args={"id": "episode"}, anonymous_only=API_WRITE),
+    api("POST", "/episodes/{id}/return", args={"id": "episode"}, anonymous_only=API_WRITE),
+    api("POST", "/return-interviews/{id}/assign", args={"id": "interview"}, anonymous_only=API_WRITE),
+    api("POST", "/return-interviews/{id}/offer", args={"id": "interview"}, anonymous_only=API_WRITE),
+    api("POST", "/return-interviews/{id}/interview", args={"id": "interview"}, anonymous_only=API_WRITE),
+]
+
+BY_KEY = {entry.key: entry for entry in MATRIX}
+assert len(BY_KEY) == len(MATRIX), "an entry appears twice in the permission matrix"

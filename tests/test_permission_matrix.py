@@ -1,0 +1,275 @@
+"""The permission matrix test (issue 4), driven by the one table in tests/permission_matrix.py."""
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
+from django.utils import timezone
+
+from access.models import Role
+from access.tokens import issue_token
+from api.main import api as ninja_api
+from episodes.codes import FoundBy
+from interviews.codes import ConsentToShare, Outcome
+from network import actions as network_actions
+from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
+from philomena.actions import add_photo, save_profile
+from risk.actions import make_referral, record_screening
+from risk.codes import AlertKind, ReferralTo, ScreeningKind, ScreeningLevel
+from risk.models import Alert
+from sharing.actions import request_emergency_access, share_record
+from sharing.codes import ChildConsent, LawfulBasis
+from tests.factories import EpisodeFactory, InterviewFactory, UserFactory
+from tests.permission_matrix import BY_KEY, MARKERS, MATRIX, PROTECTED_VALUES, USERS, Entry
+from tests.philomena.conftest import png_bytes, upload
+
+API_PREFIX = "/api/v1"
+
+
+# --- every URL is in the table ---------------------------------------------------------------------------
+
+
+def _page_names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}{pattern.namespace}:"
+            names |= _page_names(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            names.add(f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>")
+    return names
+
+
+def _api_operations() -> set[str]:
+    operations = set()
+    for prefix, router in ninja_api._routers:
+        for route, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    full = f"{prefix.rstrip('/')}{route}" if route else prefix.rstrip("/")
+                    operations.add(f"{method} {API_PREFIX}{'/' + full.lstrip('/') if full else ''}")
+    return operations
+
+
+def served_keys() -> set[str]:
+    """Every page by URL name, and every API operation (the ninja URL patterns of operations stand for the
+    operations, listed by method and path)."""
+    operation_names = {
+        f"api:{op.view_func.__name__}"
+        for _, r in ninja_api._routers
+        for pv in r.path_operations.values()
+        for op in pv.operations
+    }
+    pages = _page_names(get_resolver()) - operation_names
+    return pages | _api_operations()
+
+
+def test_every_url_is_in_the_matrix():
+    missing = sorted(served_keys() - set(BY_KEY))
+    assert not missing, f"URLs with no entry in tests/permission_matrix.py: {missing}"
+
+
+def _probe(request):  # pragma: no cover - never called
+    raise AssertionError
+
+
+# A URL configuration with one URL more than the project's, to prove a URL with no entry is caught.
+urlpatterns = [path("", include("homeward.urls")), path("matrix-probe/", _probe, name="matrix-probe")]
+
+
+def test_a_new_url_without_an_entry_is_caught(settings):
+    settings.ROOT_URLCONF = __name__
+    assert sorted(served_keys() - set(BY_KEY)) == ["matrix-probe"]
+
+
+def test_the_matrix_names_only_urls_that_exist():
+    stale = sorted(set(BY_KEY) - served_keys())
+    assert not stale, f"entries in tests/permission_matrix.py for URLs the project no longer serves: {stale}"
+
+
+# --- the records the matrix is checked against -----------------------------------------------------------
+
+
+@pytest.fixture
+def matrix(world, settings, tmp_path):
+    settings.HOMEWARD_PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
+    users = world.users
+    users.auditor = UserFactory(username="auditor.north", agency=world.north, roles=[Role.AUDITOR])
+    now = timezone.now()
+    child = world.child
+    episode = EpisodeFactory(
+        child=child,
+        police_force=world.police_north,
+        created_by=users.police,
+        police_reference="WP-2026-777001",
+        last_seen_at=now - dt.timedelta(days=4),
+        returned_at=now - dt.timedelta(days=3),
+        found_place="Home",
+        found_by=FoundBy.POLICE,
+        circumstances=MARKERS["episode"],
+    )
+    interview = InterviewFactory(
+        child=child,
+        provider=world.provider,
+        assigned_to=users.practitioner,
+        due_by=episode.returned_at + dt.timedelta(hours=72),
+        offered_at=episode.returned_at + dt.timedelta(hours=10),
+        offered_by="Sam Tester",
+        outcome=Outcome.ACCEPTED,
+        completed_at=episode.returned_at + dt.timedelta(hours=30),
+        completed_by=users.practitioner,
+        consent_to_share=ConsentToShare.YES,
+        covering=[episode],
+        narrative=MARKERS["interview"],
+    )
+    alert = Alert.objects.create(
+        child=child,
+        kind=AlertKind.HIGH_RISK,
+        episode=episode,
+        dedupe_key=f"matrix:{episode.pk}",
+        detail="Graded high",
+        raised_at=now - dt.timedelta(days=3),
+        for_role=Role.COORDINATOR,
+    )
+    screening = record_screening(
+        child,
+        screened_at=now - dt.timedelta(hours=2),
+        kind=ScreeningKind.CCE,
+        level=ScreeningLevel.MEDIUM,
+        acting_user=users.coordinator,
+        review_date=timezone.localdate() + dt.timedelta(days=30),
+        notes=MARKERS["screening"],
+    )
+    referral = make_referral(child, to=ReferralTo.MASH, reason=MARKERS["referral"], acting_user=users.coordinator)
+    today = timezone.localdate()
+    link = {
+        "source": LinkSource.SEEN_WITH,
+        "linked_on": today - dt.timedelta(days=3),
+        "confidence": Confidence.CONFIRMED,
+    }
+    intel_person = network_actions.add_person(
+        acting_user=users.police,
+        kind=PersonKind.ADULT,
+        display_name="Matrix intelligence subject",
+        description=MARKERS["intelligence"],
+        police_only=True,
+    )
+    intel_link = network_actions.link_child_to_person(
+        acting_user=users.police, child=child, person=intel_person, notes=MARKERS["intelligence"], **link
+    )
+    place = network_actions.add_place(
+        acting_user=users.coordinator, kind=PlaceKind.TAKEAWAY, name="Matrix takeaway", address="1 Test Street"
+    )
+    place_link = network_actions.link_child_to_place(acting_user=users.coordinator, child=child, place=place, **link)
+    save_profile(child, acting_user=users.coordinator, notes=MARKERS["philomena"])
+    version = add_photo(child, photo=upload(png_bytes()), acting_user=users.coordinator, expected_version=1)
+    share = share_record(
+        acting_user=users.coordinator,
+        child=child,
+        what="episode_summary",
+        episode=episode,
+        to_agency=world.school,
+        lawful_basis=LawfulBasis.CHILDREN_ACT_S47,
+        child_consent=ChildConsent.NOT_SOUGHT,
+        child_consent_reason="Seeking consent would put the child at risk",
+        purpose=MARKERS["share"],
+    )
+    emergency_access = request_emergency_access(
+        acting_user=users.health, reason="Matrix: found at A&E", child_id=world.south_child.pk
+    )
+    return SimpleNamespace(
+        world=world,
+        users=users,
+        child=child,
+        episode=episode,
+        interview=interview,
+        alert=alert,
+        screening=screening,
+        referral=referral,
+        intel_person=intel_person,
+        intel_link=intel_link,
+        place=place,
+        place_link=place_link,
+        photo=version.photo,
+        share=share,
+        emergency_access=emergency_access,
+    )
+
+
+def _url(entry: Entry, records: SimpleNamespace) -> str:
+    values = {
+        name: (getattr(records, v).pk if isinstance(v, str) and hasattr(records, v) else v)
+        for name, v in entry.args.items()
+    }
+    if entry.is_api:
+        _method, path = entry.key.split(" ", 1)
+        return path.format(**values)
+    return reverse(entry.key, kwargs=values)
+
+
+def _assert_reveals_nothing(response) -> None:
+    body = b"".join(response) if response.streaming else response.content
+    text = body.decode("utf-8", errors="replace")
+    leaked = [value for value in PROTECTED_VALUES if value in text]
+    assert not leaked, f"denied response carries protected values {leaked}"
+
+
+# --- every user against every entry ----------------------------------------------------------------------
+
+USER_CASES = [
+    pytest.param(entry, user, id=f"{entry.key}-{user}")
+    for entry in MATRIX
+    if not entry.anonymous_only
+    for user in USERS
+]
+KNOWN_FINDINGS: dict[str, str] = {}
+
+
+def _with_findings(params):
+    result = []
+    for param in params:
+        reason = KNOWN_FINDINGS.get(param.id)
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        result.append(pytest.param(*param.values, id=param.id, marks=marks))
+    return result
+
+
+@pytest.mark.parametrize(("entry", "user"), _with_findings(USER_CASES))
+def test_user_gets_what_the_matrix_says(matrix, entry: Entry, user: str):
+    who = getattr(matrix.users, user)
+    url = _url(entry, matrix)
+    if entry.is_api:
+        response = Client().get(url, headers={"Authorization": f"Bearer {issue_token(who)}"})
+    else:
+        client = Client()
+        client.force_login(who)
+        response = getattr(client, entry.method)(url, entry.query)
+    expected = entry.expected(user)
+    assert response.status_code == expected, f"{entry.key} as {user}: {response.status_code}, expected {expected}"
+    if user not in entry.allowed:
+        _assert_reveals_nothing(response)
+
+
+# --- anonymous -------------------------------------------------------------------------------------------
+
+ANON_CASES = [pytest.param(entry, id=f"{entry.key}-anonymous") for entry in MATRIX if not entry.public]
+
+
+@pytest.mark.parametrize("entry", _with_findings(ANON_CASES))
+def test_anonymous_is_refused(matrix, entry: Entry):
+    url = _url(entry, matrix)
+    if entry.is_api:
+        method = entry.key.split(" ")[0].lower()
+        body = {} if method == "get" else {"data": "{}", "content_type": "application/json"}
+        response = getattr(Client(), method)(url, **body)
+        assert response.status_code == 401
+    else:
+        response = getattr(Client(), entry.method)(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse(django_settings.LOGIN_URL))
+    _assert_reveals_nothing(response)

@@ -1,7 +1,8 @@
 """Recording persons of concern and places, and linking children to them.
 
 Each action is one transaction with its audit event inside it. Names, aliases, descriptions, vehicles,
-phone numbers, addresses and notes are never written into the audit trail: only that they were given.
+phone numbers, addresses, postcodes, coordinates and notes are never written into the audit trail, only that
+they were given: the models list them (encrypted fields and AUDIT_MASKED_FIELDS) and `record_event` masks them.
 A link is never deleted: `end_person_link` / `end_place_link` record when, by whom and why it ended.
 """
 
@@ -33,10 +34,6 @@ from interviews.models import ReturnInterview
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
 from network.models import ChildLink, ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
 
-# Identifying text: the audit trail records that it was given or changed, never the words.
-PERSON_SENSITIVE = {"display_name", "aliases", "description", "vehicles", "phone_numbers"}
-PLACE_SENSITIVE = {"name", "address"}
-LINK_SENSITIVE = {"notes", "end_reason"}
 PERSON_FIELDS = ["kind", "display_name", "aliases", "description", "vehicles", "phone_numbers", "police_only"]
 PLACE_FIELDS = ["kind", "name", "address", "postcode", "latitude", "longitude", "police_only"]
 LINK_FIELDS = ["source", "linked_on", "confidence", "episode_id", "interview_id", "police_only", "notes"]
@@ -50,16 +47,6 @@ POLICE_ONLY_REFUSED = "Only police can record police-only intelligence"
 def _raise_if(errors: dict[str, list[str]]) -> None:
     if errors:
         raise ValidationError(errors)
-
-
-def _audit_changes(before: dict, after: dict, sensitive: set[str]) -> dict:
-    changes = diff(before, after)
-    return {
-        key: ["[sensitive]" if before.get(key) else None, "[sensitive]" if after.get(key) else None]
-        if key in sensitive
-        else value
-        for key, value in changes.items()
-    }
 
 
 def _check_allowed(errors: dict, acting_user: User, police_only: bool) -> None:
@@ -130,7 +117,7 @@ def add_person(
             action=AuditEvent.Action.CREATE,
             obj=person,
             summary="Person of concern recorded" + (" (police only)" if person.police_only else ""),
-            changes=_audit_changes({}, fields, PERSON_SENSITIVE),
+            changes=diff({}, fields),
         )
     return person
 
@@ -175,7 +162,7 @@ def add_place(
             action=AuditEvent.Action.CREATE,
             obj=place,
             summary="Place recorded" + (" (police only)" if place.police_only else ""),
-            changes=_audit_changes({}, fields, PLACE_SENSITIVE),
+            changes=diff({}, fields),
         )
     return place
 
@@ -250,7 +237,7 @@ def _link(
             obj=link,
             child_id=child.pk,
             summary=f"Child linked to a {'person of concern' if target_field == 'person' else 'place'}",
-            changes=_audit_changes({}, {f"{target_field}_id": target.pk, **fields}, LINK_SENSITIVE),
+            changes=diff({}, {f"{target_field}_id": target.pk, **fields}),
         )
     return link
 
@@ -344,11 +331,7 @@ def _end_link(
             obj=current,
             child_id=current.child_id,
             summary="Link ended",
-            changes=_audit_changes(
-                {"ended_at": None, "end_reason": ""},
-                {"ended_at": current.ended_at, "end_reason": reason},
-                LINK_SENSITIVE,
-            ),
+            changes=diff({"ended_at": None, "end_reason": ""}, {"ended_at": current.ended_at, "end_reason": reason}),
         )
     return current
 

@@ -36,7 +36,6 @@ from network.models import ChildLink, ChildPersonLink, ChildPlaceLink, PersonOfC
 
 PERSON_FIELDS = ["kind", "display_name", "aliases", "description", "vehicles", "phone_numbers", "police_only"]
 PLACE_FIELDS = ["kind", "name", "address", "postcode", "latitude", "longitude", "police_only"]
-LINK_FIELDS = ["source", "linked_on", "confidence", "episode_id", "interview_id", "police_only", "notes"]
 
 # A UK postcode: outward code (area letters, district digits, optional letter) and inward code.
 POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$")

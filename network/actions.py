@@ -60,6 +60,22 @@ def _check_length(errors: dict, field: str, value: str, limit: int, label: str) 
         errors.setdefault(field, []).append(f"{label} must be {limit} characters or fewer")
 
 
+def _save_new(
+    record: PersonOfConcern | Place, fields: dict, *, acting_user: User, what: str
+) -> PersonOfConcern | Place:
+    """Save a new person or place and audit it, in one transaction."""
+    with transaction.atomic():
+        record.save()
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.CREATE,
+            obj=record,
+            summary=f"{what} recorded" + (" (police only)" if record.police_only else ""),
+            changes=diff({}, fields),
+        )
+    return record
+
+
 def normalise_postcode(value: str) -> str:
     """'nm4 7ab' and 'NM47AB' both become 'NM4 7AB'; anything else is returned upper-cased as typed."""
     compact = re.sub(r"\s+", "", (value or "").upper())
@@ -109,16 +125,7 @@ def add_person(
     _check_length(errors, "display_name", fields["display_name"], 200, "The name or label")
     _raise_if(errors)
     person = PersonOfConcern(owning_agency_id=acting_user.agency_id, created_by=acting_user, **fields)
-    with transaction.atomic():
-        person.save()
-        record_event(
-            actor=acting_user,
-            action=AuditEvent.Action.CREATE,
-            obj=person,
-            summary="Person of concern recorded" + (" (police only)" if person.police_only else ""),
-            changes=diff({}, fields),
-        )
-    return person
+    return _save_new(person, fields, acting_user=acting_user, what="Person of concern")
 
 
 def add_place(
@@ -154,16 +161,7 @@ def add_place(
         errors.setdefault(missing, []).append("Enter both the latitude and the longitude, or neither")
     _raise_if(errors)
     place = Place(owning_agency_id=acting_user.agency_id, created_by=acting_user, **fields)
-    with transaction.atomic():
-        place.save()
-        record_event(
-            actor=acting_user,
-            action=AuditEvent.Action.CREATE,
-            obj=place,
-            summary="Place recorded" + (" (police only)" if place.police_only else ""),
-            changes=diff({}, fields),
-        )
-    return place
+    return _save_new(place, fields, acting_user=acting_user, what="Place")
 
 
 def _link(

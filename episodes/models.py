@@ -88,6 +88,8 @@ class RiskGradeChange(models.Model):
     changed_at = models.DateTimeField()
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    AUDIT_MASKED_FIELDS = ("reason",)  # free text: the trail records only that a reason was given
+
     class Meta:
         ordering = ["changed_at", "id"]
 

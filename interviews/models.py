@@ -75,6 +75,10 @@ class ReturnInterview(models.Model):
 
     objects = InterviewQuerySet.as_manager()
 
+    # Who offered the interview is a name: the audit trail records that it changed (what the child said is
+    # encrypted, so masked too).
+    AUDIT_MASKED_FIELDS = ("offered_by",)
+
     class Meta:
         ordering = ["due_by"]
         indexes = [models.Index(fields=["due_by"]), models.Index(fields=["assigned_to", "due_by"])]

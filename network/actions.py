@@ -1,7 +1,8 @@
 """Recording persons of concern and places, and linking children to them.
 
 Each action is one transaction with its audit event inside it. Names, aliases, descriptions, vehicles,
-phone numbers, addresses and notes are never written into the audit trail: only that they were given.
+phone numbers, addresses, postcodes, coordinates and notes are never written into the audit trail, only that
+they were given: the models list them (encrypted fields and AUDIT_MASKED_FIELDS) and `record_event` masks them.
 A link is never deleted: `end_person_link` / `end_place_link` record when, by whom and why it ended.
 """
 
@@ -33,13 +34,8 @@ from interviews.models import ReturnInterview
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
 from network.models import ChildLink, ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
 
-# Identifying text: the audit trail records that it was given or changed, never the words.
-PERSON_SENSITIVE = {"display_name", "aliases", "description", "vehicles", "phone_numbers"}
-PLACE_SENSITIVE = {"name", "address"}
-LINK_SENSITIVE = {"notes", "end_reason"}
 PERSON_FIELDS = ["kind", "display_name", "aliases", "description", "vehicles", "phone_numbers", "police_only"]
 PLACE_FIELDS = ["kind", "name", "address", "postcode", "latitude", "longitude", "police_only"]
-LINK_FIELDS = ["source", "linked_on", "confidence", "episode_id", "interview_id", "police_only", "notes"]
 
 # A UK postcode: outward code (area letters, district digits, optional letter) and inward code.
 POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$")
@@ -52,16 +48,6 @@ def _raise_if(errors: dict[str, list[str]]) -> None:
         raise ValidationError(errors)
 
 
-def _audit_changes(before: dict, after: dict, sensitive: set[str]) -> dict:
-    changes = diff(before, after)
-    return {
-        key: ["[sensitive]" if before.get(key) else None, "[sensitive]" if after.get(key) else None]
-        if key in sensitive
-        else value
-        for key, value in changes.items()
-    }
-
-
 def _check_allowed(errors: dict, acting_user: User, police_only: bool) -> None:
     if not can_use_network(acting_user):
         errors.setdefault("__all__", []).append(NOT_ALLOWED)
@@ -72,6 +58,22 @@ def _check_allowed(errors: dict, acting_user: User, police_only: bool) -> None:
 def _check_length(errors: dict, field: str, value: str, limit: int, label: str) -> None:
     if len(value) > limit:
         errors.setdefault(field, []).append(f"{label} must be {limit} characters or fewer")
+
+
+def _save_new(
+    record: PersonOfConcern | Place, fields: dict, *, acting_user: User, what: str
+) -> PersonOfConcern | Place:
+    """Save a new person or place and audit it, in one transaction."""
+    with transaction.atomic():
+        record.save()
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.CREATE,
+            obj=record,
+            summary=f"{what} recorded" + (" (police only)" if record.police_only else ""),
+            changes=diff({}, fields),
+        )
+    return record
 
 
 def normalise_postcode(value: str) -> str:
@@ -123,16 +125,7 @@ def add_person(
     _check_length(errors, "display_name", fields["display_name"], 200, "The name or label")
     _raise_if(errors)
     person = PersonOfConcern(owning_agency_id=acting_user.agency_id, created_by=acting_user, **fields)
-    with transaction.atomic():
-        person.save()
-        record_event(
-            actor=acting_user,
-            action=AuditEvent.Action.CREATE,
-            obj=person,
-            summary="Person of concern recorded" + (" (police only)" if person.police_only else ""),
-            changes=_audit_changes({}, fields, PERSON_SENSITIVE),
-        )
-    return person
+    return _save_new(person, fields, acting_user=acting_user, what="Person of concern")
 
 
 def add_place(
@@ -168,16 +161,7 @@ def add_place(
         errors.setdefault(missing, []).append("Enter both the latitude and the longitude, or neither")
     _raise_if(errors)
     place = Place(owning_agency_id=acting_user.agency_id, created_by=acting_user, **fields)
-    with transaction.atomic():
-        place.save()
-        record_event(
-            actor=acting_user,
-            action=AuditEvent.Action.CREATE,
-            obj=place,
-            summary="Place recorded" + (" (police only)" if place.police_only else ""),
-            changes=_audit_changes({}, fields, PLACE_SENSITIVE),
-        )
-    return place
+    return _save_new(place, fields, acting_user=acting_user, what="Place")
 
 
 def _link(
@@ -250,7 +234,7 @@ def _link(
             obj=link,
             child_id=child.pk,
             summary=f"Child linked to a {'person of concern' if target_field == 'person' else 'place'}",
-            changes=_audit_changes({}, {f"{target_field}_id": target.pk, **fields}, LINK_SENSITIVE),
+            changes=diff({}, {f"{target_field}_id": target.pk, **fields}),
         )
     return link
 
@@ -344,11 +328,7 @@ def _end_link(
             obj=current,
             child_id=current.child_id,
             summary="Link ended",
-            changes=_audit_changes(
-                {"ended_at": None, "end_reason": ""},
-                {"ended_at": current.ended_at, "end_reason": reason},
-                LINK_SENSITIVE,
-            ),
+            changes=diff({"ended_at": None, "end_reason": ""}, {"ended_at": current.ended_at, "end_reason": reason}),
         )
     return current
 

@@ -42,6 +42,10 @@ class PersonOfConcern(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The label names someone: the audit trail records that it changed, never what it says
+    # (the encrypted fields are masked too).
+    AUDIT_MASKED_FIELDS = ("display_name",)
+
     class Meta:
         verbose_name = "person of concern"
         verbose_name_plural = "persons of concern"
@@ -74,6 +78,9 @@ class Place(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Where the place is goes into the audit trail only as "changed" (the address is encrypted, so masked too).
+    AUDIT_MASKED_FIELDS = ("name", "postcode", "latitude", "longitude")
 
     class Meta:
         ordering = ["name", "id"]

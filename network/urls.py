@@ -1,16 +1,17 @@
 from django.urls import path
 
 from network import views
+from network.patterns import PERSON, PLACE
 
 app_name = "network"
 urlpatterns = [
     path("", views.network_view, name="graph"),
     path("persons/", views.person_list, name="persons"),
-    path("persons/add/", views.person_add, name="person-add"),
-    path("persons/<int:pk>/", views.person_detail, name="person"),
+    path("persons/add/", views.record_add, {"kind": PERSON}, name="person-add"),
+    path("persons/<int:pk>/", views.record_detail, {"kind": PERSON}, name="person"),
     path("places/", views.place_list, name="places"),
-    path("places/add/", views.place_add, name="place-add"),
-    path("places/<int:pk>/", views.place_detail, name="place"),
+    path("places/add/", views.record_add, {"kind": PLACE}, name="place-add"),
+    path("places/<int:pk>/", views.record_detail, {"kind": PLACE}, name="place"),
     path("children/<int:child_id>/", views.child_network, name="child"),
     path("children/<int:child_id>/link-person/", views.link_person, name="link-person"),
     path("children/<int:child_id>/link-place/", views.link_place, name="link-place"),

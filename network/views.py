@@ -6,6 +6,8 @@ event listing the children shown; police-only intelligence reaches only police u
 because everything here starts from `persons_for`, `places_for` and `child_links_for`.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -48,6 +50,7 @@ from network.forms import (
     PlaceLinkForm,
     SearchForm,
 )
+from network.models import PersonOfConcern, Place
 from network.patterns import (
     CHILD,
     PERSON,
@@ -161,66 +164,6 @@ def _child_for_return(request: HttpRequest):
     return get_network_child_for_user(request.user, child_id) if child_id else None
 
 
-def person_add(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    _require_network(user)
-    child = _child_for_return(request)
-    form = PersonForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        person = form.call_action(
-            actions.add_person,
-            acting_user=user,
-            kind=data["kind"],
-            display_name=data["display_name"],
-            aliases=data["aliases"],
-            description=data["description"],
-            vehicles=data["vehicles"],
-            phone_numbers=data["phone_numbers"],
-            police_only=data.get("police_only", False),
-        )
-        if person is not None:
-            messages.success(request, f"{person.display_name} recorded")
-            if child is not None:
-                return redirect(reverse("network:link-person", args=[child.pk]) + f"?person={person.pk}")
-            return redirect("network:person", person.pk)
-    return render(
-        request,
-        "network/record_form.html",
-        {
-            "form": form,
-            "title": "Record a person of concern",
-            "submit": "Record the person",
-            "child": child,
-            "breadcrumbs": [crumb("Persons of concern", "network:persons")],
-        },
-        status=form.status_code,
-    )
-
-
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    _require_network(user)
-    person = get_person_for_user(user, pk)
-    links = list(
-        child_links_for(user)
-        .persons.filter(person=person)
-        .select_related("child", "episode", "owning_agency", "recorded_by")
-        .order_by("ended_at", "-linked_on", "-pk")
-    )
-    _audit_view(user, "Person of concern viewed", obj=person, child_ids={link.child_id for link in links})
-    return render(
-        request,
-        "network/person_detail.html",
-        {
-            "person": person,
-            "links": links,
-            "active_children": len({link.child_id for link in links if link.is_active}),
-            "breadcrumbs": [crumb("Persons of concern", "network:persons")],
-        },
-    )
-
-
 # --- Places -----------------------------------------------------------------------------------------
 
 
@@ -246,62 +189,112 @@ def place_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def place_add(request: HttpRequest) -> HttpResponse:
+# --- Recording and showing persons of concern and places ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What differs between the pages for persons of concern and for places."""
+
+    form: type[PersonForm | PlaceForm]
+    add: Callable[..., PersonOfConcern | Place]
+    fields: list[str]
+    get_for_user: Callable[[User, int], PersonOfConcern | Place]
+    links: str  # the attribute of child_links_for(user) holding this kind's links
+    section: str
+    list_url: str
+    detail_url: str
+    link_url: str
+    add_title: str
+    submit: str
+    viewed: str
+
+
+KINDS = {
+    PERSON: _Kind(
+        form=PersonForm,
+        add=actions.add_person,
+        fields=actions.PERSON_FIELDS,
+        get_for_user=get_person_for_user,
+        links="persons",
+        section="Persons of concern",
+        list_url="network:persons",
+        detail_url="network:person",
+        link_url="network:link-person",
+        add_title="Record a person of concern",
+        submit="Record the person",
+        viewed="Person of concern viewed",
+    ),
+    PLACE: _Kind(
+        form=PlaceForm,
+        add=actions.add_place,
+        fields=actions.PLACE_FIELDS,
+        get_for_user=get_place_for_user,
+        links="places",
+        section="Places",
+        list_url="network:places",
+        detail_url="network:place",
+        link_url="network:link-place",
+        add_title="Record a place",
+        submit="Record the place",
+        viewed="Place viewed",
+    ),
+}
+
+
+def record_add(request: HttpRequest, kind: str) -> HttpResponse:
+    """Record a person of concern or a place (`kind` comes from the URL); from a child's page, go on to link it."""
     user = request.user
     _require_network(user)
+    spec = KINDS[kind]
     child = _child_for_return(request)
-    form = PlaceForm(request.POST or None, user=user)
+    form = spec.form(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        place = form.call_action(
-            actions.add_place,
-            acting_user=user,
-            kind=data["kind"],
-            name=data["name"],
-            address=data["address"],
-            postcode=data["postcode"],
-            latitude=data["latitude"],
-            longitude=data["longitude"],
-            police_only=data.get("police_only", False),
+        # police_only is offered only to police: without it the action's default (not police-only) holds.
+        record = form.call_action(
+            spec.add, acting_user=user, **{name: data[name] for name in spec.fields if name in data}
         )
-        if place is not None:
-            messages.success(request, f"{place.name} recorded")
+        if record is not None:
+            messages.success(request, f"{record} recorded")
             if child is not None:
-                return redirect(reverse("network:link-place", args=[child.pk]) + f"?place={place.pk}")
-            return redirect("network:place", place.pk)
+                return redirect(reverse(spec.link_url, args=[child.pk]) + f"?{kind}={record.pk}")
+            return redirect(spec.detail_url, record.pk)
     return render(
         request,
         "network/record_form.html",
         {
             "form": form,
-            "title": "Record a place",
-            "submit": "Record the place",
+            "title": spec.add_title,
+            "submit": spec.submit,
             "child": child,
-            "breadcrumbs": [crumb("Places", "network:places")],
+            "breadcrumbs": [crumb(spec.section, spec.list_url)],
         },
         status=form.status_code,
     )
 
 
-def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def record_detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """A person of concern or a place, with the links to children the user may see."""
     user = request.user
     _require_network(user)
-    place = get_place_for_user(user, pk)
+    spec = KINDS[kind]
+    record = spec.get_for_user(user, pk)
     links = list(
-        child_links_for(user)
-        .places.filter(place=place)
+        getattr(child_links_for(user), spec.links)
+        .filter(**{kind: record})
         .select_related("child", "episode", "owning_agency", "recorded_by")
         .order_by("ended_at", "-linked_on", "-pk")
     )
-    _audit_view(user, "Place viewed", obj=place, child_ids={link.child_id for link in links})
+    _audit_view(user, spec.viewed, obj=record, child_ids={link.child_id for link in links})
     return render(
         request,
-        "network/place_detail.html",
+        f"network/{kind}_detail.html",
         {
-            "place": place,
+            kind: record,
             "links": links,
             "active_children": len({link.child_id for link in links if link.is_active}),
-            "breadcrumbs": [crumb("Places", "network:places")],
+            "breadcrumbs": [crumb(spec.section, spec.list_url)],
         },
     )
 

@@ -2,8 +2,9 @@
 
 A save never changes a version: it writes a new one holding the whole profile, and the profile's
 `version` moves on to it. Adding a photo is a save too (the content carried forward, the new photo on it);
-saving the content carries the current photo forward. Sensitive text goes into the audit trail only as
-"[sensitive]": the trail says which fields changed, never what they say.
+saving the content carries the current photo forward. A save's audit event is filed on the version it
+wrote, so `record_event` masks that version's encrypted text as "[sensitive]": the trail says which fields
+changed, never what they say.
 """
 
 import datetime as dt
@@ -14,11 +15,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from access.audit import record_event
+from access.audit import diff, record_event
 from access.models import AuditEvent, User
 from access.scoping import can_edit_profile, can_view_profile
 from children.models import Child
-from core.encryption import encrypted_fields
 from core.errors import ConflictError
 from philomena.models import (
     CONTENT_FIELDS,
@@ -30,8 +30,6 @@ from philomena.models import (
 from philomena.photos import CleanPhoto, clean_photo
 from philomena.storage import private_storage
 
-SENSITIVE = "[sensitive]"
-SENSITIVE_FIELDS = set(encrypted_fields(ProfileVersion))
 NOT_IN_CARE = (
     "A Philomena profile is started only for a child in care (looked after): this child's legal status is {status}"
 )
@@ -50,19 +48,6 @@ def _check_editor(child: Child, acting_user: User) -> None:
 
 def _content_of(version: ProfileVersion | None) -> dict[str, str]:
     return {name: getattr(version, name) if version else "" for name in CONTENT_FIELDS}
-
-
-def _audit_changes(before: dict[str, str], after: dict[str, str]) -> dict[str, list]:
-    changes: dict[str, list] = {}
-    for name in CONTENT_FIELDS:
-        old, new = before[name], after[name]
-        if old == new:
-            continue
-        if name in SENSITIVE_FIELDS:
-            changes[name] = [SENSITIVE if old else None, SENSITIVE if new else None]
-        else:
-            changes[name] = [old or None, new or None]
-    return changes
 
 
 def _check_lengths(errors: dict[str, list[str]], content: dict[str, str]) -> None:
@@ -152,13 +137,10 @@ def save_profile(
         record_event(
             actor=acting_user,
             action=AuditEvent.Action.CREATE if profile is None else AuditEvent.Action.UPDATE,
-            obj=version.profile,
+            obj=version,  # the version holds the changed fields, so record_event masks ProfileVersion's
             child_id=child.pk,
             summary=f"Philomena profile {'created' if profile is None else 'updated'}: version {version.number}",
-            changes={
-                "version": [previous.number if previous else None, version.number],
-                **_audit_changes(before, after),
-            },
+            changes={"version": [previous.number if previous else None, version.number], **diff(before, after)},
         )
     return version
 

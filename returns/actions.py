@@ -41,13 +41,6 @@ EPISODE_FIELDS = [
     "urn",
 ]
 END_FIELDS = ["dec", "rec", "reason_place_change"]
-# Where a child lives is personal data: the audit trail records that a postcode changed, not what it is.
-POSTCODE_FIELDS = {"home_post", "pl_post"}
-
-
-def _audit_changes(before: dict, after: dict) -> dict:
-    changes = diff(before, after)
-    return {k: ["[postcode]", "[postcode]"] if k in POSTCODE_FIELDS else v for k, v in changes.items()}
 
 
 def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
@@ -221,7 +214,7 @@ def record_care_episode(
             obj=episode,
             child_id=child.pk,
             summary="Care episode recorded",
-            changes=_audit_changes({}, snapshot(episode, EPISODE_FIELDS)),
+            changes=diff({}, snapshot(episode, EPISODE_FIELDS)),
         )
     return episode
 
@@ -281,6 +274,6 @@ def end_care_episode(
             obj=current,
             child_id=current.child_id,
             summary="Care episode ended" if rec != EPISODE_CONTINUES else "Care episode ended (new episode follows)",
-            changes=_audit_changes(before, snapshot(current, END_FIELDS)),
+            changes=diff(before, snapshot(current, END_FIELDS)),
         )
     return current

@@ -56,6 +56,9 @@ class CareEpisode(models.Model):
 
     objects = CareEpisodeQuerySet.as_manager()
 
+    # Where a child lives (and the home they are placed in) goes into the audit trail only as "changed".
+    AUDIT_MASKED_FIELDS = ("home_post", "pl_post", "urn")
+
     class Meta:
         ordering = ["child_id", "decom", "id"]
         constraints = [

@@ -200,12 +200,12 @@ def test_a_photo_whose_save_fails_leaves_no_file_behind(world, profile, private_
 def test_saving_is_audited_with_field_names_only_for_sensitive_text(world):
     save(world, **CONTENT)
     save(world, expected_version=1, height="161cm", notes="Changed synthetic notes")
-    created, updated = AuditEvent.objects.filter(object_type="philomenaprofile").order_by("id")
+    created, updated = AuditEvent.objects.filter(object_type="profileversion").order_by("id")
     assert created.action == AuditEvent.Action.CREATE
     assert created.child_id == world.child.pk
     assert created.actor == world.users.social_worker
     assert created.summary == "Philomena profile created: version 1"
-    assert created.changes["phone_numbers"] == [None, "[sensitive]"]
+    assert created.changes["phone_numbers"] == ["", "[sensitive]"]  # it was empty, then written
     assert created.changes["version"] == [None, 1]
     assert updated.action == AuditEvent.Action.UPDATE
     assert updated.changes == {"version": [1, 2], "height": ["160cm", "161cm"], "notes": ["[sensitive]", "[sensitive]"]}

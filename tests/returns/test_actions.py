@@ -42,7 +42,7 @@ def test_record_care_episode_normalises_codes_and_postcodes_and_audits(world):
         world.child.pk,
     )
     assert event.changes["legal_status"] == [None, "C2"]
-    assert event.changes["home_post"] == ["[postcode]", "[postcode]"]  # never the postcode itself
+    assert event.changes["home_post"] == [None, "[sensitive]"]  # never the postcode itself
     assert "NM1" not in str(event.changes)
 
 

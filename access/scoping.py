@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from access.models import AgencyKind, AuditEvent, Role, User
+from access.models import Agency, AgencyKind, AuditEvent, Role, User
 from children.models import Child
 from core.encryption import encrypted_fields
 from episodes.models import MissingEpisode
@@ -762,3 +762,26 @@ def can_view_dashboard(user: User, scope: str) -> bool:
 def can_view_data_quality(user: User) -> bool:
     """The data quality list: a council's coordinator (it links to records they can correct)."""
     return _can_see_cases(user) and user.has_role(Role.COORDINATOR) and user.agency.kind == AgencyKind.COUNCIL
+
+
+# --- Partnership reports (the reports app) ----------------------------------------------------------
+# A council's monthly and annual reports hold exactly the council dashboard's figures, so exactly the people
+# who may see that council's dashboard may produce and download them: the council's own dashboard users (its
+# analysts, coordinators and team managers) and holders of the regional dashboard permission (whose regional
+# view can be narrowed to any council).
+
+
+def report_councils(user: User) -> QuerySet:
+    """The councils whose partnership reports the user may produce and download (none: the pages are 403)."""
+    scopes = dashboard_scopes(user)
+    councils = Agency.objects.filter(kind=AgencyKind.COUNCIL).order_by("name")
+    if "regional" in scopes:
+        return councils
+    if "council" in scopes:
+        return councils.filter(pk=user.agency_id)
+    return councils.none()
+
+
+def can_view_reports(user: User) -> bool:
+    """Whether the user may see any council's reports (the reports pages answer 403 otherwise)."""
+    return bool({"council", "regional"} & set(dashboard_scopes(user)))

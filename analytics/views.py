@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from access.audit import record_event
 from access.models import Agency, AuditEvent, User
-from access.scoping import can_view_data_quality, dashboard_scopes
+from access.scoping import can_view_data_quality, can_view_reports, dashboard_scopes
 from analytics import exports, quality
 from analytics.dashboard import build_sections
 from analytics.filters import DIMENSION_FILTERS, FilterForm, Filters, Scope
@@ -63,6 +63,8 @@ def _other_dashboards(user: User, kind: str) -> list[dict[str, str]]:
         links.append({"text": "The regional dashboard", "href": reverse("analytics:regional")})
     if can_view_data_quality(user):
         links.append({"text": "Data quality", "href": reverse("analytics:data-quality")})
+    if kind != "police" and can_view_reports(user):
+        links.append({"text": "Partnership reports (PDF)", "href": reverse("reports:index")})
     return links
 
 

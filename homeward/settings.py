@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "governance",  # the auditor's audit trail pages, subject access export, retention
     "sharing",  # shares between agencies, and emergency ("break-glass") access
     "analytics",  # the dashboard, its incremental roll-ups, and the data quality list
+    "reports",  # the safeguarding partnership's monthly and annual PDF reports
 ]
 
 MIDDLEWARE = [
@@ -288,3 +289,9 @@ HOMEWARD_DASHBOARD_REFERRAL_DAYS = envint("HOMEWARD_DASHBOARD_REFERRAL_DAYS", 28
 # accepted this many days ago and not recorded as held needs chasing.
 HOMEWARD_DATA_QUALITY_OPEN_DAYS = envint("HOMEWARD_DATA_QUALITY_OPEN_DAYS", 7, minimum=1)
 HOMEWARD_DATA_QUALITY_ACCEPTED_DAYS = envint("HOMEWARD_DATA_QUALITY_ACCEPTED_DAYS", 14, minimum=1)
+# Partnership reports (reports app): the scheduler stores last month's report for every council from this day
+# of the next month (1: as soon as the month ends; later lets late returns and interviews count), and the
+# annual report once March's is due.
+HOMEWARD_REPORTS_DAY = envint("HOMEWARD_REPORTS_DAY", 1, minimum=1)
+if HOMEWARD_REPORTS_DAY > 28:
+    raise ImproperlyConfigured("HOMEWARD_REPORTS_DAY must be from 1 to 28 (every month has that day)")

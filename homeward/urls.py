@@ -16,6 +16,7 @@ urlpatterns = [
     path("governance/", include("governance.urls")),  # audit trail (auditors), subject access, retention
     path("sharing/", include("sharing.urls")),  # shares between agencies, emergency access
     path("analytics/", include("analytics.urls")),  # the dashboard and the data quality list
+    path("reports/", include("reports.urls")),  # the safeguarding partnership's PDF reports
     path("api/v1/", include("api.urls")),
 ]
 

@@ -405,12 +405,18 @@ def _closing(pack: GrabPack, st: _Styles) -> list[Flowable]:
     return out
 
 
-class _NumberedCanvas(canvas.Canvas):
-    """A canvas that holds each page until the end, so every page can say "Page 2 of 3"."""
+class NumberedCanvas(canvas.Canvas):
+    """A canvas that holds each page until the end, so every page can say "Page 2 of 3"; every page carries the
+    protective marking at top and bottom, the document's name and when (and by whom) it was produced. The
+    partnership reports (reports.pdf) use it too."""
 
-    def __init__(self, *args, produced: str = "", **kwargs) -> None:
+    def __init__(
+        self, *args, produced: str = "", document: str = "Philomena grab-pack", marking: str = MARKING, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._produced = produced
+        self._document = document
+        self._marking = marking
         self._pages: list[dict] = []
 
     def showPage(self) -> None:
@@ -431,12 +437,12 @@ class _NumberedCanvas(canvas.Canvas):
         self.saveState()
         self.setFillColor(BLACK)
         self.setFont(bold, 10)
-        self.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 9 * mm, MARKING)
-        self.drawCentredString(PAGE_WIDTH / 2, 5.5 * mm, MARKING)
+        self.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 9 * mm, self._marking)
+        self.drawCentredString(PAGE_WIDTH / 2, 5.5 * mm, self._marking)
         self.setFont(regular, 8)
         self.setFillColor(GREY)
         self.drawString(left, PAGE_HEIGHT - 9 * mm, "Homeward")
-        self.drawRightString(right, PAGE_HEIGHT - 9 * mm, "Philomena grab-pack")
+        self.drawRightString(right, PAGE_HEIGHT - 9 * mm, self._document)
         self.setStrokeColor(RULE_GREY)
         self.setLineWidth(0.5)
         self.line(left, PAGE_HEIGHT - 11 * mm, right, PAGE_HEIGHT - 11 * mm)
@@ -472,5 +478,5 @@ def build_grab_pack(pack: GrabPack) -> bytes:
     story += _profile_sections(pack, st)
     story += _past_episodes(pack, st)
     story += _closing(pack, st)
-    document.build(story, canvasmaker=partial(_NumberedCanvas, produced=produced))
+    document.build(story, canvasmaker=partial(NumberedCanvas, produced=produced))
     return out.getvalue()

@@ -13,6 +13,7 @@ an alert, a screening, a referral, a share, a Philomena profile and photo, perso
 MATRIX-SECRET marker in their free text. An emergency access is requested by `health` for Casey (Southvale).
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 USERS = (
@@ -53,6 +54,11 @@ NETWORK_USERS = NORTH_CASE | {"police", "coordinator_south", "police_south"}
 INTERVIEW_SEERS = NORTH_CASE | {"practitioner"}
 BREAK_GLASS_USERS = frozenset({*NORTH_CASE, "coordinator_south", "police", "police_south", "health"})
 CASE_WORKERS = frozenset({*NORTH_CASE, "coordinator_south", "police", "police_south"})
+# Partnership reports: exactly the council dashboard's users (Northmoor's coordinator, manager and analyst, and
+# Southvale's coordinator, each for their own council).
+REPORT_USERS = frozenset({"coordinator", "manager", "analyst", "coordinator_south"})
+# A month that has surely ended (two months back, whatever the time zone), as the reports page offers it.
+ENDED_MONTH = f"{(dt.datetime.now(dt.UTC).date().replace(day=1) - dt.timedelta(days=32)):%Y-%m}"
 
 
 # Who sees the episode but may not change it: the practitioner (through the interview) and the school (share).
@@ -241,6 +247,17 @@ MATRIX: list[Entry] = [
     page("analytics:regional-download", (), args={"slug": "headline", "fmt": "csv"}, denied=403),
     page("analytics:regional-workbook", (), denied=403),
     page("analytics:data-quality", {"coordinator", "coordinator_south"}, denied=403),
+    # --- reports ----------------------------------------------------------------------------------------
+    page("reports:index", REPORT_USERS, denied=403),
+    page("reports:download", REPORT_USERS, denied=403, query={"kind": "monthly", "period": ENDED_MONTH}),
+    page("reports:stored", REPORT_USERS, denied=403),
+    page(
+        "reports:stored-download",
+        REPORT_USERS - {"coordinator_south"},
+        args={"report_id": "stored_report"},
+        denied=403,
+        overrides={"coordinator_south": 404},
+    ),
     # --- the API ----------------------------------------------------------------------------------------
     page("api:openapi-json", USERS, public="the API's published description"),
     page("api:openapi-view", USERS, public="the API's published documentation"),

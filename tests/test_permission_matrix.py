@@ -17,6 +17,8 @@ from interviews.codes import ConsentToShare, Outcome
 from network import actions as network_actions
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
 from philomena.actions import add_photo, save_profile
+from reports.models import StoredReport
+from reports.periods import ReportKind
 from risk.actions import make_referral, record_screening
 from risk.codes import AlertKind, ReferralTo, ScreeningKind, ScreeningLevel
 from risk.models import Alert
@@ -182,10 +184,20 @@ def matrix(world, settings, tmp_path):
     emergency_access = request_emergency_access(
         acting_user=users.health, reason="Matrix: found at A&E", child_id=world.south_child.pk
     )
+    stored_report = StoredReport.objects.create(
+        council=world.north,
+        kind=ReportKind.MONTHLY,
+        period_start=dt.date(2025, 1, 1),
+        generated_at=now,
+        suppression=0,
+        pdf=b"%PDF-1.4 (a stored partnership report)",
+        size=38,
+    )
     return SimpleNamespace(
         world=world,
         users=users,
         child=child,
+        stored_report=stored_report,
         episode=episode,
         interview=interview,
         alert=alert,

@@ -260,8 +260,8 @@ def enrolment_code_accepted(request: HttpRequest) -> bool:
 
 
 def enrolment_counter(user: User) -> EnrolmentCode:
-    """The person's enrolment code row, which counts wrong enrolment codes (made blank if none was ever issued)."""
-    return EnrolmentCode.objects.get_or_create(user=user)[0]
+    """The person's enrolment code row, which counts wrong enrolment codes (unsaved and blank if none was issued)."""
+    return EnrolmentCode.objects.filter(user=user).first() or EnrolmentCode(user=user)
 
 
 def check_enrolment_code(request: HttpRequest, typed: str) -> CodeResult:
@@ -269,7 +269,8 @@ def check_enrolment_code(request: HttpRequest, typed: str) -> CodeResult:
     an authenticator app (with a new key: any unconfirmed one is removed)."""
     user = request.user
     with transaction.atomic():
-        row = EnrolmentCode.objects.select_for_update().get(pk=enrolment_counter(user).pk)
+        EnrolmentCode.objects.get_or_create(user=user)  # a blank row counts tries when no code was ever issued
+        row = EnrolmentCode.objects.select_for_update().get(user=user)
         _fresh_tries_after_cooloff(row)
         if is_locked(row):
             outcome = Outcome.LOCKED

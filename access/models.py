@@ -164,6 +164,8 @@ class AuditEvent(models.Model):
         TWO_FACTOR_VERIFIED = "two_factor_verified", "Two-factor code accepted"
         TWO_FACTOR_FAILED = "two_factor_failed", "Two-factor code refused"
         TWO_FACTOR_RESET = "two_factor_reset", "Two-factor sign-in reset"
+        ENROLMENT_CODE_ISSUED = "enrolment_code", "Two-factor enrolment code issued"
+        ENROLMENT_CODE_USED = "enrolment_code_used", "Two-factor enrolment code accepted"
         AUDIT_VIEWED = "audit_viewed", "Audit trail viewed"
         AUDIT_EXPORTED = "audit_exported", "Audit trail exported"
         SUBJECT_ACCESS = "subject_access", "Subject access export"

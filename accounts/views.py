@@ -1,4 +1,5 @@
-"""The sign-in page and the two-factor step after it: enter a code, or set up an authenticator app first."""
+"""The sign-in page and the two-factor step after it: enter a code, or set up an authenticator app first (which
+starts with the enrolment code an administrator issued)."""
 
 from urllib.parse import urlencode
 
@@ -11,12 +12,15 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from accounts.forms import CodeForm
+from accounts.forms import CodeForm, EnrolmentCodeForm
 from accounts.two_factor import (
     Outcome,
     check_code,
+    check_enrolment_code,
     confirmed_device,
     enforced,
+    enrolment_code_accepted,
+    enrolment_counter,
     enrolment_device,
     is_locked,
     is_verified,
@@ -83,13 +87,16 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 @two_factor_not_required
 def enrol(request: HttpRequest) -> HttpResponse:
-    """Set up an authenticator app: scan the QR code (or type the key), then confirm with a code."""
+    """Set up an authenticator app: first the enrolment code from an administrator, then scan the QR code (or type
+    the key), then confirm with a code from the app."""
     next_url = _next(request)
     if is_verified(request):
         return redirect(next_url)
     if confirmed_device(request.user) is not None:
         # Replacing an app needs the old one reset by an administrator (manage.py reset_two_factor).
         return redirect(two_factor_url(next_url))
+    if not enrolment_code_accepted(request):
+        return _enrolment_code(request, next_url)
     device = enrolment_device(request.user)
     if is_locked(device):
         return _locked(request)
@@ -113,6 +120,26 @@ def enrol(request: HttpRequest) -> HttpResponse:
             "qr_code": qr_code_data_uri(device),
             "tries_left": settings.HOMEWARD_2FA_FAILURE_LIMIT - failures,
         },
+    )
+
+
+def _enrolment_code(request: HttpRequest, next_url: str) -> HttpResponse:
+    """The first set-up step: the one-time code an administrator issued, so the password alone cannot set up an app."""
+    if is_locked(enrolment_counter(request.user)):
+        return _locked(request)
+    form = EnrolmentCodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        result = check_enrolment_code(request, form.cleaned_data["code"])
+        if result.outcome is Outcome.ACCEPTED:
+            return redirect(f"{reverse('accounts:enrol')}?{urlencode({'next': next_url})}")
+        if result.outcome is Outcome.LOCKED:
+            return _locked(request)
+        form.refuse(expired=result.outcome is Outcome.EXPIRED)
+        tries_left = result.tries_left
+    else:
+        tries_left = settings.HOMEWARD_2FA_FAILURE_LIMIT - enrolment_counter(request.user).throttling_failure_count
+    return TemplateResponse(
+        request, "accounts/enrolment_code.html", {"form": form, "next": next_url, "tries_left": tries_left}
     )
 
 

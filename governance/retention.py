@@ -21,10 +21,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access.audit import record_event
 from access.models import ApiToken, AuditEvent
+from accounts.models import AuthenticatorDevice
 from children.codes import LegalStatus
 from children.models import Child
 from episodes.models import MissingEpisode
@@ -142,7 +142,7 @@ def _inactive_users_tokens():
 
 
 def _inactive_users_devices():
-    return TOTPDevice.objects.filter(user__is_active=False)
+    return AuthenticatorDevice.objects.filter(user__is_active=False)
 
 
 def run_retention(*, dry_run: bool, today: dt.date | None = None, triggered_by: str = "command") -> RetentionReport:

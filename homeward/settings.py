@@ -164,6 +164,8 @@ if PRODUCTION and not HOMEWARD_REQUIRE_2FA:
     raise ImproperlyConfigured("HOMEWARD_REQUIRE_2FA cannot be turned off when HOMEWARD_ENV=production")
 # After this many wrong codes in a row the account's code step is locked for AXES_COOLOFF_MINUTES.
 HOMEWARD_2FA_FAILURE_LIMIT = envint("HOMEWARD_2FA_FAILURE_LIMIT", 5, minimum=1)
+# Setting up an authenticator app needs a one-time enrolment code from an administrator, valid this long.
+HOMEWARD_ENROLMENT_CODE_HOURS = envint("HOMEWARD_ENROLMENT_CODE_HOURS", 72, minimum=1)
 OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", "Homeward")
 # django-otp's own back-off (1, 2, 4… seconds between tries) is off: HOMEWARD_2FA_FAILURE_LIMIT locks instead,
 # so every wrong code counts and a person who mistypes is never told to wait for an unexplained delay.

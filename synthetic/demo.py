@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.db.models import Count, Max, Q
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access.audit import record_event
 from access.models import Agency, AgencyKind, AuditEvent, Role, RoleAssignment, User
+from accounts.models import AuthenticatorDevice
 from accounts.two_factor import secret_text
 from children.models import Child
 from interviews.actions import assign_interview
@@ -109,9 +109,9 @@ def _ensure_demo_device(user: User) -> str:
     has an authenticator of their own (then demo_totp cannot help).
     """
     key = demo_totp_key(user.username)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Demo authenticator", key=key, confirmed=True)
+        device = AuthenticatorDevice.objects.create(user=user, name="Demo authenticator", key=key, confirmed=True)
     return secret_text(device) if device.key == key else ""
 
 

@@ -11,23 +11,23 @@ import time
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access.models import User
+from accounts.models import AuthenticatorDevice
 
 # A fixed 20-byte key (hex), so a test (or a browser test) can compute the code an app would show.
 TEST_TOTP_KEY = "3132333435363738393031323334353637383930"
 
 
-def totp_device(user: User, *, key: str = TEST_TOTP_KEY, confirmed: bool = True) -> TOTPDevice:
+def totp_device(user: User, *, key: str = TEST_TOTP_KEY, confirmed: bool = True) -> AuthenticatorDevice:
     """The user's confirmed authenticator (made with the known key if they have none)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=confirmed).order_by("pk").first()
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=confirmed).order_by("pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Test authenticator", key=key, confirmed=confirmed)
+        device = AuthenticatorDevice.objects.create(user=user, name="Test authenticator", key=key, confirmed=confirmed)
     return device
 
 
-def current_code(device: TOTPDevice, *, at: float | None = None) -> str:
+def current_code(device: AuthenticatorDevice, *, at: float | None = None) -> str:
     """The code the authenticator app shows now (or at the Unix time `at`).
 
     django-otp refuses a code at or before the last one it accepted, so a second sign-in within the same

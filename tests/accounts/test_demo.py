@@ -5,9 +5,9 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access.models import Role
+from accounts.models import AuthenticatorDevice
 from synthetic.demo import DEMO_PASSWORD, demo_totp_key, demo_username
 
 
@@ -30,7 +30,7 @@ def test_each_demo_user_gets_an_authenticator_and_signs_in_without_a_phone(clien
     assert "Authenticator key" in demo_users and "demo_totp" in demo_users
     for role in Role:
         username = demo_username(role)
-        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        device = AuthenticatorDevice.objects.get(user__username=username, confirmed=True)
         assert device.key == demo_totp_key(username)
         line = next(line for line in demo_users.splitlines() if line.startswith(role.label + " ") and username in line)
         secret = line.split(DEMO_PASSWORD)[1].split("  ")[1].strip()
@@ -50,10 +50,10 @@ def test_each_demo_user_gets_an_authenticator_and_signs_in_without_a_phone(clien
 
 def test_a_second_run_keeps_an_authenticator_the_user_set_up_themselves(demo_users):
     username = demo_username(Role.POLICE)
-    TOTPDevice.objects.filter(user__username=username).update(key="ab" * 20)
+    AuthenticatorDevice.objects.filter(user__username=username).update(key="ab" * 20)
     out = io.StringIO()
     call_command("create_demo_users", stdout=out)
-    assert TOTPDevice.objects.get(user__username=username).key == "ab" * 20
+    assert AuthenticatorDevice.objects.get(user__username=username).key == "ab" * 20
     assert "(their own)" in out.getvalue()
     with pytest.raises(CommandError, match="no demo authenticator"):
         demo_code(username)

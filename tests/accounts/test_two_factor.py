@@ -13,11 +13,12 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access.models import AuditEvent
 from access.tokens import issue_token
 from accounts.forms import CODE_MESSAGE, WRONG_CODE_MESSAGE
+from accounts.models import AuthenticatorDevice
+from accounts.two_factor import issue_enrolment_code
 from tests.factories import TEST_PASSWORD
 from tests.test_settings import PRODUCTION_ENV, manage
 from tests.two_factor import current_code, totp_device
@@ -34,6 +35,13 @@ def sign_in_with_password(client, user, next_url: str = ""):
 
 def enter_code(client, code: str, url: str = TWO_FACTOR, next_url: str = ""):
     return client.post(url, {"code": code, "next": next_url})
+
+
+def give_enrolment_code(client, user) -> None:
+    """What the person does first when setting up: enter the enrolment code an administrator issued them."""
+    code, _ = issue_enrolment_code(user)
+    response = client.post(ENROL, {"code": code})
+    assert response.status_code == 302 and response["Location"].startswith(ENROL)
 
 
 def actions() -> list[str]:
@@ -134,7 +142,7 @@ def test_the_right_code_opens_the_page_asked_for_and_is_audited(client, world, c
     assert client.session.session_key != session_before  # a fresh session id once fully signed in
     assert actions()[-3:-1] == [AuditEvent.Action.SIGN_IN, AuditEvent.Action.TWO_FACTOR_VERIFIED]
     event = AuditEvent.objects.get(action=AuditEvent.Action.TWO_FACTOR_VERIFIED)
-    assert event.actor == coordinator and event.object_type == "totpdevice"
+    assert event.actor == coordinator and event.object_type == "authenticatordevice"
     assert current_code(device) not in event.summary
 
 
@@ -213,7 +221,7 @@ def test_repeated_wrong_codes_lock_the_code_step_and_sign_out(client, coordinato
     sign_in_with_password(client, coordinator)
     assert enter_code(client, current_code(device)).status_code == 429
 
-    TOTPDevice.objects.filter(pk=device.pk).update(
+    AuthenticatorDevice.objects.filter(pk=device.pk).update(
         throttling_failure_timestamp=timezone.now() - dt.timedelta(minutes=31)
     )
     sign_in_with_password(client, coordinator)
@@ -234,14 +242,20 @@ def test_a_right_code_resets_the_count(client, coordinator, device):
 
 
 def test_a_user_without_an_authenticator_sets_one_up_first(client, coordinator):
+    code, _ = issue_enrolment_code(coordinator)
     sign_in_with_password(client, coordinator, next_url="/children/")
     to_setup = client.get(f"{TWO_FACTOR}?next=%2Fchildren%2F")
     assert to_setup.status_code == 302
     assert to_setup["Location"] == f"{ENROL}?next=%2Fchildren%2F"
-    page = client.get(to_setup["Location"])
+    asks_for_code = client.get(to_setup["Location"])
+    assert b"Enter your enrolment code" in asks_for_code.content
+    assert not AuthenticatorDevice.objects.filter(user=coordinator).exists()  # no key made, none shown
+    to_qr = client.post(ENROL, {"code": code, "next": "/children/"})
+    assert to_qr["Location"] == f"{ENROL}?next=%2Fchildren%2F"
+    page = client.get(to_qr["Location"])
     assert page.status_code == 200
     content = page.content.decode()
-    device = TOTPDevice.objects.get(user=coordinator)
+    device = AuthenticatorDevice.objects.get(user=coordinator)
     assert not device.confirmed
 
     # The key as text in groups of four, matching the device, and a QR code drawn as SVG on the server.
@@ -261,20 +275,26 @@ def test_a_user_without_an_authenticator_sets_one_up_first(client, coordinator):
     assert client.get("/children/").status_code == 200
     two_factor_events = [a for a in actions() if a.startswith("two_factor")]
     assert two_factor_events == [AuditEvent.Action.TWO_FACTOR_ENROLLED, AuditEvent.Action.TWO_FACTOR_VERIFIED]
+    assert [a for a in actions() if a.startswith("enrolment_code")] == [
+        AuditEvent.Action.ENROLMENT_CODE_ISSUED,
+        AuditEvent.Action.ENROLMENT_CODE_USED,
+    ]
     assert AuditEvent.objects.filter(action=AuditEvent.Action.TWO_FACTOR_ENROLLED, actor=coordinator).count() == 1
 
 
 def test_enrolment_keeps_the_same_key_until_confirmed(client, coordinator):
     sign_in_with_password(client, coordinator)
+    give_enrolment_code(client, coordinator)
     client.get(ENROL)
     client.get(ENROL)
-    assert TOTPDevice.objects.filter(user=coordinator).count() == 1
+    assert AuthenticatorDevice.objects.filter(user=coordinator).count() == 1
 
 
 def test_a_wrong_code_at_enrolment_confirms_nothing(client, coordinator):
     sign_in_with_password(client, coordinator)
+    give_enrolment_code(client, coordinator)
     client.get(ENROL)
-    device = TOTPDevice.objects.get(user=coordinator)
+    device = AuthenticatorDevice.objects.get(user=coordinator)
     response = enter_code(client, f"{(int(current_code(device)) + 3) % 1_000_000:06d}", url=ENROL)
     assert response.status_code == 200
     assert WRONG_CODE_MESSAGE in response.content.decode()
@@ -288,16 +308,23 @@ def test_a_confirmed_authenticator_cannot_be_replaced_from_the_sign_in(client, c
     response = client.get(ENROL)
     assert response.status_code == 302
     assert response["Location"].startswith(TWO_FACTOR)
-    assert TOTPDevice.objects.filter(user=coordinator).count() == 1
+    assert AuthenticatorDevice.objects.filter(user=coordinator).count() == 1
 
 
-def test_reset_two_factor_makes_the_user_set_up_again(client, coordinator, device):
-    call_command("reset_two_factor", coordinator.username, stdout=io.StringIO())
-    assert not TOTPDevice.objects.filter(user=coordinator).exists()
+def test_reset_two_factor_makes_the_user_set_up_again_with_the_code_it_issues(client, coordinator, device):
+    out = io.StringIO()
+    call_command("reset_two_factor", coordinator.username, stdout=out)
+    assert not AuthenticatorDevice.objects.filter(user=coordinator).exists()
     event = AuditEvent.objects.get(action=AuditEvent.Action.TWO_FACTOR_RESET)
     assert event.object_id == str(coordinator.pk)
+    issued = AuditEvent.objects.get(action=AuditEvent.Action.ENROLMENT_CODE_ISSUED)
+    assert issued.object_id == str(coordinator.pk) and issued.id > event.id
+    code = re.search(r"Enrolment code for \S+: ([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})", out.getvalue()).group(1)
+    assert code not in issued.summary
     sign_in_with_password(client, coordinator)
     assert client.get(TWO_FACTOR)["Location"].startswith(ENROL)
+    assert client.post(ENROL, {"code": code})["Location"].startswith(ENROL)
+    assert b'id="secret-key"' in client.get(ENROL).content
 
 
 # --- Production ---------------------------------------------------------------------------------------

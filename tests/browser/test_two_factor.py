@@ -9,7 +9,8 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from playwright.sync_api import Page, expect
 
-from accounts.forms import CODE_MESSAGE, WRONG_CODE_MESSAGE
+from accounts.forms import CODE_MESSAGE, WRONG_CODE_MESSAGE, WRONG_ENROLMENT_CODE_MESSAGE
+from accounts.two_factor import issue_enrolment_code
 from tests.browser.helpers import assert_accessible, assert_error_summary, enter_two_factor_code
 from tests.factories import TEST_PASSWORD
 from tests.two_factor import current_code, totp_device
@@ -34,9 +35,27 @@ def code_from_key(text: str) -> str:
 
 def test_setting_up_an_authenticator_app_then_signing_in_with_it(page, live_server, world):
     user = world.users.social_worker
+    enrolment_code, _ = issue_enrolment_code(user)  # what an administrator gives the person
     password_step(page, live_server, user)
 
-    # No authenticator yet: the set-up page, with a QR code drawn on the server and the key as text.
+    # No authenticator yet: first the enrolment code (the password alone cannot set one up); a wrong one is refused.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your enrolment code")
+    assert re.search(r"^Enter your enrolment code\W+Homeward$", page.title())
+    expect(page.locator("#secret-key")).to_have_count(0)
+    expect(page.get_by_role("navigation", name="Menu")).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_label("Enrolment code").fill(
+        "ABCD-EFGH-JKMN" if enrolment_code != "ABCD-EFGH-JKMN" else "ABCD-EFGH-JKMP"
+    )
+    page.get_by_role("button", name="Continue").click()
+    assert_error_summary(page, WRONG_ENROLMENT_CODE_MESSAGE)
+    expect(page.get_by_text("4 more tries before setting up is locked")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Enrolment code").fill(enrolment_code)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
+
+    # Then the set-up page, with a QR code drawn on the server and the key as text.
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-factor sign-in")
     assert re.search(r"^Set up two-factor sign-in\W+Homeward$", page.title())
     qr = page.get_by_role("img", name="QR code to scan with your authenticator app")

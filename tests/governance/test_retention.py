@@ -10,13 +10,13 @@ from django.core.management import call_command
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from access.audit import first_broken_event
 from access.models import ApiToken, AuditEvent, Role
 from access.tokens import issue_token
+from accounts.models import AuthenticatorDevice
 from children.codes import LegalStatus
 from children.models import Child
 from episodes.models import MissingEpisode, RiskGradeChange
@@ -238,9 +238,10 @@ def test_api_tokens_and_authenticators_of_deactivated_users_are_deleted(world):
     totp_device(world.users.coordinator)
     report = run()
     assert (report.api_tokens_deleted, report.devices_deleted) == (1, 1)
-    assert not ApiToken.objects.filter(user=leaver).exists() and not TOTPDevice.objects.filter(user=leaver).exists()
+    assert not ApiToken.objects.filter(user=leaver).exists()
+    assert not AuthenticatorDevice.objects.filter(user=leaver).exists()
     assert ApiToken.objects.filter(user=world.users.coordinator).exists()
-    assert TOTPDevice.objects.filter(user=world.users.coordinator).exists()
+    assert AuthenticatorDevice.objects.filter(user=world.users.coordinator).exists()
 
 
 def test_a_philomena_profile_loses_its_text_and_photo(world, settings, tmp_path, django_capture_on_commit_callbacks):

@@ -3,8 +3,8 @@ demo without a phone. Refuses in production, and for any device not made by `cre
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import AuthenticatorDevice
 from synthetic.demo import demo_totp_key
 from synthetic.management.commands.generate_synthetic import refuse_in_production
 
@@ -17,8 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, username: str, **options) -> None:
         refuse_in_production("print two-factor codes")
-        device = TOTPDevice.objects.filter(user__username=username, confirmed=True, key=demo_totp_key(username)).first()
-        if device is None:
+        device = AuthenticatorDevice.objects.filter(user__username=username, confirmed=True).order_by("pk").first()
+        if device is None or device.key != demo_totp_key(username):  # the key is encrypted: compared once read
             raise CommandError(
                 f"{username} has no demo authenticator: this command only works for users `create_demo_users` made."
             )

@@ -1,18 +1,20 @@
-"""`manage.py reset_two_factor <username>`: remove a user's authenticator (a lost or replaced phone), audited.
+"""`manage.py reset_two_factor <username>`: remove a user's authenticator (a lost or replaced phone), audited,
+and issue them an enrolment code.
 
-At their next sign-in they set up an authenticator app again.
+At their next sign-in they set up an authenticator app again, which asks for that code first.
 """
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access.audit import record_event
 from access.models import AuditEvent, User
+from accounts.management.commands.issue_enrolment_code import issue_and_describe
+from accounts.models import AuthenticatorDevice
 
 
 class Command(BaseCommand):
-    help = "Remove a user's two-factor authenticator so they set one up again at their next sign-in"
+    help = "Remove a user's two-factor authenticator and issue an enrolment code to set one up again"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
@@ -22,11 +24,13 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user {username!r}.")
         with transaction.atomic():
-            removed, _ = TOTPDevice.objects.filter(user=user).delete()
+            removed, _ = AuthenticatorDevice.objects.filter(user=user).delete()
             record_event(
                 actor=None,
                 action=AuditEvent.Action.TWO_FACTOR_RESET,
                 obj=user,
                 summary=f"Two-factor sign-in reset for {user.username} ({removed} authenticator removed)",
             )
+            issued = issue_and_describe(user) if user.is_active else ""
         self.stdout.write(f"Removed {removed} authenticator(s) of {username}: they set one up at their next sign-in.")
+        self.stdout.write(issued or f"{username} is deactivated, so no enrolment code was issued.")

@@ -227,7 +227,8 @@ def national_benchmark(options: BenchmarkOptions) -> dict[str, Any]:
     from returns.ssda903 import CollectionYear, build_return
 
     if not EpisodeFact.objects.exists():
-        raise RuntimeError("No episode facts: load the data first (manage.py generate_national).")
+        options.report("  national: skipped, no data loaded (run manage.py generate_national first)")
+        return {"skipped": "no data loaded: run manage.py generate_national first"}
     result: dict[str, Any] = {}
     _analyze()
     filters = Filters.default()

@@ -65,7 +65,11 @@ format: install ## Fix the code style
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install ## Run the benchmarks; results go to bench-results/*.json
+$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
+bench: install $(VENV)/.bench-installed ## Run the benchmarks (national: load it first with generate_national); results go to bench-results/*.json
 	$(PY) manage.py run_benchmarks --out bench-results
 
 # --- README screenshots: synthetic data only, in a throwaway database --------------------------

@@ -20,8 +20,8 @@ from django.db.models.functions import TruncMonth
 from django.test import RequestFactory
 from django.utils import timezone
 
-from access.models import Agency, Role, RoleAssignment, User
-from analytics import rollups
+from access.models import Agency, AgencyKind, Role, RoleAssignment, User
+from analytics import figures, rollups
 from analytics.filters import Filters, Scope
 from analytics.models import ROLLUP_MODELS, EpisodeFact, InterviewFact
 from analytics.tables import all_tables
@@ -196,3 +196,128 @@ def dashboard_benchmark(options: BenchmarkOptions) -> dict[str, Any]:
     except _Rollback:
         pass
     return {**result, "kept": options.keep}
+
+
+# --- The national benchmark ------------------------------------------------------------------------------
+
+
+def _homeward_figures(scope: Scope, filters: Filters) -> dict[str, Any]:
+    totals = figures._totals(scope, filters)
+    return {**totals, "by_month": figures.episodes_by_month(scope, filters)}
+
+
+def _ratios(figures_: dict[str, Any], name: str) -> None:
+    """Homeward's time over pandas's and DuckDB's for the same aggregation (below 1: Homeward is faster)."""
+    ours = figures_[f"{name}_seconds"]
+    for engine in ("pandas", "duckdb"):
+        theirs = figures_.get(f"{name}_{engine}_seconds")
+        if theirs:
+            figures_[f"{name}_ratio_to_{engine}"] = round(ours / theirs, 2)
+
+
+@benchmark("national")
+def national_benchmark(options: BenchmarkOptions) -> dict[str, Any]:
+    """The national data as loaded (generate_national): a council, the national view, SSDA903, vs pandas and DuckDB."""
+    import tempfile
+    from pathlib import Path
+
+    import duckdb
+
+    from analytics import comparison
+    from returns.ssda903 import CollectionYear, build_return
+
+    if not EpisodeFact.objects.exists():
+        options.report("  national: skipped, no data loaded (run manage.py generate_national first)")
+        return {"skipped": "no data loaded: run manage.py generate_national first"}
+    result: dict[str, Any] = {}
+    _analyze()
+    filters = Filters.default()
+    previous = filters.previous()
+    period = comparison.Period(filters.start, filters.end, previous.start, previous.end)
+    threshold = figures._repeat_threshold()
+    busiest_id = (
+        EpisodeFact.objects.filter(filters.q())
+        .values("council_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[0]["council_id"]
+    )
+    council = Agency.objects.get(pk=busiest_id)
+    council_scope = Scope("council", name=council.name, agency_id=council.pk)
+    national_scope = Scope("regional", name="All councils")
+    year = CollectionYear(filters.end.year - 1 if filters.end.month < 4 else filters.end.year)
+    options.report(f"  national: timing {council.name}, the national view and SSDA903 {year.label}")
+    _median(result, "council_figures_seconds", lambda: all_tables(council_scope, filters))
+    _median(result, "council_episode_figures_seconds", lambda: _homeward_figures(council_scope, filters))
+    _median(result, "national_figures_seconds", lambda: all_tables(national_scope, filters))
+    _median(result, "national_episode_figures_seconds", lambda: _homeward_figures(national_scope, filters))
+    ssda = _median(result, "ssda903_seconds", lambda: build_return(council, year))
+    ours_council = _homeward_figures(council_scope, filters)
+    ours_national = _homeward_figures(national_scope, filters)
+
+    options.report("  national: loading the data into pandas and writing Parquet")
+    frames = _once(result, "pandas_load_seconds", comparison.load_frames)
+    facts = frames["facts"]
+    with tempfile.TemporaryDirectory() as directory:
+        paths = _once(result, "parquet_write_seconds", lambda: comparison.write_parquet(frames, Path(directory)))
+        result["parquet_bytes"] = sum(Path(path).stat().st_size for path in paths.values())
+        database = duckdb.connect()
+        database.execute("SET threads TO 2")
+        options.report("  national: timing the same aggregations with pandas and DuckDB")
+        theirs = {}
+        for name, council_id, ours in (
+            ("council_episode_figures", council.pk, ours_council),
+            ("national_episode_figures", None, ours_national),
+        ):
+            by_pandas = _median(
+                result,
+                f"{name}_pandas_seconds",
+                lambda council_id=council_id: comparison.pandas_figures(facts, council_id, period, threshold),
+            )
+            by_duckdb = _median(
+                result,
+                f"{name}_duckdb_seconds",
+                lambda council_id=council_id: comparison.duckdb_figures(
+                    database, paths["facts"], council_id, period, threshold
+                ),
+            )
+            theirs[name] = {
+                "pandas_agrees": comparison.figures_agree(ours, by_pandas),
+                "duckdb_agrees": comparison.figures_agree(ours, by_duckdb),
+            }
+            _ratios(result, name)
+        for name in ("council_figures", "national_figures"):  # the whole page's tables against the episode yardsticks
+            base = name.replace("_figures", "_episode_figures")
+            for engine in ("pandas", "duckdb"):
+                result[f"{name}_ratio_to_{engine}"] = round(
+                    result[f"{name}_seconds"] / result[f"{base}_{engine}_seconds"], 2
+                )
+        ssda_pandas = _median(
+            result,
+            "ssda903_pandas_seconds",
+            lambda: comparison.pandas_ssda903(frames, council.pk, year.start, year.end),
+        )
+        _median(
+            result,
+            "ssda903_duckdb_seconds",
+            lambda: comparison.duckdb_ssda903(database, paths, council.pk, year.start, year.end),
+        )
+        _ratios(result, "ssda903")
+        database.close()
+    return {
+        "children": Child.objects.count(),
+        "episodes": MissingEpisode.objects.count(),
+        "episode_facts": EpisodeFact.objects.count(),
+        "interview_facts": InterviewFact.objects.count(),
+        "councils": Agency.objects.filter(kind=AgencyKind.COUNCIL).count(),
+        "rollup_rows": {model._meta.model_name: model.objects.count() for model in ROLLUP_MODELS},
+        "period": filters.label,
+        "council": council.name,
+        "council_episodes_in_period": ours_council["episodes"],
+        "national_episodes_in_period": ours_national["episodes"],
+        "ssda903_year": year.label,
+        "ssda903_rows": {name: len(rows) for name, rows in ssda.tables().items()},
+        "ssda903_pandas_selection": dict(zip(["children", "care_episodes", "missing"], ssda_pandas, strict=True)),
+        "agreement": theirs,
+        "runs_per_timing": RUNS,
+        **result,
+    }

@@ -9,6 +9,8 @@ Where each figure comes from:
   `InterviewMonthlyRollup`, `FactorMonthlyRollup`): episodes and children per month, repeat children,
   durations, time of day, risk grades, the breakdowns by child characteristics, return interviews, push and
   pull factors and disclosures, the headline figures and their comparison, the regional table by council;
+- the national roll-ups (`NationalMonthRollup`, `NationalChildMonth`, `NationalHourRollup`), a few thousand
+  rows a year without the filter dimensions, for the regional (national) view when no filter is set;
 - the per-episode fact table the roll-ups are maintained from (`EpisodeFact`): top places and postcode
   districts (free text is normalised once, when the fact is written, so this is a grouped count, not a scan
   of the episodes);
@@ -42,6 +44,9 @@ from analytics.models import (
     EpisodeMonthlyRollup,
     FactorMonthlyRollup,
     InterviewMonthlyRollup,
+    NationalChildMonth,
+    NationalHourRollup,
+    NationalMonthRollup,
 )
 from analytics.values import Change, Rate
 from episodes.codes import RiskGrade
@@ -55,6 +60,21 @@ MAP_PRECISION = Decimal("0.01")  # about a kilometre: the map shows where, never
 
 def _episodes(scope: Scope, filters: Filters, model=EpisodeMonthlyRollup) -> QuerySet:
     return model.objects.filter(scope.q(), filters.q()).order_by()
+
+
+def national(scope: Scope, filters: Filters) -> bool:
+    """Whether the national roll-ups answer: the regional view with no filter on the child or the episode."""
+    return scope.kind == "regional" and not filters.dimensions()
+
+
+def _national_months(scope: Scope, filters: Filters) -> QuerySet:
+    return NationalMonthRollup.objects.filter(scope.q(), filters.q()).order_by()
+
+
+def _child_months(scope: Scope, filters: Filters) -> QuerySet:
+    """One row per child and month (and key): the national table when it answers, else the filtered one."""
+    model = NationalChildMonth if national(scope, filters) else ChildMonthRollup
+    return _episodes(scope, filters, model)
 
 
 def _interviews(scope: Scope, filters: Filters, model=InterviewMonthlyRollup) -> QuerySet:
@@ -72,6 +92,17 @@ def _repeat_threshold() -> int:
 
 def episodes_by_month(scope: Scope, filters: Filters) -> Rows:
     """Episodes (by the month the child was last seen) and distinct children missing in each month."""
+    if national(scope, filters):
+        counts = {
+            month: (episodes, children)
+            for month, episodes, children in _national_months(scope, filters)
+            .values_list("month")
+            .annotate(episodes=Sum("episodes"), children=Sum("children"))
+        }
+        return [
+            {"month": month, "episodes": counts.get(month, (0, 0))[0], "children": counts.get(month, (0, 0))[1]}
+            for month in filters.months
+        ]
     episodes = dict(_episodes(scope, filters).values_list("month").annotate(n=Sum("episodes")))
     children = dict(
         _episodes(scope, filters, ChildMonthRollup).values_list("month").annotate(n=Count("child_id", distinct=True))
@@ -84,9 +115,7 @@ def episodes_by_month(scope: Scope, filters: Filters) -> Rows:
 
 def episodes_per_child(scope: Scope, filters: Filters) -> dict[int, int]:
     """Each child missing in the period (within the filters) and their number of episodes in it."""
-    return dict(
-        _episodes(scope, filters, ChildMonthRollup).values_list("child_id").annotate(n=Sum("episodes")).order_by()
-    )
+    return dict(_child_months(scope, filters).values_list("child_id").annotate(n=Sum("episodes")).order_by())
 
 
 def repeat_children(scope: Scope, filters: Filters) -> Rows:
@@ -113,8 +142,24 @@ def repeat_children(scope: Scope, filters: Filters) -> Rows:
 def _totals(scope: Scope, filters: Filters) -> dict:
     """The headline counts for one period (three grouped queries)."""
     by = Counter()
+    if national(scope, filters):
+        by.update(
+            {
+                key: value or 0
+                for key, value in _national_months(scope, filters)
+                .aggregate(
+                    episodes=Sum("episodes"),
+                    over_a_day=Sum(F("days_1_3") + F("days_3_7") + F("over_7d")),
+                    open=Sum("still_open"),
+                    high=Sum("high"),
+                )
+                .items()
+            }
+        )
     for band, grade, n in (
         _episodes(scope, filters).values_list("duration_band", "risk_grade").annotate(n=Sum("episodes"))
+        if not national(scope, filters)
+        else []
     ):
         by["episodes"] += n
         by["over_a_day"] += n if band in OVER_A_DAY else 0
@@ -172,7 +217,12 @@ def headline(scope: Scope, filters: Filters) -> Rows:
 
 def duration_bands(scope: Scope, filters: Filters) -> Rows:
     """How long children were missing: last seen to found or returned, and those still missing."""
-    counts = dict(_episodes(scope, filters).values_list("duration_band").annotate(n=Sum("episodes")))
+    if national(scope, filters):
+        measures = NationalMonthRollup.DURATION_MEASURES
+        sums = _national_months(scope, filters).aggregate(**{name: Sum(name) for name in measures.values()})
+        counts = {band: sums[name] or 0 for band, name in measures.items()}
+    else:
+        counts = dict(_episodes(scope, filters).values_list("duration_band").annotate(n=Sum("episodes")))
     total = sum(counts.values())
     return [
         {"band": label, "episodes": counts.get(value, 0), "share": Rate(counts.get(value, 0), total)}
@@ -182,11 +232,14 @@ def duration_bands(scope: Scope, filters: Filters) -> Rows:
 
 def time_of_day(scope: Scope, filters: Filters) -> Rows:
     """Episodes by the local day of the week and hour the child was last seen: 7 rows of 24 hours."""
+    every_council = national(scope, filters) and not scope.council_id
+    rows = (
+        NationalHourRollup.objects.filter(filters.q()).order_by()
+        if every_council
+        else _episodes(scope, filters, EpisodeHourRollup)
+    )
     counts = {
-        (weekday, hour): n
-        for weekday, hour, n in _episodes(scope, filters, EpisodeHourRollup)
-        .values_list("weekday", "hour")
-        .annotate(n=Sum("episodes"))
+        (weekday, hour): n for weekday, hour, n in rows.values_list("weekday", "hour").annotate(n=Sum("episodes"))
     }
     rows = []
     for weekday, name in enumerate(WEEKDAYS):
@@ -199,7 +252,12 @@ def time_of_day(scope: Scope, filters: Filters) -> Rows:
 
 def risk_grades(scope: Scope, filters: Filters) -> Rows:
     """Episodes by their police risk grade now (the latest grade; the history is on each episode)."""
-    counts = dict(_episodes(scope, filters).values_list("risk_grade").annotate(n=Sum("episodes")))
+    if national(scope, filters):
+        measures = NationalMonthRollup.RISK_MEASURES
+        sums = _national_months(scope, filters).aggregate(**{name: Sum(name) for name in measures.values()})
+        counts = {grade: sums[name] or 0 for grade, name in measures.items()}
+    else:
+        counts = dict(_episodes(scope, filters).values_list("risk_grade").annotate(n=Sum("episodes")))
     total = sum(counts.values())
     return [
         {"grade": label, "episodes": counts.get(value, 0), "share": Rate(counts.get(value, 0), total)}
@@ -211,10 +269,12 @@ def breakdown(scope: Scope, filters: Filters, dimension: str) -> Rows:
     """Episodes and distinct children by one characteristic of the child (legal status, age band when last
     seen, sex, ethnic group, placement type, in or out of area)."""
     column = "out_of_area" if dimension == "area" else dimension
-    episodes = dict(_episodes(scope, filters).values_list(column).annotate(n=Sum("episodes")))
-    children = dict(
-        _episodes(scope, filters, ChildMonthRollup).values_list(column).annotate(n=Count("child_id", distinct=True))
-    )
+    child_months = _child_months(scope, filters)
+    if national(scope, filters):  # every episode is in the national child table, with the child's characteristics
+        episodes = dict(child_months.values_list(column).annotate(n=Sum("episodes")))
+    else:
+        episodes = dict(_episodes(scope, filters).values_list(column).annotate(n=Sum("episodes")))
+    children = dict(child_months.values_list(column).annotate(n=Count("child_id", distinct=True)))
     if dimension == "area":
         episodes = {(Area.OUT_OF_AREA if k else Area.IN_AREA): v for k, v in episodes.items()}
         children = {(Area.OUT_OF_AREA if k else Area.IN_AREA): v for k, v in children.items()}
@@ -434,10 +494,9 @@ def open_referrals(scope: Scope, filters: Filters, today: dt.date | None = None)
 def by_council(scope: Scope, filters: Filters) -> Rows:
     """The regional view's comparison: each council's episodes, children, repeat children and interviews
     offered in time (children counted under the council responsible for them)."""
-    episodes = dict(_episodes(scope, filters).values_list("council_id").annotate(n=Sum("episodes")))
-    per_child = (
-        _episodes(scope, filters, ChildMonthRollup).values_list("council_id", "child_id").annotate(n=Sum("episodes"))
-    )
+    by_month = _national_months(scope, filters) if national(scope, filters) else _episodes(scope, filters)
+    episodes = dict(by_month.values_list("council_id").annotate(n=Sum("episodes")))
+    per_child = _child_months(scope, filters).values_list("council_id", "child_id").annotate(n=Sum("episodes"))
     children: Counter = Counter()
     repeat: Counter = Counter()
     for council_id, _child, n in per_child:

@@ -21,6 +21,8 @@ at will, and must not take locks on the records they summarise.
 from django.db import models
 
 from access.models import Agency
+from analytics.dimensions import DurationBand
+from episodes.codes import RiskGrade
 
 NO_CONSTRAINT = {"on_delete": models.DO_NOTHING, "db_constraint": False, "related_name": "+"}
 
@@ -312,12 +314,139 @@ class FactorMonthlyRollup(Dimensions):
         return f"{self.month:%b %Y}, {self.kind} {self.code}: {self.interviews}"
 
 
+# --- The national roll-ups: no filter dimensions, so a national view reads a few thousand rows -------------
+# A child has one responsible council (and their facts all move with it when it changes), so distinct
+# children add up across councils; they do not add up across months, so the children of a period are
+# counted from `NationalChildMonth` (one row per child and month).
+
+
+class NationalMonthRollup(models.Model):
+    """Each council's episodes in a month: how many, distinct children, and by duration band and risk grade."""
+
+    council = models.ForeignKey(Agency, **NO_CONSTRAINT)
+    month = models.DateField()
+    episodes = models.IntegerField()
+    children = models.IntegerField(help_text="Distinct children with an episode in the month")
+    under_6h = models.IntegerField()
+    hours_6_24 = models.IntegerField()
+    days_1_3 = models.IntegerField()
+    days_3_7 = models.IntegerField()
+    over_7d = models.IntegerField()
+    still_open = models.IntegerField()
+    no_apparent_risk = models.IntegerField()
+    low = models.IntegerField()
+    medium = models.IntegerField()
+    high = models.IntegerField()
+
+    KEY = ["month", "council_id"]
+    DURATION_MEASURES = {
+        DurationBand.UNDER_6H: "under_6h",
+        DurationBand.HOURS_6_24: "hours_6_24",
+        DurationBand.DAYS_1_3: "days_1_3",
+        DurationBand.DAYS_3_7: "days_3_7",
+        DurationBand.OVER_7D: "over_7d",
+        DurationBand.OPEN: "still_open",
+    }
+    RISK_MEASURES = {grade.value: grade.value for grade in RiskGrade}
+    MEASURES = [
+        "episodes",
+        "children",
+        "under_6h",
+        "hours_6_24",
+        "days_1_3",
+        "days_3_7",
+        "over_7d",
+        "still_open",
+        "no_apparent_risk",
+        "low",
+        "medium",
+        "high",
+    ]
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "council"], name="national_month_rollup_key")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%b %Y}: {self.episodes} episodes"
+
+
+class NationalChildMonth(models.Model):
+    """Each child's episodes in a month (and age band), with the child's characteristics: the period's
+    distinct and repeat children, and the breakdowns by characteristic, without the filter dimensions."""
+
+    month = models.DateField()
+    child_id = models.BigIntegerField()
+    council = models.ForeignKey(Agency, **NO_CONSTRAINT)
+    age_band = models.CharField(max_length=10)
+    legal_status = models.CharField(max_length=20)
+    sex = models.CharField(max_length=1)
+    ethnicity_group = models.CharField(max_length=10)
+    placement_type = models.CharField(max_length=20)
+    out_of_area = models.BooleanField()
+    episodes = models.IntegerField()
+
+    KEY = [
+        "month",
+        "child_id",
+        "council_id",
+        "age_band",
+        "legal_status",
+        "sex",
+        "ethnicity_group",
+        "placement_type",
+        "out_of_area",
+    ]
+    MEASURES = ["episodes"]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "month",
+                    "child_id",
+                    "council",
+                    "age_band",
+                    "legal_status",
+                    "sex",
+                    "ethnicity_group",
+                    "placement_type",
+                    "out_of_area",
+                ],
+                name="national_child_month_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%b %Y}, child {self.child_id}: {self.episodes} episodes"
+
+
+class NationalHourRollup(models.Model):
+    """Episodes by the local weekday and hour the child was last seen, every council together."""
+
+    month = models.DateField()
+    weekday = models.PositiveSmallIntegerField()
+    hour = models.PositiveSmallIntegerField()
+    episodes = models.IntegerField()
+
+    KEY = ["month", "weekday", "hour"]
+    MEASURES = ["episodes"]
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "weekday", "hour"], name="national_hour_rollup_key")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%b %Y}, day {self.weekday} hour {self.hour}: {self.episodes} episodes"
+
+
 ROLLUP_MODELS: list[type[models.Model]] = [
     EpisodeMonthlyRollup,
     EpisodeHourRollup,
     ChildMonthRollup,
     InterviewMonthlyRollup,
     FactorMonthlyRollup,
+    NationalMonthRollup,
+    NationalChildMonth,
+    NationalHourRollup,
 ]
 
 

@@ -52,6 +52,9 @@ from analytics.models import (
     FactorMonthlyRollup,
     InterviewFact,
     InterviewMonthlyRollup,
+    NationalChildMonth,
+    NationalHourRollup,
+    NationalMonthRollup,
 )
 from children.models import Child
 from episodes.models import MissingEpisode
@@ -253,6 +256,28 @@ OUTCOME_MEASURES = {
 }
 
 
+def _national_episode(result: Contributions, fact: EpisodeFactRow) -> None:
+    """What one episode adds to the national roll-ups (everything but the distinct children)."""
+    national = result[NationalMonthRollup]
+    key = (fact.month, fact.council_id)
+    national[(key, "episodes")] += 1
+    national[(key, NationalMonthRollup.DURATION_MEASURES[fact.duration_band])] += 1
+    national[(key, NationalMonthRollup.RISK_MEASURES[fact.risk_grade])] += 1
+    child = (
+        fact.month,
+        fact.child_id,
+        fact.council_id,
+        fact.age_band,
+        fact.legal_status,
+        fact.sex,
+        fact.ethnicity_group,
+        fact.placement_type,
+        fact.out_of_area,
+    )
+    result[NationalChildMonth][(child, "episodes")] += 1
+    result[NationalHourRollup][((fact.month, fact.weekday, fact.hour), "episodes")] += 1
+
+
 def contributions(facts: Facts) -> Contributions:
     """Each summary table's rows as a Counter of (key, measure) -> amount."""
     result: Contributions = {model: Counter() for model in ROLLUP_MODELS}
@@ -266,6 +291,11 @@ def contributions(facts: Facts) -> Contributions:
         monthly[((fact.month, fact.force_id, *dims, fact.duration_band), "episodes")] += 1
         hourly[((fact.month, fact.force_id, *dims, fact.weekday, fact.hour), "episodes")] += 1
         child_month[((fact.month, fact.force_id, *dims, fact.child_id), "episodes")] += 1
+        _national_episode(result, fact)
+    national = result[NationalMonthRollup]
+    # Facts come a whole child at a time, so a child adds one to the children of each month they went missing.
+    for month, council_id, _child in {(fact.month, fact.council_id, fact.child_id) for fact in facts.episodes.values()}:
+        national[((month, council_id), "children")] += 1
     interviews, factors = result[InterviewMonthlyRollup], result[FactorMonthlyRollup]
     for fact in facts.interviews.values():
         dims = tuple(getattr(fact, name) for name in DIMENSION_FIELDS)
@@ -449,11 +479,12 @@ def _summaries_from_facts() -> None:
     """Fill every summary table from the fact tables in one grouped INSERT … SELECT each (the same sums
     `contributions` makes in Python for a refresh; the tests hold the two to the same rows)."""
     episode_fact, interview_fact = _table(EpisodeFact), _table(InterviewFact)
-    for model in (EpisodeMonthlyRollup, EpisodeHourRollup, ChildMonthRollup):
+    for model in (EpisodeMonthlyRollup, EpisodeHourRollup, ChildMonthRollup, NationalChildMonth, NationalHourRollup):
         keys = ", ".join(_column(model, name) for name in model.KEY)
         insert = f"INSERT INTO {_table(model)} ({keys}, episodes) "
         with connection.cursor() as cursor:
             cursor.execute(insert + f"SELECT {keys}, COUNT(*) FROM {episode_fact} GROUP BY {keys}")  # noqa: S608
+    _national_from_facts()
     model = InterviewMonthlyRollup
     keys = ", ".join(_column(model, name) for name in model.KEY)
     outcomes = ", ".join(f"'{value}'" for value in OUTCOME_MEASURES if value)
@@ -489,6 +520,25 @@ def _summaries_from_facts() -> None:
             f"INSERT INTO {_table(model)} (month, {dims}, kind, code, interviews) "  # noqa: S608
             f"SELECT completed_month, {dims}, {kind}, {code}, COUNT(*) FROM {source} "
             f"WHERE completed_month IS NOT NULL GROUP BY completed_month, {dims}, {kind}, {code}"
+        )
+
+
+def _national_from_facts() -> None:
+    """Fill the national month roll-up from the episode facts: one grouped INSERT … SELECT."""
+    model = NationalMonthRollup
+    sums = {"episodes": "COUNT(*)", "children": "COUNT(DISTINCT child_id)"}
+    for column, measure in [
+        *(("duration_band", pair) for pair in model.DURATION_MEASURES.items()),
+        *(("risk_grade", pair) for pair in model.RISK_MEASURES.items()),
+    ]:
+        value, name = measure
+        sums[name] = f"SUM(CASE WHEN {column} = '{value}' THEN 1 ELSE 0 END)"
+    measures = model.MEASURES
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_table(model)} (month, council_id, {', '.join(measures)}) "  # noqa: S608
+            f"SELECT month, council_id, {', '.join(sums[m] for m in measures)} FROM {_table(EpisodeFact)} "
+            "GROUP BY month, council_id"
         )
 
 

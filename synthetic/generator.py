@@ -45,7 +45,7 @@ from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Pla
 from returns.codes import EPISODE_CONTINUES, PLACEMENTS_WITHOUT_PROVIDER
 from returns.models import CareEpisode
 from synthetic import names
-from synthetic.names import COUNCILS, FORCES, CouncilSpec
+from synthetic.names import COUNCILS, FORCES, CouncilSpec, ForceSpec
 from synthetic.network import NetworkPlanter, PlantedNetwork
 
 T = TypeVar("T")
@@ -471,13 +471,14 @@ def _staff(
     ]
 
 
-def ensure_world() -> World:
-    """Create (or find) the invented forces, councils, schools, providers, health bodies and staff."""
+def ensure_world(council_specs: Sequence[CouncilSpec] = COUNCILS, force_specs: Sequence[ForceSpec] = FORCES) -> World:
+    """Create (or find) the invented forces, councils, schools, providers, health bodies and staff
+    (the regional set in synthetic.names, or another such as synthetic.national's)."""
     created: Counter = Counter()
-    forces = {spec.code: _agency(created, AgencyKind.POLICE, spec.code, name=spec.name) for spec in FORCES}
-    loaders = {forces[spec.code].pk: _loader(created, forces[spec.code]) for spec in FORCES}
+    forces = {spec.code: _agency(created, AgencyKind.POLICE, spec.code, name=spec.name) for spec in force_specs}
+    loaders = {forces[spec.code].pk: _loader(created, forces[spec.code]) for spec in force_specs}
     councils = []
-    for spec in COUNCILS:
+    for spec in council_specs:
         staff_rng = random.Random(f"staff-{spec.code}")  # staff names do not depend on the seed
         council = _agency(created, AgencyKind.COUNCIL, spec.code, name=spec.name, police_force=forces[spec.force_code])
         schools = [
@@ -535,7 +536,7 @@ def ensure_world() -> World:
                 ),
             )
         )
-    force_prefix = {forces[spec.code].pk: spec.reference_prefix for spec in FORCES}
+    force_prefix = {forces[spec.code].pk: spec.reference_prefix for spec in force_specs}
     for council_world in councils:  # a council already there may be linked to a force of its own
         force = council_world.force
         if force.pk not in loaders:
@@ -566,9 +567,18 @@ class ChildPlan:
 
 class Generator:
     def __init__(
-        self, rng: random.Random, world: World, now: datetime, due_hours: int, care_rng: random.Random | None = None
+        self,
+        rng: random.Random,
+        world: World,
+        now: datetime,
+        due_hours: int,
+        care_rng: random.Random | None = None,
+        history_days: int = HISTORY_DAYS,
     ):
         self.rng = rng
+        # Longer than HISTORY_DAYS (the national set's ten years): each child's own two years of history end
+        # on a day drawn across the whole span, so children (and their ages) are spread over it.
+        self.history_days = history_days
         # Episodes of care draw from a stream of their own, so they leave every other value unchanged.
         self.care_rng = care_rng or random.Random("care")
         self.world = world
@@ -604,12 +614,13 @@ class Generator:
         used.add(value)
         return value
 
-    def child(self) -> tuple[Child, CouncilWorld, CouncilWorld, bool]:
+    def child(self, as_of: date | None = None) -> tuple[Child, CouncilWorld, CouncilWorld, bool]:
+        """A child's record: their age is drawn for `as_of` (today unless the history is longer than usual)."""
         rng = self.rng
         council = self.council_choice.pick(rng)
         legal_status = LEGAL_STATUS.pick(rng)
         age = rng.choice((16, 17)) if legal_status == LegalStatus.CARE_LEAVER else AGE.pick(rng)
-        born = self.today - timedelta(days=int((age + rng.random()) * 365.25))
+        born = (as_of or self.today) - timedelta(days=int((age + rng.random()) * 365.25))
         if legal_status == LegalStatus.LOOKED_AFTER:
             living = LOOKED_AFTER_LIVING.pick(rng)
             if living == LivingArrangement.SUPPORTED and age < 16:
@@ -688,11 +699,12 @@ class Generator:
         return naive.replace(tzinfo=self.zone).astimezone(UTC)
 
     def episode_times(
-        self, count: int, born: date, open_latest: bool, away_share: float
+        self, count: int, born: date, open_latest: bool, away_share: float, until: datetime | None = None
     ) -> list[tuple[datetime, datetime | None, EpisodeType]]:
-        """Non-overlapping (last seen, returned) pairs, oldest first; only the latest may be open."""
+        """Non-overlapping (last seen, returned) pairs, oldest first, in the HISTORY_DAYS up to `until` (now
+        by default); only the latest may be open."""
         rng = self.rng
-        now = self.now
+        now = until or self.now
         old_enough = datetime(born.year + 7, born.month, min(born.day, 28), tzinfo=UTC)
         start = max(now - timedelta(days=HISTORY_DAYS), old_enough)
         end = now - timedelta(hours=3)
@@ -727,7 +739,7 @@ class Generator:
                 kind = EpisodeType.AWAY
             duration = lognormal_hours(rng, 5 if away else 9, 1.25)
             duration = min(max(duration, timedelta(minutes=20)), timedelta(days=45))
-            latest = now - timedelta(minutes=10 + rng.randrange(50))
+            latest = min(now + timedelta(days=3), self.now) - timedelta(minutes=10 + rng.randrange(50))
             if index + 1 < len(kept):
                 room = kept[index + 1] - last_seen
                 latest = last_seen + room - min(timedelta(hours=1 + rng.random() * 5), room / 3)
@@ -738,7 +750,10 @@ class Generator:
 
     def plan(self, open_episode: bool) -> ChildPlan:
         rng = self.rng
-        child, council, placed, concern = self.child()
+        until = None
+        if self.history_days > HISTORY_DAYS and not open_episode:
+            until = self.now - timedelta(days=rng.random() * (self.history_days - HISTORY_DAYS))
+        child, council, placed, concern = self.child(until.astimezone(self.zone).date() if until else None)
         in_care = child.legal_status in (LegalStatus.LOOKED_AFTER, LegalStatus.CARE_LEAVER)
         alpha = EPISODE_TAIL[child.legal_status] - (0.2 if concern else 0.0)
         count = heavy_tail(rng, alpha, MAX_EPISODES_PER_CHILD)
@@ -748,7 +763,8 @@ class Generator:
         episodes: list[MissingEpisode] = []
         changes: list[RiskGradeChange] = []
         away_share = AWAY_SHARE_IN_CARE if in_care else AWAY_SHARE_AT_HOME
-        for last_seen, returned, kind in self.episode_times(count, child.date_of_birth, open_episode, away_share):
+        times = self.episode_times(count, child.date_of_birth, open_episode, away_share, until)
+        for last_seen, returned, kind in times:
             episode, grade_changes = self._episode(child, placed, force_id, loader, risk, last_seen, returned, kind)
             episodes.append(episode)
             changes.extend(grade_changes)

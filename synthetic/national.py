@@ -1,0 +1,257 @@
+"""The national-scale synthetic data set: about 175 invented councils of England and Wales and their ~43
+police forces, ten years of missing episodes, written with PostgreSQL COPY.
+
+Every child's history is drawn by the same `synthetic.generator.Generator` as the regional set (the same
+proportions, heavy tails and rules), only over a longer history and a national set of invented agencies;
+what differs is how rows reach the database. On PostgreSQL each chunk's primary keys are taken from the
+tables' own sequences (`nextval` over a series, so a concurrent writer is never given the same key) and the
+rows go in with `COPY … FROM STDIN`; elsewhere (SQLite, for tests and small sizes) the generator's own
+`bulk_create` writer is used. The facts and roll-ups are then rebuilt (`analytics.rollups.rebuild`), which
+groups every summary table from the facts in SQL.
+
+Names and codes: council codes 001-175 and force codes 01-43 with an "N" (no real DfE LA code is below
+201 and no Home Office force code has a letter); towns are invented from word parts; postcode areas start
+with J (no real postcode area but Jersey's JE, which is never used). No person is named by any of it.
+"""
+
+import random
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from access.audit import record_event
+from access.models import AuditEvent
+from children.models import Child
+from episodes.models import MissingEpisode, RiskGradeChange
+from interviews.models import InterviewFactor, ReturnInterview
+from returns.models import CareEpisode
+from synthetic.generator import (
+    OPEN_EPISODE_SHARE,
+    ROW_LABELS,
+    ChildPlan,
+    GenerationReport,
+    Generator,
+    _backdate,
+    _write_chunk,
+    ensure_world,
+)
+from synthetic.names import CouncilSpec, ForceSpec
+
+NATIONAL_COUNCILS = 175
+NATIONAL_FORCES = 43
+NATIONAL_YEARS = 10
+CHILDREN_PER_CHUNK = 5000
+
+_STARTS = (
+    "Ash", "Brack", "Cald", "Dun", "Elm", "Fen", "Gar", "Hal", "Ings", "Kel", "Lang", "Marl", "Nor", "Oak",
+    "Pen", "Rother", "Sal", "Thorn", "Ull", "Wen", "Yar", "Bram", "Cor", "Dray", "Eld", "Fal", "Glen",
+    "Hart", "Lyn", "Mel",
+)  # fmt: skip
+_ENDS = (
+    "ford", "ham", "ley", "mouth", "bury", "wick", "thorpe", "by", "combe", "field", "stow", "worth",
+    "den", "holme", "minster", "stead", "well", "bridge", "caster", "dale", "hurst", "moor", "port",
+    "ton", "wood",
+)  # fmt: skip
+_COUNCIL_KINDS = (
+    "{place} City Council",
+    "{place} County Council",
+    "{place} Borough Council",
+    "{place} Metropolitan Borough Council",
+    "{place} Council",
+)
+_WELSH_SHARE = 22 / 175  # Wales has 22 unitary authorities, most of them county boroughs or counties
+_POSTCODE_AREAS = tuple(f"J{letter}" for letter in "ABDFGHLMNPRSTUWY")  # J + a letter, never JE (Jersey)
+
+
+def national_specs(
+    councils: int = NATIONAL_COUNCILS, forces: int = NATIONAL_FORCES
+) -> tuple[tuple[CouncilSpec, ...], tuple[ForceSpec, ...]]:
+    """Invented councils and forces in England and Wales's numbers, the same every time.
+
+    Council sizes are heavy-tailed (a few big counties and cities, many small boroughs), so the busiest
+    council holds a few per cent of the children, as the biggest do in England.
+    """
+    rng = random.Random("national-agencies")
+    places = [start + end for start in _STARTS for end in _ENDS]
+    rng.shuffle(places)
+    force_specs = []
+    for number in range(1, forces + 1):
+        place = places.pop()
+        name = rng.choice(("{p} Police", "{p} Constabulary", "{p} and {q} Police")).format(p=place, q=places.pop())
+        force_specs.append(ForceSpec(f"N{number:02d}", name, f"X{number:02d}"))
+    council_specs = []
+    for number in range(1, councils + 1):
+        place = places.pop()
+        welsh = number > councils * (1 - _WELSH_SHARE)
+        kind = "{place} County Borough Council" if welsh else rng.choice(_COUNCIL_KINDS)
+        towns = (place, *(places.pop() for _ in range(rng.randint(1, 3))))
+        council_specs.append(
+            CouncilSpec(
+                code=f"{number:03d}",
+                name=kind.format(place=place),
+                short=place,
+                force_code=force_specs[(number - 1) * forces // councils].code,
+                child_id_prefix=f"N{number:03d}",
+                postcode_area=_POSTCODE_AREAS[number % len(_POSTCODE_AREAS)],
+                weight=max(1, round(40 * rng.paretovariate(1.6) / 2)),
+                towns=towns,
+            )
+        )
+    return tuple(council_specs), tuple(force_specs)
+
+
+# --- Writing with COPY ---------------------------------------------------------------------------------
+
+
+def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` fresh primary keys from the table's own sequence (safe alongside other writers)."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _copy(model: type[models.Model], objects: Sequence[models.Model], overrides: Callable | None = None) -> None:
+    """Give the objects primary keys and COPY them in. Values are prepared as `bulk_create` prepares them
+    (so encrypted fields are encrypted); `overrides(obj)` may set columns an auto_now field would stamp."""
+    if not objects:
+        return
+    for obj, pk in zip(objects, _reserve_ids(model, len(objects)), strict=True):
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        obj.pk = pk
+        obj._state.adding = False
+    fields = list(model._meta.concrete_fields)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for obj in objects:
+            stamped = overrides(obj) if overrides else {}
+            row = []
+            for field in fields:
+                value = stamped[field.attname] if field.attname in stamped else field.pre_save(obj, add=True)
+                row.append(field.get_db_prep_save(value, connection))
+            copy.write_row(row)
+
+
+def _copy_chunk(plans: list[ChildPlan], rows: Counter, due: timedelta) -> None:
+    """One chunk's rows, parents first, each table in one COPY; records look entered when they happened."""
+    through = ReturnInterview.episodes.through
+    children = [plan.child for plan in plans]
+    _copy(Child, children)
+    care = [episode for plan in plans for episode in plan.care]
+    _copy(CareEpisode, care)
+    episodes = [episode for plan in plans for episode in plan.episodes]
+    _copy(
+        MissingEpisode,
+        episodes,
+        lambda e: {"created_at": e.reported_at, "updated_at": e.returned_at or e.reported_at},
+    )
+    grade_changes = [change for plan in plans for change in plan.grade_changes]
+    _copy(RiskGradeChange, grade_changes)
+    interviews = [item for plan in plans for item in plan.interviews]
+    _copy(
+        ReturnInterview,
+        [interview for interview, _, _ in interviews],
+        lambda i: {"created_at": i.due_by - due, "updated_at": i.completed_at or i.offered_at or i.due_by - due},
+    )
+    links = [
+        through(returninterview_id=interview.pk, missingepisode_id=episode.pk)
+        for interview, covered, _ in interviews
+        for episode in covered
+    ]
+    _copy(through, links)
+    factors = [
+        InterviewFactor(interview_id=interview.pk, kind=kind, code=code)
+        for interview, _, codes in interviews
+        for kind, code in codes
+    ]
+    _copy(InterviewFactor, factors)
+    for model, written in (
+        (Child, children),
+        (CareEpisode, care),
+        (MissingEpisode, episodes),
+        (RiskGradeChange, grade_changes),
+        (ReturnInterview, interviews),
+        (through, links),
+        (InterviewFactor, factors),
+    ):
+        rows[model] += len(written)
+
+
+def _chunks(total: int, size: int) -> Iterable[tuple[int, int]]:
+    for start in range(0, total, size):
+        yield start, min(size, total - start)
+
+
+def generate_national(
+    children: int,
+    seed: int,
+    *,
+    years: int = NATIONAL_YEARS,
+    councils: int = NATIONAL_COUNCILS,
+    forces: int = NATIONAL_FORCES,
+    now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> GenerationReport:
+    """Write `children` children over `years` years for a national set of invented councils and forces.
+
+    Deterministic for a seed and `now`, as `synthetic.generator.generate` is. It does not plant exploitation
+    networks (the regional generator's `NetworkPlanter`) and does not touch the roll-ups: rebuild them after.
+    """
+    if children < 1:
+        raise ValueError("children must be at least 1")
+    if years < 2:
+        raise ValueError("years must be at least 2 (each child's history spans two)")
+    now = (now or timezone.now()).astimezone(UTC).replace(microsecond=0)
+    due = timedelta(hours=settings.HOMEWARD_RHI_DUE_HOURS)
+    started = time.perf_counter()
+    rows: Counter = Counter()
+    rng = random.Random(seed)
+    copying = connection.vendor == "postgresql"
+    with transaction.atomic():
+        world = ensure_world(*national_specs(councils, forces))
+        rows.update(world.created)
+        generator = Generator(
+            rng,
+            world,
+            now,
+            settings.HOMEWARD_RHI_DUE_HOURS,
+            care_rng=random.Random(f"care-{seed}"),
+            history_days=round(years * 365.25),
+        )
+        open_count = max(1 if children >= 20 else 0, round(children * OPEN_EPISODE_SHARE))
+        open_children = set(rng.sample(range(children), open_count))
+        first_episode_pk = first_interview_pk = None
+        for start, size in _chunks(children, CHILDREN_PER_CHUNK):
+            plans = [generator.plan(index in open_children) for index in range(start, start + size)]
+            if copying:
+                _copy_chunk(plans, rows, due)
+            else:
+                _write_chunk(plans, rows)
+                if first_episode_pk is None:
+                    first_episode_pk = next((e.pk for p in plans for e in p.episodes), None)
+                if first_interview_pk is None:
+                    first_interview_pk = next((i.pk for p in plans for i, _, _ in p.interviews), None)
+            if progress:
+                progress(start + size, children)
+        if not copying:
+            _backdate(first_episode_pk, first_interview_pk, due)
+        record_event(
+            actor=None,
+            action=AuditEvent.Action.CREATE,
+            summary=f"National synthetic data generated: {children} children, {rows[MissingEpisode]} episodes",
+        )
+        rows[AuditEvent] += 1
+    return GenerationReport(
+        children=children,
+        seed=seed,
+        now=now,
+        rows={label: rows[model] for model, label in ROW_LABELS.items()},
+        seconds=time.perf_counter() - started,
+        open_episodes=open_count,
+    )

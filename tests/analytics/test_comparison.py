@@ -1,0 +1,50 @@
+"""The national benchmark's pandas and DuckDB yardsticks compute the same figures as Homeward."""
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from analytics import comparison, figures, rollups
+from analytics.filters import Filters, Scope
+from analytics.models import EpisodeFact
+from synthetic.national import generate_national
+
+pd = pytest.importorskip("pandas")
+pytest.importorskip("pyarrow")
+duckdb = pytest.importorskip("duckdb")
+
+NOW = dt.datetime(2026, 3, 15, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.django_db
+def test_pandas_and_duckdb_agree_with_the_dashboard():
+    if connection.vendor != "postgresql":
+        pytest.skip("the yardsticks read PostgreSQL's tables as the benchmark does")
+    generate_national(120, seed=3, councils=4, forces=2, years=3, now=NOW)
+    rollups.rebuild()
+    filters = Filters(start=dt.date(2025, 3, 1), end=dt.date(2026, 2, 1))
+    previous = filters.previous()
+    period = comparison.Period(filters.start, filters.end, previous.start, previous.end)
+    threshold = figures._repeat_threshold()
+    council_id = EpisodeFact.objects.values_list("council_id", flat=True).first()
+    frames = comparison.load_frames()
+    database = duckdb.connect()
+    with tempfile.TemporaryDirectory() as directory:
+        paths = comparison.write_parquet(frames, Path(directory))
+        for scope, wanted in (
+            (Scope("regional", name="All councils"), None),
+            (Scope("council", name="A council", agency_id=council_id), council_id),
+        ):
+            ours = {**figures._totals(scope, filters), "by_month": figures.episodes_by_month(scope, filters)}
+            assert ours["episodes"] > 0
+            assert comparison.figures_agree(ours, comparison.pandas_figures(frames["facts"], wanted, period, threshold))
+            assert comparison.figures_agree(
+                ours, comparison.duckdb_figures(database, paths["facts"], wanted, period, threshold)
+            )
+        year = (dt.date(2024, 4, 1), dt.date(2025, 3, 31))
+        assert comparison.pandas_ssda903(frames, council_id, *year) == comparison.duckdb_ssda903(
+            database, paths, council_id, *year
+        )

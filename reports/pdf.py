@@ -137,7 +137,7 @@ def _figure_table(table: FigureTable, content: ReportContent, st: dict) -> Flowa
 def _heading(text: str, st: dict) -> list[Flowable]:
     rule = Table([[""]], colWidths=[CONTENT_WIDTH], rowHeights=[1.2])
     rule.setStyle(Style([("LINEABOVE", (0, 0), (-1, -1), 1.2, BLUE)]))
-    return [CondPageBreak(40 * mm), _para(text, st["heading"]), rule, Spacer(1, 3)]
+    return [_para(text, st["heading"]), rule, Spacer(1, 3)]
 
 
 def _about(content: ReportContent, st: dict) -> Table:
@@ -167,9 +167,11 @@ def _story(content: ReportContent, st: dict) -> list[Flowable]:
         _about(content, st),
     ]
     for section in content.sections:
-        story += _heading(section.heading, st)
-        # The section's introduction stays on the page of its first table.
-        lead: list[Flowable] = [_para(section.intro, st["body"]), Spacer(1, 3)] if section.intro else []
+        story.append(CondPageBreak(40 * mm))
+        # The section's heading and introduction stay on the page of its first table.
+        lead: list[Flowable] = _heading(section.heading, st)
+        if section.intro:
+            lead += [_para(section.intro, st["body"]), Spacer(1, 3)]
         titled = len(section.tables) > 1
         for table in section.tables:
             block, lead = lead, []
@@ -182,6 +184,7 @@ def _story(content: ReportContent, st: dict) -> list[Flowable]:
             # A short table stays with its title; a long one runs over pages with its header row repeated.
             story += [KeepTogether(block)] if len(table.rows) < KEEP_TOGETHER_ROWS else block
             story.append(Spacer(1, 5))
+        story += lead  # a section without tables
     return story
 
 

@@ -42,4 +42,5 @@ class Command(BaseCommand):
             raise CommandError(f"The folder {path.parent} does not exist")
         pdf = produce_report(found, chosen, acting_user=None)
         path.write_bytes(pdf)
-        self.stdout.write(f"Wrote {found.name}'s {chosen.title.lower()} to {path} ({len(pdf):,} bytes)")
+        title = chosen.title[0].lower() + chosen.title[1:]  # "annual report: the year to 31 March 2026"
+        self.stdout.write(f"Wrote {found.name}'s {title} to {path} ({len(pdf):,} bytes)")

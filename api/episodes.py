@@ -116,13 +116,15 @@ class EpisodePage(Page):
 
 
 class EpisodeFilters(PageQuery):
+    """Filters that identify nobody. To find a child's episodes by police reference, POST it to /children/search
+    and list the child's episodes with `child`: query strings end up in server and proxy logs."""
+
     child: int | None = Field(None, description="The child's id")
     status: EpisodeStatus | None = None
     risk_grade: RiskGradeCode | None = None
     police_force: int | None = Field(None, description="The police force's agency id")
     last_seen_from: AwareDateTime | None = Field(None, description="Last seen at or after this time (with offset)")
     last_seen_to: AwareDateTime | None = Field(None, description="Last seen at or before this time (with offset)")
-    police_reference: str | None = Field(None, max_length=40)
 
 
 class ReportIn(BodyIn):
@@ -208,8 +210,6 @@ def _filter(queryset: QuerySet[MissingEpisode], filters: EpisodeFilters) -> Quer
         queryset = queryset.filter(last_seen_at__gte=filters.last_seen_from)
     if filters.last_seen_to:
         queryset = queryset.filter(last_seen_at__lte=filters.last_seen_to)
-    if filters.police_reference:
-        queryset = queryset.filter(police_reference=filters.police_reference.strip().upper())
     return queryset
 
 

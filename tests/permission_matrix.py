@@ -75,6 +75,7 @@ class Entry:
     anonymous_only: str = ""  # an API write: only the no-token case is checked here (why)
     query: dict = field(default_factory=dict)
     method: str = "get"  # "post" for a POST-only page with no form to GET (posted empty)
+    body: dict | None = None  # the JSON body of an API operation that reads by POST (a search)
 
     @property
     def is_api(self) -> bool:
@@ -247,6 +248,7 @@ MATRIX: list[Entry] = [
     page("api:api-root", USERS, public="the API's root", allowed_status=404),
     api("GET", "/children", everyone_but()),
     api("GET", "/children/{id}", CHILD_SEERS, args={"id": "child"}),
+    api("POST", "/children/search", everyone_but(), body={"text": "Jordan Example"}),
     api("GET", "/episodes", everyone_but()),
     api("GET", "/episodes/{id}", CHILD_SEERS, args={"id": "episode"}),
     api("GET", "/return-interviews", everyone_but()),

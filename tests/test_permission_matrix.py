@@ -1,6 +1,7 @@
 """The permission matrix test (issue 4), driven by the one table in tests/permission_matrix.py."""
 
 import datetime as dt
+import json
 from types import SimpleNamespace
 
 import pytest
@@ -244,7 +245,11 @@ def test_user_gets_what_the_matrix_says(matrix, entry: Entry, user: str):
     who = getattr(matrix.users, user)
     url = _url(entry, matrix)
     if entry.is_api:
-        response = Client().get(url, headers={"Authorization": f"Bearer {issue_token(who)}"})
+        headers = {"Authorization": f"Bearer {issue_token(who)}"}
+        if entry.body is None:
+            response = Client().get(url, headers=headers)
+        else:
+            response = Client().post(url, json.dumps(entry.body), content_type="application/json", headers=headers)
     else:
         client = Client()
         client.force_login(who)

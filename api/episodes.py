@@ -21,6 +21,8 @@ from access.scoping import (
     episodes_for,
     get_episode_for_user,
     interviews_for,
+    redact_episode,
+    redact_episodes,
 )
 from api.reading import audit_list_read, audit_record_read, paginate, refuse_unknown_query_parameters
 from api.schemas import (
@@ -50,6 +52,11 @@ MissingFromCode = coded(MissingFrom)
 RiskGradeCode = coded(RiskGrade, "The police risk grade.")
 FoundByCode = coded(FoundBy)
 EpisodeStatus = Literal["open", "returned"]
+WITHHELD = (
+    "null (never an empty string, which means nothing was recorded) when you see the episode through an episode "
+    "summary share: the free text is for the child's council, the police force holding the report, the return "
+    "interview practitioner and emergency access (`access.scoping.redact_episodes`)."
+)
 
 
 class RiskGradeChangeOut(Schema):
@@ -78,12 +85,12 @@ class EpisodeOut(Schema):
     police_force: AgencyRef
     police_reference: str
     risk_grade: RiskGradeCode
-    circumstances: str
+    circumstances: str | None = Field(description=WITHHELD)
     returned_at: datetime | None
     found_place: str
     found_by: FoundByCode | None
-    found_with: str
-    harm_on_return: str
+    found_with: str | None = Field(description=WITHHELD)
+    harm_on_return: str | None = Field(description=WITHHELD)
     prevention_interview_done: bool | None
     created_at: datetime
     updated_at: datetime
@@ -185,7 +192,7 @@ def _with_history(episode: MissingEpisode) -> MissingEpisode:
 
 
 def _detail(user: User, episode_id: int) -> MissingEpisode:
-    return _with_history(get_episode_for_user(user, episode_id))
+    return redact_episode(user, _with_history(get_episode_for_user(user, episode_id)))
 
 
 def _editable(user: User, episode_id: int) -> MissingEpisode:
@@ -220,6 +227,7 @@ def list_episodes(request: HttpRequest, filters: Query[EpisodeFilters]):
     queryset = episodes_for(request.auth).select_related("child", "police_force")
     queryset = _filter(queryset, filters).order_by("-last_seen_at", "-id")
     page = paginate(request, queryset, filters.page)
+    page["items"] = redact_episodes(request.auth, page["items"])
     audit_list_read(request.auth, "episode-list", page, filters.page, filters)
     return page
 

@@ -24,7 +24,7 @@ from risk.models import Alert
 from sharing.actions import request_emergency_access, share_record
 from sharing.codes import ChildConsent, LawfulBasis
 from tests.factories import EpisodeFactory, InterviewFactory, UserFactory
-from tests.permission_matrix import BY_KEY, MARKERS, MATRIX, PROTECTED_VALUES, USERS, Entry
+from tests.permission_matrix import BY_KEY, GROUPS, MARKERS, MATRIX, PROTECTED_VALUES, USERS, Entry
 from tests.philomena.conftest import png_bytes, upload
 
 API_PREFIX = "/api/v1"
@@ -156,7 +156,7 @@ def matrix(world, settings, tmp_path):
     intel_person = network_actions.add_person(
         acting_user=users.police,
         kind=PersonKind.ADULT,
-        display_name="Matrix intelligence subject",
+        display_name=f"Matrix subject {MARKERS['intelligence']}",
         description=MARKERS["intelligence"],
         police_only=True,
     )
@@ -213,9 +213,27 @@ def _url(entry: Entry, records: SimpleNamespace) -> str:
     return reverse(entry.key, kwargs=values)
 
 
-def _assert_reveals_nothing(response) -> None:
+def _text(response) -> str:
     body = b"".join(response) if response.streaming else response.content
-    text = body.decode("utf-8", errors="replace")
+    return body.decode("utf-8", errors="replace")
+
+
+def _assert_shows_exactly_its_field_groups(response, entry: Entry, user: str) -> None:
+    """An allowed user sees the field groups `sees` gives them, and none of the others."""
+    text = _text(response)
+    missing = [group for group, users in entry.sees.items() if user in users and not _shows(text, group)]
+    leaked = [group for group in GROUPS if user not in entry.sees.get(group, ()) and _shows(text, group)]
+    assert not missing, f"{entry.key} as {user}: {missing} should be shown"
+    assert not leaked, f"{entry.key} as {user}: {leaked} must not be shown"
+
+
+def _shows(text: str, group: str) -> bool:
+    """Any of the group's values shows it (an API answer names the child by council child ID only)."""
+    return any(value in text for value in GROUPS[group])
+
+
+def _assert_reveals_nothing(response) -> None:
+    text = _text(response)
     leaked = [value for value in PROTECTED_VALUES if value in text]
     assert not leaked, f"denied response carries protected values {leaked}"
 
@@ -258,6 +276,8 @@ def test_user_gets_what_the_matrix_says(matrix, entry: Entry, user: str):
     assert response.status_code == expected, f"{entry.key} as {user}: {response.status_code}, expected {expected}"
     if user not in entry.allowed:
         _assert_reveals_nothing(response)
+    else:
+        _assert_shows_exactly_its_field_groups(response, entry, user)
 
 
 # --- anonymous -------------------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ the users (the `world` users plus an auditor) for whom it is allowed. Everyone e
 `denied` status (404 for a record the user cannot see, 403 for a refused action or a page their role has no
 part in) unless `overrides` names a different status for that user. For the allowed users, `sees` names which
 field groups (below) each of them sees: those users must get the group's values, any other allowed user must not.
-Anonymous visitors are redirected to
-sign-in (pages) or get 401 (API). A URL that is not in this table fails `test_every_url_is_in_the_matrix`.
+API writes (`write=True`) are made by every user with a token and the entry's `body`: allowed users succeed,
+everyone else gets their status and the database is unchanged. Anonymous visitors are redirected to sign-in
+(pages) or get 401 (API). A URL that is not in this table fails `test_every_url_is_in_the_matrix`.
 
 The protected record is Jordan Example (Northmoor, council child ID N000123): an episode, a return interview,
 an alert, a screening, a referral, a share, a Philomena profile and photo, persons and places, all with a
@@ -97,10 +98,10 @@ class Entry:
     overrides: dict = field(default_factory=dict)
     allowed_status: int = 200
     public: str = ""  # why anyone (signed in or not) may open it
-    anonymous_only: str = ""  # an API write: only the no-token case is checked here (why)
     query: dict = field(default_factory=dict)
     method: str = "get"  # "post" for a POST-only page with no form to GET (posted empty)
-    body: dict | None = None  # the JSON body of an API operation that reads by POST (a search)
+    body: dict | None = None  # the JSON body of an API operation that takes one
+    write: bool = False  # an API write: checked for every user against records of its own (see the test)
     sees: dict = field(default_factory=dict)  # field group -> the allowed users who see it; nobody else does
 
     @property
@@ -129,8 +130,6 @@ def api(method: str, path: str, allowed=(), **kwargs) -> Entry:
 def everyone_but(*users: str) -> frozenset:
     return frozenset(USERS) - set(users)
 
-
-API_WRITE = "a write needs a valid body; per-user refusals of API writes are in tests/api"
 
 MATRIX: list[Entry] = [
     # --- sign-in and the shell --------------------------------------------------------------------------
@@ -436,13 +435,99 @@ MATRIX: list[Entry] = [
         args={"id": "interview"},
         sees={IDENTITY: INTERVIEW_SEERS, CHILD_SAID: INTERVIEW_SEERS},
     ),
-    api("POST", "/episodes", anonymous_only=API_WRITE),
-    api("PATCH", "/episodes/{id}", args={"id": "episode"}, anonymous_only=API_WRITE),
-    api("POST", "/episodes/{id}/risk-grade", args={"id": "episode"}, anonymous_only=API_WRITE),
-    api("POST", "/episodes/{id}/return", args={"id": "episode"}, anonymous_only=API_WRITE),
-    api("POST", "/return-interviews/{id}/assign", args={"id": "interview"}, anonymous_only=API_WRITE),
-    api("POST", "/return-interviews/{id}/offer", args={"id": "interview"}, anonymous_only=API_WRITE),
-    api("POST", "/return-interviews/{id}/interview", args={"id": "interview"}, anonymous_only=API_WRITE),
+    # API writes, each user with a token and a valid body (`@name` is a record's id, `@name.version` its version as
+    # stored now, other `@name`s a value the test makes). The test also checks that a refused write wrote nothing.
+    # Riley (Southvale's child placed in Northmoor) is reported missing: her councils and Northmoor Police may.
+    api(
+        "POST",
+        "/episodes",
+        NORTH_CASE | {"police", "coordinator_south"},
+        allowed_status=201,
+        denied=403,
+        # Southvale Police may report, but not Riley (outside their force) to Northmoor Police: refused as input,
+        # the same answer as for a child who does not exist.
+        overrides={"police_south": 400},
+        body={
+            "child": "@placed_child",
+            "episode_type": "M",
+            "missing_from": "home",
+            "last_seen_at": "@hours_ago_5",
+            "last_seen_place": "Matrix bus station",
+            "reported_at": "@hours_ago_4",
+            "reported_by": "Carer",
+            "police_force": "@police_north",
+            "risk_grade": "medium",
+        },
+        write=True,
+    ),
+    api(
+        "PATCH",
+        "/episodes/{id}",
+        NORTH_CASE | {"police"},
+        args={"id": "episode"},
+        overrides=SEES_CANNOT_EDIT,
+        body={"version": "@episode.version", "last_seen_place": "Matrix park"},
+        write=True,
+    ),
+    api(
+        "POST",
+        "/episodes/{id}/risk-grade",
+        NORTH_CASE | {"police"},
+        args={"id": "open_episode"},
+        body={"grade": "high", "reason": "Matrix: seen with an adult of concern", "version": "@open_episode.version"},
+        write=True,
+    ),
+    api(
+        "POST",
+        "/episodes/{id}/return",
+        NORTH_CASE | {"police"},
+        args={"id": "open_episode"},
+        body={
+            "returned_at": "@hours_ago_1",
+            "found_place": "Home",
+            "found_by": "police",
+            "version": "@open_episode.version",
+        },
+        write=True,
+    ),
+    api(
+        "POST",
+        "/return-interviews/{id}/assign",
+        {"coordinator"},
+        args={"id": "open_interview"},
+        overrides=forbid(INTERVIEW_SEERS),
+        body={"practitioner": "@practitioner", "version": "@open_interview.version"},
+        write=True,
+    ),
+    api(
+        "POST",
+        "/return-interviews/{id}/offer",
+        {"coordinator", "practitioner"},
+        args={"id": "open_interview"},
+        overrides=forbid(INTERVIEW_SEERS),
+        body={
+            "outcome": "accepted",
+            "offered_at": "@hours_ago_5",
+            "offered_by": "Sam Tester",
+            "version": "@open_interview.version",
+        },
+        write=True,
+    ),
+    api(
+        "POST",
+        "/return-interviews/{id}/interview",
+        {"coordinator", "practitioner"},
+        args={"id": "open_interview"},
+        overrides=forbid(INTERVIEW_SEERS),
+        body={
+            "completed_at": "@hours_ago_1",
+            "episode_ids": ["@covered_episode"],
+            "consent_to_share": "yes",
+            "narrative": "Matrix write-up",
+            "version": "@open_interview.version",
+        },
+        write=True,
+    ),
 ]
 
 BY_KEY = {entry.key: entry for entry in MATRIX}

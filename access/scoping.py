@@ -744,10 +744,12 @@ def redact_interview(user: User, interview: ReturnInterview) -> ReturnInterview:
     return interview
 
 
-# The episode's free text (the circumstances, who the child was found with, harm on return): every
-# EncryptedTextField of the episode. An episode summary share shows the rest (dates, places, who reported,
-# police force and reference, risk grades, how the child was found), never these.
+# The episode's free text (the circumstances, who the child was found with, harm on return: every
+# EncryptedTextField of the episode) and the reasons given for its risk grades. An episode summary share shows
+# the rest (dates, places, who reported, police force and reference, risk grades, how the child was found).
 EPISODE_FREE_TEXT_FIELDS = frozenset(encrypted_fields(MissingEpisode))
+RISK_CHANGE_REASONS = "risk_change_reasons"
+EPISODE_WORDS = EPISODE_FREE_TEXT_FIELDS | {RISK_CHANGE_REASONS}
 
 
 def redact_episodes(user: User, episodes: Iterable[MissingEpisode]) -> list[MissingEpisode]:
@@ -755,15 +757,17 @@ def redact_episodes(user: User, episodes: Iterable[MissingEpisode]) -> list[Miss
     shows an episode: the whole episode for those who reach it through their own roles or emergency access
     (`episodes_in_full_for`); without its free text for the recipient of an episode summary share.
 
-    Sets each withheld field to None on these in-memory episodes and lists them in `withheld_fields`. The
+    Sets each withheld field to None on these in-memory episodes and lists them in `withheld_fields` (with
+    `RISK_CHANGE_REASONS` when the reasons for the risk grades are withheld too). The
     columns are NOT NULL, so a redacted episode can never be saved over the real one.
     """
     episodes = list(episodes)
     full = set(episodes_in_full_for(user).filter(pk__in=[e.pk for e in episodes]).values_list("pk", flat=True))
     for episode in episodes:
-        withheld = frozenset() if episode.pk in full else EPISODE_FREE_TEXT_FIELDS
-        for name in withheld:
+        withheld = frozenset() if episode.pk in full else EPISODE_WORDS
+        for name in withheld & EPISODE_FREE_TEXT_FIELDS:
             setattr(episode, name, None)
+        # `risk_change_reasons` listed here means: show each risk grade change without its reason.
         episode.withheld_fields = sorted(withheld)
     return episodes
 

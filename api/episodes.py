@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 from access.models import Agency, AgencyKind, Role, User
 from access.scoping import (
     COUNCIL_CASE_ROLES,
+    RISK_CHANGE_REASONS,
     can_edit_episode,
     can_report_missing,
     caseload_children_for,
@@ -54,15 +55,15 @@ FoundByCode = coded(FoundBy)
 EpisodeStatus = Literal["open", "returned"]
 WITHHELD = (
     "null (never an empty string, which means nothing was recorded) when you see the episode through an episode "
-    "summary share: the free text is for the child's council, the police force holding the report, the return "
-    "interview practitioner and emergency access (`access.scoping.redact_episodes`)."
+    "summary share: the free text and the reasons for the risk grades are for the child's council, the police force "
+    "holding the report, the return interview practitioner and emergency access (`access.scoping.redact_episodes`)."
 )
 
 
 class RiskGradeChangeOut(Schema):
     grade: RiskGradeCode
     previous_grade: RiskGradeCode | None = Field(description="null for the grade given at report")
-    reason: str
+    reason: str | None = Field(description=WITHHELD)
     changed_at: datetime
     changed_by: PersonRef
 
@@ -109,7 +110,11 @@ class EpisodeDetailOut(EpisodeOut):
 
     @staticmethod
     def resolve_risk_grade_history(obj: MissingEpisode) -> list[RiskGradeChange]:
-        return list(obj.risk_changes.all())
+        changes = list(obj.risk_changes.all())
+        if RISK_CHANGE_REASONS in obj.withheld_fields:
+            for change in changes:
+                change.reason = None  # in memory only: reason is NOT NULL, so this can never be saved
+        return changes
 
 
 class ReturnOut(EpisodeDetailOut):

@@ -38,6 +38,7 @@ USERS = (
 # Markers planted in the protected records' free text; none may reach a denied user.
 MARKERS = {
     "episode": "MATRIX-SECRET-EPISODE",
+    "risk_reason": "MATRIX-SECRET-RISK-REASON",
     "interview": "MATRIX-SECRET-INTERVIEW",
     "screening": "MATRIX-SECRET-SCREENING",
     "referral": "MATRIX-SECRET-REFERRAL",
@@ -51,7 +52,7 @@ PROTECTED_VALUES = ("Jordan Example", "N000123", *MARKERS.values())
 # `sees` names, per group, the allowed users who see it; the test checks those users DO get its values and every
 # other allowed user does NOT (and a denied user gets none at all).
 IDENTITY = "the child's identity"
-EPISODE_WORDS = "the episode's free text (circumstances, found with, harm)"
+EPISODE_WORDS = "the episode's free text (circumstances, found with, harm, risk grade reasons)"
 CHILD_SAID = "what the child said in the return interview"
 SCREENING = "exploitation screening notes"
 REFERRAL = "the referral's reason"
@@ -60,7 +61,7 @@ INTELLIGENCE = "police-only intelligence"
 SHARE_PURPOSE = "a share's purpose"
 GROUPS = {
     IDENTITY: ("Jordan Example", "N000123"),
-    EPISODE_WORDS: (MARKERS["episode"],),
+    EPISODE_WORDS: (MARKERS["episode"], MARKERS["risk_reason"]),
     CHILD_SAID: (MARKERS["interview"],),
     SCREENING: (MARKERS["screening"],),
     REFERRAL: (MARKERS["referral"],),

@@ -116,6 +116,7 @@ def matrix(world, settings, tmp_path):
         found_by=FoundBy.POLICE,
         circumstances=MARKERS["episode"],
     )
+    episode.risk_changes.update(reason=MARKERS["risk_reason"])
     interview = InterviewFactory(
         child=child,
         provider=world.provider,

@@ -6,6 +6,7 @@ starts from one of the `*_for(user)` querysets below, and single records are fet
 cannot even learn that it exists.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -96,9 +97,9 @@ def sees_full_child_record(user: User, child: Child) -> bool:
     return children_in_full_for(user).filter(pk=child.pk).exists()
 
 
-def episodes_for(user: User) -> QuerySet[MissingEpisode]:
-    if not user.is_authenticated or not user.is_active or user.agency_id is None:
-        return MissingEpisode.objects.none()
+def _own_episode_grants(user: User) -> list[Q]:
+    """The episodes the user's own roles reach: their council's children's, their force's, and those covered by
+    an interview assigned to them."""
     grants = []
     if user.has_role(*COUNCIL_CASE_ROLES):
         grants.append(Q(child__responsible_council_id=user.agency_id) | Q(child__placement_council_id=user.agency_id))
@@ -107,8 +108,25 @@ def episodes_for(user: User) -> QuerySet[MissingEpisode]:
     if user.has_role(Role.RHI_PRACTITIONER):
         assigned = ReturnInterview.objects.filter(episodes=OuterRef("pk"), assigned_to=user)
         grants.append(Q(Exists(assigned)))
+    return grants
+
+
+def episodes_for(user: User) -> QuerySet[MissingEpisode]:
+    """Every episode the user may see: through their own roles, an episode summary share, or emergency access.
+    What they may read of it is `redact_episodes`."""
+    if not user.is_authenticated or not user.is_active or user.agency_id is None:
+        return MissingEpisode.objects.none()
     shared = _received_shares(user).filter(what=ShareWhat.EPISODE_SUMMARY, episode=OuterRef("pk"))
-    grants.extend(_granted_grants(user, shared=shared, child_ref="child"))
+    grants = [*_own_episode_grants(user), *_granted_grants(user, shared=shared, child_ref="child")]
+    return _combine(MissingEpisode.objects.all(), grants)
+
+
+def episodes_in_full_for(user: User) -> QuerySet[MissingEpisode]:
+    """The episodes whose free text (circumstances, who the child was found with, harm) the user may read:
+    through their own roles or emergency access, not through an episode summary share."""
+    if not user.is_authenticated or not user.is_active or user.agency_id is None:
+        return MissingEpisode.objects.none()
+    grants = [*_own_episode_grants(user), *_emergency_grants(user, child_ref="child")]
     return _combine(MissingEpisode.objects.all(), grants)
 
 
@@ -724,6 +742,38 @@ def redact_interview(user: User, interview: ReturnInterview) -> ReturnInterview:
         setattr(interview, name, None)
     interview.withheld_fields = sorted(withheld)
     return interview
+
+
+# The episode's free text (the circumstances, who the child was found with, harm on return: every
+# EncryptedTextField of the episode) and the reasons given for its risk grades. An episode summary share shows
+# the rest (dates, places, who reported, police force and reference, risk grades, how the child was found).
+EPISODE_FREE_TEXT_FIELDS = frozenset(encrypted_fields(MissingEpisode))
+RISK_CHANGE_REASONS = "risk_change_reasons"
+EPISODE_WORDS = EPISODE_FREE_TEXT_FIELDS | {RISK_CHANGE_REASONS}
+
+
+def redact_episodes(user: User, episodes: Iterable[MissingEpisode]) -> list[MissingEpisode]:
+    """The one rule for what of a missing episode a user may read, used by every page and API response that
+    shows an episode: the whole episode for those who reach it through their own roles or emergency access
+    (`episodes_in_full_for`); without its free text for the recipient of an episode summary share.
+
+    Sets each withheld field to None on these in-memory episodes and lists them in `withheld_fields` (with
+    `RISK_CHANGE_REASONS` when the reasons for the risk grades are withheld too). The
+    columns are NOT NULL, so a redacted episode can never be saved over the real one.
+    """
+    episodes = list(episodes)
+    full = set(episodes_in_full_for(user).filter(pk__in=[e.pk for e in episodes]).values_list("pk", flat=True))
+    for episode in episodes:
+        withheld = frozenset() if episode.pk in full else EPISODE_WORDS
+        for name in withheld & EPISODE_FREE_TEXT_FIELDS:
+            setattr(episode, name, None)
+        # `risk_change_reasons` listed here means: show each risk grade change without its reason.
+        episode.withheld_fields = sorted(withheld)
+    return episodes
+
+
+def redact_episode(user: User, episode: MissingEpisode) -> MissingEpisode:
+    return redact_episodes(user, [episode])[0]
 
 
 # --- Analytics: the dashboard and the data quality list (the analytics app) -------------------------

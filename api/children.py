@@ -2,9 +2,11 @@
 
 from datetime import date, datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 
 from access.scoping import (
     children_in_full_for,
@@ -14,9 +16,11 @@ from access.scoping import (
     sees_full_child_record,
 )
 from api.reading import audit_list_read, audit_record_read, paginate, refuse_unknown_query_parameters
-from api.schemas import AgencyRef, Page, PageQuery, PersonRef, coded, error_responses
+from api.schemas import AgencyRef, BodyIn, Page, PageQuery, PersonRef, coded, error_responses
 from children.codes import Ethnicity, LegalStatus, LivingArrangement, Sex
+from children.forms import ChildSearchForm
 from children.models import Child
+from children.selectors import search_children
 
 router = Router(tags=["Children"])
 
@@ -64,9 +68,9 @@ class ChildPage(Page):
 
 
 class ChildFilters(PageQuery):
-    q: str | None = Field(None, max_length=100, description="Part of the child's first, last or preferred name")
-    la_child_id: str | None = Field(None, max_length=30, description="The council's child ID, exactly")
-    date_of_birth: date | None = None
+    """Filters that identify nobody. To find a child by name, council child ID, date of birth or police
+    reference, POST the words to /children/search: query strings end up in server and proxy logs."""
+
     legal_status: coded(LegalStatus) | None = None
     responsible_council: int | None = Field(None, description="The responsible council's agency id")
     has_open_episode: bool | None = Field(
@@ -74,24 +78,35 @@ class ChildFilters(PageQuery):
     )
 
 
+RELATED = ("responsible_council", "placement_council", "school", "social_worker")
+SEARCH_TEXT = ChildSearchForm.base_fields["q"]
+
+
+class ChildSearchIn(BodyIn):
+    """The same search as the "Find a child" page: one text, matched as the page matches it."""
+
+    text: str = Field(
+        max_length=SEARCH_TEXT.max_length,
+        description="A name (every word must match part of a first, last or preferred name, any case), a council "
+        "child ID (exactly, any case), a date of birth (21/11/2011 or 2011-11-21) or a police reference on an "
+        "episode you can see (exactly, any case).",
+    )
+
+    @field_validator("text")
+    @classmethod
+    def not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise PydanticCustomError("blank", "Enter a name, council child ID, date of birth or police reference")
+        return value
+
+
 def _queryset(user) -> QuerySet[Child]:
     # A child reached only through a share is not listed: its recipient reads the shared item (which names the
     # child by id and council child ID), never the child's record.
-    return children_with_record_for(user).select_related(
-        "responsible_council", "placement_council", "school", "social_worker"
-    )
+    return children_with_record_for(user).select_related(*RELATED)
 
 
 def _filter(user, queryset: QuerySet[Child], filters: ChildFilters) -> QuerySet[Child]:
-    if filters.q:
-        for word in filters.q.split():
-            queryset = queryset.filter(
-                Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(preferred_name__icontains=word)
-            )
-    if filters.la_child_id:
-        queryset = queryset.filter(la_child_id__iexact=filters.la_child_id.strip())
-    if filters.date_of_birth:
-        queryset = queryset.filter(date_of_birth=filters.date_of_birth)
     if filters.legal_status:
         queryset = queryset.filter(legal_status=filters.legal_status)
     if filters.responsible_council is not None:
@@ -108,12 +123,33 @@ def list_children(request: HttpRequest, filters: Query[ChildFilters]):
     """The children you may see, ordered by last name, first name and id."""
     refuse_unknown_query_parameters(request, filters)
     queryset = _filter(request.auth, _queryset(request.auth), filters).order_by("last_name", "first_name", "id")
-    page = paginate(request, queryset, filters.page)
+    page = _page_out(request, queryset, filters.page)
+    audit_list_read(request.auth, "child-list", page, filters.page, filters)
+    return page
+
+
+@router.post(
+    "/search", response={200: ChildPage, **error_responses(400, 401)}, summary="Find children by name or identifier"
+)
+def search(request: HttpRequest, payload: ChildSearchIn, paging: Query[PageQuery]):
+    """The children you may see whose name, council child ID, date of birth or police reference matches the
+    text, ordered by last name, first name, date of birth and id. The words go in the body, never the URL, so
+    they stay out of server and proxy logs (and out of the audit trail, which records only that a search was
+    made). `next` and `previous` take the same body."""
+    refuse_unknown_query_parameters(request, paging)
+    queryset = search_children(request.auth, payload.text, with_record_only=True).select_related(*RELATED)
+    page = _page_out(request, queryset, paging.page)
+    audit_list_read(request.auth, "child-search", page, paging.page, payload)
+    return page
+
+
+def _page_out(request: HttpRequest, queryset: QuerySet[Child], page_number: int) -> dict:
+    """One page of children, each as the caller may see them."""
+    page = paginate(request, queryset, page_number)
     full = set(
         children_in_full_for(request.auth).filter(pk__in=[c.pk for c in page["items"]]).values_list("pk", flat=True)
     )
     page["items"] = [_out(child, child.pk in full) for child in page["items"]]
-    audit_list_read(request.auth, "child-list", page, filters.page, filters)
     return page
 
 

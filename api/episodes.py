@@ -15,12 +15,15 @@ from pydantic_core import PydanticCustomError
 from access.models import Agency, AgencyKind, Role, User
 from access.scoping import (
     COUNCIL_CASE_ROLES,
+    RISK_CHANGE_REASONS,
     can_edit_episode,
     can_report_missing,
     caseload_children_for,
     episodes_for,
     get_episode_for_user,
     interviews_for,
+    redact_episode,
+    redact_episodes,
 )
 from api.reading import audit_list_read, audit_record_read, paginate, refuse_unknown_query_parameters
 from api.schemas import (
@@ -50,12 +53,17 @@ MissingFromCode = coded(MissingFrom)
 RiskGradeCode = coded(RiskGrade, "The police risk grade.")
 FoundByCode = coded(FoundBy)
 EpisodeStatus = Literal["open", "returned"]
+WITHHELD = (
+    "null (never an empty string, which means nothing was recorded) when you see the episode through an episode "
+    "summary share: the free text and the reasons for the risk grades are for the child's council, the police force "
+    "holding the report, the return interview practitioner and emergency access (`access.scoping.redact_episodes`)."
+)
 
 
 class RiskGradeChangeOut(Schema):
     grade: RiskGradeCode
     previous_grade: RiskGradeCode | None = Field(description="null for the grade given at report")
-    reason: str
+    reason: str | None = Field(description=WITHHELD)
     changed_at: datetime
     changed_by: PersonRef
 
@@ -78,12 +86,12 @@ class EpisodeOut(Schema):
     police_force: AgencyRef
     police_reference: str
     risk_grade: RiskGradeCode
-    circumstances: str
+    circumstances: str | None = Field(description=WITHHELD)
     returned_at: datetime | None
     found_place: str
     found_by: FoundByCode | None
-    found_with: str
-    harm_on_return: str
+    found_with: str | None = Field(description=WITHHELD)
+    harm_on_return: str | None = Field(description=WITHHELD)
     prevention_interview_done: bool | None
     created_at: datetime
     updated_at: datetime
@@ -102,7 +110,11 @@ class EpisodeDetailOut(EpisodeOut):
 
     @staticmethod
     def resolve_risk_grade_history(obj: MissingEpisode) -> list[RiskGradeChange]:
-        return list(obj.risk_changes.all())
+        changes = list(obj.risk_changes.all())
+        if RISK_CHANGE_REASONS in obj.withheld_fields:
+            for change in changes:
+                change.reason = None  # in memory only: reason is NOT NULL, so this can never be saved
+        return changes
 
 
 class ReturnOut(EpisodeDetailOut):
@@ -116,13 +128,15 @@ class EpisodePage(Page):
 
 
 class EpisodeFilters(PageQuery):
+    """Filters that identify nobody. To find a child's episodes by police reference, POST it to /children/search
+    and list the child's episodes with `child`: query strings end up in server and proxy logs."""
+
     child: int | None = Field(None, description="The child's id")
     status: EpisodeStatus | None = None
     risk_grade: RiskGradeCode | None = None
     police_force: int | None = Field(None, description="The police force's agency id")
     last_seen_from: AwareDateTime | None = Field(None, description="Last seen at or after this time (with offset)")
     last_seen_to: AwareDateTime | None = Field(None, description="Last seen at or before this time (with offset)")
-    police_reference: str | None = Field(None, max_length=40)
 
 
 class ReportIn(BodyIn):
@@ -183,7 +197,7 @@ def _with_history(episode: MissingEpisode) -> MissingEpisode:
 
 
 def _detail(user: User, episode_id: int) -> MissingEpisode:
-    return _with_history(get_episode_for_user(user, episode_id))
+    return redact_episode(user, _with_history(get_episode_for_user(user, episode_id)))
 
 
 def _editable(user: User, episode_id: int) -> MissingEpisode:
@@ -208,8 +222,6 @@ def _filter(queryset: QuerySet[MissingEpisode], filters: EpisodeFilters) -> Quer
         queryset = queryset.filter(last_seen_at__gte=filters.last_seen_from)
     if filters.last_seen_to:
         queryset = queryset.filter(last_seen_at__lte=filters.last_seen_to)
-    if filters.police_reference:
-        queryset = queryset.filter(police_reference=filters.police_reference.strip().upper())
     return queryset
 
 
@@ -220,6 +232,7 @@ def list_episodes(request: HttpRequest, filters: Query[EpisodeFilters]):
     queryset = episodes_for(request.auth).select_related("child", "police_force")
     queryset = _filter(queryset, filters).order_by("-last_seen_at", "-id")
     page = paginate(request, queryset, filters.page)
+    page["items"] = redact_episodes(request.auth, page["items"])
     audit_list_read(request.auth, "episode-list", page, filters.page, filters)
     return page
 

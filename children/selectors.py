@@ -6,7 +6,7 @@ import re
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from access.models import User
-from access.scoping import children_for, episodes_for
+from access.scoping import children_for, children_with_record_for, episodes_for
 from children.models import Child
 
 SEARCH_LIMIT = 50
@@ -29,12 +29,18 @@ def parse_date_of_birth(text: str) -> dt.date | None:
         return None
 
 
-def search_children(user: User, text: str) -> QuerySet[Child]:
+def search_children(user: User, text: str, *, with_record_only: bool = False) -> QuerySet[Child]:
     """Children the user may see matching the text by name (every word, in any name, partly, any case),
-    council child ID (exactly, any case), date of birth, or a police reference on an episode they may see."""
+    council child ID (exactly, any case), date of birth, or a police reference on an episode they may see.
+
+    The one search, for the page and the API. `with_record_only` leaves out the children the user reaches only
+    through a share (`children_with_record_for`): the API gives a share's recipient the shared item, never the
+    child's record, so it does not find those children either.
+    """
+    scope = children_with_record_for(user) if with_record_only else children_for(user)
     text = " ".join(text.split())
     if not text:
-        return children_for(user).none()
+        return scope.none()
     by_name = Q()
     for word in text.split(" "):
         by_name &= Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(preferred_name__icontains=word)
@@ -44,8 +50,7 @@ def search_children(user: User, text: str) -> QuerySet[Child]:
     with_reference = episodes_for(user).filter(child=OuterRef("pk"), police_reference__iexact=text)
     matches |= Q(Exists(with_reference))
     return (
-        children_for(user)
-        .filter(matches)
+        scope.filter(matches)
         .select_related("responsible_council")
         .order_by("last_name", "first_name", "date_of_birth", "pk")
     )

@@ -16,6 +16,7 @@ from access.scoping import (
     get_child_for_user,
     get_episode_for_user,
     interviews_for,
+    redact_episode,
 )
 from core.formatting import duration_text, yes_no_not_known
 from core.pages import crumb, record_page_viewed
@@ -75,7 +76,8 @@ def report(request: HttpRequest, child_id: int) -> HttpResponse:
 
 def detail(request: HttpRequest, episode_id: int) -> HttpResponse:
     user = request.user
-    episode = get_episode_for_user(user, episode_id)
+    # The free text is shown only to those access.scoping.redact_episodes allows (not an episode summary share).
+    episode = redact_episode(user, get_episode_for_user(user, episode_id))
     record_page_viewed(user, episode, child_id=episode.child_id, summary="Missing episode viewed")
     now = timezone.now()
     end = episode.returned_at or now
@@ -90,6 +92,7 @@ def detail(request: HttpRequest, episode_id: int) -> HttpResponse:
             {"interview": interview, "status": interview.status(now)}
             for interview in interviews_for(user).filter(episodes=episode).order_by("due_by")
         ],
+        "free_text_withheld": bool(episode.withheld_fields),
         "can_edit": editable,
         "can_change_open_episode": editable and episode.is_open,
         "breadcrumbs": _child_crumbs(episode.child),

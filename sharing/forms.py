@@ -121,7 +121,7 @@ class EmergencyAccessForm(GovukForm):
         },
     )
     la_child_id = forms.CharField(
-        label="Or the council child ID (optional)", max_length=30, required=False, help_text="Such as N000123"
+        label="Or the council child ID (optional)", max_length=30, required=False, help_text="Such as N004512"
     )
     council = forms.ModelChoiceField(
         queryset=Agency.objects.filter(kind=AgencyKind.COUNCIL).order_by("name"),

@@ -1,6 +1,7 @@
 """The permission matrix test (issue 4), driven by the one table in tests/permission_matrix.py."""
 
 import datetime as dt
+import json
 from types import SimpleNamespace
 
 import pytest
@@ -9,11 +10,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
 from django.utils import timezone
 
-from access.models import Role
+from access.models import AuditEvent, Role
 from access.tokens import issue_token
 from api.main import api as ninja_api
 from episodes.codes import FoundBy
+from episodes.models import MissingEpisode, RiskGradeChange
 from interviews.codes import ConsentToShare, Outcome
+from interviews.models import InterviewFactor, ReturnInterview
 from network import actions as network_actions
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
 from philomena.actions import add_photo, save_profile
@@ -25,7 +28,7 @@ from risk.models import Alert
 from sharing.actions import request_emergency_access, share_record
 from sharing.codes import ChildConsent, LawfulBasis
 from tests.factories import EpisodeFactory, InterviewFactory, UserFactory
-from tests.permission_matrix import BY_KEY, MARKERS, MATRIX, PROTECTED_VALUES, USERS, Entry
+from tests.permission_matrix import BY_KEY, GROUPS, MARKERS, MATRIX, PROTECTED_VALUES, USERS, Entry
 from tests.philomena.conftest import png_bytes, upload
 
 API_PREFIX = "/api/v1"
@@ -115,6 +118,7 @@ def matrix(world, settings, tmp_path):
         found_by=FoundBy.POLICE,
         circumstances=MARKERS["episode"],
     )
+    episode.risk_changes.update(reason=MARKERS["risk_reason"])
     interview = InterviewFactory(
         child=child,
         provider=world.provider,
@@ -157,7 +161,7 @@ def matrix(world, settings, tmp_path):
     intel_person = network_actions.add_person(
         acting_user=users.police,
         kind=PersonKind.ADULT,
-        display_name="Matrix intelligence subject",
+        display_name=f"Matrix subject {MARKERS['intelligence']}",
         description=MARKERS["intelligence"],
         police_only=True,
     )
@@ -224,9 +228,27 @@ def _url(entry: Entry, records: SimpleNamespace) -> str:
     return reverse(entry.key, kwargs=values)
 
 
-def _assert_reveals_nothing(response) -> None:
+def _text(response) -> str:
     body = b"".join(response) if response.streaming else response.content
-    text = body.decode("utf-8", errors="replace")
+    return body.decode("utf-8", errors="replace")
+
+
+def _assert_shows_exactly_its_field_groups(response, entry: Entry, user: str) -> None:
+    """An allowed user sees the field groups `sees` gives them, and none of the others."""
+    text = _text(response)
+    missing = [group for group, users in entry.sees.items() if user in users and not _shows(text, group)]
+    leaked = [group for group in GROUPS if user not in entry.sees.get(group, ()) and _shows(text, group)]
+    assert not missing, f"{entry.key} as {user}: {missing} should be shown"
+    assert not leaked, f"{entry.key} as {user}: {leaked} must not be shown"
+
+
+def _shows(text: str, group: str) -> bool:
+    """Any of the group's values shows it (an API answer names the child by council child ID only)."""
+    return any(value in text for value in GROUPS[group])
+
+
+def _assert_reveals_nothing(response) -> None:
+    text = _text(response)
     leaked = [value for value in PROTECTED_VALUES if value in text]
     assert not leaked, f"denied response carries protected values {leaked}"
 
@@ -234,10 +256,7 @@ def _assert_reveals_nothing(response) -> None:
 # --- every user against every entry ----------------------------------------------------------------------
 
 USER_CASES = [
-    pytest.param(entry, user, id=f"{entry.key}-{user}")
-    for entry in MATRIX
-    if not entry.anonymous_only
-    for user in USERS
+    pytest.param(entry, user, id=f"{entry.key}-{user}") for entry in MATRIX if not entry.write for user in USERS
 ]
 KNOWN_FINDINGS: dict[str, str] = {}
 
@@ -256,7 +275,11 @@ def test_user_gets_what_the_matrix_says(matrix, entry: Entry, user: str):
     who = getattr(matrix.users, user)
     url = _url(entry, matrix)
     if entry.is_api:
-        response = Client().get(url, headers={"Authorization": f"Bearer {issue_token(who)}"})
+        headers = {"Authorization": f"Bearer {issue_token(who)}"}
+        if entry.body is None:
+            response = Client().get(url, headers=headers)
+        else:
+            response = Client().post(url, json.dumps(entry.body), content_type="application/json", headers=headers)
     else:
         client = Client()
         client.force_login(who)
@@ -265,6 +288,101 @@ def test_user_gets_what_the_matrix_says(matrix, entry: Entry, user: str):
     assert response.status_code == expected, f"{entry.key} as {user}: {response.status_code}, expected {expected}"
     if user not in entry.allowed:
         _assert_reveals_nothing(response)
+    else:
+        _assert_shows_exactly_its_field_groups(response, entry, user)
+
+
+# --- API writes, for every user -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def writable(matrix):
+    """The matrix's records plus what the writes act on: an open episode of Jordan's (to grade and close), and
+    an accepted interview assigned to the practitioner, covering a returned episode (to assign, offer and write
+    up). Their free text carries no marker: the writes' answers are checked for their status, not fields."""
+    world, users, now = matrix.world, matrix.users, timezone.now()
+    open_episode = EpisodeFactory(
+        child=world.child,
+        police_force=world.police_north,
+        created_by=users.police,
+        last_seen_at=now - dt.timedelta(hours=8),
+    )
+    covered_episode = EpisodeFactory(
+        child=world.child,
+        police_force=world.police_north,
+        created_by=users.police,
+        last_seen_at=now - dt.timedelta(days=20),
+        returned_at=now - dt.timedelta(days=19),
+        found_place="Home",
+        found_by=FoundBy.POLICE,
+    )
+    open_interview = InterviewFactory(
+        child=world.child,
+        provider=world.provider,
+        assigned_to=users.practitioner,
+        due_by=covered_episode.returned_at + dt.timedelta(hours=72),
+        offered_at=covered_episode.returned_at + dt.timedelta(hours=10),
+        offered_by="Sam Tester",
+        outcome=Outcome.ACCEPTED,
+        covering=[covered_episode],
+    )
+    return SimpleNamespace(
+        **vars(matrix),
+        open_episode=open_episode,
+        covered_episode=covered_episode,
+        open_interview=open_interview,
+        placed_child=world.placed_child,
+        police_north=world.police_north,
+        practitioner=users.practitioner,
+        **{f"hours_ago_{h}": (now - dt.timedelta(hours=h)).isoformat() for h in (1, 4, 5)},
+    )
+
+
+def _resolve(value, records: SimpleNamespace):
+    """A body value: `@name` is that record's id (or the value the fixture made), `@name.field` the record's field
+    as stored now."""
+    if isinstance(value, list):
+        return [_resolve(item, records) for item in value]
+    if not (isinstance(value, str) and value.startswith("@")):
+        return value
+    name, _, attribute = value[1:].partition(".")
+    found = getattr(records, name)
+    if attribute:
+        return getattr(type(found).objects.get(pk=found.pk), attribute)
+    return found.pk if hasattr(found, "pk") else found
+
+
+def _database_state() -> dict:
+    """What a write could change: the rows of every case table and their versions, and the audit trail (token
+    issuing aside)."""
+    return {
+        "episodes": list(MissingEpisode.objects.order_by("pk").values_list("pk", "version", "updated_at")),
+        "grades": RiskGradeChange.objects.count(),
+        "interviews": list(ReturnInterview.objects.order_by("pk").values_list("pk", "version", "updated_at")),
+        "factors": InterviewFactor.objects.count(),
+        "audit": AuditEvent.objects.exclude(action=AuditEvent.Action.TOKEN).count(),
+    }
+
+
+WRITE_CASES = [pytest.param(entry, user, id=f"{entry.key}-{user}") for entry in MATRIX if entry.write for user in USERS]
+
+
+@pytest.mark.parametrize(("entry", "user"), WRITE_CASES)
+def test_api_write_as_each_user(writable, entry: Entry, user: str):
+    """Each user, with a token and a valid body, either succeeds or is refused with the matrix's status; a
+    refused write changes nothing and its answer carries no protected value."""
+    headers = {"Authorization": f"Bearer {issue_token(getattr(writable.users, user))}"}
+    method = entry.key.split(" ")[0].lower()
+    body = json.dumps({name: _resolve(value, writable) for name, value in entry.body.items()})
+    before = _database_state()
+    response = getattr(Client(), method)(_url(entry, writable), body, content_type="application/json", headers=headers)
+    expected = entry.expected(user)
+    assert response.status_code == expected, f"{entry.key} as {user}: {response.status_code} {response.content[:300]}"
+    if user not in entry.allowed:
+        assert _database_state() == before, f"{entry.key} as {user} was refused but changed the database"
+        _assert_reveals_nothing(response)
+    else:
+        assert _database_state() != before
 
 
 # --- anonymous -------------------------------------------------------------------------------------------

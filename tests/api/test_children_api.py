@@ -1,6 +1,5 @@
-"""GET /children and /children/{id}: scoped exactly like the pages, every read audited."""
-
-import datetime as dt
+"""GET /children, POST /children/search and GET /children/{id}: scoped exactly like the pages, every read
+audited, and no name or identifier ever in a URL."""
 
 import pytest
 
@@ -148,14 +147,6 @@ def test_assigned_practitioner_sees_the_child(world, api_as, interview):
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"q": "jord"}, ["child"]),
-        ({"q": "sample"}, ["placed_child"]),
-        ({"q": "Riley Sample"}, ["placed_child"]),
-        ({"q": "Riley Example"}, []),
-        ({"q": "Casey"}, []),  # exists, but not in Northmoor's scope
-        ({"la_child_id": "n000123"}, ["child"]),
-        ({"la_child_id": "S000789"}, []),
-        ({"date_of_birth": "2010-09-01"}, ["placed_child"]),
         ({"legal_status": "looked_after"}, ["child", "placed_child"]),
         ({"legal_status": "cin"}, []),
         ({"responsible_council": "{south}"}, ["placed_child"]),
@@ -187,7 +178,6 @@ def test_has_open_episode_counts_only_episodes_the_caller_can_see(world, api_as)
     ("params", "field"),
     [
         ({"legal_status": "orphan"}, "legal_status"),
-        ({"date_of_birth": "04/03/2011"}, "date_of_birth"),
         ({"has_open_episode": "maybe"}, "has_open_episode"),
         ({"page": "0"}, "page"),
         ({"responsible_council": "north"}, "responsible_council"),
@@ -226,17 +216,21 @@ def test_pagination_is_deterministic_with_links(world, api_as, settings):
 def test_reads_are_audited_without_personal_data(world, api_as):
     client = api_as("coordinator")
     before = last_audit_id()
-    client.get("/children", {"q": "Jordan", "la_child_id": "N000123"})
+    client.get("/children", {"legal_status": "looked_after"})
+    client.post("/children/search", {"text": "Jordan"})
     client.get(f"/children/{world.child.pk}")
     events = list(AuditEvent.objects.filter(pk__gt=before).order_by("id"))
-    assert [e.action for e in events] == [AuditEvent.Action.API_READ] * 2
-    listing, detail = events
+    assert [e.action for e in events] == [AuditEvent.Action.API_READ] * 3
+    listing, search, detail = events
     assert listing.object_type == "child-list"
     assert listing.child_id is None
     assert listing.channel == "api"
     assert listing.actor == world.users.coordinator
-    assert "1 of 1" in listing.summary
-    assert "filtered by la_child_id, q" in listing.summary
+    assert "2 of 2" in listing.summary
+    assert "filtered by legal_status" in listing.summary
+    assert search.object_type == "child-search"
+    assert search.child_id is None
+    assert search.summary == "API list read: page 1, 1 of 1; filtered by text"
     assert detail.object_type == "child"
     assert detail.object_id == str(world.child.pk)
     assert detail.child_id == world.child.pk
@@ -253,9 +247,117 @@ def test_refused_reads_write_no_api_read_event(world, api_as):
     assert AuditEvent.objects.filter(action=AuditEvent.Action.API_READ).count() == before
 
 
-def test_filter_by_date_of_birth_uses_dates_only(world, api_as):
-    response = api_as("coordinator").get("/children", {"date_of_birth": dt.date(2011, 3, 4).isoformat()})
-    assert [c["la_child_id"] for c in response.json()["items"]] == ["N000123"]
+# --- POST /children/search: the words travel in the body ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("jord", ["child"]),
+        ("sample", ["placed_child"]),
+        ("Riley Sample", ["placed_child"]),
+        ("  riley   SAMPLE ", ["placed_child"]),
+        ("Riley Example", []),
+        ("Casey", []),  # exists, but not in Northmoor's scope
+        ("n000123", ["child"]),
+        ("S000789", []),
+        ("2010-09-01", ["placed_child"]),
+        ("04/03/2011", ["child"]),
+        ("wp-2026-004512", ["child"]),  # the police reference of `open_episode`
+    ],
+)
+def test_search_matches_like_the_find_a_child_page(world, api_as, open_episode, text, expected):
+    response = api_as("coordinator").post("/children/search", {"text": text})
+    assert response.status_code == 200, response.content
+    assert ids(response) == [getattr(world, name).pk for name in expected]
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("coordinator", ["child"]),
+        ("police", ["child"]),
+        ("school_dsl", ["child"]),
+        ("coordinator_south", []),
+        ("police_south", []),
+        ("other_school_dsl", []),
+        ("practitioner", []),
+        ("analyst", []),
+        ("admin", []),
+        ("health", []),
+    ],
+)
+def test_search_is_scoped_like_the_list(world, api_as, who, expected):
+    response = api_as(who).post("/children/search", {"text": "Jordan Example"})
+    assert response.status_code == 200
+    assert ids(response) == [getattr(world, name).pk for name in expected]
+    if not expected:
+        assert_reveals_nothing(response)
+
+
+def test_search_shows_the_care_record_only_to_those_who_see_it(world, api_as):
+    (school_view,) = api_as("school_dsl").post("/children/search", {"text": "N000123"}).json()["items"]
+    assert school_view["first_name"] == "Jordan"
+    assert school_view["legal_status"] is None and school_view["social_worker"] is None
+    (council_view,) = api_as("coordinator").post("/children/search", {"text": "N000123"}).json()["items"]
+    assert council_view["legal_status"] == "looked_after"
+    assert set(council_view) == CHILD_FIELDS
+
+
+def test_search_pages_like_the_list_and_keeps_the_words_out_of_the_links(world, api_as, settings):
+    settings.HOMEWARD_API_PAGE_SIZE = 2
+    for n in range(3):
+        ChildFactory(first_name="Same", last_name="Name", responsible_council=world.north, la_child_id=f"N9{n}")
+    client = api_as("coordinator")
+    first = client.post("/children/search", {"text": "same name"}).json()
+    assert first["count"] == 3
+    assert first["next"].endswith("/api/v1/children/search?page=2")
+    response = client.client.post(
+        first["next"], data='{"text": "same name"}', content_type="application/json", headers=client._headers()
+    )
+    second = response.json()
+    assert second["next"] is None
+    assert second["previous"].endswith("/api/v1/children/search?page=1")
+    seen = [i["id"] for page in (first, second) for i in page["items"]]
+    assert seen == sorted(seen) and len(seen) == 3
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "text"),
+        ({"text": "   "}, "text"),
+        ({"text": "x" * 101}, "text"),
+        ({"text": "Jordan", "date_of_birth": "2011-03-04"}, "date_of_birth"),
+        ([], "body"),
+    ],
+)
+def test_bad_search_is_400_naming_the_field(world, api_as, body, field):
+    response = api_as("coordinator").post("/children/search", body)
+    assert response.status_code == 400
+    assert field in field_errors(response)
+
+
+@pytest.mark.parametrize("params", [{"q": "Jordan"}, {"la_child_id": "N000123"}, {"date_of_birth": "2011-03-04"}])
+def test_identifiers_are_not_taken_in_query_strings(world, api_as, params):
+    """The list no longer filters by name or identifier: a client still sending them is told, not ignored."""
+    response = api_as("coordinator").get("/children", params)
+    assert response.status_code == 400
+    assert field_errors(response) == {next(iter(params)): ["Unknown query parameter"]}
+    search = api_as("coordinator").client.post(
+        "/api/v1/children/search?text=Jordan",
+        data='{"text": "Jordan"}',
+        content_type="application/json",
+        headers=api_as("coordinator")._headers(),
+    )
+    assert search.status_code == 400
+    assert field_errors(search) == {"text": ["Unknown query parameter"]}
+
+
+def test_search_needs_a_token(world, anonymous):
+    response = anonymous.post("/children/search", {"text": "Jordan"})
+    assert response.status_code == 401
+    assert_reveals_nothing(response)
 
 
 def test_legal_status_codes_match_the_model(world, api_as):

@@ -12,6 +12,7 @@ from tests.api.schema_check import errors, resolve, response_schema
 
 PATHS = {
     "/api/v1/children": {"get"},
+    "/api/v1/children/search": {"post"},
     "/api/v1/children/{id}": {"get"},
     "/api/v1/episodes": {"get", "post"},
     "/api/v1/episodes/{id}": {"get", "patch"},

@@ -26,6 +26,7 @@ from access.scoping import (
 from children.actions import add_child, record_child_viewed
 from children.forms import AddChildForm, ChildSearchForm
 from children.selectors import SEARCH_LIMIT, search_children
+from core.forms import submitted
 from core.pages import crumb
 
 
@@ -81,7 +82,7 @@ def add(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not can_add_child(user):
         raise PermissionDenied("Your role does not include adding children's records.")
-    form = AddChildForm(request.POST or None, user=user)
+    form = AddChildForm(submitted(request), user=user)
     if request.method == "POST" and form.is_valid():
         child = form.call_action(add_child, acting_user=user, **form.child_fields())
         if child is not None:

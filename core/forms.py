@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest, QueryDict
 
 from core.errors import ConflictError
 from core.widgets import GovukDateTimeWidget, GovukDateWidget
@@ -13,6 +14,15 @@ from core.widgets import GovukDateTimeWidget, GovukDateWidget
 T = TypeVar("T")
 
 STALE_FORM_MESSAGE = "This page was out of date. Nothing was saved: reload it and try again."
+
+
+def submitted(request: HttpRequest) -> QueryDict | None:
+    """The data to bind a page's form to: what was POSTed, or None for a GET.
+
+    Not `request.POST or None`: an empty POST must still bind the form, so that it shows its errors rather
+    than a blank form as if nothing had been sent.
+    """
+    return request.POST if request.method == "POST" else None
 
 
 class GovukFormMixin:

@@ -19,6 +19,7 @@ from access.scoping import (
     redact_episode,
 )
 from core.formatting import duration_text, yes_no_not_known
+from core.forms import submitted
 from core.pages import crumb, record_page_viewed
 from core.templatetags.govuk import govuk_datetime
 from episodes.actions import DETAIL_FIELDS, change_risk_grade, record_return, report_missing, update_episode_details
@@ -53,7 +54,7 @@ def report(request: HttpRequest, child_id: int) -> HttpResponse:
         # Seen through a share or emergency access: read only.
         raise PermissionDenied("You can report missing only the children your own role covers.")
     open_episode = episodes_for(user).open().filter(child=child).first()
-    form = ReportMissingForm(request.POST or None, user=user, child=child)
+    form = ReportMissingForm(submitted(request), user=user, child=child)
     if request.method == "POST" and form.is_valid():
         episode = form.call_action(report_missing, acting_user=user, child=child, **form.action_kwargs())
         if episode is not None:
@@ -103,7 +104,7 @@ def detail(request: HttpRequest, episode_id: int) -> HttpResponse:
 def change_risk(request: HttpRequest, episode_id: int) -> HttpResponse:
     user = request.user
     episode = _editable_episode(user, episode_id)
-    form = ChangeRiskForm(request.POST or None, initial={"version": episode.version})
+    form = ChangeRiskForm(submitted(request), initial={"version": episode.version})
     if request.method == "POST" and form.is_valid():
         changed = form.call_action(
             change_risk_grade,
@@ -127,7 +128,7 @@ def change_risk(request: HttpRequest, episode_id: int) -> HttpResponse:
 def record_return_view(request: HttpRequest, episode_id: int) -> HttpResponse:
     user = request.user
     episode = _editable_episode(user, episode_id)
-    form = RecordReturnForm(request.POST or None, initial={"version": episode.version})
+    form = RecordReturnForm(submitted(request), initial={"version": episode.version})
     if request.method == "POST" and form.is_valid():
         returned = form.call_action(
             record_return,
@@ -163,7 +164,7 @@ def edit(request: HttpRequest, episode_id: int) -> HttpResponse:
     user = request.user
     episode = _editable_episode(user, episode_id)
     initial = {name: getattr(episode, name) for name in DETAIL_FIELDS} | {"version": episode.version}
-    form = EpisodeDetailsForm(request.POST or None, initial=initial)
+    form = EpisodeDetailsForm(submitted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         answers = dict(form.cleaned_data)
         version = answers.pop("version")

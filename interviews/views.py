@@ -15,6 +15,7 @@ from access.scoping import (
     redact_interview,
 )
 from core.formatting import yes_no_not_known
+from core.forms import submitted
 from core.pages import crumb, record_page_viewed
 from core.templatetags.govuk import govuk_datetime
 from interviews.actions import assign_interview, record_interview, record_offer
@@ -93,7 +94,7 @@ def assign(request: HttpRequest, interview_id: int) -> HttpResponse:
     if not can_assign_interview(user, interview):
         raise PermissionDenied(CANNOT_ASSIGN)
     initial = {"version": interview.version, "assigned_to": str(interview.assigned_to_id or "") or None}
-    form = AssignForm(request.POST or None, initial=initial, practitioners=_practitioners(interview))
+    form = AssignForm(submitted(request), initial=initial, practitioners=_practitioners(interview))
     if request.method == "POST" and form.is_valid():
         practitioner = form.chosen_practitioner()
         assigned = form.call_action(
@@ -122,7 +123,7 @@ def offer(request: HttpRequest, interview_id: int) -> HttpResponse:
         "offered_by": interview.offered_by or str(user),
         "not_offered_reason": interview.not_offered_reason,
     }
-    form = OfferForm(request.POST or None, initial=initial)
+    form = OfferForm(submitted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         recorded = form.call_action(
             record_offer,
@@ -164,7 +165,7 @@ def record(request: HttpRequest, interview_id: int) -> HttpResponse:
         },
     }
     form = RecordInterviewForm(
-        request.POST or None,
+        submitted(request),
         initial=initial,
         episodes=[(episode, _episode_label(episode)) for episode in returned],
     )

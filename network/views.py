@@ -39,6 +39,7 @@ from access.scoping import (
     places_for,
 )
 from children.actions import record_child_viewed
+from core.forms import submitted
 from core.pages import crumb
 from network import actions
 from network.drawing import MAX_CLUSTERS, draw
@@ -248,7 +249,7 @@ def record_add(request: HttpRequest, kind: str) -> HttpResponse:
     _require_network(user)
     spec = KINDS[kind]
     child = _child_for_return(request)
-    form = spec.form(request.POST or None, user=user)
+    form = spec.form(submitted(request), user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         # police_only is offered only to police: without it the action's default (not police-only) holds.
@@ -363,7 +364,7 @@ def _link_page(request: HttpRequest, child_id: int, kind: str) -> HttpResponse:
     _require_network(user)
     child = get_network_child_for_user(user, child_id)
     form_class = PersonLinkForm if kind == PERSON else PlaceLinkForm
-    form = form_class(request.POST or None, user=user, child=child, initial={kind: request.GET.get(kind)})
+    form = form_class(submitted(request), user=user, child=child, initial={kind: request.GET.get(kind)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         action = actions.link_child_to_person if kind == PERSON else actions.link_child_to_place
@@ -413,7 +414,7 @@ def _end_link_page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if not link.is_active:
         messages.success(request, "That link had already been ended")
         return redirect("network:child", link.child_id)
-    form = EndLinkForm(request.POST or None, initial={"version": link.version})
+    form = EndLinkForm(submitted(request), initial={"version": link.version})
     if request.method == "POST" and form.is_valid():
         action = actions.end_person_link if kind == PERSON else actions.end_place_link
         ended = form.call_action(

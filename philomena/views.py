@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from access.models import User
 from access.scoping import can_edit_profile, can_view_profile, get_child_for_user
 from children.models import Child
+from core.forms import submitted
 from core.pages import crumb, record_page_viewed
 from philomena.actions import add_photo, record_grab_pack_produced, save_profile
 from philomena.forms import PhotoForm, ProfileForm
@@ -119,7 +120,7 @@ def edit(request: HttpRequest, child_id: int) -> HttpResponse:
     latest = current.current_version() if current else None
     initial = {name: getattr(latest, name) for name in CONTENT_FIELDS} if latest else {}
     initial["version"] = current.version if current else None
-    form = ProfileForm(request.POST or None, initial=initial)
+    form = ProfileForm(submitted(request), initial=initial)
     can_start = current is not None or profile_applies(child)
     if request.method == "POST" and can_start and form.is_valid():
         saved = form.call_action(
@@ -153,7 +154,9 @@ def upload_photo(request: HttpRequest, child_id: int) -> HttpResponse:
     child = _child_for_editing(user, child_id)
     current = profile_of(child)
     form = PhotoForm(
-        request.POST or None, request.FILES or None, initial={"version": current.version if current else None}
+        submitted(request),
+        request.FILES if request.method == "POST" else None,
+        initial={"version": current.version if current else None},
     )
     can_start = current is not None or profile_applies(child)
     if request.method == "POST" and can_start and form.is_valid():

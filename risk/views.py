@@ -24,6 +24,7 @@ from access.scoping import (
     sees_alerts,
 )
 from children.models import Child
+from core.forms import submitted
 from core.pages import crumb, record_page_viewed
 from risk.actions import acknowledge_alert, make_referral, record_screening, update_referral_status
 from risk.codes import REFERRAL_TRANSITIONS, IndicatorTiming
@@ -61,7 +62,7 @@ def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     allowed = can_acknowledge_alert(user, alert) and not alert.is_acknowledged
     if request.method == "POST" and not can_acknowledge_alert(user, alert):
         raise PermissionDenied(f"Only the child's council's {Role(alert.for_role).label.lower()} can acknowledge this.")
-    form = AcknowledgeAlertForm(request.POST or None)
+    form = AcknowledgeAlertForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         done = form.call_action(
             acknowledge_alert,
@@ -96,7 +97,7 @@ def screen(request: HttpRequest, child_id: int) -> HttpResponse:
     child = get_child_for_user(user, child_id)
     if not can_screen(user, child):
         raise PermissionDenied("Only the child's council's coordinator, social workers and managers can screen.")
-    form = ScreeningForm(request.POST or None)
+    form = ScreeningForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         screening = form.call_action(record_screening, child, acting_user=user, **form.action_kwargs())
         if screening is not None:
@@ -149,7 +150,7 @@ def refer(request: HttpRequest, child_id: int) -> HttpResponse:
     child = get_child_for_user(user, child_id)
     if not can_refer(user, child):
         raise PermissionDenied("Your role does not include making referrals for this child.")
-    form = ReferralForm(request.POST or None)
+    form = ReferralForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         referral = form.call_action(make_referral, child, acting_user=user, **form.cleaned_data)
         if referral is not None:
@@ -169,7 +170,7 @@ def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
     editable = can_update_referral(user, current)
     if request.method == "POST" and not editable:
         raise PermissionDenied("Only the child's council, or whoever made the referral, can record its outcome.")
-    form = ReferralStatusForm(request.POST or None, current_status=current.status, initial={"version": current.version})
+    form = ReferralStatusForm(submitted(request), current_status=current.status, initial={"version": current.version})
     if request.method == "POST" and form.is_valid():
         updated = form.call_action(
             update_referral_status,

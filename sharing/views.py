@@ -36,6 +36,7 @@ from access.scoping import (
     receives_shares,
     shares_received_by,
 )
+from core.forms import submitted
 from core.pages import crumb, record_page_viewed
 from sharing.actions import request_emergency_access, review_emergency_access, share_record, withdraw_share
 from sharing.codes import ShareWhat
@@ -70,7 +71,7 @@ def share(request: HttpRequest, child_id: int) -> HttpResponse:
         person_id=source.get("person"),
     )
     form = ShareForm(
-        request.POST or None,
+        submitted(request),
         options=options,
         agencies=list(recipient_agencies(user, child)),
         people=list(recipient_users(user, child)),
@@ -130,7 +131,7 @@ def withdraw(request: HttpRequest, share_id: int) -> HttpResponse:
     share_ = get_share_for_user(user, share_id)
     if not can_withdraw_share(user, share_):
         raise PermissionDenied("Only whoever made this share, or the child's council, can withdraw it while it runs.")
-    form = WithdrawShareForm(request.POST or None, initial={"version": share_.version})
+    form = WithdrawShareForm(submitted(request), initial={"version": share_.version})
     if request.method == "POST" and form.is_valid():
         done = form.call_action(
             withdraw_share,
@@ -196,7 +197,7 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
     user = request.user
     _require_emergency_role(user)
     initial = {"child_id": request.GET.get("child")} if (request.GET.get("child") or "").isdigit() else {}
-    form = EmergencyAccessForm(request.POST or None, initial=initial)
+    form = EmergencyAccessForm(submitted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         # A child the user can already see in full needs no emergency access: scoped, so it reveals nothing.
@@ -312,7 +313,7 @@ def emergency_access_mark_reviewed(request: HttpRequest, access_id: int) -> Http
         raise Http404("No such use of emergency access, or you do not review it.") from None
     if access.user_id == user.pk:
         raise PermissionDenied("Someone else must review your own use of emergency access.")
-    form = ReviewEmergencyAccessForm(request.POST or None)
+    form = ReviewEmergencyAccessForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         done = form.call_action(review_emergency_access, access, note=form.cleaned_data["note"], acting_user=user)
         if done is not None:

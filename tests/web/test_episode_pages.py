@@ -16,6 +16,7 @@ from tests.web.helpers import (
     assert_summary_mentions,
     audit_count,
     date_time_boxes,
+    error_summary,
     minute,
     page_title,
 )
@@ -339,3 +340,15 @@ def test_stale_edit_is_a_conflict(client, world, open_episode):
     assert_summary_mentions(response, CONFLICT)
     open_episode.refresh_from_db()
     assert open_episode.last_seen_place == "Outside the corner shop, High Street"
+
+
+@pytest.mark.parametrize("name", ["change-risk", "record-return", "edit"])
+def test_an_empty_post_shows_the_forms_errors_and_changes_nothing(client, world, open_episode, name):
+    """A POST with no fields at all still binds the form: the page lists what is missing, nothing is saved."""
+    client.force_login(world.users.coordinator)
+    before = (open_episode.version, audit_count())
+    response = client.post(page(name, open_episode), {})
+    assert response.status_code == 200
+    assert error_summary(response)
+    open_episode.refresh_from_db()
+    assert (open_episode.version, audit_count()) == before

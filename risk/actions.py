@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from access.audit import record_event
+from access.audit import SENSITIVE_MARK, record_event
 from access.models import AuditEvent, User
 from children.models import Child
 from core.concurrency import lock_at_version
@@ -33,8 +33,6 @@ from risk.codes import (
 )
 from risk.models import Alert, Referral, ReferralStatusChange, Screening, ScreeningFlag, ScreeningIndicator
 
-SENSITIVE = "[sensitive]"
-
 
 def _raise_if(errors: dict[str, list[str]]) -> None:
     if errors:
@@ -42,7 +40,7 @@ def _raise_if(errors: dict[str, list[str]]) -> None:
 
 
 def _sensitive_change(before: str, after: str) -> list[str | None]:
-    return [SENSITIVE if before else None, SENSITIVE if after else None]
+    return [SENSITIVE_MARK if before else None, SENSITIVE_MARK if after else None]
 
 
 def _changed(changes: dict[str, list]) -> dict[str, list]:

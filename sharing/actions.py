@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from access.audit import record_event
+from access.audit import SENSITIVE_MARK, record_event
 from access.models import Agency, AuditEvent, User
 from access.scoping import (
     can_request_emergency_access,
@@ -31,7 +31,6 @@ from sharing.codes import CONSENT_NEEDS_REASON, INTERVIEW_SHARES, ChildConsent, 
 from sharing.models import EmergencyAccess, Share
 from sharing.selectors import active_share_exists, recipient_agencies, recipient_users
 
-SENSITIVE = "[sensitive]"
 MAX_TEXT = 5000
 MIN_EMERGENCY_REASON = 10
 NOT_ALLOWED_TO_SHARE = "You cannot share this: choose something your role lets you share about this child"
@@ -184,10 +183,10 @@ def share_record(
                 "to_agency": [None, share.to_agency_id],
                 "to_user": [None, share.to_user_id],
                 "lawful_basis": [None, lawful_basis],
-                "lawful_basis_other": [None, SENSITIVE if lawful_basis_other else None],
+                "lawful_basis_other": [None, SENSITIVE_MARK if lawful_basis_other else None],
                 "child_consent": [None, child_consent],
-                "child_consent_reason": [None, SENSITIVE if child_consent_reason else None],
-                "purpose": [None, SENSITIVE],
+                "child_consent_reason": [None, SENSITIVE_MARK if child_consent_reason else None],
+                "purpose": [None, SENSITIVE_MARK],
                 "expires_at": [None, expires_at],
             },
         )
@@ -220,7 +219,7 @@ def withdraw_share(share: Share, *, reason: str, expected_version: int, acting_u
             obj=current,
             child_id=current.child_id,
             summary="Share withdrawn",
-            changes={"withdrawn_at": [None, current.withdrawn_at], "withdrawal_reason": [None, SENSITIVE]},
+            changes={"withdrawn_at": [None, current.withdrawn_at], "withdrawal_reason": [None, SENSITIVE_MARK]},
         )
     return current
 
@@ -281,7 +280,11 @@ def request_emergency_access(
             obj=access,
             child_id=child.pk if child else None,
             summary=f"Emergency access granted until {until}" if child else "Emergency access asked for: no match",
-            changes={"asked_for": [None, asked_for], "expires_at": [None, expires_at], "reason": [None, SENSITIVE]},
+            changes={
+                "asked_for": [None, asked_for],
+                "expires_at": [None, expires_at],
+                "reason": [None, SENSITIVE_MARK],
+            },
         )
     return access
 
@@ -311,6 +314,6 @@ def review_emergency_access(access: EmergencyAccess, *, note: str, acting_user: 
             obj=current,
             child_id=current.child_id,
             summary="Emergency access reviewed",
-            changes={"reviewed_at": [None, current.reviewed_at], "review_note": [None, SENSITIVE]},
+            changes={"reviewed_at": [None, current.reviewed_at], "review_note": [None, SENSITIVE_MARK]},
         )
     return current

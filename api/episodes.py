@@ -28,6 +28,7 @@ from api.schemas import (
     AwareDateTime,
     BodyIn,
     ChildRef,
+    FilterId,
     Page,
     PageQuery,
     PersonRef,
@@ -116,10 +117,10 @@ class EpisodePage(Page):
 
 
 class EpisodeFilters(PageQuery):
-    child: int | None = Field(None, description="The child's id")
+    child: FilterId | None = Field(None, description="The child's id")
     status: EpisodeStatus | None = None
     risk_grade: RiskGradeCode | None = None
-    police_force: int | None = Field(None, description="The police force's agency id")
+    police_force: FilterId | None = Field(None, description="The police force's agency id")
     last_seen_from: AwareDateTime | None = Field(None, description="Last seen at or after this time (with offset)")
     last_seen_to: AwareDateTime | None = Field(None, description="Last seen at or before this time (with offset)")
     police_reference: str | None = Field(None, max_length=40)

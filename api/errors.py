@@ -51,6 +51,8 @@ class StrictJsonParser(Parser):
             return json.loads(request.body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise MalformedBody(f"The request body is not valid JSON ({exc})") from exc
+        except RecursionError as exc:
+            raise MalformedBody("The request body is nested too deeply to read") from exc
 
 
 def error_entry(field: str | None, message: str) -> dict[str, Any]:

@@ -4,3 +4,4 @@ photo, persons, places and links), so every record type a URL can name exists.""
 
 from tests.api.conftest import interview, returned_episode  # noqa: F401 - the API tests' fixtures, shared
 from tests.test_permission_matrix import matrix  # noqa: F401 - the fixture, shared
+from tests.web.conftest import case  # noqa: F401 - the page tests' interview fixture, shared

@@ -8,7 +8,8 @@ test_form_fields.py finds them all) that is neither here nor in NOT_STORED (sear
 which are never saved and are checked by test_search_boxes_echo_hostile_text_escaped)."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -16,14 +17,17 @@ from django.urls import reverse
 
 from children.models import Child
 from episodes.models import MissingEpisode
+from interviews.models import ReturnInterview
 from network.models import PersonOfConcern, Place
 from philomena.models import ProfileVersion
 from risk.models import Screening
+from tests.factories import EpisodeFactory
 from tests.risk.test_pages import screening_answers
 from tests.security.test_form_fields import TEXT_FIELDS
 from tests.web.helpers import date_time_boxes, minute
 from tests.web.test_child_add import answers as child_answers
 from tests.web.test_episode_pages import return_answers
+from tests.web.test_interview_pages import accept, interview_answers, offer_answers
 from tests.web.test_report_missing import answers as report_answers
 
 HOSTILE = {
@@ -44,6 +48,8 @@ class FormCase:
     saved: Callable  # (world, records, response) -> the saved record, or None if nothing saved
     shown: Callable  # (world, records, record) -> the addresses that show the saved value
     user: str = "coordinator"
+    setup: Callable | None = None  # (world, records) -> None: bring the record to where the form applies
+    per_field: dict = field(default_factory=dict)  # field -> answers that field needs alongside it
 
 
 def _latest(model):
@@ -117,6 +123,26 @@ FORM_CASES: dict[str, FormCase] = {
             reverse("philomena:grab-pack", args=[world.child.pk]),
         ],
     ),
+    "OfferForm": FormCase(
+        url=lambda world, records: reverse("interviews:offer", args=[records.case.interview.pk]),
+        data=lambda world, records: offer_answers(records.case),
+        saved=lambda world, records, response: ReturnInterview.objects.get(pk=records.case.interview.pk),
+        shown=lambda world, records, interview: [reverse("interviews:detail", args=[interview.pk])],
+        per_field={
+            "not_offered_reason": {
+                "outcome": "not_offered",
+                "offered_by": "",
+                **dict.fromkeys(("offered_at_0", "offered_at_1", "offered_at_2", "offered_at_3"), ""),
+            }
+        },
+    ),
+    "RecordInterviewForm": FormCase(
+        url=lambda world, records: reverse("interviews:record", args=[records.case.interview.pk]),
+        data=lambda world, records: interview_answers(records.case),
+        saved=lambda world, records, response: ReturnInterview.objects.get(pk=records.case.interview.pk),
+        shown=lambda world, records, interview: [reverse("interviews:detail", args=[interview.pk])],
+        setup=lambda world, records: accept(records.case),
+    ),
     "ScreeningForm": FormCase(
         url=lambda world, records: reverse("risk:screen", args=[world.child.pk]),
         data=lambda world, records: screening_answers(),
@@ -135,10 +161,8 @@ NOT_STORED = {
     ("SignInForm", "username"),
 }
 # Saved free text not yet driven end to end here (the field-level NUL and length checks in test_form_fields.py do
-# cover them): interviews, links, alerts, referrals, sharing and emergency access. Listed so the gap is visible.
+# cover them): links, alerts, referrals, sharing and emergency access. Listed so the gap is visible.
 NOT_YET_END_TO_END = {
-    "OfferForm",
-    "RecordInterviewForm",
     "PersonLinkForm",
     "PlaceLinkForm",
     "_LinkForm",
@@ -172,10 +196,10 @@ CASES = [
 
 
 @pytest.fixture
-def records(world, open_episode):
-    from types import SimpleNamespace
-
-    return SimpleNamespace(episode=open_episode)
+def records(world, case):
+    """An open episode (Riley, placed in Northmoor) and Jordan's returned episode with an assigned interview."""
+    episode = EpisodeFactory(child=world.placed_child, police_force=world.police_north, created_by=world.users.police)
+    return SimpleNamespace(episode=episode, case=case)
 
 
 def _body(response) -> str:
@@ -195,7 +219,9 @@ def test_hostile_text_is_saved_exactly_and_shown_escaped(world, records, setting
     value = HOSTILE[kind]
     client = Client()
     client.force_login(getattr(world.users, case.user))
-    data = {**case.data(world, records), field: value}
+    if case.setup:
+        case.setup(world, records)
+    data = {**case.data(world, records), **case.per_field.get(field, {}), field: value}
     response = client.post(case.url(world, records), data)
     if response.status_code == 200:
         # Refused: the error is on this field, and the form shows the typed value back escaped.

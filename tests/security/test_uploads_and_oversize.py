@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from philomena.actions import save_profile
-from philomena.models import PhilomenaProfile
+from philomena.models import PhilomenaProfile, ProfilePhoto
 from tests.philomena.conftest import jpeg_bytes, png_bytes, upload
 from tests.security.test_csrf import _row_counts
 
@@ -67,6 +67,10 @@ def test_a_hostile_file_name_is_never_used_or_shown_raw(world, profile, name):
     assert response.status_code in {200, 302}
     if response.status_code == 200:
         assert "photo" in response.context["form"].errors
+    else:
+        stored = ProfilePhoto.objects.order_by("-pk").first().image.name
+        assert stored.startswith(f"philomena/{world.child.pk}/") and ".." not in stored
+        assert name.split(".")[0][:20] not in stored
     page = _client(world).get(reverse("philomena:profile", args=[world.child.pk]))
     assert b"<script>alert(1)</script>" not in page.content
     assert b"etc/passwd" not in page.content

@@ -70,7 +70,7 @@ def test_a_hostile_file_name_is_never_used_or_shown_raw(world, profile, name):
     else:
         stored = ProfilePhoto.objects.order_by("-pk").first().image.name
         assert stored.startswith(f"philomena/{world.child.pk}/") and ".." not in stored
-        assert name.split(".")[0][:20] not in stored
+        assert not any(word in stored for word in ("script", "passwd", "gnp", "a" * 20))
     page = _client(world).get(reverse("philomena:profile", args=[world.child.pk]))
     assert b"<script>alert(1)</script>" not in page.content
     assert b"etc/passwd" not in page.content

@@ -107,22 +107,34 @@ def test_sharing_another_councils_episode_is_refused_and_reveals_nothing(world, 
     assert page.status_code == 200
     assert not any(word in page.content for word in SOUTH_WORDS)
     before = _row_counts()
+    answers = {
+        "recipient": f"agency:{world.school.pk}",
+        "lawful_basis": "children_act_s47",
+        "child_consent": "not_sought_with_reason",
+        "child_consent_reason": "Risk",
+        "purpose": "Tampered",
+    }
     response = client.post(
         url + f"?episode={south_episode.pk}",
         {
             "what": f"episode_summary:{south_episode.pk}",
             "recipient": f"agency:{world.school.pk}",
             "lawful_basis": "children_act_s47",
-            "child_consent": "not_sought",
+            "child_consent": "not_sought_with_reason",
             "child_consent_reason": "Risk",
             "purpose": "Tampered",
         },
     )
     assert response.status_code == 200
-    assert "what" in response.context["form"].errors
+    assert set(response.context["form"].errors) == {"what"}
     assert not any(word in response.content for word in SOUTH_WORDS)
     assert _row_counts() == before
     assert not Share.objects.exists()
+    # The same answers naming Jordan's own episode are accepted: only the tampered item was refused.
+    own = EpisodeFactory(child=world.child, police_force=world.police_north, created_by=world.users.police)
+    accepted = client.post(url, {**answers, "what": f"episode_summary:{own.pk}"})
+    assert accepted.status_code == 302
+    assert Share.objects.get().episode == own
 
 
 def test_the_network_refuses_another_forces_police_only_person(world):

@@ -68,7 +68,7 @@ FORM_CASES: dict[str, FormCase] = {
         shown=lambda world, records, child: [reverse("children:detail", args=[child.pk]), reverse("children:search")],
     ),
     "ReportMissingForm": FormCase(
-        url=lambda world, records: reverse("episodes:report", args=[world.placed_child.pk]),
+        url=lambda world, records: reverse("episodes:report", args=[world.child.pk]),
         data=lambda world, records: report_answers(world),
         saved=_latest(MissingEpisode),
         shown=_episode_pages,

@@ -1,7 +1,8 @@
 """The dashboard's tables as CSV files and Excel workbooks: the same cells the page shows, suppression included.
 
 CSV: UTF-8 with a byte-order mark (so Excel opens it as UTF-8), the column headings, then one line per row;
-numbers as plain numbers, rates as percentages to one decimal place, months as yyyy-mm.
+numbers as plain numbers, rates as percentages to one decimal place, months as yyyy-mm. Text that a spreadsheet
+would run as a formula (a place as someone wrote it) is made safe by core.spreadsheets in both formats.
 Excel: one sheet per table (the whole dashboard) or one sheet (a table), after an "About" sheet saying whose
 figures they are, for which period and filters, and what [c] and [z] mean.
 """
@@ -17,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from analytics.filters import Filters, Scope
 from analytics.tables import NOT_APPLICABLE, SUPPRESSED, Table, spec_text, threshold
+from core.spreadsheets import safe_cell
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -26,13 +28,13 @@ BOLD = Font(bold=True)
 def _csv_value(value: object) -> object:
     if isinstance(value, dt.date):
         return f"{value:%Y-%m}"
-    return value
+    return safe_cell(value)
 
 
 def table_csv(table: Table) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.header())
+    writer.writerow([safe_cell(label) for label in table.header()])
     for row in table.cells():
         writer.writerow([_csv_value(cell.value) for cell in row])
     return out.getvalue().encode("utf-8-sig")
@@ -71,12 +73,12 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 def _write_table(workbook: Workbook, table: Table, used: set[str]) -> None:
     sheet = workbook.create_sheet(_sheet_title(table.spec.sheet, used))
-    sheet.append(table.header())
+    sheet.append([safe_cell(label) for label in table.header()])
     for cell in sheet[1]:
         cell.font = BOLD
     for row_number, row in enumerate(table.cells(), start=2):
         for column_number, cell in enumerate(row, start=1):
-            target = sheet.cell(row=row_number, column=column_number, value=cell.value)
+            target = sheet.cell(row=row_number, column=column_number, value=safe_cell(cell.value))
             if isinstance(cell.value, dt.date):
                 target.number_format = "mmm yyyy"
             elif isinstance(cell.value, float):
@@ -96,7 +98,7 @@ def workbook(tables: list[Table], scope: Scope, filters: Filters) -> bytes:
     about.append(["Missing children dashboard"])
     about["A1"].font = BOLD
     for label, text in about_lines(scope, filters):
-        about.append([label, text])
+        about.append([safe_cell(label), safe_cell(text)])
     about.column_dimensions["A"].width = 22
     about.column_dimensions["B"].width = 90
     used = {"About"}

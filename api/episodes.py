@@ -31,6 +31,7 @@ from api.schemas import (
     AwareDateTime,
     BodyIn,
     ChildRef,
+    FilterId,
     Page,
     PageQuery,
     PersonRef,
@@ -131,10 +132,10 @@ class EpisodeFilters(PageQuery):
     """Filters that identify nobody. To find a child's episodes by police reference, POST it to /children/search
     and list the child's episodes with `child`: query strings end up in server and proxy logs."""
 
-    child: int | None = Field(None, description="The child's id")
+    child: FilterId | None = Field(None, description="The child's id")
     status: EpisodeStatus | None = None
     risk_grade: RiskGradeCode | None = None
-    police_force: int | None = Field(None, description="The police force's agency id")
+    police_force: FilterId | None = Field(None, description="The police force's agency id")
     last_seen_from: AwareDateTime | None = Field(None, description="Last seen at or after this time (with offset)")
     last_seen_to: AwareDateTime | None = Field(None, description="Last seen at or before this time (with offset)")
 

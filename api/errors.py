@@ -4,7 +4,8 @@ one entry per problem, each naming the body or query field it is about (null whe
     400 {"detail": "...", "errors": [{"field": "returned_at", "message": "..."}]}
     401 {"detail": "..."}  (with WWW-Authenticate: Bearer)
     403 {"detail": "..."}
-    404 {"detail": "Not found"}  (the same whether the record does not exist or is outside the caller's scope)
+    404 {"detail": "Not found"}  (the same whether the record does not exist, is outside the caller's scope, or
+                                 the id in the path is not a number at all)
     409 {"detail": "..."}  (the record changed since the caller read its version)
 """
 
@@ -50,6 +51,8 @@ class StrictJsonParser(Parser):
             return json.loads(request.body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise MalformedBody(f"The request body is not valid JSON ({exc})") from exc
+        except RecursionError as exc:
+            raise MalformedBody("The request body is nested too deeply to read") from exc
 
 
 def error_entry(field: str | None, message: str) -> dict[str, Any]:
@@ -114,6 +117,9 @@ class ActionValidationError(Exception):
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def request_not_valid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        if any(tuple(error.get("loc", ()))[:1] == ("path",) for error in exc.errors):
+            # A record id in the path that is not a number names no record: the same 404 as any unknown id.
+            return not_found(request, Http404())
         return input_error_response(api, request, translate_ninja_errors(exc.errors))
 
     @api.exception_handler(DjangoValidationError)

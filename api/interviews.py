@@ -25,6 +25,7 @@ from api.schemas import (
     AwareDateTime,
     BodyIn,
     ChildRef,
+    FilterId,
     Page,
     PageQuery,
     PersonRef,
@@ -140,9 +141,9 @@ class InterviewPage(Page):
 
 
 class InterviewFilters(PageQuery):
-    child: int | None = Field(None, description="The child's id")
+    child: FilterId | None = Field(None, description="The child's id")
     status: StatusCode | None = None
-    assigned_to: int | None = Field(None, description="The assigned practitioner's user id")
+    assigned_to: FilterId | None = Field(None, description="The assigned practitioner's user id")
     due_before: AwareDateTime | None = Field(None, description="Due strictly before this time (with offset)")
     due_after: AwareDateTime | None = Field(None, description="Due strictly after this time (with offset)")
 

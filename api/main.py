@@ -22,7 +22,8 @@ Homeward's REST API for the multi-agency response to children who go missing.
 * **Changes** carry the record's `version`; if someone changed the record since you read it the answer is 409
   and nothing is written.
 * **Errors**: `{"detail": "...", "errors": [{"field": "...", "message": "..."}]}`; unknown body fields and
-  unknown query parameters are refused.
+  unknown query parameters are refused. Ids and versions in a body are JSON numbers (`true` or `"7"` are
+  refused), text may not contain a NUL character (`\\u0000`), and times are between the years 1900 and 2999.
 * **Audit**: every read of case data is recorded in the audit trail.
 """
 

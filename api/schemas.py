@@ -1,26 +1,45 @@
 """Schemas shared by every resource: references to agencies, people and children, coded fields, times,
 request-body rules and the error and page shapes."""
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.db import models
 from django.db.models import TextChoices
 from ninja import Field, Schema
-from pydantic import AwareDatetime, ConfigDict
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
 
 from api.errors import AWARE_DATETIME_MESSAGE
 
 MAX_ID = 2**63 - 1
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+DATETIME_RANGE_MESSAGE = f"Give a date and time between the years {EARLIEST_YEAR} and {LATEST_YEAR}"
+
+
+def _in_range(value: dt.datetime) -> dt.datetime:
+    """Refuse a time no case can hold: one near year 1 or 9999 would overflow on the way to UTC or UK time."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise PydanticCustomError("datetime_range", DATETIME_RANGE_MESSAGE)
+    return value
+
+
 AwareDateTime = Annotated[
     AwareDatetime,
-    Field(description=f"{AWARE_DATETIME_MESSAGE}."),
+    AfterValidator(_in_range),
+    Field(description=f"{AWARE_DATETIME_MESSAGE}, between the years {EARLIEST_YEAR} and {LATEST_YEAR}."),
 ]
-RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Strict: a JSON number only. In lax mode true would be read as 1 and "7" as 7, so a wrong type could name a record.
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
+# A record id in a query string (text, so not strict): out of range is a 400, never a database overflow.
+FilterId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Version = Annotated[
     int,
     Field(
         ge=1,
+        le=MAX_ID,
+        strict=True,
         description="The record's `version` as you last read it. If someone has changed the record since, "
         "nothing is written and the answer is 409.",
     ),
@@ -44,7 +63,23 @@ def blank_to_none(value: str) -> str | None:
     return value or None
 
 
-class BodyIn(Schema):
+NUL_MESSAGE = "Remove the NUL character (\\u0000): text cannot contain one"
+
+
+class RefusesNul(Schema):
+    """Text with a NUL character is refused, naming the field: PostgreSQL cannot store one (it would be a 500
+    there and silently kept on SQLite), and no person types one."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def refuse_nul(cls, value: object) -> object:
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise PydanticCustomError("nul_refused", NUL_MESSAGE)
+        return value
+
+
+class BodyIn(RefusesNul):
     """Every request body refuses fields it does not know, so a misspelt field is never silently dropped."""
 
     model_config = ConfigDict(extra="forbid")
@@ -91,7 +126,7 @@ class Page(Schema):
     previous: str | None = Field(description="The URL of the previous page, or null on the first page")
 
 
-class PageQuery(Schema):
+class PageQuery(RefusesNul):
     page: int = Field(1, ge=1, le=10**6, description="Page number, from 1; the page size is set by the service")
 
 

@@ -8,8 +8,9 @@ CSV columns, in order (CSV_COLUMNS): event_id, occurred_at (ISO 8601, Europe/Lon
 actor_username, actor_agency, action (code), action_label, object_type, object_id, child_id (Homeward's
 record number), council_child_id, summary, changed_fields (field names separated by "; "), channel (web, api
 or command), ip_address, path, event_hash (to match the row against `manage.py verify_audit`). A cell that
-would start with =, +, -, @, a tab or a carriage return is prefixed with an apostrophe, so a spreadsheet
-shows it as text and never runs it as a formula (a failed sign-in's summary holds the username someone typed).
+would start with =, +, -, @, a tab or a carriage return is prefixed with an apostrophe (core.spreadsheets), so a
+spreadsheet shows it as text and never runs it as a formula (a failed sign-in's summary holds the username
+someone typed).
 """
 
 import csv
@@ -23,6 +24,7 @@ from django.utils import timezone
 from access.models import AuditEvent, User
 from access.scoping import audit_events_for
 from children.models import Child
+from core.spreadsheets import safe_text
 
 CSV_COLUMNS = [
     "event_id",
@@ -42,7 +44,6 @@ CSV_COLUMNS = [
     "path",
     "event_hash",
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -112,11 +113,6 @@ def rows(events: list[AuditEvent]) -> list[EventRow]:
     return [EventRow(event, ids.get(event.child_id, ""), changed_fields(event)) for event in events]
 
 
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def csv_rows(events: QuerySet[AuditEvent], chunk: int = 2000) -> Iterator[list[str]]:
     """The header, then one row per event (read in chunks, so a large export streams)."""
     yield CSV_COLUMNS
@@ -134,7 +130,7 @@ def _csv_batch(batch: list[AuditEvent]) -> Iterator[list[str]]:
     labels = dict(AuditEvent.Action.choices)
     for event in batch:
         yield [
-            _cell(value)
+            safe_text(value)
             for value in (
                 event.pk,
                 timezone.localtime(event.occurred_at).isoformat(),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from access.models import Agency
 from children.codes import Sex
 from children.models import Child
+from core.spreadsheets import safe_cell, safe_text
 from episodes.codes import EpisodeType
 from episodes.models import MissingEpisode
 from interviews.codes import Outcome
@@ -135,7 +136,7 @@ def _start_of(day: dt.date) -> dt.datetime:
 def _cell_text(value: object) -> str:
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
-    return str(value)
+    return safe_text(value)
 
 
 def write_csv(rows: list[dict[str, object]], path: str | Path) -> Path:
@@ -161,7 +162,7 @@ def write_xlsx(rows: list[dict[str, object]], path: str | Path) -> Path:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([row[h] for h in HEADINGS])
+        sheet.append([safe_cell(row[h]) for h in HEADINGS])
     for column, heading in enumerate(HEADINGS, start=1):
         if heading in DATE_HEADINGS:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):

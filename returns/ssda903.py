@@ -21,6 +21,7 @@ from django.utils import timezone
 from access.models import Agency
 from children.codes import Sex
 from children.models import Child
+from core.spreadsheets import safe_cell
 from episodes.models import MissingEpisode
 from returns.models import CareEpisode
 from returns.periods import PeriodOfCare, periods_by_child
@@ -273,6 +274,6 @@ def write_csv(tables: dict[str, list[dict[str, str]]], out_dir: str | Path) -> l
                 handle, fieldnames=TABLE_COLUMNS[name], lineterminator="\n", quoting=csv.QUOTE_MINIMAL
             )
             writer.writeheader()
-            writer.writerows(tables[name])
+            writer.writerows({column: safe_cell(value) for column, value in row.items()} for row in tables[name])
         written.append(path)
     return written

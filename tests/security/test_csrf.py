@@ -1,0 +1,104 @@
+"""CSRF (issue 4): every page that takes a POST refuses one without the CSRF token (403) and changes nothing,
+whoever is signed in; the API, which has no session authentication, refuses a signed-in browser's cookies
+altogether (401), so a cross-site page cannot drive it either. Every page is in the permission matrix
+(tests/permission_matrix.py), so a new page is covered here as soon as it is in the table."""
+
+import json
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from access.models import AuditEvent
+from tests.permission_matrix import MATRIX, Entry
+from tests.security.test_tampered_ids import WRITE_BODIES, _is_record
+
+
+def _url(entry: Entry, matrix) -> str:
+    kwargs = {name: getattr(matrix, v).pk if _is_record(v) else v for name, v in entry.args.items()}
+    return reverse(entry.key, kwargs=kwargs)
+
+
+def _row_counts() -> dict[str, int]:
+    """How many rows every table holds, and the newest audit event: a refused request changes neither."""
+    counts = {model._meta.label: model.objects.count() for model in apps.get_models() if model._meta.managed}
+    counts["last audit event"] = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return counts
+
+
+def _poster(entry: Entry) -> str | None:
+    """Someone who may use the page (so only the missing token can refuse them); None: signed out."""
+    if entry.key in {"login", "accounts:two-factor", "accounts:enrol"}:
+        return None
+    return "coordinator" if "coordinator" in entry.allowed else sorted(entry.allowed)[0]
+
+
+PAGES = [pytest.param(entry, id=entry.key) for entry in MATRIX if not entry.is_api and entry.allowed]
+
+
+KNOWN_SECRET = "s" * 32  # a CSRF cookie the test plants, as the browser would hold it
+
+
+def _refused_for_csrf(response) -> bool:
+    return response.status_code == 403 and b"CSRF verification failed" in response.content
+
+
+@pytest.mark.parametrize("entry", PAGES)
+def test_a_post_without_the_csrf_token_is_refused(matrix, entry: Entry):
+    client = Client(enforce_csrf_checks=True)
+    user = _poster(entry)
+    if user is not None:
+        client.force_login(getattr(matrix.users, user))
+    client.cookies[settings.CSRF_COOKIE_NAME] = KNOWN_SECRET
+    url = _url(entry, matrix)
+    before = _row_counts()
+    response = client.post(url, {"version": "1", "reason": "cross-site", "username": "x", "password": "y"})
+    assert _refused_for_csrf(response), f"{entry.key}: {response.status_code}"
+    assert _row_counts() == before
+    # The same request with the token is not refused for CSRF: the missing token was the only reason.
+    with_token = client.post(url, {"csrfmiddlewaretoken": KNOWN_SECRET, "version": "1"})
+    assert not _refused_for_csrf(with_token), entry.key
+
+
+def test_a_post_with_a_wrong_csrf_token_is_refused(matrix):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(matrix.users.coordinator)
+    url = reverse("episodes:change-risk", kwargs={"episode_id": matrix.episode.pk})
+    client.cookies[settings.CSRF_COOKIE_NAME] = KNOWN_SECRET
+    before = _row_counts()
+    response = client.post(url, {"csrfmiddlewaretoken": "x" * 32, "grade": "low", "reason": "r", "version": "1"})
+    assert _refused_for_csrf(response)
+    assert _row_counts() == before
+
+
+API_WRITES = [pytest.param(entry, id=entry.key) for entry in MATRIX if entry.is_api and entry.anonymous_only]
+API_READS = [pytest.param(entry, id=entry.key) for entry in MATRIX if entry.is_api and not entry.anonymous_only]
+
+
+def _api_path(entry: Entry, matrix) -> str:
+    path = entry.key.split(" ", 1)[1]
+    return path.format(**{name: getattr(matrix, v).pk for name, v in entry.args.items()})
+
+
+@pytest.mark.parametrize("entry", API_WRITES)
+def test_the_api_refuses_a_session_cookie_for_a_write(matrix, entry: Entry):
+    """A signed-in browser's cookie is no way into the API: without a bearer token every write is 401."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(matrix.users.coordinator)
+    method = entry.key.split(" ")[0].lower()
+    body = WRITE_BODIES.get(entry.key, {})
+    before = _row_counts()
+    response = getattr(client, method)(_api_path(entry, matrix), json.dumps(body), content_type="application/json")
+    assert response.status_code == 401, f"{entry.key}: {response.status_code}"
+    assert _row_counts() == before
+
+
+@pytest.mark.parametrize("entry", API_READS)
+def test_the_api_refuses_a_session_cookie_for_a_read(matrix, entry: Entry):
+    client = Client()
+    client.force_login(matrix.users.coordinator)
+    response = client.get(_api_path(entry, matrix))
+    assert response.status_code == 401, f"{entry.key}: {response.status_code}"
+    assert b"Jordan" not in response.content and b"N000123" not in response.content

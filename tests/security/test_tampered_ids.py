@@ -18,10 +18,10 @@ MISSING_IDS = ("9999999", "0", str(2**63 - 1), str(2**64 + 7))
 NOT_NUMBERS = ("abc", "1.5", "-1", "1e3", "%2e%2e", "1%00", "\u0661")  # the last: ARABIC-INDIC DIGIT ONE
 
 
-# The matrix's record names (its fixture's attributes); other URL arguments (a table's slug) are not ids.
+# The permission matrix's record names (its fixture's attributes); other URL arguments (a table's slug) are not ids.
 RECORDS = frozenset(
     {"child", "episode", "interview", "alert", "screening", "referral", "intel_person", "intel_link", "place"}
-    | {"place_link", "photo", "share", "emergency_access"}
+    | {"place_link", "photo", "share", "emergency_access", "stored_report", "open_episode", "open_interview"}
 )
 
 
@@ -36,8 +36,8 @@ def _insider(entry: Entry) -> str:
     return "coordinator"  # API writes: the coordinator writes episodes and interviews
 
 
-def _path(entry: Entry, matrix, replace: str, value: str) -> str:
-    values = {name: getattr(matrix, v).pk if _is_record(v) else v for name, v in entry.args.items()}
+def _path(entry: Entry, writable, replace: str, value: str) -> str:
+    values = {name: getattr(writable, v).pk if _is_record(v) else v for name, v in entry.args.items()}
     if entry.is_api:
         _method, path = entry.key.split(" ", 1)
         values[replace] = value
@@ -75,8 +75,8 @@ def test_every_api_write_with_an_id_has_a_body():
     assert writes == set(WRITE_BODIES)
 
 
-def _request(entry: Entry, matrix, user: str, url: str):
-    who = getattr(matrix.users, user)
+def _request(entry: Entry, writable, user: str, url: str):
+    who = getattr(writable.users, user)
     if entry.is_api:
         method = entry.key.split(" ")[0].lower()
         client = Client()
@@ -98,35 +98,35 @@ CASES = [
 
 
 def test_every_record_the_matrix_names_is_known():
-    """A new record type in the matrix must be added to RECORDS, or its URLs would go untested here."""
+    """A new record type in the permission matrix must be added to RECORDS, or its URLs would go untested here."""
     named = {v for entry in MATRIX for v in entry.args.values() if isinstance(v, str) and not v.isalpha()}
     named |= {v for entry in MATRIX for v in entry.args.values() if isinstance(v, str) and v in RECORDS}
     assert named <= RECORDS
 
 
 @pytest.mark.parametrize(("entry", "arg"), CASES)
-def test_an_id_no_record_has_is_not_found(matrix, entry: Entry, arg: str):
+def test_an_id_no_record_has_is_not_found(writable, entry: Entry, arg: str):
     user = _insider(entry)
     for value in MISSING_IDS:
-        response = _request(entry, matrix, user, _path(entry, matrix, arg, value))
+        response = _request(entry, writable, user, _path(entry, writable, arg, value))
         assert response.status_code == 404, f"{entry.key} {arg}={value} as {user}: {response.status_code}"
 
 
 @pytest.mark.parametrize(("entry", "arg"), CASES)
-def test_an_id_that_is_not_a_number_is_not_found(matrix, entry: Entry, arg: str):
+def test_an_id_that_is_not_a_number_is_not_found(writable, entry: Entry, arg: str):
     user = _insider(entry)
     for value in NOT_NUMBERS:
-        response = _request(entry, matrix, user, _path(entry, matrix, arg, value))
+        response = _request(entry, writable, user, _path(entry, writable, arg, value))
         assert response.status_code == 404, f"{entry.key} {arg}={value} as {user}: {response.status_code}"
 
 
 @pytest.mark.parametrize(("entry", "arg"), CASES)
-def test_another_councils_record_is_not_found(matrix, entry: Entry, arg: str):
+def test_another_councils_record_is_not_found(writable, entry: Entry, arg: str):
     """Southvale's coordinator, given Jordan's (Northmoor) record ids, learns nothing: 404, whatever the URL."""
-    url = _path(entry, matrix, arg, str(getattr(matrix, entry.args[arg]).pk))
+    url = _path(entry, writable, arg, str(getattr(writable, entry.args[arg]).pk))
     if "coordinator_south" in entry.allowed:
-        pytest.skip("Southvale's coordinator may open this record (the matrix says why)")
-    response = _request(entry, matrix, "coordinator_south", url)
+        pytest.skip("Southvale's coordinator may open this record (the permission matrix says why)")
+    response = _request(entry, writable, "coordinator_south", url)
     expected = entry.expected("coordinator_south")
     assert response.status_code == expected, f"{entry.key} as coordinator_south: {response.status_code}"
     assert response.status_code in {403, 404}

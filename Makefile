@@ -14,7 +14,7 @@ DEMO_SEED ?= 2026
 help: ## List the tasks
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-bench.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
@@ -65,11 +65,7 @@ format: install ## Fix the code style
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
-	$(PY) -m pip install --quiet -r requirements-bench.txt
-	touch $@
-
-bench: install $(VENV)/.bench-installed ## Run the benchmarks (national: load it first with generate_national); results go to bench-results/*.json
+bench: install ## Run the benchmarks (national: load it first with generate_national); results go to bench-results/*.json
 	$(PY) manage.py run_benchmarks --out bench-results
 
 # --- README screenshots: synthetic data only, in a throwaway database --------------------------

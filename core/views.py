@@ -1,4 +1,5 @@
-"""My work: the landing page after sign-in, showing the case work waiting for this user."""
+"""My work: the landing page after sign-in, showing the case work waiting for this user; and the page a form
+refused for its CSRF token gets."""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -84,3 +85,10 @@ def my_work(request: HttpRequest) -> HttpResponse:
     if not context["has_case_lists"]:
         context["role_notes"] = [note for role, note in ROLE_NOTES.items() if user.has_role(role)] or [NO_ROLE_NOTE]
     return render(request, "core/my_work.html", context)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Settings' CSRF_FAILURE_VIEW: a GOV.UK page (403) for a form posted without a valid CSRF token, most often
+    one left open past the session's idle time-out. Nothing of the request (the reason, the path, the form, the
+    referring page) is shown: the page says only what to do next."""
+    return render(request, "core/csrf_failure.html", status=403)

@@ -15,7 +15,7 @@ class AuditSearchForm(GovukForm):
         label="Child",
         required=False,
         max_length=30,
-        help_text="The council's child ID, such as N000123, or the child's Homeward record number",
+        help_text="The council's child ID, such as N004567, or the child's Homeward record number",
     )
     username = forms.CharField(
         label="Username of the person who acted", required=False, max_length=150, help_text="Such as j.smith"

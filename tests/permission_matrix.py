@@ -105,8 +105,8 @@ class Entry:
     overrides: dict = field(default_factory=dict)
     allowed_status: int = 200
     public: str = ""  # why anyone (signed in or not) may open it
-    query: dict = field(default_factory=dict)
-    method: str = "get"  # "post" for a POST-only page with no form to GET (posted empty)
+    query: dict = field(default_factory=dict)  # the query string of a GET, or the form body of a POST
+    method: str = "get"  # "post" for a POST-only page (posted empty) or a posted search (posted with `query`)
     body: dict | None = None  # the JSON body of an API operation that takes one
     write: bool = False  # an API write: checked for every user against records of its own (see the test)
     sees: dict = field(default_factory=dict)  # field group -> the allowed users who see it; nobody else does
@@ -337,7 +337,15 @@ MATRIX: list[Entry] = [
     page("philomena:grab-pack", NORTH_CASE | {"police"}, args={"child_id": "child"}, overrides=forbid(CHILD_SEERS)),
     page("philomena:photo", NORTH_CASE | {"police"}, args={"photo_id": "photo"}, overrides=forbid(CHILD_SEERS)),
     # --- governance -------------------------------------------------------------------------------------
-    page("governance:audit", {"auditor"}, denied=403, sees={IDENTITY: {"auditor"}}),
+    # The search is posted (a child's ID never goes in a URL): the body searches for Jordan's council child ID.
+    page(
+        "governance:audit",
+        {"auditor"},
+        denied=403,
+        method="post",
+        query={"child": "N000123", "username": "", "action": ""},
+        sees={IDENTITY: {"auditor"}},
+    ),
     page("governance:child-audit", {"auditor"}, args={"child_id": "child"}, denied=403, sees={IDENTITY: {"auditor"}}),
     page(
         "governance:subject-access",

@@ -30,6 +30,10 @@ def test_an_auditor_searches_the_trail_and_opens_a_childs_trail(page, live_serve
     page.get_by_role("button", name="Search", exact=True).click()
     table = page.get_by_role("table", name="Audit events found")
     expect(table).to_contain_text("coord.north")
+    # The search was posted: the child's ID is in no address the browser keeps (history, logs).
+    assert page.url == f"{live_server.url}/governance/audit/"
+    expect(page.get_by_label("Child")).to_have_value("N000123")  # the filters stay in the form for the CSV
+    expect(page.get_by_role("button", name="Download as CSV")).to_be_visible()
     assert_accessible(page)
 
     page.goto(f"{live_server.url}/governance/audit/children/{world.child.pk}/")

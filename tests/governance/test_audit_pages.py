@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -159,6 +160,38 @@ def test_a_police_auditor_sees_their_forces_people_only(client, world, auditors,
 
 
 # --- Searching ---------------------------------------------------------------------------------------
+
+
+def test_the_search_and_its_csv_are_posted_so_no_identifier_reaches_a_url(client, world, auditors, trail):
+    """Issue 4: a child's ID or a username typed into the search never goes in a URL (server and proxy logs,
+    browser history). One posted form holds the filters; Search and Download as CSV are its two buttons."""
+    client.force_login(auditors.north)
+    page = client.get(SEARCH).content.decode()
+    forms = re.findall(r"<form\b[^>]*>.*?</form>", page, flags=re.DOTALL)
+    search_form = next(form for form in forms if 'name="child"' in form)
+    assert 'method="post"' in search_form.split(">", 1)[0]
+    assert 'name="csrfmiddlewaretoken"' in search_form
+    assert 'name="export" value="csv"' in search_form  # the CSV posts the same filters
+    assert "action=" not in search_form.split(">", 1)[0]  # posted back to /governance/audit/, no query string
+
+    # Filters in a query string (an old bookmark, a hand-made link) are not a search: nothing found, nothing shown.
+    before = AuditEvent.objects.filter(action=AuditEvent.Action.AUDIT_VIEWED).count()
+    ignored = client.get(SEARCH, {"child": "N000123", "username": "coord.north", "export": "csv"})
+    assert ignored.status_code == 200 and ignored["Content-Type"].startswith("text/html")
+    assert "Audit events found" not in ignored.content.decode() and "N000123" not in ignored.content.decode()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.AUDIT_VIEWED).count() == before
+
+    found = search(client, child="N000123", username="coord.north").content.decode()
+    assert "Audit events found" in found
+    assert "N000123" not in " ".join(re.findall(r'(?:href|action|src)="([^"]*)"', found))
+    looked = AuditEvent.objects.filter(action=AuditEvent.Action.AUDIT_VIEWED).latest("id")
+    assert looked.path == SEARCH and looked.child_id == world.child.pk
+    # The audit of the audit names the child by record number (child_id), never by the council's ID.
+    assert "one child" in looked.summary and "N000123" not in looked.summary
+    exported = search(client, child="N000123", export="csv")
+    assert exported["Content-Type"].startswith("text/csv")
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.AUDIT_EXPORTED).get()
+    assert event.path == SEARCH and "N000123" not in event.summary
 
 
 def test_search_by_child_id_user_action_and_dates(client, world, auditors, trail):

@@ -41,8 +41,12 @@ PAGES = [pytest.param(entry, id=entry.key) for entry in MATRIX if not entry.is_a
 KNOWN_SECRET = "s" * 32  # a CSRF cookie the test plants, as the browser would hold it
 
 
+CSRF_PAGE = "core/csrf_failure.html"
+
+
 def _refused_for_csrf(response) -> bool:
-    return response.status_code == 403 and b"CSRF verification failed" in response.content
+    """Refused by the CSRF check: 403 with Homeward's own page (settings.CSRF_FAILURE_VIEW)."""
+    return response.status_code == 403 and CSRF_PAGE in {template.name for template in response.templates}
 
 
 @pytest.mark.parametrize("entry", PAGES)
@@ -71,6 +75,35 @@ def test_a_post_with_a_wrong_csrf_token_is_refused(writable):
     response = client.post(url, {"csrfmiddlewaretoken": "x" * 32, "grade": "low", "reason": "r", "version": "1"})
     assert _refused_for_csrf(response)
     assert _row_counts() == before
+
+
+@pytest.mark.parametrize("signed_in", [True, False], ids=["signed-in", "signed-out"])
+def test_the_csrf_failure_page_is_a_govuk_page_that_echoes_nothing(writable, signed_in):
+    """A form posted without a valid token (a session that expired with the page open, or another site's
+    form) gets a GOV.UK page saying what to do next, never Django's plain page, and nothing of the request."""
+    client = Client(enforce_csrf_checks=True)
+    if signed_in:
+        client.force_login(writable.users.coordinator)
+    url = reverse("children:search") + "?ECHO-PATH-MARK=1"
+    response = client.post(
+        url,
+        {"csrfmiddlewaretoken": "ECHO-TOKEN-MARK", "q": "N000123 Jordan"},
+        headers={"referer": "https://elsewhere.example/ECHO-REFERER-MARK"},
+    )
+    assert response.status_code == 403
+    assert [t.name for t in response.templates][:2] == [CSRF_PAGE, "core/base.html"]
+    content = response.content.decode()
+    assert '<h1 class="govuk-heading-l">Sorry, your form could not be sent</h1>' in content
+    assert "Your session may have expired" in content and "Go back, reload the page and try again" in content
+    assert '<body class="govuk-template__body' in content  # the whole GOV.UK page, header and all
+    for echoed in ("ECHO-PATH-MARK", "ECHO-TOKEN-MARK", "ECHO-REFERER-MARK", "elsewhere.example", "N000123"):
+        assert echoed not in content, echoed
+    for reason in ("CSRF cookie not set", "CSRF token", "Referer", "Origin checking", "CSRF verification failed"):
+        assert reason not in content, reason
+    assert (
+        "script-src" in response["Content-Security-Policy"]
+        and "unsafe-inline" not in response["Content-Security-Policy"]
+    )
 
 
 API_WRITES = [pytest.param(entry, id=entry.key) for entry in MATRIX if entry.is_api and entry.write]

@@ -252,8 +252,8 @@ SEARCHES = [
     ("children:search", "q", "post"),
     ("network:persons", "q", "post"),
     ("network:places", "q", "post"),
-    ("governance:audit", "username", "get"),
-    ("governance:audit", "child", "get"),
+    ("governance:audit", "username", "post"),
+    ("governance:audit", "child", "post"),
 ]
 
 

@@ -35,7 +35,7 @@ def case(world):
         world.users.police,
         last_seen_ago=dt.timedelta(days=2),
         away_for=dt.timedelta(hours=20),
-        police_reference="WP-2026-000100",
+        police_reference="WP-2026-R00100",  # outside the factory sequence (WP-2026-nnnnnn)
     )
     interview = InterviewFactory(
         child=world.child,

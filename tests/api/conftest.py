@@ -124,7 +124,7 @@ def returned_episode(world):
         child=world.child,
         police_force=world.police_north,
         created_by=world.users.police,
-        police_reference="WP-2026-000900",
+        police_reference="WP-2026-R00900",  # outside the factory's numbering
         last_seen_at=now - dt.timedelta(hours=30),
     )
     return record_return(

@@ -142,6 +142,7 @@ EPISODE_FIELDS = [
     "last_seen_place",
     "found_place",
 ]
+INTERVIEW_FIELDS = ["pk", "child_id", "due_by", "offered_at", "outcome", "completed_at"]
 
 
 def _child_dimensions(child: dict[str, Any]) -> dict[str, Any]:
@@ -158,14 +159,40 @@ def _child_dimensions(child: dict[str, Any]) -> dict[str, Any]:
 
 def compute_facts(child_ids: Sequence[int]) -> Facts:
     """Every fact about these children, from their case records (a fixed number of queries)."""
-    facts = Facts()
     if not child_ids:
-        return facts
+        return Facts()
     children = {row["pk"]: row for row in Child.objects.filter(pk__in=child_ids).values(*CHILD_FIELDS)}
     episodes = {
         row["pk"]: row
         for row in MissingEpisode.objects.filter(child_id__in=child_ids).order_by().values(*EPISODE_FIELDS)
     }
+    interviews = list(ReturnInterview.objects.filter(child_id__in=child_ids).order_by().values(*INTERVIEW_FIELDS))
+    covered: dict[int, list[int]] = defaultdict(list)
+    factors: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    if interviews:
+        through = ReturnInterview.episodes.through
+        for interview_id, episode_id in through.objects.filter(returninterview__child_id__in=child_ids).values_list(
+            "returninterview_id", "missingepisode_id"
+        ):
+            covered[interview_id].append(episode_id)
+        for interview_id, kind, code in InterviewFactor.objects.filter(interview__child_id__in=child_ids).values_list(
+            "interview_id", "kind", "code"
+        ):
+            factors[interview_id].append((kind, code))
+    return facts_from_records(children, episodes, interviews, covered, factors)
+
+
+def facts_from_records(
+    children: dict[int, dict[str, Any]],
+    episodes: dict[int, dict[str, Any]],
+    interviews: Iterable[dict[str, Any]],
+    covered: dict[int, list[int]],
+    factors: dict[int, list[tuple[str, str]]],
+) -> Facts:
+    """The one definition of every fact column, from case records held as dicts (`CHILD_FIELDS`,
+    `EPISODE_FIELDS`, `INTERVIEW_FIELDS`; the episodes each interview covers; its factors). The refresh and
+    the check read them from the database (`compute_facts`); a bulk loader passes what it has just written."""
+    facts = Facts()
     for episode in episodes.values():
         child = children[episode["child_id"]]
         seen = local(episode["last_seen_at"])
@@ -187,26 +214,9 @@ def compute_facts(child_ids: Sequence[int]) -> Facts:
             found_as_written=place_as_written(episode["found_place"]),
             found_district=postcode_district(episode["found_place"]),
         )
-    interviews = list(
-        ReturnInterview.objects.filter(child_id__in=child_ids)
-        .order_by()
-        .values("pk", "child_id", "due_by", "offered_at", "outcome", "completed_at")
-    )
-    covered: dict[int, list[int]] = defaultdict(list)
-    factors: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    if interviews:
-        through = ReturnInterview.episodes.through
-        for interview_id, episode_id in through.objects.filter(returninterview__child_id__in=child_ids).values_list(
-            "returninterview_id", "missingepisode_id"
-        ):
-            covered[interview_id].append(episode_id)
-        for interview_id, kind, code in InterviewFactor.objects.filter(interview__child_id__in=child_ids).values_list(
-            "interview_id", "kind", "code"
-        ):
-            factors[interview_id].append((kind, code))
     for interview in interviews:
         child = children[interview["child_id"]]
-        its_episodes = [episodes[pk] for pk in covered[interview["pk"]] if pk in episodes]
+        its_episodes = [episodes[pk] for pk in covered.get(interview["pk"], ()) if pk in episodes]
         began = min((e["last_seen_at"] for e in its_episodes), default=interview["due_by"])
         offered_at, completed_at = interview["offered_at"], interview["completed_at"]
         facts.interviews[interview["pk"]] = InterviewFactRow(
@@ -221,7 +231,7 @@ def compute_facts(child_ids: Sequence[int]) -> Facts:
             outcome=interview["outcome"],
             completed=completed_at is not None,
             completed_month=month_start(local(completed_at).date()) if completed_at else None,
-            factors=tuple(sorted(factors[interview["pk"]])),
+            factors=tuple(sorted(factors.get(interview["pk"], ()))),
         )
     return facts
 
@@ -452,7 +462,7 @@ def _table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _insert_rows(model: type[models.Model], fields: Sequence[str], rows: list[tuple]) -> None:
+def insert_rows(model: type[models.Model], fields: Sequence[str], rows: list[tuple]) -> None:
     """Write many rows fast: COPY on PostgreSQL, one prepared INSERT run many times elsewhere."""
     if not rows:
         return
@@ -542,6 +552,34 @@ def _national_from_facts() -> None:
         )
 
 
+def insert_facts(facts: Facts) -> tuple[int, int]:
+    """Append facts for records that have none yet (a rebuild, or a bulk loader's new children) in bulk;
+    the summaries are then grouped from the fact tables (`rebuild_summaries`). Returns the rows written."""
+    episodes, interviews = _fact_rows(facts)
+    insert_rows(EpisodeFact, EpisodeFactRow._fields, episodes)
+    insert_rows(InterviewFact, InterviewFactRow._fields, interviews)
+    return len(episodes), len(interviews)
+
+
+def _empty(models_: Sequence[type[models.Model]]) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(_table(model) for model in models_)}")
+        else:
+            for model in models_:
+                cursor.execute(f"DELETE FROM {_table(model)}")  # noqa: S608
+
+
+def rebuild_summaries() -> dict[str, int]:
+    """Empty every summary table and group it again from the fact tables, which must be complete (a
+    rebuild, or a bulk loader that wrote the facts of everything it loaded). Returns each table's rows."""
+    with transaction.atomic():
+        _advisory_lock(exclusive=True)
+        _empty(ROLLUP_MODELS)
+        _summaries_from_facts()
+        return {model._meta.model_name: model.objects.count() for model in ROLLUP_MODELS}
+
+
 def rebuild(progress: Callable[[int, int], None] | None = None) -> RebuildReport:
     """Empty the facts and summaries and recount every child: after a bulk load, or to repair.
 
@@ -549,28 +587,18 @@ def rebuild(progress: Callable[[int, int], None] | None = None) -> RebuildReport
     grouped from the facts by the database, which is far faster than adding deltas row by row.
     """
     report = RebuildReport()
-    everything = [*ROLLUP_MODELS, EpisodeFact, InterviewFact]
     with transaction.atomic():
         _advisory_lock(exclusive=True)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(f"TRUNCATE {', '.join(_table(model) for model in everything)}")
-            else:
-                for model in everything:
-                    cursor.execute(f"DELETE FROM {_table(model)}")  # noqa: S608
+        _empty([EpisodeFact, InterviewFact])
         ids = children_with_records()
         for done, chunk in enumerate(_chunks(ids), start=1):
-            new = compute_facts(chunk)
-            episodes, interviews = _fact_rows(new)
-            _insert_rows(EpisodeFact, EpisodeFactRow._fields, episodes)
-            _insert_rows(InterviewFact, InterviewFactRow._fields, interviews)
-            report.episodes += len(episodes)
-            report.interviews += len(interviews)
+            episodes, interviews = insert_facts(compute_facts(chunk))
+            report.episodes += episodes
+            report.interviews += interviews
             if progress:
                 progress(min(done * CHUNK, len(ids)), len(ids))
-        _summaries_from_facts()
+        report.rows = rebuild_summaries()
         report.children = len(ids)
-        report.rows = {model._meta.model_name: model.objects.count() for model in ROLLUP_MODELS}
     return report
 
 

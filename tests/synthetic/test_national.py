@@ -17,8 +17,10 @@ from children.models import Child
 from episodes.actions import change_risk_grade
 from episodes.codes import RiskGrade
 from episodes.models import MissingEpisode
+from interviews.codes import FactorKind, Outcome
+from interviews.models import ReturnInterview
 from returns.models import CareEpisode
-from synthetic.national import generate_national, national_specs
+from synthetic.national import OPTIONAL_FREE_TEXT, generate_national, national_specs
 
 NOW = dt.datetime(2026, 3, 15, 12, 0, tzinfo=dt.UTC)
 CHILDREN = 150
@@ -26,10 +28,10 @@ CHILDREN = 150
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker):
-    """150 children over ten years for 6 invented councils and 2 forces, with the roll-ups rebuilt."""
+    """150 children over ten years for 6 invented councils and 2 forces; the loader writes their facts and
+    regroups the roll-ups itself (no rebuild)."""
     with django_db_blocker.unblock(), transaction.atomic():
         report = generate_national(CHILDREN, seed=5, councils=6, forces=2, now=NOW)
-        rollups.rebuild()
         yield report
         transaction.set_rollback(True)
 
@@ -55,7 +57,19 @@ def test_the_loader_writes_the_children_asked_for_over_the_years(loaded):
     assert min(seen) < NOW - dt.timedelta(days=3 * 365)  # spread over the ten years, not the usual two
     assert max(seen) <= NOW
     assert EpisodeFact.objects.count() == MissingEpisode.objects.count()
-    assert rollups.differences() == []
+    assert rollups.differences() == []  # the facts written from memory equal a recount from the tables
+    assert set(loaded.phases) == {"agencies", "drawing", "rows", "facts", "summaries"}
+
+
+@pytest.mark.django_db
+def test_optional_free_text_is_left_empty_and_required_text_kept(loaded):
+    blank = dict.fromkeys(OPTIONAL_FREE_TEXT[ReturnInterview], "")
+    assert not ReturnInterview.objects.exclude(**blank).exists()
+    assert not MissingEpisode.objects.exclude(**dict.fromkeys(OPTIONAL_FREE_TEXT[MissingEpisode], "")).exists()
+    not_offered = ReturnInterview.objects.filter(outcome=Outcome.NOT_OFFERED)
+    assert not_offered.exists() and all(interview.not_offered_reason for interview in not_offered)
+    disclosed = ReturnInterview.objects.filter(factors__kind=FactorKind.DISCLOSURE).distinct()
+    assert disclosed.exists() and all(interview.disclosure_details for interview in disclosed)
 
 
 @pytest.mark.django_db

@@ -438,6 +438,51 @@ class NationalHourRollup(models.Model):
         return f"{self.month:%b %Y}, day {self.weekday} hour {self.hour}: {self.episodes} episodes"
 
 
+class NationalInterviewRollup(models.Model):
+    """Each council's return interviews by the month they were due, without the filter dimensions: the
+    national view's interview figures (the same measures as `InterviewMonthlyRollup`)."""
+
+    council = models.ForeignKey(Agency, **NO_CONSTRAINT)
+    month = models.DateField()
+    interviews = models.IntegerField(help_text="Interviews due")
+    offered = models.IntegerField()
+    offered_in_time = models.IntegerField()
+    accepted = models.IntegerField()
+    completed = models.IntegerField()
+    declined = models.IntegerField()
+    no_contact = models.IntegerField()
+    not_offered = models.IntegerField()
+    awaiting = models.IntegerField(help_text="No outcome recorded yet")
+
+    KEY = ["month", "council_id"]
+    MEASURES = InterviewMonthlyRollup.MEASURES
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "council"], name="national_interview_rollup_key")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%b %Y}: {self.interviews} interviews due"
+
+
+class NationalFactorRollup(models.Model):
+    """Push factors, pull factors and disclosures by the month the interview was held, every council
+    together (as `NationalHourRollup`, it answers the national view when no council is chosen)."""
+
+    month = models.DateField()
+    kind = models.CharField(max_length=20)
+    code = models.CharField(max_length=30)
+    interviews = models.IntegerField()
+
+    KEY = ["month", "kind", "code"]
+    MEASURES = ["interviews"]
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "kind", "code"], name="national_factor_rollup_key")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%b %Y}, {self.kind} {self.code}: {self.interviews}"
+
+
 ROLLUP_MODELS: list[type[models.Model]] = [
     EpisodeMonthlyRollup,
     EpisodeHourRollup,
@@ -447,6 +492,8 @@ ROLLUP_MODELS: list[type[models.Model]] = [
     NationalMonthRollup,
     NationalChildMonth,
     NationalHourRollup,
+    NationalInterviewRollup,
+    NationalFactorRollup,
 ]
 
 

@@ -53,7 +53,9 @@ from analytics.models import (
     InterviewFact,
     InterviewMonthlyRollup,
     NationalChildMonth,
+    NationalFactorRollup,
     NationalHourRollup,
+    NationalInterviewRollup,
     NationalMonthRollup,
 )
 from children.models import Child
@@ -307,11 +309,12 @@ def contributions(facts: Facts) -> Contributions:
     for month, council_id, _child in {(fact.month, fact.council_id, fact.child_id) for fact in facts.episodes.values()}:
         national[((month, council_id), "children")] += 1
     interviews, factors = result[InterviewMonthlyRollup], result[FactorMonthlyRollup]
+    national_interviews, national_factors = result[NationalInterviewRollup], result[NationalFactorRollup]
     for fact in facts.interviews.values():
         dims = tuple(getattr(fact, name) for name in DIMENSION_FIELDS)
-        key = (fact.month, *dims)
-        interviews[(key, "interviews")] += 1
+        key, national_key = (fact.month, *dims), (fact.month, fact.council_id)
         for measure, counts in (
+            ("interviews", True),
             ("offered", fact.offered),
             ("offered_in_time", fact.offered_in_time),
             ("completed", fact.completed),
@@ -319,9 +322,11 @@ def contributions(facts: Facts) -> Contributions:
         ):
             if counts:
                 interviews[(key, measure)] += 1
+                national_interviews[(national_key, measure)] += 1
         if fact.completed_month is not None:
             for kind, code in fact.factors:
                 factors[((fact.completed_month, *dims, kind, code), "interviews")] += 1
+                national_factors[((fact.completed_month, kind, code), "interviews")] += 1
     return result
 
 
@@ -495,8 +500,6 @@ def _summaries_from_facts() -> None:
         with connection.cursor() as cursor:
             cursor.execute(insert + f"SELECT {keys}, COUNT(*) FROM {episode_fact} GROUP BY {keys}")  # noqa: S608
     _national_from_facts()
-    model = InterviewMonthlyRollup
-    keys = ", ".join(_column(model, name) for name in model.KEY)
     outcomes = ", ".join(f"'{value}'" for value in OUTCOME_MEASURES if value)
     expressions = {
         "interviews": "COUNT(*)",
@@ -510,27 +513,32 @@ def _summaries_from_facts() -> None:
         },
         "awaiting": f"SUM(CASE WHEN outcome IN ({outcomes}) THEN 0 ELSE 1 END)",
     }
-    measures = model.MEASURES
-    sums = [expressions[measure] for measure in measures]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {_table(model)} ({keys}, {', '.join(measures)}) "  # noqa: S608
-            f"SELECT {keys}, {', '.join(sums)} FROM {interview_fact} GROUP BY {keys}"
-        )
-    model = FactorMonthlyRollup
-    dims = ", ".join(_column(model, name) for name in DIMENSION_FIELDS)
+    for model in (InterviewMonthlyRollup, NationalInterviewRollup):
+        keys = ", ".join(_column(model, name) for name in model.KEY)
+        measures = model.MEASURES
+        sums = [expressions[measure] for measure in measures]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {_table(model)} ({keys}, {', '.join(measures)}) "  # noqa: S608
+                f"SELECT {keys}, {', '.join(sums)} FROM {interview_fact} GROUP BY {keys}"
+            )
     if connection.vendor == "postgresql":
         source = f"{interview_fact} CROSS JOIN LATERAL jsonb_array_elements(factors) AS pair"
         kind, code = "pair->>0", "pair->>1"
     else:
         source = f"{interview_fact}, json_each({interview_fact}.factors) AS pair"
         kind, code = "json_extract(pair.value, '$[0]')", "json_extract(pair.value, '$[1]')"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {_table(model)} (month, {dims}, kind, code, interviews) "  # noqa: S608
-            f"SELECT completed_month, {dims}, {kind}, {code}, COUNT(*) FROM {source} "
-            f"WHERE completed_month IS NOT NULL GROUP BY completed_month, {dims}, {kind}, {code}"
-        )
+    for model, dimensions in (
+        (FactorMonthlyRollup, [_column(FactorMonthlyRollup, name) for name in DIMENSION_FIELDS]),
+        (NationalFactorRollup, []),
+    ):
+        dims = "".join(f"{column}, " for column in dimensions)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {_table(model)} (month, {dims}kind, code, interviews) "  # noqa: S608
+                f"SELECT completed_month, {dims}{kind}, {code}, COUNT(*) FROM {source} "
+                f"WHERE completed_month IS NOT NULL GROUP BY completed_month, {dims}{kind}, {code}"
+            )
 
 
 def _national_from_facts() -> None:

@@ -29,8 +29,8 @@ from children.models import Child
 from episodes.actions import change_risk_grade
 from episodes.codes import RiskGrade
 from episodes.models import MissingEpisode
-from interviews.actions import record_offer
-from interviews.codes import FactorKind, Outcome
+from interviews.actions import record_interview, record_offer
+from interviews.codes import ConsentToShare, FactorKind, Outcome, PushFactor
 from interviews.models import ReturnInterview
 from returns.models import CareEpisode
 from synthetic.national import OPTIONAL_FREE_TEXT, generate_national, national_specs
@@ -215,3 +215,30 @@ def test_the_national_page_reads_interviews_and_factors_from_the_national_tables
     read = " ".join(query["sql"] for query in queries.captured_queries)
     assert not any(table in read for table in filtered_tables)
     assert NationalInterviewRollup._meta.db_table in read and NationalFactorRollup._meta.db_table in read
+
+
+@pytest.mark.django_db
+def test_national_factor_rollup_follows_a_recorded_interview_and_equals_a_recount(loaded, world):
+    interview = (
+        ReturnInterview.objects.filter(outcome=Outcome.ACCEPTED, completed_at__isnull=True).order_by("pk").first()
+    )
+    completed_at = max(interview.offered_at, interview.due_by) + dt.timedelta(hours=2)
+    month = completed_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date().replace(day=1)
+
+    def count(code: str) -> int:
+        row = NationalFactorRollup.objects.filter(month=month, kind=FactorKind.PUSH, code=code).first()
+        return row.interviews if row else 0
+
+    code = PushFactor.CONFLICT
+    before = count(code)
+    record_interview(
+        interview,
+        completed_at=completed_at,
+        episode_ids=interview.episodes.values_list("pk", flat=True),
+        consent_to_share=ConsentToShare.YES,
+        expected_version=interview.version,
+        acting_user=world.users.admin,
+        push_factors=[code],
+    )
+    assert count(code) == before + 1
+    assert rollups.differences() == []

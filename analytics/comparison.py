@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 
 FACT_COLUMNS = [
@@ -33,6 +34,51 @@ FACT_COLUMNS = [
     "placement_type",
     "out_of_area",
 ]
+CHILD_COLUMNS = [
+    "child_id",
+    "council_id",
+    "la_child_id",
+    "sex",
+    "date_of_birth",
+    "ethnicity",
+    "upn",
+    "mother",
+    "mother_child_dob",
+]
+CARE_COLUMNS = [
+    "id",
+    "child_id",
+    "decom",
+    "rne",
+    "legal_status",
+    "cin",
+    "place",
+    "place_provider",
+    "dec",
+    "rec",
+    "reason_place_change",
+    "home_post",
+    "pl_post",
+    "urn",
+]
+# The SSDA903 tables' columns, as `returns.ssda903.build_return` writes them.
+HEADER = ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"]
+EPISODES = [
+    "CHILD",
+    "DECOM",
+    "RNE",
+    "LS",
+    "CIN",
+    "PLACE",
+    "PLACE_PROVIDER",
+    "DEC",
+    "REC",
+    "REASON_PLACE_CHANGE",
+    "HOME_POST",
+    "PL_POST",
+    "URN",
+]
+MISSING = ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"]
 BREAKDOWN_COLUMNS = ["legal_status", "age_band", "sex", "ethnicity_group", "placement_type", "out_of_area"]
 
 
@@ -59,13 +105,18 @@ def load_frames() -> dict[str, Any]:
 
     facts = _fetch(f"SELECT {', '.join(FACT_COLUMNS)} FROM analytics_episodefact", FACT_COLUMNS)  # noqa: S608
     facts["month"] = pd.to_datetime(facts["month"])
-    children = _fetch("SELECT id, responsible_council_id FROM children_child", ["child_id", "council_id"])
-    care = _fetch("SELECT child_id, decom, dec FROM returns_careepisode", ["child_id", "decom", "dec"])
-    for column in ("decom", "dec"):
-        care[column] = pd.to_datetime(care[column])
+    children = _fetch(
+        "SELECT id, responsible_council_id, la_child_id, sex, date_of_birth, ethnicity, upn, mother, "
+        "mother_child_dob FROM children_child",
+        CHILD_COLUMNS,
+    )
+    care = _fetch(f"SELECT {', '.join(CARE_COLUMNS)} FROM returns_careepisode", CARE_COLUMNS)  # noqa: S608
+    for frame, columns in ((children, ("date_of_birth", "mother_child_dob")), (care, ("decom", "dec"))):
+        for column in columns:
+            frame[column] = pd.to_datetime(frame[column])
     missing = _fetch(
-        "SELECT child_id, last_seen_at, returned_at FROM episodes_missingepisode",
-        ["child_id", "last_seen_at", "returned_at"],
+        "SELECT id, child_id, episode_type, last_seen_at, returned_at FROM episodes_missingepisode",
+        ["id", "child_id", "episode_type", "last_seen_at", "returned_at"],
     )
     for column in ("last_seen_at", "returned_at"):
         missing[column] = pd.to_datetime(missing[column], utc=True)
@@ -119,24 +170,95 @@ def pandas_figures(facts: Any, council_id: int | None, period: Period, threshold
     return result
 
 
-def pandas_ssda903(frames: dict[str, Any], council_id: int, start: dt.date, end: dt.date) -> tuple[int, int, int]:
-    """The SSDA903 return's selection with pandas: the council's children looked after in the year, their
-    care episodes up to the year's end, and their missing episodes in the year. Returns the three counts."""
+def pandas_ssda903(frames: dict[str, Any], council_id: int, year: Any) -> dict[str, list[dict[str, str]]]:
+    """The SSDA903 return for one council and collection year (`returns.ssda903.CollectionYear`) with pandas:
+    the same three tables `build_return` writes (the same rows in the same order, the same columns, dates
+    in London time), from the children, care episodes and missing episodes held in memory."""
     import pandas as pd
 
-    care, children, missing = frames["care"], frames["children"], frames["missing"]
-    first, last = pd.Timestamp(start), pd.Timestamp(end)
-    mine = care.merge(children[children["council_id"] == council_id], on="child_id")
-    overlapping = mine[(mine["decom"] <= last) & (mine["dec"].isna() | (mine["dec"] >= first))]
-    ids = overlapping["child_id"].unique()
-    episodes = mine[mine["child_id"].isin(ids) & (mine["decom"] <= last)]
-    year_start = pd.Timestamp(start, tz="UTC")
-    year_end = pd.Timestamp(end + dt.timedelta(days=1), tz="UTC")
-    theirs = missing[missing["child_id"].isin(ids)]
-    in_year = theirs[
-        (theirs["last_seen_at"] < year_end) & (theirs["returned_at"].isna() | (theirs["returned_at"] >= year_start))
+    from returns.ssda903 import DATE_FORMAT, MOTHER_MIN_AGE
+
+    children, care, missing = frames["children"], frames["care"], frames["missing"]
+    start, end = pd.Timestamp(year.start), pd.Timestamp(year.end)
+    theirs = care[care["child_id"].isin(children.loc[children["council_id"] == council_id, "child_id"])]
+    looked_after = theirs[(theirs["decom"] <= end) & (theirs["dec"].isna() | (theirs["dec"] >= start))]
+    kids = children[children["child_id"].isin(looked_after["child_id"].unique())]
+    kids = kids.sort_values(["la_child_id", "child_id"]).reset_index(drop=True)
+    kids["order"] = kids.index
+    spans = theirs[theirs["child_id"].isin(kids["child_id"]) & (theirs["decom"] <= end)].copy()
+    spans["ended"] = spans["dec"].notna() & (spans["dec"] <= end)
+
+    def day(column: Any) -> Any:
+        return column.dt.strftime(DATE_FORMAT).fillna("")
+
+    # MOTHER and MC_DOB: a girl who was 12 or more on her last day looked after in the year.
+    last_day = spans.assign(until=spans["dec"].where(spans["ended"], end)).groupby("child_id")["until"].max()
+    kids["last_day"] = kids["child_id"].map(last_day)
+    born, last = kids["date_of_birth"], kids["last_day"]
+    before_birthday = (last.dt.month < born.dt.month) | ((last.dt.month == born.dt.month) & (last.dt.day < born.dt.day))
+    age = last.dt.year - born.dt.year - before_birthday.astype(int)
+    asked = (kids["sex"] == "F") & (age >= MOTHER_MIN_AGE) & kids["mother"].notna()
+    is_mother = asked & (kids["mother"] == True)  # noqa: E712 (a nullable column)
+    kids["DOB"] = day(kids["date_of_birth"])
+    header = pd.DataFrame(
+        {
+            "CHILD": kids["la_child_id"],
+            "SEX": kids["sex"].str.upper(),
+            "DOB": kids["DOB"],
+            "ETHNIC": kids["ethnicity"].str.upper(),
+            "UPN": kids["upn"].str.upper(),
+            "MOTHER": is_mother.map({True: "1", False: "0"}).where(asked, ""),
+            "MC_DOB": day(kids["mother_child_dob"]).where(is_mother, ""),
+        }
+    )
+    rows = spans[~(spans["ended"] & (spans["dec"] < start))].merge(kids[["child_id", "la_child_id", "order"]])
+    rows = rows.sort_values(["order", "decom", "id"])
+    ended = rows["ended"]
+    episodes = pd.DataFrame(
+        {
+            "CHILD": rows["la_child_id"],
+            "DECOM": day(rows["decom"]),
+            "RNE": rows["rne"].str.upper(),
+            "LS": rows["legal_status"].str.upper(),
+            "CIN": rows["cin"].str.upper(),
+            "PLACE": rows["place"].str.upper(),
+            "PLACE_PROVIDER": rows["place_provider"].str.upper(),
+            "DEC": day(rows["dec"]).where(ended, ""),
+            "REC": rows["rec"].str.upper().where(ended, ""),
+            "REASON_PLACE_CHANGE": rows["reason_place_change"].str.upper().where(ended, ""),
+            "HOME_POST": rows["home_post"].str.upper(),
+            "PL_POST": rows["pl_post"].str.upper(),
+            "URN": rows["urn"].str.upper(),
+        }
+    )
+    zone = settings.TIME_ZONE
+    starts_at, ends_before = pd.Timestamp(year.starts_at), pd.Timestamp(year.ends_before)
+    periods = missing[missing["child_id"].isin(kids["child_id"])]
+    periods = periods[
+        (periods["last_seen_at"] < ends_before)
+        & (periods["returned_at"].isna() | (periods["returned_at"] >= starts_at))
     ]
-    return len(ids), len(episodes), len(in_year)
+    periods = periods.merge(kids[["child_id", "la_child_id", "DOB", "order"]]).sort_values(
+        ["order", "last_seen_at", "id"]
+    )
+    returned = periods["returned_at"]
+    missing_rows = pd.DataFrame(
+        {
+            "CHILD": periods["la_child_id"],
+            "DOB": periods["DOB"],
+            "MISSING": periods["episode_type"].str.upper(),
+            "MIS_START": periods["last_seen_at"].dt.tz_convert(zone).dt.strftime(DATE_FORMAT),
+            "MIS_END": returned.dt.tz_convert(zone).dt.strftime(DATE_FORMAT).where(returned < ends_before, ""),
+        }
+    )
+    return {
+        name: frame[columns].to_dict("records")
+        for name, frame, columns in (
+            ("Header", header, HEADER),
+            ("Episodes", episodes, EPISODES),
+            ("Missing", missing_rows, MISSING),
+        )
+    }
 
 
 # --- DuckDB --------------------------------------------------------------------------------------------
@@ -187,27 +309,66 @@ def duckdb_figures(database: Any, facts: str, council_id: int | None, period: Pe
     return result
 
 
-def duckdb_ssda903(
-    database: Any, paths: dict[str, str], council_id: int, start: dt.date, end: dt.date
-) -> tuple[int, int, int]:
-    """The SSDA903 selection with DuckDB over the Parquet copies (see `pandas_ssda903`)."""
-    care, children, missing = paths["care"], paths["children"], paths["missing"]
-    ids = (
-        f"SELECT DISTINCT c.child_id FROM read_parquet('{care}') c JOIN read_parquet('{children}') k "  # noqa: S608
-        f"USING (child_id) WHERE k.council_id = {int(council_id)} AND c.decom <= DATE '{end}' "
-        f"AND (c.dec IS NULL OR c.dec >= DATE '{start}')"
+def duckdb_ssda903(database: Any, paths: dict[str, str], council_id: int, year: Any) -> dict[str, list[dict[str, str]]]:
+    """The SSDA903 return with DuckDB over the Parquet copies: the same three tables (see `pandas_ssda903`)."""
+    from returns.ssda903 import DATE_FORMAT, MOTHER_MIN_AGE
+
+    care, children, missing = (f"read_parquet('{paths[name]}')" for name in ("care", "children", "missing"))
+    start, end, zone = f"DATE '{year.start}'", f"DATE '{year.end}'", settings.TIME_ZONE
+    starts_at, ends_before = (
+        f"TIMESTAMPTZ '{year.starts_at.isoformat()}'",
+        f"TIMESTAMPTZ '{year.ends_before.isoformat()}'",
     )
-    after = end + dt.timedelta(days=1)
-    (count,) = database.execute(f"SELECT COUNT(*) FROM ({ids})").fetchone()  # noqa: S608
-    (episodes,) = database.execute(
-        f"SELECT COUNT(*) FROM read_parquet('{care}') WHERE child_id IN ({ids}) AND decom <= DATE '{end}'"  # noqa: S608
-    ).fetchone()
-    (in_year,) = database.execute(
-        f"SELECT COUNT(*) FROM read_parquet('{missing}') WHERE child_id IN ({ids}) "  # noqa: S608
-        f"AND last_seen_at < TIMESTAMPTZ '{after} 00:00:00+00' "
-        f"AND (returned_at IS NULL OR returned_at >= TIMESTAMPTZ '{start} 00:00:00+00')"
-    ).fetchone()
-    return count, episodes, in_year
+
+    def day(column: str) -> str:
+        return f"COALESCE(strftime({column}, '{DATE_FORMAT}'), '')"
+
+    kids = (
+        f"SELECT k.*, ROW_NUMBER() OVER (ORDER BY la_child_id, child_id) AS ord FROM {children} k "  # noqa: S608
+        f"WHERE council_id = {int(council_id)} AND EXISTS (SELECT 1 FROM {care} c WHERE c.child_id = k.child_id "
+        f"AND c.decom <= {end} AND (c.dec IS NULL OR c.dec >= {start}))"
+    )
+    spans = (
+        f"SELECT c.*, (c.dec IS NOT NULL AND c.dec <= {end}) AS ended FROM {care} c "  # noqa: S608
+        f"WHERE c.decom <= {end} AND c.child_id IN (SELECT child_id FROM kids)"
+    )
+    age = (
+        "(year(l.last_day) - year(k.date_of_birth) - CASE WHEN month(l.last_day) < month(k.date_of_birth) OR "
+        "(month(l.last_day) = month(k.date_of_birth) AND day(l.last_day) < day(k.date_of_birth)) THEN 1 ELSE 0 END)"
+    )
+    asked = f"(k.sex = 'F' AND {age} >= {MOTHER_MIN_AGE} AND k.mother IS NOT NULL)"
+    queries = {
+        "Header": (
+            "SELECT k.la_child_id, upper(k.sex), "  # noqa: S608 (names and dates only; no user input)
+            f"{day('k.date_of_birth')}, upper(k.ethnicity), upper(k.upn), "
+            f"CASE WHEN {asked} THEN (CASE WHEN k.mother THEN '1' ELSE '0' END) ELSE '' END, "
+            f"CASE WHEN {asked} AND k.mother THEN {day('k.mother_child_dob')} ELSE '' END "
+            "FROM kids k JOIN (SELECT child_id, max(CASE WHEN ended THEN dec ELSE "
+            f"{end} END) AS last_day FROM spans GROUP BY child_id) l USING (child_id) ORDER BY k.ord"
+        ),
+        "Episodes": (
+            f"SELECT k.la_child_id, {day('s.decom')}, upper(s.rne), upper(s.legal_status), upper(s.cin), "  # noqa: S608
+            f"upper(s.place), upper(s.place_provider), CASE WHEN s.ended THEN {day('s.dec')} ELSE '' END, "
+            "CASE WHEN s.ended THEN upper(s.rec) ELSE '' END, "
+            "CASE WHEN s.ended THEN upper(s.reason_place_change) ELSE '' END, "
+            "upper(s.home_post), upper(s.pl_post), upper(s.urn) "
+            f"FROM spans s JOIN kids k USING (child_id) WHERE NOT (s.ended AND s.dec < {start}) "
+            "ORDER BY k.ord, s.decom, s.id"
+        ),
+        "Missing": (
+            f"SELECT k.la_child_id, {day('k.date_of_birth')}, upper(m.episode_type), "  # noqa: S608
+            f"strftime(timezone('{zone}', m.last_seen_at), '{DATE_FORMAT}'), "
+            f"CASE WHEN m.returned_at < {ends_before} THEN strftime(timezone('{zone}', m.returned_at), "
+            f"'{DATE_FORMAT}') ELSE '' END "
+            f"FROM {missing} m JOIN kids k USING (child_id) WHERE m.last_seen_at < {ends_before} "
+            f"AND (m.returned_at IS NULL OR m.returned_at >= {starts_at}) ORDER BY k.ord, m.last_seen_at, m.id"
+        ),
+    }
+    result = {}
+    for name, columns in (("Header", HEADER), ("Episodes", EPISODES), ("Missing", MISSING)):
+        sql = f"WITH kids AS ({kids}), spans AS ({spans}) {queries[name]}"
+        result[name] = [dict(zip(columns, row, strict=True)) for row in database.execute(sql).fetchall()]
+    return result
 
 
 def figures_agree(homeward: dict[str, Any], other: dict[str, Any]) -> bool:

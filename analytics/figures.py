@@ -9,8 +9,9 @@ Where each figure comes from:
   `InterviewMonthlyRollup`, `FactorMonthlyRollup`): episodes and children per month, repeat children,
   durations, time of day, risk grades, the breakdowns by child characteristics, return interviews, push and
   pull factors and disclosures, the headline figures and their comparison, the regional table by council;
-- the national roll-ups (`NationalMonthRollup`, `NationalChildMonth`, `NationalHourRollup`), a few thousand
-  rows a year without the filter dimensions, for the regional (national) view when no filter is set;
+- the national roll-ups (`NationalMonthRollup`, `NationalChildMonth`, `NationalHourRollup`,
+  `NationalInterviewRollup`, `NationalFactorRollup`), without the filter dimensions, for the regional
+  (national) view when no filter is set;
 - the per-episode fact table the roll-ups are maintained from (`EpisodeFact`): top places and postcode
   districts (free text is normalised once, when the fact is written, so this is a grouped count, not a scan
   of the episodes);
@@ -45,7 +46,9 @@ from analytics.models import (
     FactorMonthlyRollup,
     InterviewMonthlyRollup,
     NationalChildMonth,
+    NationalFactorRollup,
     NationalHourRollup,
+    NationalInterviewRollup,
     NationalMonthRollup,
 )
 from analytics.values import Change, Rate
@@ -78,8 +81,15 @@ def _child_months(scope: Scope, filters: Filters) -> QuerySet:
 
 
 def _interviews(scope: Scope, filters: Filters, model=InterviewMonthlyRollup) -> QuerySet:
+    """Interview (or factor) roll-up rows in scope: the national tables when they answer (the factors' only
+    when no council is chosen, as they have no council column), else the filtered ones."""
     if not scope.shows_interviews:
         return model.objects.none()
+    if national(scope, filters):
+        if model is InterviewMonthlyRollup:
+            model = NationalInterviewRollup
+        elif not scope.council_id:
+            return NationalFactorRollup.objects.filter(filters.q()).order_by()
     return model.objects.filter(scope.q(), filters.q()).order_by()
 
 

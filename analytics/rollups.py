@@ -53,7 +53,9 @@ from analytics.models import (
     InterviewFact,
     InterviewMonthlyRollup,
     NationalChildMonth,
+    NationalFactorRollup,
     NationalHourRollup,
+    NationalInterviewRollup,
     NationalMonthRollup,
 )
 from children.models import Child
@@ -142,6 +144,7 @@ EPISODE_FIELDS = [
     "last_seen_place",
     "found_place",
 ]
+INTERVIEW_FIELDS = ["pk", "child_id", "due_by", "offered_at", "outcome", "completed_at"]
 
 
 def _child_dimensions(child: dict[str, Any]) -> dict[str, Any]:
@@ -158,14 +161,40 @@ def _child_dimensions(child: dict[str, Any]) -> dict[str, Any]:
 
 def compute_facts(child_ids: Sequence[int]) -> Facts:
     """Every fact about these children, from their case records (a fixed number of queries)."""
-    facts = Facts()
     if not child_ids:
-        return facts
+        return Facts()
     children = {row["pk"]: row for row in Child.objects.filter(pk__in=child_ids).values(*CHILD_FIELDS)}
     episodes = {
         row["pk"]: row
         for row in MissingEpisode.objects.filter(child_id__in=child_ids).order_by().values(*EPISODE_FIELDS)
     }
+    interviews = list(ReturnInterview.objects.filter(child_id__in=child_ids).order_by().values(*INTERVIEW_FIELDS))
+    covered: dict[int, list[int]] = defaultdict(list)
+    factors: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    if interviews:
+        through = ReturnInterview.episodes.through
+        for interview_id, episode_id in through.objects.filter(returninterview__child_id__in=child_ids).values_list(
+            "returninterview_id", "missingepisode_id"
+        ):
+            covered[interview_id].append(episode_id)
+        for interview_id, kind, code in InterviewFactor.objects.filter(interview__child_id__in=child_ids).values_list(
+            "interview_id", "kind", "code"
+        ):
+            factors[interview_id].append((kind, code))
+    return facts_from_records(children, episodes, interviews, covered, factors)
+
+
+def facts_from_records(
+    children: dict[int, dict[str, Any]],
+    episodes: dict[int, dict[str, Any]],
+    interviews: Iterable[dict[str, Any]],
+    covered: dict[int, list[int]],
+    factors: dict[int, list[tuple[str, str]]],
+) -> Facts:
+    """The one definition of every fact column, from case records held as dicts (`CHILD_FIELDS`,
+    `EPISODE_FIELDS`, `INTERVIEW_FIELDS`; the episodes each interview covers; its factors). The refresh and
+    the check read them from the database (`compute_facts`); a bulk loader passes what it has just written."""
+    facts = Facts()
     for episode in episodes.values():
         child = children[episode["child_id"]]
         seen = local(episode["last_seen_at"])
@@ -187,26 +216,9 @@ def compute_facts(child_ids: Sequence[int]) -> Facts:
             found_as_written=place_as_written(episode["found_place"]),
             found_district=postcode_district(episode["found_place"]),
         )
-    interviews = list(
-        ReturnInterview.objects.filter(child_id__in=child_ids)
-        .order_by()
-        .values("pk", "child_id", "due_by", "offered_at", "outcome", "completed_at")
-    )
-    covered: dict[int, list[int]] = defaultdict(list)
-    factors: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    if interviews:
-        through = ReturnInterview.episodes.through
-        for interview_id, episode_id in through.objects.filter(returninterview__child_id__in=child_ids).values_list(
-            "returninterview_id", "missingepisode_id"
-        ):
-            covered[interview_id].append(episode_id)
-        for interview_id, kind, code in InterviewFactor.objects.filter(interview__child_id__in=child_ids).values_list(
-            "interview_id", "kind", "code"
-        ):
-            factors[interview_id].append((kind, code))
     for interview in interviews:
         child = children[interview["child_id"]]
-        its_episodes = [episodes[pk] for pk in covered[interview["pk"]] if pk in episodes]
+        its_episodes = [episodes[pk] for pk in covered.get(interview["pk"], ()) if pk in episodes]
         began = min((e["last_seen_at"] for e in its_episodes), default=interview["due_by"])
         offered_at, completed_at = interview["offered_at"], interview["completed_at"]
         facts.interviews[interview["pk"]] = InterviewFactRow(
@@ -221,7 +233,7 @@ def compute_facts(child_ids: Sequence[int]) -> Facts:
             outcome=interview["outcome"],
             completed=completed_at is not None,
             completed_month=month_start(local(completed_at).date()) if completed_at else None,
-            factors=tuple(sorted(factors[interview["pk"]])),
+            factors=tuple(sorted(factors.get(interview["pk"], ()))),
         )
     return facts
 
@@ -297,11 +309,12 @@ def contributions(facts: Facts) -> Contributions:
     for month, council_id, _child in {(fact.month, fact.council_id, fact.child_id) for fact in facts.episodes.values()}:
         national[((month, council_id), "children")] += 1
     interviews, factors = result[InterviewMonthlyRollup], result[FactorMonthlyRollup]
+    national_interviews, national_factors = result[NationalInterviewRollup], result[NationalFactorRollup]
     for fact in facts.interviews.values():
         dims = tuple(getattr(fact, name) for name in DIMENSION_FIELDS)
-        key = (fact.month, *dims)
-        interviews[(key, "interviews")] += 1
+        key, national_key = (fact.month, *dims), (fact.month, fact.council_id)
         for measure, counts in (
+            ("interviews", True),
             ("offered", fact.offered),
             ("offered_in_time", fact.offered_in_time),
             ("completed", fact.completed),
@@ -309,9 +322,11 @@ def contributions(facts: Facts) -> Contributions:
         ):
             if counts:
                 interviews[(key, measure)] += 1
+                national_interviews[(national_key, measure)] += 1
         if fact.completed_month is not None:
             for kind, code in fact.factors:
                 factors[((fact.completed_month, *dims, kind, code), "interviews")] += 1
+                national_factors[((fact.completed_month, kind, code), "interviews")] += 1
     return result
 
 
@@ -452,7 +467,7 @@ def _table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _insert_rows(model: type[models.Model], fields: Sequence[str], rows: list[tuple]) -> None:
+def insert_rows(model: type[models.Model], fields: Sequence[str], rows: list[tuple]) -> None:
     """Write many rows fast: COPY on PostgreSQL, one prepared INSERT run many times elsewhere."""
     if not rows:
         return
@@ -485,8 +500,6 @@ def _summaries_from_facts() -> None:
         with connection.cursor() as cursor:
             cursor.execute(insert + f"SELECT {keys}, COUNT(*) FROM {episode_fact} GROUP BY {keys}")  # noqa: S608
     _national_from_facts()
-    model = InterviewMonthlyRollup
-    keys = ", ".join(_column(model, name) for name in model.KEY)
     outcomes = ", ".join(f"'{value}'" for value in OUTCOME_MEASURES if value)
     expressions = {
         "interviews": "COUNT(*)",
@@ -500,27 +513,32 @@ def _summaries_from_facts() -> None:
         },
         "awaiting": f"SUM(CASE WHEN outcome IN ({outcomes}) THEN 0 ELSE 1 END)",
     }
-    measures = model.MEASURES
-    sums = [expressions[measure] for measure in measures]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {_table(model)} ({keys}, {', '.join(measures)}) "  # noqa: S608
-            f"SELECT {keys}, {', '.join(sums)} FROM {interview_fact} GROUP BY {keys}"
-        )
-    model = FactorMonthlyRollup
-    dims = ", ".join(_column(model, name) for name in DIMENSION_FIELDS)
+    for model in (InterviewMonthlyRollup, NationalInterviewRollup):
+        keys = ", ".join(_column(model, name) for name in model.KEY)
+        measures = model.MEASURES
+        sums = [expressions[measure] for measure in measures]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {_table(model)} ({keys}, {', '.join(measures)}) "  # noqa: S608
+                f"SELECT {keys}, {', '.join(sums)} FROM {interview_fact} GROUP BY {keys}"
+            )
     if connection.vendor == "postgresql":
         source = f"{interview_fact} CROSS JOIN LATERAL jsonb_array_elements(factors) AS pair"
         kind, code = "pair->>0", "pair->>1"
     else:
         source = f"{interview_fact}, json_each({interview_fact}.factors) AS pair"
         kind, code = "json_extract(pair.value, '$[0]')", "json_extract(pair.value, '$[1]')"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {_table(model)} (month, {dims}, kind, code, interviews) "  # noqa: S608
-            f"SELECT completed_month, {dims}, {kind}, {code}, COUNT(*) FROM {source} "
-            f"WHERE completed_month IS NOT NULL GROUP BY completed_month, {dims}, {kind}, {code}"
-        )
+    for model, dimensions in (
+        (FactorMonthlyRollup, [_column(FactorMonthlyRollup, name) for name in DIMENSION_FIELDS]),
+        (NationalFactorRollup, []),
+    ):
+        dims = "".join(f"{column}, " for column in dimensions)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {_table(model)} (month, {dims}kind, code, interviews) "  # noqa: S608
+                f"SELECT completed_month, {dims}{kind}, {code}, COUNT(*) FROM {source} "
+                f"WHERE completed_month IS NOT NULL GROUP BY completed_month, {dims}{kind}, {code}"
+            )
 
 
 def _national_from_facts() -> None:
@@ -542,6 +560,34 @@ def _national_from_facts() -> None:
         )
 
 
+def insert_facts(facts: Facts) -> tuple[int, int]:
+    """Append facts for records that have none yet (a rebuild, or a bulk loader's new children) in bulk;
+    the summaries are then grouped from the fact tables (`rebuild_summaries`). Returns the rows written."""
+    episodes, interviews = _fact_rows(facts)
+    insert_rows(EpisodeFact, EpisodeFactRow._fields, episodes)
+    insert_rows(InterviewFact, InterviewFactRow._fields, interviews)
+    return len(episodes), len(interviews)
+
+
+def _empty(models_: Sequence[type[models.Model]]) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(_table(model) for model in models_)}")
+        else:
+            for model in models_:
+                cursor.execute(f"DELETE FROM {_table(model)}")  # noqa: S608
+
+
+def rebuild_summaries() -> dict[str, int]:
+    """Empty every summary table and group it again from the fact tables, which must be complete (a
+    rebuild, or a bulk loader that wrote the facts of everything it loaded). Returns each table's rows."""
+    with transaction.atomic():
+        _advisory_lock(exclusive=True)
+        _empty(ROLLUP_MODELS)
+        _summaries_from_facts()
+        return {model._meta.model_name: model.objects.count() for model in ROLLUP_MODELS}
+
+
 def rebuild(progress: Callable[[int, int], None] | None = None) -> RebuildReport:
     """Empty the facts and summaries and recount every child: after a bulk load, or to repair.
 
@@ -549,28 +595,18 @@ def rebuild(progress: Callable[[int, int], None] | None = None) -> RebuildReport
     grouped from the facts by the database, which is far faster than adding deltas row by row.
     """
     report = RebuildReport()
-    everything = [*ROLLUP_MODELS, EpisodeFact, InterviewFact]
     with transaction.atomic():
         _advisory_lock(exclusive=True)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(f"TRUNCATE {', '.join(_table(model) for model in everything)}")
-            else:
-                for model in everything:
-                    cursor.execute(f"DELETE FROM {_table(model)}")  # noqa: S608
+        _empty([EpisodeFact, InterviewFact])
         ids = children_with_records()
         for done, chunk in enumerate(_chunks(ids), start=1):
-            new = compute_facts(chunk)
-            episodes, interviews = _fact_rows(new)
-            _insert_rows(EpisodeFact, EpisodeFactRow._fields, episodes)
-            _insert_rows(InterviewFact, InterviewFactRow._fields, interviews)
-            report.episodes += len(episodes)
-            report.interviews += len(interviews)
+            episodes, interviews = insert_facts(compute_facts(chunk))
+            report.episodes += episodes
+            report.interviews += interviews
             if progress:
                 progress(min(done * CHUNK, len(ids)), len(ids))
-        _summaries_from_facts()
+        report.rows = rebuild_summaries()
         report.children = len(ids)
-        report.rows = {model._meta.model_name: model.objects.count() for model in ROLLUP_MODELS}
     return report
 
 

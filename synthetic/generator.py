@@ -89,6 +89,7 @@ class GenerationReport:
     seconds: float
     open_episodes: int = 0
     network: PlantedNetwork | None = None  # the planted exploitation clusters (synthetic/network.py)
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase, where a loader times them
 
     @property
     def total_rows(self) -> int:
@@ -108,6 +109,7 @@ class GenerationReport:
             "open_episodes": self.open_episodes,
             "seconds": round(self.seconds, 3),
             "rows_per_second": round(self.rows_per_second, 1),
+            "phases": {name: round(seconds, 3) for name, seconds in self.phases.items()},
         }
 
 

@@ -6,8 +6,10 @@ proportions, heavy tails and rules), only over a longer history and a national s
 what differs is how rows reach the database. On PostgreSQL each chunk's primary keys are taken from the
 tables' own sequences (`nextval` over a series, so a concurrent writer is never given the same key) and the
 rows go in with `COPY … FROM STDIN`; elsewhere (SQLite, for tests and small sizes) the generator's own
-`bulk_create` writer is used. The facts and roll-ups are then rebuilt (`analytics.rollups.rebuild`), which
-groups every summary table from the facts in SQL.
+`bulk_create` writer is used. Each chunk's facts are computed from the rows in memory by the roll-ups' own
+`facts_from_records` (no second definition, no reading back) and written in bulk; at the end every summary
+table is grouped from the facts in SQL (`analytics.rollups.rebuild_summaries`). Optional free text that no
+figure reads is left empty (`OPTIONAL_FREE_TEXT`), so the load is not spent encrypting it.
 
 Names and codes: council codes 001-175 and force codes 01-43 with an "N" (no real DfE LA code is below
 201 and no Home Office force code has a letter); towns are invented from word parts; postcode areas start
@@ -26,7 +28,18 @@ from django.utils import timezone
 
 from access.audit import record_event
 from access.models import AuditEvent
+from analytics.rollups import (
+    CHILD_FIELDS,
+    EPISODE_FIELDS,
+    INTERVIEW_FIELDS,
+    Facts,
+    facts_from_records,
+    insert_facts,
+    insert_rows,
+    rebuild_summaries,
+)
 from children.models import Child
+from core.encryption import EncryptedTextField
 from episodes.models import MissingEpisode, RiskGradeChange
 from interviews.models import InterviewFactor, ReturnInterview
 from returns.models import CareEpisode
@@ -116,26 +129,96 @@ def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+# Field types whose Python value psycopg's COPY takes as it is (Django's preparation leaves it unchanged on
+# PostgreSQL); any other field (encrypted text, JSON…) is prepared by the field itself.
+_AS_IS = (
+    models.AutoField,
+    models.BigAutoField,
+    models.BooleanField,
+    models.CharField,
+    models.DateField,
+    models.ForeignKey,
+    models.IntegerField,
+)
+_PLAIN_TEXT = models.TextField
+
+
+def _prepared(field: models.Field) -> bool:
+    if isinstance(field, EncryptedTextField):
+        return True
+    return not (isinstance(field, _AS_IS) or type(field) is _PLAIN_TEXT)
+
+
 def _copy(model: type[models.Model], objects: Sequence[models.Model], overrides: Callable | None = None) -> None:
-    """Give the objects primary keys and COPY them in. Values are prepared as `bulk_create` prepares them
-    (so encrypted fields are encrypted); `overrides(obj)` may set columns an auto_now field would stamp."""
+    """Give the objects primary keys and COPY them in. Encrypted (and any other specially prepared) fields
+    are prepared by the field as `bulk_create` would; `overrides(obj)` sets columns an auto_now field
+    would stamp, and other auto_now fields get the moment of the load."""
     if not objects:
         return
-    for obj, pk in zip(objects, _reserve_ids(model, len(objects)), strict=True):
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")
-        obj.pk = pk
-        obj._state.adding = False
     fields = list(model._meta.concrete_fields)
+    relations = [field for field in fields if field.is_relation]
+    for obj, pk in zip(objects, _reserve_ids(model, len(objects)), strict=True):
+        obj.pk = pk
+        for field in relations:  # a parent written earlier in the chunk: take its new key
+            if getattr(obj, field.attname) is None and field.is_cached(obj):
+                parent = field.get_cached_value(obj)
+                if parent is not None:
+                    setattr(obj, field.attname, parent.pk)
+    stamped_now = timezone.now()
+    automatic = {
+        field.attname for field in fields if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    }
+    plan = [(field.attname, _prepared(field), field.attname in automatic, field) for field in fields]
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for obj in objects:
             stamped = overrides(obj) if overrides else {}
+            values = obj.__dict__
             row = []
-            for field in fields:
-                value = stamped[field.attname] if field.attname in stamped else field.pre_save(obj, add=True)
-                row.append(field.get_db_prep_save(value, connection))
+            for attname, prepared, automatic, field in plan:
+                if attname in stamped:
+                    value = stamped[attname]
+                elif automatic:
+                    value = stamped_now
+                else:
+                    value = values[attname]
+                row.append(field.get_db_prep_save(value, connection) if prepared else value)
             copy.write_row(row)
+
+
+# Free text the analytics never read and no rule requires: left empty in the national set (it is only
+# ever decrypted on a child's own pages), which saves encrypting some twenty million values. Text a rule
+# requires (why an interview was not offered, what a disclosure was) is kept and encrypted.
+OPTIONAL_FREE_TEXT = {
+    MissingEpisode: ("circumstances", "found_with", "harm_on_return"),
+    ReturnInterview: ("where_stayed", "who_with", "harm_suffered", "childs_wishes", "actions_agreed", "narrative"),
+}
+
+
+def _without_optional_text(plans: list[ChildPlan]) -> None:
+    for plan in plans:
+        for objects, model in ((plan.episodes, MissingEpisode), ((i for i, _, _ in plan.interviews), ReturnInterview)):
+            for obj in objects:
+                for name in OPTIONAL_FREE_TEXT[model]:
+                    setattr(obj, name, "")
+
+
+def _facts(plans: list[ChildPlan]) -> Facts:
+    """The chunk's facts, from the rows just written, by the roll-ups' own definition of each column."""
+    children = {plan.child.pk: {name: getattr(plan.child, name) for name in CHILD_FIELDS} for plan in plans}
+    episodes = {
+        episode.pk: {name: getattr(episode, name) for name in EPISODE_FIELDS}
+        for plan in plans
+        for episode in plan.episodes
+    }
+    interviews, covered, factors = [], {}, {}
+    for plan in plans:
+        for interview, group, codes in plan.interviews:
+            interviews.append({name: getattr(interview, name) for name in INTERVIEW_FIELDS})
+            covered[interview.pk] = [episode.pk for episode in group]
+            factors[interview.pk] = list(codes)
+    return facts_from_records(children, episodes, interviews, covered, factors)
 
 
 def _copy_chunk(plans: list[ChildPlan], rows: Counter, due: timedelta) -> None:
@@ -159,18 +242,11 @@ def _copy_chunk(plans: list[ChildPlan], rows: Counter, due: timedelta) -> None:
         [interview for interview, _, _ in interviews],
         lambda i: {"created_at": i.due_by - due, "updated_at": i.completed_at or i.offered_at or i.due_by - due},
     )
-    links = [
-        through(returninterview_id=interview.pk, missingepisode_id=episode.pk)
-        for interview, covered, _ in interviews
-        for episode in covered
-    ]
-    _copy(through, links)
-    factors = [
-        InterviewFactor(interview_id=interview.pk, kind=kind, code=code)
-        for interview, _, codes in interviews
-        for kind, code in codes
-    ]
-    _copy(InterviewFactor, factors)
+    # The two link tables take their keys from their sequences' defaults: plain rows, no model objects.
+    links = [(interview.pk, episode.pk) for interview, covered, _ in interviews for episode in covered]
+    insert_rows(through, ["returninterview", "missingepisode"], links)
+    factors = [(interview.pk, kind, code) for interview, _, codes in interviews for kind, code in codes]
+    insert_rows(InterviewFactor, ["interview", "kind", "code"], factors)
     for model, written in (
         (Child, children),
         (CareEpisode, care),
@@ -198,10 +274,13 @@ def generate_national(
     now: datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> GenerationReport:
-    """Write `children` children over `years` years for a national set of invented councils and forces.
+    """Write `children` children over `years` years for a national set of invented councils and forces,
+    with their facts, and regroup every summary table from the facts: the roll-ups are current after it.
 
     Deterministic for a seed and `now`, as `synthetic.generator.generate` is. It does not plant exploitation
-    networks (the regional generator's `NetworkPlanter`) and does not touch the roll-ups: rebuild them after.
+    networks (the regional generator's `NetworkPlanter`). The report's `phases` give the seconds spent
+    setting up the agencies, drawing the children, writing their rows, writing their facts, and grouping
+    the summaries.
     """
     if children < 1:
         raise ValueError("children must be at least 1")
@@ -210,10 +289,12 @@ def generate_national(
     now = (now or timezone.now()).astimezone(UTC).replace(microsecond=0)
     due = timedelta(hours=settings.HOMEWARD_RHI_DUE_HOURS)
     started = time.perf_counter()
+    phases: Counter = Counter()
     rows: Counter = Counter()
     rng = random.Random(seed)
     copying = connection.vendor == "postgresql"
     with transaction.atomic():
+        clock = time.perf_counter()
         world = ensure_world(*national_specs(councils, forces))
         rows.update(world.created)
         generator = Generator(
@@ -224,23 +305,33 @@ def generate_national(
             care_rng=random.Random(f"care-{seed}"),
             history_days=round(years * 365.25),
         )
+        phases["agencies"] += time.perf_counter() - clock
         open_count = max(1 if children >= 20 else 0, round(children * OPEN_EPISODE_SHARE))
         open_children = set(rng.sample(range(children), open_count))
-        first_episode_pk = first_interview_pk = None
         for start, size in _chunks(children, CHILDREN_PER_CHUNK):
+            clock = time.perf_counter()
             plans = [generator.plan(index in open_children) for index in range(start, start + size)]
+            _without_optional_text(plans)
+            phases["drawing"] += time.perf_counter() - clock
+            clock = time.perf_counter()
             if copying:
                 _copy_chunk(plans, rows, due)
             else:
                 _write_chunk(plans, rows)
-                if first_episode_pk is None:
-                    first_episode_pk = next((e.pk for p in plans for e in p.episodes), None)
-                if first_interview_pk is None:
-                    first_interview_pk = next((i.pk for p in plans for i, _, _ in p.interviews), None)
+                _backdate(
+                    next((e.pk for p in plans for e in p.episodes), None),
+                    next((i.pk for p in plans for i, _, _ in p.interviews), None),
+                    due,
+                )
+            phases["rows"] += time.perf_counter() - clock
+            clock = time.perf_counter()
+            insert_facts(_facts(plans))
+            phases["facts"] += time.perf_counter() - clock
             if progress:
                 progress(start + size, children)
-        if not copying:
-            _backdate(first_episode_pk, first_interview_pk, due)
+        clock = time.perf_counter()
+        rebuild_summaries()
+        phases["summaries"] += time.perf_counter() - clock
         record_event(
             actor=None,
             action=AuditEvent.Action.CREATE,
@@ -254,4 +345,5 @@ def generate_national(
         rows={label: rows[model] for model, label in ROW_LABELS.items()},
         seconds=time.perf_counter() - started,
         open_episodes=open_count,
+        phases=dict(phases),
     )

@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from analytics import comparison, figures, rollups
+from access.models import Agency, AgencyKind
+from analytics import comparison, figures
 from analytics.filters import Filters, Scope
 from analytics.models import EpisodeFact
+from returns.ssda903 import CollectionYear, build_return
 from synthetic.national import generate_national
 
 pd = pytest.importorskip("pandas")
@@ -24,7 +26,6 @@ def test_pandas_and_duckdb_agree_with_the_dashboard():
     if connection.vendor != "postgresql":
         pytest.skip("the yardsticks read PostgreSQL's tables as the benchmark does")
     generate_national(120, seed=3, councils=4, forces=2, years=3, now=NOW)
-    rollups.rebuild()
     filters = Filters(start=dt.date(2025, 3, 1), end=dt.date(2026, 2, 1))
     previous = filters.previous()
     period = comparison.Period(filters.start, filters.end, previous.start, previous.end)
@@ -44,7 +45,11 @@ def test_pandas_and_duckdb_agree_with_the_dashboard():
             assert comparison.figures_agree(
                 ours, comparison.duckdb_figures(database, paths["facts"], wanted, period, threshold)
             )
-        year = (dt.date(2024, 4, 1), dt.date(2025, 3, 31))
-        assert comparison.pandas_ssda903(frames, council_id, *year) == comparison.duckdb_ssda903(
-            database, paths, council_id, *year
-        )
+        checked = 0
+        for council in Agency.objects.filter(kind=AgencyKind.COUNCIL):
+            for year in (CollectionYear(2024), CollectionYear(2025)):
+                tables = build_return(council, year).tables()
+                assert comparison.pandas_ssda903(frames, council.pk, year) == tables
+                assert comparison.duckdb_ssda903(database, paths, council.pk, year) == tables
+                checked += len(tables["Missing"])
+        assert checked  # some returns have missing periods to compare

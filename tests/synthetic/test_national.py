@@ -1,24 +1,39 @@
 """The national loader (synthetic.national) and the national roll-ups it feeds, at a small size on either database."""
 
 import datetime as dt
+from collections import Counter
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from access.models import Agency, AgencyKind
 from analytics import figures, rollups
 from analytics.filters import Filters, Scope
-from analytics.models import ChildMonthRollup, EpisodeFact, EpisodeMonthlyRollup, NationalMonthRollup
+from analytics.models import (
+    ChildMonthRollup,
+    EpisodeFact,
+    EpisodeMonthlyRollup,
+    FactorMonthlyRollup,
+    InterviewFact,
+    InterviewMonthlyRollup,
+    NationalFactorRollup,
+    NationalInterviewRollup,
+    NationalMonthRollup,
+)
 from analytics.tables import all_tables
 from children.codes import Sex
 from children.models import Child
 from episodes.actions import change_risk_grade
 from episodes.codes import RiskGrade
 from episodes.models import MissingEpisode
+from interviews.actions import record_interview, record_offer
+from interviews.codes import ConsentToShare, FactorKind, Outcome, PushFactor
+from interviews.models import ReturnInterview
 from returns.models import CareEpisode
-from synthetic.national import generate_national, national_specs
+from synthetic.national import OPTIONAL_FREE_TEXT, generate_national, national_specs
 
 NOW = dt.datetime(2026, 3, 15, 12, 0, tzinfo=dt.UTC)
 CHILDREN = 150
@@ -26,10 +41,10 @@ CHILDREN = 150
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker):
-    """150 children over ten years for 6 invented councils and 2 forces, with the roll-ups rebuilt."""
+    """150 children over ten years for 6 invented councils and 2 forces; the loader writes their facts and
+    regroups the roll-ups itself (no rebuild)."""
     with django_db_blocker.unblock(), transaction.atomic():
         report = generate_national(CHILDREN, seed=5, councils=6, forces=2, now=NOW)
-        rollups.rebuild()
         yield report
         transaction.set_rollback(True)
 
@@ -55,7 +70,19 @@ def test_the_loader_writes_the_children_asked_for_over_the_years(loaded):
     assert min(seen) < NOW - dt.timedelta(days=3 * 365)  # spread over the ten years, not the usual two
     assert max(seen) <= NOW
     assert EpisodeFact.objects.count() == MissingEpisode.objects.count()
-    assert rollups.differences() == []
+    assert rollups.differences() == []  # the facts written from memory equal a recount from the tables
+    assert set(loaded.phases) == {"agencies", "drawing", "rows", "facts", "summaries"}
+
+
+@pytest.mark.django_db
+def test_optional_free_text_is_left_empty_and_required_text_kept(loaded):
+    blank = dict.fromkeys(OPTIONAL_FREE_TEXT[ReturnInterview], "")
+    assert not ReturnInterview.objects.exclude(**blank).exists()
+    assert not MissingEpisode.objects.exclude(**dict.fromkeys(OPTIONAL_FREE_TEXT[MissingEpisode], "")).exists()
+    not_offered = ReturnInterview.objects.filter(outcome=Outcome.NOT_OFFERED)
+    assert not_offered.exists() and all(interview.not_offered_reason for interview in not_offered)
+    disclosed = ReturnInterview.objects.filter(factors__kind=FactorKind.DISCLOSURE).distinct()
+    assert disclosed.exists() and all(interview.disclosure_details for interview in disclosed)
 
 
 @pytest.mark.django_db
@@ -133,3 +160,85 @@ def test_the_national_view_reads_the_national_rollups_when_no_filter_is_set(load
     ChildMonthRollup.objects.all().delete()
     by_month = figures.episodes_by_month(scope, filters)
     assert sum(row["episodes"] for row in by_month) == EpisodeFact.objects.filter(filters.q()).count() > 0
+
+
+@pytest.mark.django_db
+def test_national_interview_rollups_follow_an_offer_and_equal_a_recount(loaded, world):
+    interview = ReturnInterview.objects.filter(outcome="", offered_at__isnull=True).order_by("pk").first()
+    fact = InterviewFact.objects.get(pk=interview.pk)
+    row = NationalInterviewRollup.objects.get(month=fact.month, council_id=fact.council_id)
+    record_offer(
+        interview,
+        outcome=Outcome.DECLINED,
+        offered_at=interview.due_by - dt.timedelta(hours=1),
+        offered_by="Return interview worker",
+        expected_version=interview.version,
+        acting_user=world.users.admin,
+    )
+    after = NationalInterviewRollup.objects.get(pk=row.pk)
+    assert (after.offered, after.offered_in_time, after.declined) == (
+        row.offered + 1,
+        row.offered_in_time + 1,
+        row.declined + 1,
+    )
+    assert (after.awaiting, after.interviews) == (row.awaiting - 1, row.interviews)
+    assert rollups.differences() == []
+
+
+@pytest.mark.django_db
+def test_national_factor_rollup_is_the_filtered_one_without_its_dimensions(loaded):
+    national = Counter(
+        {(m, k, c): n for m, k, c, n in NationalFactorRollup.objects.values_list("month", "kind", "code", "interviews")}
+    )
+    filtered: Counter = Counter()
+    for month, kind, code, n in FactorMonthlyRollup.objects.values_list("month", "kind", "code", "interviews"):
+        filtered[(month, kind, code)] += n
+    assert national and national == filtered
+    interviews: Counter = Counter()
+    for row in InterviewMonthlyRollup.objects.values("month", "council_id", *InterviewMonthlyRollup.MEASURES):
+        key = (row.pop("month"), row.pop("council_id"))
+        interviews.update({(key, measure): n for measure, n in row.items()})
+    stored = Counter()
+    for row in NationalInterviewRollup.objects.values("month", "council_id", *NationalInterviewRollup.MEASURES):
+        key = (row.pop("month"), row.pop("council_id"))
+        stored.update({(key, measure): n for measure, n in row.items()})
+    assert +stored == +interviews
+
+
+@pytest.mark.django_db
+def test_the_national_page_reads_interviews_and_factors_from_the_national_tables(loaded):
+    filters = Filters(start=dt.date(2016, 1, 1), end=dt.date(2026, 2, 1))
+    scope = Scope("regional", name="All councils")
+    filtered_tables = {InterviewMonthlyRollup._meta.db_table, FactorMonthlyRollup._meta.db_table}
+    with CaptureQueriesContext(connection) as queries:
+        all_tables(scope, filters)
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert not any(table in read for table in filtered_tables)
+    assert NationalInterviewRollup._meta.db_table in read and NationalFactorRollup._meta.db_table in read
+
+
+@pytest.mark.django_db
+def test_national_factor_rollup_follows_a_recorded_interview_and_equals_a_recount(loaded, world):
+    interview = (
+        ReturnInterview.objects.filter(outcome=Outcome.ACCEPTED, completed_at__isnull=True).order_by("pk").first()
+    )
+    completed_at = max(interview.offered_at, interview.due_by) + dt.timedelta(hours=2)
+    month = completed_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date().replace(day=1)
+
+    def count(code: str) -> int:
+        row = NationalFactorRollup.objects.filter(month=month, kind=FactorKind.PUSH, code=code).first()
+        return row.interviews if row else 0
+
+    code = PushFactor.CONFLICT
+    before = count(code)
+    record_interview(
+        interview,
+        completed_at=completed_at,
+        episode_ids=interview.episodes.values_list("pk", flat=True),
+        consent_to_share=ConsentToShare.YES,
+        expected_version=interview.version,
+        acting_user=world.users.admin,
+        push_factors=[code],
+    )
+    assert count(code) == before + 1
+    assert rollups.differences() == []

@@ -4,6 +4,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+import duckdb
 import pytest
 from django.db import connection
 
@@ -13,10 +14,6 @@ from analytics.filters import Filters, Scope
 from analytics.models import EpisodeFact
 from returns.ssda903 import CollectionYear, build_return
 from synthetic.national import generate_national
-
-pd = pytest.importorskip("pandas")
-pytest.importorskip("pyarrow")
-duckdb = pytest.importorskip("duckdb")
 
 NOW = dt.datetime(2026, 3, 15, 12, 0, tzinfo=dt.UTC)
 

@@ -131,3 +131,41 @@ def test_downloads_are_not_html(matrix):  # noqa: F811 - `matrix` is the importe
         response = _get(matrix, entry, viewer)
         assert response.status_code == 200, f"{key} as {viewer}: {response.status_code}"
         assert not response.get("Content-Type", "").startswith("text/html"), f"{key} answers with HTML"
+
+
+# The main forms, each sent by the coordinator as first shown (empty, or prefilled but missing what is required):
+# the page shown again with its GOV.UK error summary must pass axe too (error messages tied to their fields).
+FORMS_SENT_EMPTY = (
+    "children:add",
+    "episodes:report",
+    "episodes:record-return",
+    "episodes:change-risk",
+    "risk:screen",
+    "risk:refer",
+    "network:person-add",
+    "network:place-add",
+    "network:link-person",
+    "sharing:share",
+    "sharing:break-glass",
+    "sharing:withdraw",
+    "philomena:upload-photo",
+)
+
+
+def test_main_forms_sent_empty_show_accessible_errors(page, live_server, matrix):  # noqa: F811 - the fixture
+    entries = [entry for entry in MATRIX if entry.key in FORMS_SENT_EMPTY]
+    assert {entry.key for entry in entries} == set(FORMS_SENT_EMPTY)
+    sign_in(page, live_server, matrix.users.coordinator)
+    failures = []
+    for entry in entries:
+        page.goto(f"{live_server.url}{_url(entry, matrix)}")
+        with page.expect_navigation():
+            page.locator("main form[method=post] button[type=submit]").first.click()
+        if not page.locator(".govuk-error-summary").count():
+            failures.append(f"{entry.key}: sent empty, but no error summary was shown ({page.url})")
+            continue
+        try:
+            assert_accessible(page)
+        except AssertionError as problem:
+            failures.append(f"{entry.key}: {problem}")
+    assert not failures, f"{len(failures)} of {len(entries)} forms failed:\n\n" + "\n\n".join(failures)

@@ -33,7 +33,12 @@ class ShareForm(GovukForm):
         error="Select the lawful basis for sharing",
         hints=LAWFUL_BASIS_HINTS,
     )
-    lawful_basis_other = textarea(label="Give the lawful basis")
+    # Always shown, like child_consent_reason below, rather than revealed under "Other": GOV.UK Frontend's
+    # conditional reveal puts aria-expanded on the radio, which ARIA does not allow there (axe: aria-allowed-attr).
+    lawful_basis_other = textarea(
+        label="Give the lawful basis (if you chose Other)",
+        help_text="Required if the lawful basis is Other",
+    )
     child_consent = radios(
         ChildConsent.choices,
         label="Did the child agree to this being shared?",

@@ -1,9 +1,7 @@
 """Blocks other pages include: the emergency access banner (every page about a child, from core/base.html),
-the child record's "Shared with" section, "Share" buttons on episodes and interviews, and GOV.UK radios with a
-conditionally revealed question."""
+the child record's "Shared with" section and "Share" buttons on episodes and interviews."""
 
 from django import template
-from django.forms.boundfield import BoundField
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -15,7 +13,6 @@ from access.scoping import (
     shares_received_by,
 )
 from children.models import Child
-from core.templatetags.govuk import govuk_field
 from sharing.codes import ShareWhat
 
 register = template.Library()
@@ -75,14 +72,3 @@ def share_button(context: template.Context, child: Child, episode=None, intervie
 def share_status_tag(share) -> str:
     status = share.status
     return format_html('<strong class="govuk-tag {}">{}</strong>', STATUS_TAG_CLASSES[status], status.capitalize())
-
-
-@register.inclusion_tag("sharing/includes/radios_conditional.html")
-def govuk_radios_with_conditional(field: BoundField, reveal_value: str, revealed: BoundField) -> dict:
-    """GOV.UK radios where choosing `reveal_value` reveals a further question (GOV.UK Frontend's conditional
-    reveal; without JavaScript the question is simply shown)."""
-    context = govuk_field(field)
-    context["reveal_value"] = str(reveal_value)
-    context["revealed"] = revealed
-    context["conditional_id"] = f"conditional-{field.auto_id}-{reveal_value}"
-    return context

@@ -47,8 +47,8 @@ def test_share_page_offers_the_childs_items_and_sensible_recipients(client, worl
     for outsider in (world.north, world.south, world.other_school, world.police_south):
         assert f'value="agency:{outsider.pk}"' not in body
     assert f'value="user:{world.users.other_school_dsl.pk}"' not in body
-    # The lawful basis "other" reveals its text box (GOV.UK conditional reveal, no inline script).
-    assert 'data-aria-controls="conditional-id_lawful_basis-other"' in body
+    # The "other" lawful basis box is always shown, not revealed: no aria-expanded on a radio (ARIA forbids it).
+    assert 'id="id_lawful_basis_other"' in body and "aria-controls" not in body.split("<main", 1)[1]
     assert PLANTED not in body
 
 

@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import gc
 import re
 
 import pytest
@@ -13,6 +14,7 @@ from returns.ssda903 import (
     MISSING_COLUMNS,
     CollectionYear,
     build_return,
+    collector_paused,
     parse_date,
     write_csv,
 )
@@ -236,3 +238,22 @@ def test_periods_of_care_join_consecutive_episodes(world):
     assert periods[0].contains(dt.date(2020, 6, 1)) and not periods[0].contains(dt.date(2020, 6, 2))
     assert periods[0].episode_on(dt.date(2020, 3, 1)) == episodes[1]
     assert periods[1].is_open and periods[1].contains(dt.date(2030, 1, 1))
+
+
+def test_the_return_turns_the_garbage_collector_back_on_only_if_it_was_on(world):
+    assert gc.isenabled()
+    build_return(world.north, 2025)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        build_return(world.north, 2025)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_collector_is_back_on_when_the_build_fails():
+    with pytest.raises(ZeroDivisionError), collector_paused():
+        assert not gc.isenabled()
+        1 / 0  # noqa: B018 - the failure under test
+    assert gc.isenabled()

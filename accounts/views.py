@@ -31,7 +31,7 @@ from accounts.two_factor import (
     two_factor_not_required,
     two_factor_url,
 )
-from core.forms import SignInForm
+from core.forms import SignInForm, submitted
 
 
 class SignInView(auth_views.LoginView):
@@ -68,7 +68,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('accounts:enrol')}?{urlencode({'next': next_url})}")
     if is_locked(device):
         return _locked(request)
-    form = CodeForm(request.POST if request.method == "POST" else None)
+    form = CodeForm(submitted(request))
     failures = device.throttling_failure_count
     if request.method == "POST" and form.is_valid():
         result = check_code(request, device, form.cleaned_data["code"])
@@ -100,7 +100,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     device = enrolment_device(request.user)
     if is_locked(device):
         return _locked(request)
-    form = CodeForm(request.POST if request.method == "POST" else None)
+    form = CodeForm(submitted(request))
     failures = device.throttling_failure_count
     if request.method == "POST" and form.is_valid():
         result = check_code(request, device, form.cleaned_data["code"], enrolling=True)
@@ -127,7 +127,7 @@ def _enrolment_code(request: HttpRequest, next_url: str) -> HttpResponse:
     """The first set-up step: the one-time code an administrator issued, so the password alone cannot set up an app."""
     if is_locked(enrolment_counter(request.user)):
         return _locked(request)
-    form = EnrolmentCodeForm(request.POST if request.method == "POST" else None)
+    form = EnrolmentCodeForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         result = check_enrolment_code(request, form.cleaned_data["code"])
         if result.outcome is Outcome.ACCEPTED:

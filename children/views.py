@@ -45,7 +45,7 @@ def search(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Your role does not include finding children's records.")
     reporting = request.GET.get("purpose") == "report" and can_report_missing(user)
     # Searches are posted: the words are often a child's name, and must not land in URLs or access logs.
-    form = ChildSearchForm(request.POST if request.method == "POST" else None)
+    form = ChildSearchForm(submitted(request))
     text = form.cleaned_data["q"].strip() if form.is_valid() else ""
     results, more = [], False
     if text:

@@ -14,6 +14,7 @@ from access.audit import record_event
 from access.models import AuditEvent, User
 from access.scoping import can_export_subject_access, get_child_for_auditor, get_child_for_user, is_auditor
 from children.models import Child
+from core.forms import submitted
 from core.pages import crumb
 from governance import subject_access
 from governance.actions import record_subject_access_export
@@ -54,7 +55,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     """Search the trail by child, person, dates and action; POSTed, so a child's ID never lands in a URL."""
     user = request.user
     _require_auditor(user)
-    form = AuditSearchForm(request.POST if request.method == "POST" else None, user=user)
+    form = AuditSearchForm(submitted(request), user=user)
     results, total = None, 0
     if request.method == "POST" and form.is_valid():
         filters = form.filters()

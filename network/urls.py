@@ -6,10 +6,10 @@ from network.patterns import PERSON, PLACE
 app_name = "network"
 urlpatterns = [
     path("", views.network_view, name="graph"),
-    path("persons/", views.person_list, name="persons"),
+    path("persons/", views.record_list, {"kind": PERSON}, name="persons"),
     path("persons/add/", views.record_add, {"kind": PERSON}, name="person-add"),
     path("persons/<int:pk>/", views.record_detail, {"kind": PERSON}, name="person"),
-    path("places/", views.place_list, name="places"),
+    path("places/", views.record_list, {"kind": PLACE}, name="places"),
     path("places/add/", views.record_add, {"kind": PLACE}, name="place-add"),
     path("places/<int:pk>/", views.record_detail, {"kind": PLACE}, name="place"),
     path("children/<int:child_id>/", views.child_network, name="child"),

@@ -123,7 +123,7 @@ def _names_row(ids: list[int], names: dict[int, str]) -> dict:
     return {"items": shown, "more": max(0, len(ids) - NAMES_PER_ROW)}
 
 
-# --- Persons of concern -----------------------------------------------------------------------------
+# --- Searching persons of concern and places ---------------------------------------------------------
 
 
 def _search_text(request: HttpRequest, form: SearchForm) -> str:
@@ -138,56 +138,9 @@ def _list_page(request: HttpRequest, queryset, text: str, what: str):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def person_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    _require_network(user)
-    form = SearchForm(request.POST if request.method == "POST" else None)
-    text = _search_text(request, form)
-    persons = persons_for(user).select_related("owning_agency").order_by("display_name", "pk")
-    if text:
-        persons = persons.filter(display_name__icontains=text)
-    page = _list_page(request, persons, text, "persons of concern")
-    counts = dict(
-        child_links_for(user)
-        .persons.filter(ended_at__isnull=True, person__in=[p.pk for p in page])
-        .values("person_id")
-        .annotate(children=Count("child_id", distinct=True))
-        .values_list("person_id", "children")
-    )
-    rows = [{"person": person, "children": counts.get(person.pk, 0)} for person in page]
-    return render(
-        request, "network/person_list.html", {"form": form, "page": page, "rows": rows, "searched": bool(text)}
-    )
-
-
 def _child_for_return(request: HttpRequest):
     child_id = request.GET.get("child")
     return get_network_child_for_user(request.user, child_id) if child_id else None
-
-
-# --- Places -----------------------------------------------------------------------------------------
-
-
-def place_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    _require_network(user)
-    form = SearchForm(request.POST if request.method == "POST" else None)
-    text = _search_text(request, form)
-    places = places_for(user).select_related("owning_agency").order_by("name", "pk")
-    if text:
-        places = places.filter(Q(name__icontains=text) | Q(postcode__istartswith=text.upper()))
-    page = _list_page(request, places, text, "places")
-    counts = dict(
-        child_links_for(user)
-        .places.filter(ended_at__isnull=True, place__in=[p.pk for p in page])
-        .values("place_id")
-        .annotate(children=Count("child_id", distinct=True))
-        .values_list("place_id", "children")
-    )
-    rows = [{"place": place, "children": counts.get(place.pk, 0)} for place in page]
-    return render(
-        request, "network/place_list.html", {"form": form, "page": page, "rows": rows, "searched": bool(text)}
-    )
 
 
 # --- Recording and showing persons of concern and places ---------------------------------------------
@@ -199,6 +152,10 @@ class _Kind:
 
     form: type[PersonForm | PlaceForm]
     add: Callable[..., PersonOfConcern | Place]
+    records_for: Callable[[User], Any]  # the user-scoped queryset of this kind
+    order: tuple[str, ...]
+    matching: Callable[[str], Q]  # what a search for the words finds
+    plural: str
     fields: list[str]
     get_for_user: Callable[[User, int], PersonOfConcern | Place]
     links: str  # the attribute of child_links_for(user) holding this kind's links
@@ -215,6 +172,10 @@ KINDS = {
     PERSON: _Kind(
         form=PersonForm,
         add=actions.add_person,
+        records_for=persons_for,
+        order=("display_name", "pk"),
+        matching=lambda text: Q(display_name__icontains=text),
+        plural="persons of concern",
         fields=actions.PERSON_FIELDS,
         get_for_user=get_person_for_user,
         links="persons",
@@ -229,6 +190,10 @@ KINDS = {
     PLACE: _Kind(
         form=PlaceForm,
         add=actions.add_place,
+        records_for=places_for,
+        order=("name", "pk"),
+        matching=lambda text: Q(name__icontains=text) | Q(postcode__istartswith=text.upper()),
+        plural="places",
         fields=actions.PLACE_FIELDS,
         get_for_user=get_place_for_user,
         links="places",
@@ -241,6 +206,30 @@ KINDS = {
         viewed="Place viewed",
     ),
 }
+
+
+def record_list(request: HttpRequest, kind: str) -> HttpResponse:
+    """Persons of concern or places (`kind` comes from the URL), searched by POST, with their linked children."""
+    user = request.user
+    _require_network(user)
+    spec = KINDS[kind]
+    form = SearchForm(submitted(request))
+    text = _search_text(request, form)
+    records = spec.records_for(user).select_related("owning_agency").order_by(*spec.order)
+    if text:
+        records = records.filter(spec.matching(text))
+    page = _list_page(request, records, text, spec.plural)
+    counts = dict(
+        getattr(child_links_for(user), spec.links)
+        .filter(ended_at__isnull=True, **{f"{kind}__in": [record.pk for record in page]})
+        .values(f"{kind}_id")
+        .annotate(children=Count("child_id", distinct=True))
+        .values_list(f"{kind}_id", "children")
+    )
+    rows = [{kind: record, "children": counts.get(record.pk, 0)} for record in page]
+    return render(
+        request, f"network/{kind}_list.html", {"form": form, "page": page, "rows": rows, "searched": bool(text)}
+    )
 
 
 def record_add(request: HttpRequest, kind: str) -> HttpResponse:

@@ -18,6 +18,7 @@ from core.encryption import encrypted_fields
 from episodes.models import MissingEpisode
 from interviews.models import ReturnInterview
 from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
+from reports.models import StoredReport
 from risk.models import Alert, Referral, Screening
 from sharing.codes import INTERVIEW_SHARES, ShareWhat
 from sharing.models import EmergencyAccess, Share
@@ -830,6 +831,15 @@ def report_councils(user: User) -> QuerySet:
     if "council" in scopes:
         return councils.filter(pk=user.agency_id)
     return councils.none()
+
+
+def stored_reports_for(user: User) -> QuerySet[StoredReport]:
+    """The stored partnership reports of the councils whose reports the user may see."""
+    return StoredReport.objects.filter(council__in=report_councils(user)).select_related("council")
+
+
+def get_stored_report_for_user(user: User, report_id: object) -> StoredReport:
+    return _get_or_404(stored_reports_for(user), report_id)
 
 
 def can_view_reports(user: User) -> bool:

@@ -9,14 +9,13 @@ audited; the PDFs are sent as attachments and never cached.
 import re
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 
 from access.models import Agency, User
-from access.scoping import can_view_reports, report_councils
+from access.scoping import can_view_reports, get_stored_report_for_user, report_councils, stored_reports_for
 from reports.actions import produce_report, record_stored_report_downloaded
 from reports.forms import ReportForm
-from reports.models import StoredReport
 from reports.periods import Period, ReportKind
 
 DENIED = "Partnership reports are for those who may see the council's dashboard."
@@ -80,14 +79,12 @@ def download(request: HttpRequest) -> HttpResponse:
 
 def stored(request: HttpRequest) -> HttpResponse:
     councils = _councils(request.user)
-    reports = StoredReport.objects.filter(council__in=councils).select_related("council").defer("pdf")
+    reports = stored_reports_for(request.user).defer("pdf")
     return render(request, "reports/stored.html", {"reports": reports, "single": councils.count() == 1})
 
 
 def stored_download(request: HttpRequest, report_id: int) -> HttpResponse:
-    councils = _councils(request.user)
-    report = StoredReport.objects.filter(pk=report_id, council__in=councils).select_related("council").first()
-    if report is None:
-        raise Http404("No such report")
+    _councils(request.user)
+    report = get_stored_report_for_user(request.user, report_id)
     record_stored_report_downloaded(report, viewer=request.user)
     return pdf_response(bytes(report.pdf), filename(report.council, report.period))

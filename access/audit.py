@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from access.models import AuditEvent, User
@@ -156,3 +156,8 @@ def first_broken_event() -> tuple[AuditEvent, str] | None:
             return event, "its contents do not match its hash (the event was altered)"
         previous = event.hash
     return None
+
+
+def record_page_viewed(user: User, obj: models.Model, *, child_id: int, summary: str) -> None:
+    """Audit a read of a case record's page (rule 4): who saw which record, never what it said."""
+    record_event(actor=user, action=AuditEvent.Action.VIEW, obj=obj, child_id=child_id, summary=summary)

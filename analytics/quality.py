@@ -16,11 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access.models import User
-from access.scoping import children_for, episodes_for, interviews_for
 from children.codes import LegalStatus
+from children.scoping import children_for
 from core.templatetags.govuk import govuk_date, govuk_datetime
 from episodes.codes import EpisodeType
+from episodes.scoping import episodes_for
 from interviews.codes import Outcome
+from interviews.scoping import interviews_for
 from returns.models import CareEpisode
 from returns.ssda903 import CollectionYear, build_return
 from returns.validation import RULES, validate_return

@@ -14,10 +14,10 @@ from django.urls import reverse
 
 from access.audit import record_event
 from access.models import Agency, AuditEvent, User
-from access.scoping import can_view_data_quality, can_view_reports, dashboard_scopes
 from analytics import exports, quality
 from analytics.dashboard import build_sections
 from analytics.filters import DIMENSION_FILTERS, FilterForm, Filters, Scope
+from analytics.scoping import can_view_data_quality, can_view_reports, dashboard_scopes
 from analytics.tables import SPEC_BY_SLUG, build_table, specs_for, threshold
 
 AUDIT_CHILD_IDS = 2000

@@ -8,19 +8,19 @@ from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
-from access.scoping import (
-    children_in_full_for,
-    children_with_record_for,
-    episodes_for,
-    get_child_with_record_for_user,
-    sees_full_child_record,
-)
 from api.reading import audit_list_read, audit_record_read, paginate, refuse_unknown_query_parameters
 from api.schemas import AgencyRef, BodyIn, Page, PageQuery, PersonRef, coded, error_responses
 from children.codes import Ethnicity, LegalStatus, LivingArrangement, Sex
 from children.forms import ChildSearchForm
 from children.models import Child
+from children.scoping import (
+    children_in_full_for,
+    children_with_record_for,
+    get_child_with_record_for_user,
+    sees_full_child_record,
+)
 from children.selectors import search_children
+from episodes.scoping import episodes_for
 
 router = Router(tags=["Children"])
 

@@ -13,18 +13,7 @@ from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from access.models import Agency, AgencyKind, Role, User
-from access.scoping import (
-    COUNCIL_CASE_ROLES,
-    RISK_CHANGE_REASONS,
-    can_edit_episode,
-    can_report_missing,
-    caseload_children_for,
-    episodes_for,
-    get_episode_for_user,
-    interviews_for,
-    redact_episode,
-    redact_episodes,
-)
+from access.scoping import COUNCIL_CASE_ROLES
 from api.reading import audit_list_read, audit_record_read, paginate, refuse_unknown_query_parameters
 from api.schemas import (
     AgencyRef,
@@ -43,9 +32,20 @@ from api.schemas import (
     keep,
     text,
 )
+from children.scoping import caseload_children_for
 from episodes.actions import change_risk_grade, record_return, report_missing, update_episode_details
 from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
 from episodes.models import MissingEpisode, RiskGradeChange
+from episodes.scoping import (
+    RISK_CHANGE_REASONS,
+    can_edit_episode,
+    can_report_missing,
+    episodes_for,
+    get_episode_for_user,
+    redact_episode,
+    redact_episodes,
+)
+from interviews.scoping import interviews_for
 
 router = Router(tags=["Missing episodes"])
 

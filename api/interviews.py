@@ -11,13 +11,6 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from access.models import User
-from access.scoping import (
-    can_assign_interview,
-    can_work_interview,
-    get_interview_for_user,
-    interviews_for,
-    redact_interview,
-)
 from api.errors import ActionValidationError
 from api.reading import audit_list_read, audit_record_read, paginate, refuse_unknown_query_parameters
 from api.schemas import (
@@ -39,6 +32,13 @@ from api.schemas import (
 from interviews.actions import assign_interview, record_interview, record_offer
 from interviews.codes import ConsentToShare, Disclosure, FactorKind, Outcome, PullFactor, PushFactor
 from interviews.models import InterviewStatus, ReturnInterview
+from interviews.scoping import (
+    can_assign_interview,
+    can_work_interview,
+    get_interview_for_user,
+    interviews_for,
+    redact_interview,
+)
 
 router = Router(tags=["Return interviews"])
 

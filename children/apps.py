@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class ChildrenConfig(AppConfig):
     name = "children"
+
+    def ready(self) -> None:
+        from children.navigation import navigation_items
+        from core import navigation
+
+        navigation.register(self.label, order=10, items=navigation_items)

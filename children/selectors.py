@@ -6,8 +6,9 @@ import re
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from access.models import User
-from access.scoping import children_for, children_with_record_for, episodes_for
 from children.models import Child
+from children.scoping import children_for, children_with_record_for
+from episodes.scoping import episodes_for
 
 SEARCH_LIMIT = 50
 _DAY_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")

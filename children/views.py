@@ -11,23 +11,21 @@ from django.utils import timezone
 
 from access.audit import record_event
 from access.models import AuditEvent, Role, User
-from access.scoping import (
-    EPISODE_EDITOR_ROLES,
-    can_add_child,
-    can_report_missing,
-    caseload_children_for,
-    children_in_full_for,
-    episodes_for,
-    get_child_for_user,
-    interviews_for,
-    sees_case_work,
-    sees_full_child_record,
-)
+from access.scoping import EPISODE_EDITOR_ROLES, sees_case_work
 from children.actions import add_child, record_child_viewed
 from children.forms import AddChildForm, ChildSearchForm
+from children.scoping import (
+    can_add_child,
+    caseload_children_for,
+    children_in_full_for,
+    get_child_for_user,
+    sees_full_child_record,
+)
 from children.selectors import SEARCH_LIMIT, search_children
 from core.forms import submitted
 from core.pages import crumb
+from episodes.scoping import can_report_missing, episodes_for
+from interviews.scoping import interviews_for
 
 
 def sees_case_history(user: User) -> bool:

@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from access.models import Role
-from access.scoping import can_add_child, sees_case_work
+from access.scoping import sees_case_work
+from children.scoping import can_add_child
 from core.formatting import duration_text
 from core.work import (
     children_newly_over_repeat_threshold,

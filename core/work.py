@@ -7,10 +7,13 @@ from django.conf import settings
 from django.db.models import Count, OuterRef, Subquery
 
 from access.models import Role, User
-from access.scoping import COUNCIL_CASE_ROLES, EPISODE_EDITOR_ROLES, children_for, episodes_for, interviews_for
+from access.scoping import COUNCIL_CASE_ROLES, EPISODE_EDITOR_ROLES
 from children.models import Child
+from children.scoping import children_for
 from episodes.models import MissingEpisode
+from episodes.scoping import episodes_for
 from interviews.models import ReturnInterview
+from interviews.scoping import interviews_for
 
 
 def sees_missing_episodes(user: User) -> bool:

@@ -14,6 +14,7 @@ from core.concurrency import lock_at_version, snapshot
 from core.validation import check_choice, check_not_future, check_required
 from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
 from episodes.models import MissingEpisode, RiskGradeChange
+from episodes.signals import episode_returned
 from risk.tasks import queue_trigger_evaluation
 
 REPORT_FIELDS = [
@@ -234,8 +235,6 @@ def record_return(
     prevention_interview_done: bool | None = None,
 ) -> MissingEpisode:
     """Close the episode, and open (or extend) the child's return interview due 72 hours later."""
-    from interviews.actions import open_interview_for_return
-
     errors: dict[str, list[str]] = {}
     check_required(errors, "returned_at", returned_at, "when the child was found or returned")
     check_not_future(errors, "returned_at", returned_at, "The time of return")
@@ -268,7 +267,7 @@ def record_return(
             summary="Return recorded",
             changes=diff(before, snapshot(current, RETURN_FIELDS)),
         )
-        open_interview_for_return(current, acting_user=acting_user)
+        episode_returned.send(sender=MissingEpisode, episode=current, acting_user=acting_user)  # interviews opens one
         rollups.refresh_child(current.child_id)  # the dashboard's roll-ups, in this transaction
         queue_trigger_evaluation(current.child_id)
     return current

@@ -33,3 +33,13 @@ class FoundBy(models.TextChoices):
     PROFESSIONAL = "professional", "Another professional"
     SELF = "self", "Returned by themselves"
     OTHER = "other", "Someone else"
+
+
+# How each risk grade shows as a GOV.UK tag (core's `{% risk_tag %}`): high red, medium orange, low and no
+# apparent risk grey.
+RISK_TAG_CLASSES = {
+    "high": "govuk-tag--red",
+    "medium": "govuk-tag--orange",
+    "low": "govuk-tag--grey",
+    "no_apparent_risk": "govuk-tag--grey",
+}

@@ -7,24 +7,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from access.audit import record_page_viewed
 from access.models import User
-from access.scoping import (
-    can_edit_episode,
-    can_report_missing,
-    caseload_children_for,
-    episodes_for,
-    get_child_for_user,
-    get_episode_for_user,
-    interviews_for,
-    redact_episode,
-)
+from children.scoping import caseload_children_for, get_child_for_user
 from core.formatting import duration_text, yes_no_not_known
 from core.forms import submitted
-from core.pages import crumb, record_page_viewed
+from core.pages import crumb
 from core.templatetags.govuk import govuk_datetime
 from episodes.actions import DETAIL_FIELDS, change_risk_grade, record_return, report_missing, update_episode_details
 from episodes.forms import ChangeRiskForm, EpisodeDetailsForm, RecordReturnForm, ReportMissingForm
 from episodes.models import MissingEpisode
+from episodes.scoping import can_edit_episode, can_report_missing, episodes_for, get_episode_for_user, redact_episode
+from interviews.scoping import interviews_for
 
 CANNOT_EDIT = "Only the child's council or the police force holding the report can change this episode."
 

@@ -22,9 +22,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from access.models import AuditEvent, User
-from access.scoping import audit_events_for
 from children.models import Child
 from core.spreadsheets import safe_text
+from governance.scoping import audit_events_for
 
 CSV_COLUMNS = [
     "event_id",

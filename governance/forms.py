@@ -4,10 +4,10 @@ from django import forms
 from django.db.models import Q
 
 from access.models import AuditEvent, User
-from access.scoping import audit_children_for
 from core.forms import GovukForm
 from core.widgets import GovukDateField
 from governance.audit_trail import AuditFilters
+from governance.scoping import audit_children_for
 
 
 class AuditSearchForm(GovukForm):

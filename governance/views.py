@@ -12,14 +12,15 @@ from django.views.decorators.http import require_POST
 
 from access.audit import record_event
 from access.models import AuditEvent, User
-from access.scoping import can_export_subject_access, get_child_for_auditor, get_child_for_user, is_auditor
 from children.models import Child
+from children.scoping import get_child_for_user
 from core.forms import submitted
 from core.pages import crumb
 from governance import subject_access
 from governance.actions import record_subject_access_export
 from governance.audit_trail import AuditFilters, csv_lines, rows, search
 from governance.forms import AuditSearchForm
+from governance.scoping import can_export_subject_access, get_child_for_auditor, is_auditor
 
 EXPORT_FORMATS = {"json": "application/json", "html": "text/html; charset=utf-8"}
 

@@ -21,4 +21,4 @@ urlpatterns = [
 ]
 
 # "Page not found", which on a child's record offers emergency access to the roles that may ask for it.
-handler404 = "sharing.views.page_not_found"
+handler404 = "core.error_pages.page_not_found"

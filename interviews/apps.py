@@ -3,3 +3,13 @@ from django.apps import AppConfig
 
 class InterviewsConfig(AppConfig):
     name = "interviews"
+
+    def ready(self) -> None:
+        from core.tags import register_coded_tags
+        from episodes.signals import episode_returned
+        from interviews.codes import INTERVIEW_STATUS_TAG_CLASSES
+        from interviews.models import InterviewStatus
+        from interviews.receivers import open_interview_on_return
+
+        register_coded_tags("interview_status", InterviewStatus, INTERVIEW_STATUS_TAG_CLASSES)
+        episode_returned.connect(open_interview_on_return, dispatch_uid="interviews.open_interview_on_return")

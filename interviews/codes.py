@@ -63,3 +63,15 @@ class ConsentToShare(models.TextChoices):
     YES = "yes", "Yes, the child agreed"
     NO = "no", "No, the child did not agree"
     NOT_ASKED = "not_asked", "Not asked"
+
+
+# How each status of a return interview (ReturnInterview.status()) shows as a GOV.UK tag (core's
+# `{% interview_status_tag %}`).
+INTERVIEW_STATUS_TAG_CLASSES = {
+    "due": "govuk-tag--yellow",
+    "overdue": "govuk-tag--red",
+    "offered": "govuk-tag--purple",
+    "accepted": "govuk-tag--teal",
+    "completed": "govuk-tag--green",
+    "closed": "govuk-tag--grey",
+}

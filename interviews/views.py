@@ -6,22 +6,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from access.audit import record_page_viewed
 from access.models import Role, User
-from access.scoping import (
-    can_assign_interview,
-    can_work_interview,
-    episodes_for,
-    get_interview_for_user,
-    redact_interview,
-)
 from core.formatting import yes_no_not_known
 from core.forms import submitted
-from core.pages import crumb, record_page_viewed
+from core.pages import crumb
 from core.templatetags.govuk import govuk_datetime
+from episodes.scoping import episodes_for
 from interviews.actions import assign_interview, record_interview, record_offer
 from interviews.codes import FactorKind, Outcome
 from interviews.forms import AssignForm, OfferForm, RecordInterviewForm
 from interviews.models import ReturnInterview
+from interviews.scoping import can_assign_interview, can_work_interview, get_interview_for_user, redact_interview
 
 CANNOT_WORK = "Only the coordinator or the practitioner assigned to this interview can record it."
 CANNOT_ASSIGN = "Only a coordinator at the child's council can assign this interview."

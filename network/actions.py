@@ -16,23 +16,17 @@ from django.utils import timezone
 
 from access.audit import diff, record_event
 from access.models import AuditEvent, User
-from access.scoping import (
-    can_record_police_intelligence,
-    can_use_network,
-    caseload_children_for,
-    child_links_for,
-    episodes_for,
-    interviews_for,
-    persons_for,
-    places_for,
-)
 from children.models import Child
+from children.scoping import caseload_children_for
 from core.concurrency import lock_at_version
 from core.validation import check_choice, check_required
 from episodes.models import MissingEpisode
+from episodes.scoping import episodes_for
 from interviews.models import ReturnInterview
+from interviews.scoping import interviews_for
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
 from network.models import ChildLink, ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
+from network.scoping import can_record_police_intelligence, can_use_network, child_links_for, persons_for, places_for
 
 PERSON_FIELDS = ["kind", "display_name", "aliases", "description", "vehicles", "phone_numbers", "police_only"]
 PLACE_FIELDS = ["kind", "name", "address", "postcode", "latitude", "longitude", "police_only"]

@@ -16,11 +16,11 @@ from django.db.models import Count
 from django.test import RequestFactory
 
 from access.models import Agency, Role, RoleAssignment, User
-from access.scoping import child_links_for, network_episodes_for
 from children.models import Child
 from episodes.models import MissingEpisode
 from network.models import ChildPersonLink, ChildPlaceLink
 from network.patterns import PERSON, build_network, children_missing_together, hotspots
+from network.scoping import child_links_for, network_episodes_for
 from network.views import network_view
 from synthetic.benchmarks import BenchmarkOptions, _Rollback, benchmark
 from synthetic.generator import generate

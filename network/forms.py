@@ -3,11 +3,13 @@
 from django import forms
 
 from access.models import User
-from access.scoping import can_record_police_intelligence, episodes_for, interviews_for, persons_for, places_for
 from children.models import Child
 from core.forms import GovukForm, VersionField, radios, textarea
 from core.widgets import GovukDateField
+from episodes.scoping import episodes_for
+from interviews.scoping import interviews_for
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
+from network.scoping import can_record_police_intelligence, persons_for, places_for
 
 POLICE_ONLY_HINT = "Only police users of your force will see it. Councils, schools and other forces will not."
 

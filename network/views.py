@@ -24,21 +24,8 @@ from django.utils import timezone
 
 from access.audit import record_event
 from access.models import AuditEvent, User
-from access.scoping import (
-    can_record_police_intelligence,
-    can_use_network,
-    caseload_children_for,
-    child_links_for,
-    get_network_child_for_user,
-    get_person_for_user,
-    get_person_link_for_user,
-    get_place_for_user,
-    get_place_link_for_user,
-    network_episodes_for,
-    persons_for,
-    places_for,
-)
 from children.actions import record_child_viewed
+from children.scoping import caseload_children_for
 from core.forms import submitted
 from core.pages import crumb
 from network import actions
@@ -61,6 +48,19 @@ from network.patterns import (
     children_missing_together,
     hotspots,
     node,
+)
+from network.scoping import (
+    can_record_police_intelligence,
+    can_use_network,
+    child_links_for,
+    get_network_child_for_user,
+    get_person_for_user,
+    get_person_link_for_user,
+    get_place_for_user,
+    get_place_link_for_user,
+    network_episodes_for,
+    persons_for,
+    places_for,
 )
 
 PAGE_SIZE = 50

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from access.audit import diff, record_event
 from access.models import AuditEvent, User
-from access.scoping import can_edit_profile, can_view_profile
 from children.models import Child
 from core.errors import ConflictError
 from philomena.models import (
@@ -28,6 +27,7 @@ from philomena.models import (
     profile_applies,
 )
 from philomena.photos import CleanPhoto, clean_photo
+from philomena.scoping import can_edit_profile, can_view_profile
 from philomena.storage import private_storage
 
 NOT_IN_CARE = (

@@ -5,8 +5,8 @@ import logging
 from django.utils import timezone
 
 from access.models import User
-from access.scoping import episodes_for
 from children.models import Child
+from episodes.scoping import episodes_for
 from philomena.grabpack import GrabPack
 from philomena.models import PhilomenaProfile, ProfilePhoto
 

@@ -10,15 +10,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from access.audit import record_page_viewed
 from access.models import User
-from access.scoping import can_edit_profile, can_view_profile, get_child_for_user
 from children.models import Child
+from children.scoping import get_child_for_user
 from core.forms import submitted
-from core.pages import crumb, record_page_viewed
+from core.pages import crumb
 from philomena.actions import add_photo, record_grab_pack_produced, save_profile
 from philomena.forms import PhotoForm, ProfileForm
 from philomena.grabpack import build_grab_pack
 from philomena.models import CONTENT_FIELDS, PhilomenaProfile, ProfilePhoto, ProfileVersion, profile_applies
+from philomena.scoping import can_edit_profile, can_view_profile
 from philomena.selectors import grab_pack_for, profile_of
 
 CANNOT_VIEW = "Your role does not include Philomena profiles."

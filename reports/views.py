@@ -13,10 +13,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 
 from access.models import Agency, User
-from access.scoping import can_view_reports, get_stored_report_for_user, report_councils, stored_reports_for
+from analytics.scoping import can_view_reports
 from reports.actions import produce_report, record_stored_report_downloaded
 from reports.forms import ReportForm
 from reports.periods import Period, ReportKind
+from reports.scoping import get_stored_report_for_user, report_councils, stored_reports_for
 
 DENIED = "Partnership reports are for those who may see the council's dashboard."
 

@@ -8,19 +8,13 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from access.models import User
-from access.scoping import (
-    alerts_for,
-    can_refer,
-    can_screen,
-    interviews_for,
-    referrals_for,
-    screenings_for,
-)
 from children.models import Child
 from interviews.codes import FactorKind
 from interviews.models import ReturnInterview
+from interviews.scoping import interviews_for
 from risk.codes import EXPLOITATION_DISCLOSURES
 from risk.models import Alert, Referral, Screening
+from risk.scoping import alerts_for, can_refer, can_screen, referrals_for, screenings_for
 
 
 def open_alerts(user: User) -> QuerySet[Alert]:

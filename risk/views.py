@@ -9,27 +9,28 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from access.audit import record_page_viewed
 from access.models import Role, User
-from access.scoping import (
+from children.models import Child
+from children.scoping import get_child_for_user
+from core.forms import submitted
+from core.pages import crumb
+from episodes.scoping import episodes_for
+from risk.actions import acknowledge_alert, make_referral, record_screening, update_referral_status
+from risk.codes import REFERRAL_TRANSITIONS, IndicatorTiming
+from risk.forms import AcknowledgeAlertForm, ReferralForm, ReferralStatusForm, ScreeningForm
+from risk.models import Alert
+from risk.scoping import (
     can_acknowledge_alert,
     can_refer,
     can_screen,
     can_update_referral,
-    episodes_for,
     get_alert_for_user,
-    get_child_for_user,
     get_referral_for_user,
     get_screening_for_user,
     screenings_for,
     sees_alerts,
 )
-from children.models import Child
-from core.forms import submitted
-from core.pages import crumb, record_page_viewed
-from risk.actions import acknowledge_alert, make_referral, record_screening, update_referral_status
-from risk.codes import REFERRAL_TRANSITIONS, IndicatorTiming
-from risk.forms import AcknowledgeAlertForm, ReferralForm, ReferralStatusForm, ScreeningForm
-from risk.models import Alert
 from risk.selectors import interview_needing_screening, open_alerts
 
 

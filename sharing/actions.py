@@ -15,20 +15,17 @@ from django.utils import timezone
 
 from access.audit import SENSITIVE_MARK, record_event
 from access.models import Agency, AuditEvent, User
-from access.scoping import (
-    can_request_emergency_access,
-    can_share,
-    can_withdraw_share,
-    emergency_access_to_review_for,
-)
+from access.scoping import can_request_emergency_access
+from access.share_kinds import INTERVIEW_SHARES
 from children.models import Child
 from core.concurrency import lock_at_version
 from core.validation import check_choice, check_required
 from episodes.models import MissingEpisode
 from interviews.models import ReturnInterview
 from network.models import PersonOfConcern
-from sharing.codes import CONSENT_NEEDS_REASON, INTERVIEW_SHARES, ChildConsent, LawfulBasis, ShareWhat
+from sharing.codes import CONSENT_NEEDS_REASON, ChildConsent, LawfulBasis, ShareWhat
 from sharing.models import EmergencyAccess, Share
+from sharing.scoping import can_share, can_withdraw_share, emergency_access_to_review_for
 from sharing.selectors import active_share_exists, recipient_agencies, recipient_users
 
 MAX_TEXT = 5000

@@ -1,16 +1,9 @@
-"""Coded lists for shares: what is shared, the lawful basis, and the child's consent."""
+"""Coded lists for shares: what is shared (the kinds themselves are the kernel's, `access.share_kinds`), the
+lawful basis, and the child's consent."""
 
 from django.db import models
 
-
-class ShareWhat(models.TextChoices):
-    EPISODE_SUMMARY = "episode_summary", "Missing episode summary"
-    INTERVIEW_SUMMARY = "interview_summary", "Return interview summary"
-    FULL_INTERVIEW = "full_interview", "Full return interview"
-    POLICE_INTELLIGENCE = "police_intelligence", "Police intelligence"
-
-
-INTERVIEW_SHARES = (ShareWhat.INTERVIEW_SUMMARY, ShareWhat.FULL_INTERVIEW)
+from access.share_kinds import ShareWhat
 
 WHAT_HINTS = {
     ShareWhat.EPISODE_SUMMARY: "The report, risk grades and return of one missing episode",

@@ -20,12 +20,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from access.models import Agency
+from access.share_kinds import INTERVIEW_SHARES
 from children.models import Child
 from core.encryption import EncryptedTextField
 from episodes.models import MissingEpisode
 from interviews.models import ReturnInterview
 from network.models import PersonOfConcern
-from sharing.codes import INTERVIEW_SHARES, ChildConsent, LawfulBasis, ShareWhat
+from sharing.codes import ChildConsent, LawfulBasis, ShareWhat
 
 
 class ShareQuerySet(models.QuerySet):

@@ -1,9 +1,10 @@
-"""The navigation items sharing adds for the roles that use it (core.context_processors.navigation)."""
+"""The navigation items sharing adds for the roles that use it (core.navigation)."""
 
 from django.urls import reverse
 
 from access.models import User
-from access.scoping import can_review_emergency_access, receives_shares
+from access.scoping import receives_shares
+from sharing.scoping import can_review_emergency_access
 
 
 def navigation_items(user: User) -> list[tuple[str, str]]:

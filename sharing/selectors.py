@@ -11,12 +11,15 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from access.models import Agency, AgencyKind, Role, User
-from access.scoping import SHARE_RECEIVING_ROLES, can_share, episodes_for, interviews_for, works_for_childs_council
+from access.scoping import SHARE_RECEIVING_ROLES
 from children.models import Child
 from core.templatetags.govuk import govuk_datetime
+from episodes.scoping import episodes_for
+from interviews.scoping import interviews_for
 from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern
 from sharing.codes import WHAT_HINTS, ShareWhat
 from sharing.models import Share
+from sharing.scoping import can_share, works_for_childs_council
 
 LINKS = "links"
 

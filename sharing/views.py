@@ -12,36 +12,32 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotFound
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 
-from access.audit import record_event
+from access.audit import record_event, record_page_viewed
 from access.models import AuditEvent, Role, User
-from access.scoping import (
-    can_request_emergency_access,
-    can_review_emergency_access,
-    can_share_about,
-    can_withdraw_share,
-    children_for,
-    children_in_full_for,
-    emergency_access_to_review_for,
-    episodes_for,
-    get_child_for_user,
-    get_share_for_user,
-    interviews_for,
-    receives_share,
-    receives_shares,
-    shares_received_by,
-)
+from access.scoping import can_request_emergency_access, receives_shares
+from children.scoping import children_for, children_in_full_for, get_child_for_user
 from core.forms import submitted
-from core.pages import crumb, record_page_viewed
+from core.pages import crumb
+from episodes.scoping import episodes_for
+from interviews.scoping import interviews_for
 from sharing.actions import request_emergency_access, review_emergency_access, share_record, withdraw_share
 from sharing.codes import ShareWhat
 from sharing.forms import EmergencyAccessForm, ReviewEmergencyAccessForm, ShareForm, WithdrawShareForm
 from sharing.models import EmergencyAccess, Share
+from sharing.scoping import (
+    can_review_emergency_access,
+    can_share_about,
+    can_withdraw_share,
+    emergency_access_to_review_for,
+    get_share_for_user,
+    receives_share,
+    shares_received_by,
+)
 from sharing.selectors import recipient_agencies, recipient_users, share_options, shared_intelligence
 
 CHILD_RECORD_PATH = re.compile(r"^/children/(\d{1,18})/$")
@@ -339,14 +335,12 @@ def emergency_access_mark_reviewed(request: HttpRequest, access_id: int) -> Http
 # --- Page not found ---------------------------------------------------------------------------------
 
 
-def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """Django's "Page not found", plus (on a child's record, for roles that may use it) the way to ask for
-    emergency access. The link shows for every /children/<id>/ that answers 404, whether or not the child
-    exists, so it reveals nothing."""
-    context: dict = {"request_path": request.path}
+def emergency_access_offer(request: HttpRequest) -> dict[str, str]:
+    """What sharing adds to "Page not found" (core.error_pages): on a child's record, for roles that may use it,
+    the way to ask for emergency access. The link shows for every /children/<id>/ that answers 404, whether or not
+    the child exists, so it reveals nothing."""
     match = CHILD_RECORD_PATH.match(request.path)
     user = getattr(request, "user", None)
     if match and user is not None and user.is_authenticated and can_request_emergency_access(user):
-        context["emergency_access_url"] = f"{reverse('sharing:break-glass')}?child={match.group(1)}"
-    body = loader.get_template("404.html").render(context, request)
-    return HttpResponseNotFound(body)
+        return {"emergency_access_url": f"{reverse('sharing:break-glass')}?child={match.group(1)}"}
+    return {}

@@ -8,9 +8,8 @@ from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils.html import format_html
 
+from core.tags import coded_tag
 from core.widgets import GovukDateTimeWidget, GovukDateWidget
-from episodes.codes import RiskGrade
-from interviews.models import InterviewStatus
 
 register = template.Library()
 
@@ -136,22 +135,6 @@ def govuk_date(value) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-RISK_TAG_CLASSES = {
-    "high": "govuk-tag--red",
-    "medium": "govuk-tag--orange",
-    "low": "govuk-tag--grey",
-    "no_apparent_risk": "govuk-tag--grey",
-}
-INTERVIEW_STATUS_TAG_CLASSES = {
-    "due": "govuk-tag--yellow",
-    "overdue": "govuk-tag--red",
-    "offered": "govuk-tag--purple",
-    "accepted": "govuk-tag--teal",
-    "completed": "govuk-tag--green",
-    "closed": "govuk-tag--grey",
-}
-
-
 def _tag(text: str, css: str) -> str:
     return format_html('<strong class="govuk-tag {}">{}</strong>', css, text)
 
@@ -161,7 +144,7 @@ def risk_tag(grade: str) -> str:
     """A police risk grade as a GOV.UK tag: high red, medium orange, low and no apparent risk grey."""
     if not grade:
         return ""
-    return _tag(RiskGrade(grade).label, RISK_TAG_CLASSES.get(grade, ""))
+    return _tag(*coded_tag("risk_grade", grade))  # registered by the episodes app
 
 
 @register.simple_tag
@@ -169,4 +152,4 @@ def interview_status_tag(status: str) -> str:
     """A return interview's status (ReturnInterview.status()) as a GOV.UK tag."""
     if not status:
         return ""
-    return _tag(InterviewStatus(status).label, INTERVIEW_STATUS_TAG_CLASSES.get(status, ""))
+    return _tag(*coded_tag("interview_status", status))  # registered by the interviews app

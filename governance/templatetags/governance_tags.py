@@ -2,7 +2,7 @@
 
 from django import template
 
-from access.scoping import can_export_subject_access
+from governance.scoping import can_export_subject_access
 
 register = template.Library()
 

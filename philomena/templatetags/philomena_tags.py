@@ -4,9 +4,9 @@ the GOV.UK file upload component for the photo form."""
 from django import template
 from django.forms.boundfield import BoundField
 
-from access.scoping import can_edit_profile, can_view_profile
 from core.templatetags.govuk import govuk_field
 from philomena.models import profile_applies
+from philomena.scoping import can_edit_profile, can_view_profile
 from philomena.selectors import profile_of
 
 register = template.Library()

@@ -4,8 +4,9 @@ risk section and an interview's screening prompt. The queries are in risk.select
 from django import template
 from django.utils.html import format_html
 
-from access.scoping import COUNCIL_CASE_ROLES, can_screen
+from access.scoping import COUNCIL_CASE_ROLES
 from risk.codes import ReferralStatus, ScreeningLevel
+from risk.scoping import can_screen
 from risk.selectors import child_risk, interview_prompts_screening, my_work_alerts
 
 register = template.Library()

@@ -5,15 +5,9 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
-from access.scoping import (
-    active_emergency_access,
-    can_share,
-    can_share_about,
-    shares_for,
-    shares_received_by,
-)
 from children.models import Child
 from sharing.codes import ShareWhat
+from sharing.scoping import active_emergency_access, can_share, can_share_about, shares_for, shares_received_by
 
 register = template.Library()
 

@@ -6,15 +6,9 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from access.scoping import (
-    can_edit_episode,
-    can_report_missing,
-    can_work_interview,
-    children_for,
-    episodes_for,
-    get_child_for_user,
-    interviews_for,
-)
+from children.scoping import children_for, get_child_for_user
+from episodes.scoping import can_edit_episode, can_report_missing, episodes_for
+from interviews.scoping import can_work_interview, interviews_for
 from tests.factories import EpisodeFactory, InterviewFactory
 
 # user -> the children (by fixture name) they may see with the episodes below in place.

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from access.models import AuditEvent
-from access.scoping import can_view_dashboard, can_view_data_quality, dashboard_scopes
+from analytics.scoping import can_view_dashboard, can_view_data_quality, dashboard_scopes
 from tests.analytics.conftest import CHILD_NAMES
 from tests.web.helpers import assert_redirects_to_sign_in
 

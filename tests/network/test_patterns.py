@@ -196,7 +196,7 @@ def test_since_limits_the_episodes(data):
 
 
 def test_detection_is_scoped_by_the_querysets_given(data, world):
-    from access.scoping import child_links_for, network_episodes_for
+    from network.scoping import child_links_for, network_episodes_for
 
     south = world.users.coordinator_south
     links = child_links_for(south)

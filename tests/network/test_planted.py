@@ -7,10 +7,10 @@ import pytest
 from django.db import transaction
 
 from access.models import Agency, Role
-from access.scoping import child_links_for, network_episodes_for
 from episodes.models import MissingEpisode
 from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern
 from network.patterns import PERSON, build_network, children_missing_together, hotspots
+from network.scoping import child_links_for, network_episodes_for
 from synthetic.generator import generate
 from tests.factories import UserFactory
 

@@ -3,13 +3,7 @@
 import pytest
 from django.http import Http404
 
-from access.scoping import (
-    child_links_for,
-    get_person_for_user,
-    get_place_for_user,
-    persons_for,
-    places_for,
-)
+from network.scoping import child_links_for, get_person_for_user, get_place_for_user, persons_for, places_for
 
 # user -> persons (by fixture name) they may see.
 PERSONS_SEEN = {
@@ -114,7 +108,8 @@ def test_inactive_or_agencyless_users_see_nothing(world, net):
 
 
 def test_network_episodes_and_children_come_from_the_users_own_caseload(world, open_episode):
-    from access.scoping import children_for, get_network_child_for_user, network_episodes_for
+    from children.scoping import children_for
+    from network.scoping import get_network_child_for_user, network_episodes_for
 
     assert list(network_episodes_for(world.users.coordinator)) == [open_episode]
     assert list(network_episodes_for(world.users.police)) == [open_episode]

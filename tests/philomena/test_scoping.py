@@ -3,7 +3,7 @@ of the child's area (or holding an episode) only see; nobody else either."""
 
 import pytest
 
-from access.scoping import can_edit_profile, can_view_profile
+from philomena.scoping import can_edit_profile, can_view_profile
 from tests.factories import EpisodeFactory
 
 COUNCIL = ["coordinator", "social_worker", "manager"]

@@ -7,7 +7,11 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from access.scoping import (
+from episodes.codes import RiskGrade
+from interviews.codes import Disclosure
+from risk.actions import make_referral, record_screening
+from risk.codes import ReferralTo, ScreeningKind, ScreeningLevel
+from risk.scoping import (
     alerts_for,
     can_acknowledge_alert,
     can_refer,
@@ -17,10 +21,6 @@ from access.scoping import (
     referrals_for,
     screenings_for,
 )
-from episodes.codes import RiskGrade
-from interviews.codes import Disclosure
-from risk.actions import make_referral, record_screening
-from risk.codes import ReferralTo, ScreeningKind, ScreeningLevel
 from risk.selectors import my_work_alerts
 from risk.triggers import evaluate_child
 from tests.risk.conftest import episode, interview_with

@@ -6,9 +6,9 @@ child's council, the police force holding the report, the return interview pract
 import pytest
 from django.urls import reverse
 
-from access.scoping import EPISODE_FREE_TEXT_FIELDS, RISK_CHANGE_REASONS, redact_episode, redact_episodes
 from access.tokens import issue_token
 from episodes.models import MissingEpisode
+from episodes.scoping import EPISODE_FREE_TEXT_FIELDS, RISK_CHANGE_REASONS, redact_episode, redact_episodes
 from sharing.actions import request_emergency_access
 from tests.api.conftest import ApiClient
 

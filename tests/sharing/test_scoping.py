@@ -7,25 +7,25 @@ import pytest
 from django.utils import timezone
 
 from access.models import Role
-from access.scoping import (
-    ALL_INTERVIEW_FIELDS,
-    INTERVIEW_FREE_TEXT_FIELDS,
-    INTERVIEW_SUMMARY_FIELDS,
-    can_edit_episode,
-    can_refer,
-    can_work_interview,
+from children.scoping import (
     caseload_children_for,
-    child_links_for,
     children_for,
     children_in_full_for,
     children_with_record_for,
-    episodes_for,
-    interviews_for,
-    persons_for,
-    redact_interview,
     sees_full_child_record,
+)
+from episodes.scoping import can_edit_episode, episodes_for
+from interviews.scoping import (
+    ALL_INTERVIEW_FIELDS,
+    INTERVIEW_FREE_TEXT_FIELDS,
+    INTERVIEW_SUMMARY_FIELDS,
+    can_work_interview,
+    interviews_for,
+    redact_interview,
     visible_interview_fields,
 )
+from network.scoping import child_links_for, persons_for
+from risk.scoping import can_refer
 from sharing.actions import request_emergency_access, withdraw_share
 from sharing.models import EmergencyAccess, Share
 from tests.factories import UserFactory

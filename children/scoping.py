@@ -1,0 +1,69 @@
+"""Who may see which children, and add one: the children app's scoped lookups, built on the kernel
+(`access.scoping`). Every query of case data about a child starts from one of these querysets."""
+
+from django.db.models import OuterRef, QuerySet
+
+from access.models import Role, User
+from access.scoping import combine, emergency_grants, get_or_404, granted_grants, own_child_grants, received_shares
+from children.models import Child
+
+
+def children_for(user: User) -> QuerySet[Child]:
+    """Every child the user may see at least the identifiers of: through their own roles, through a share they
+    received (the child's identifiers and the shared item only), or through active emergency access."""
+    if not user.is_authenticated or not user.is_active or user.agency_id is None:
+        return Child.objects.none()
+    shared = received_shares(user).filter(child=OuterRef("pk"))
+    grants = [*own_child_grants(user), *granted_grants(user, shared=shared, child_ref="pk")]
+    return combine(Child.objects.all(), grants)
+
+
+def caseload_children_for(user: User) -> QuerySet[Child]:
+    """The children the user's own roles reach, without shares or emergency access: the children they may
+    act on (report missing, link to persons and places, refer), not only read."""
+    if not user.is_authenticated or not user.is_active or user.agency_id is None:
+        return Child.objects.none()
+    return combine(Child.objects.all(), own_child_grants(user))
+
+
+def children_in_full_for(user: User) -> QuerySet[Child]:
+    """Children whose whole record (care, placement, history, who it was shared with) the user sees: through
+    their own case roles or active emergency access. A share, or a school's view of its pupils, shows the
+    child's identifiers only."""
+    if not user.is_authenticated or not user.is_active or user.agency_id is None:
+        return Child.objects.none()
+    grants = [*own_child_grants(user, full_record_only=True), *emergency_grants(user, child_ref="pk")]
+    return combine(Child.objects.all(), grants)
+
+
+def children_with_record_for(user: User) -> QuerySet[Child]:
+    """children_for without the children the user reaches only through a share: those whose child record
+    (rather than only the shared item) the API gives them."""
+    if not user.is_authenticated or not user.is_active or user.agency_id is None:
+        return Child.objects.none()
+    return combine(Child.objects.all(), [*own_child_grants(user), *emergency_grants(user, child_ref="pk")])
+
+
+def sees_full_child_record(user: User, child: Child) -> bool:
+    return children_in_full_for(user).filter(pk=child.pk).exists()
+
+
+def get_child_for_user(user: User, child_id: object) -> Child:
+    return get_or_404(
+        children_for(user).select_related("responsible_council", "placement_council", "school", "social_worker"),
+        child_id,
+    )
+
+
+def get_child_with_record_for_user(user: User, child_id: object) -> Child:
+    """The child's record (not only a shared item about them): see children_with_record_for."""
+    return get_or_404(
+        children_with_record_for(user).select_related(
+            "responsible_council", "placement_council", "school", "social_worker"
+        ),
+        child_id,
+    )
+
+
+def can_add_child(user: User) -> bool:
+    return user.has_role(Role.COORDINATOR, Role.SOCIAL_WORKER)

@@ -1,0 +1,103 @@
+"""Who may see which missing episodes, what of them they may read, and who may report or change one: the
+episodes app's scoped lookups, built on the kernel (`access.scoping`)."""
+
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from access.models import Role, User
+from access.scoping import (
+    COUNCIL_CASE_ROLES,
+    EPISODE_EDITOR_ROLES,
+    combine,
+    emergency_grants,
+    get_or_404,
+    granted_grants,
+    interviews_assigned_to,
+    received_shares,
+)
+from access.share_kinds import ShareWhat
+from core.encryption import encrypted_fields
+from episodes.models import MissingEpisode
+
+
+def _own_episode_grants(user: User) -> list[Q]:
+    """The episodes the user's own roles reach: their council's children's, their force's, and those covered by
+    an interview assigned to them."""
+    grants = []
+    if user.has_role(*COUNCIL_CASE_ROLES):
+        grants.append(Q(child__responsible_council_id=user.agency_id) | Q(child__placement_council_id=user.agency_id))
+    if user.has_role(Role.POLICE):
+        grants.append(Q(police_force_id=user.agency_id))
+    if user.has_role(Role.RHI_PRACTITIONER):
+        grants.append(Q(Exists(interviews_assigned_to(user).filter(episodes=OuterRef("pk")))))
+    return grants
+
+
+def episodes_for(user: User) -> QuerySet[MissingEpisode]:
+    """Every episode the user may see: through their own roles, an episode summary share, or emergency access.
+    What they may read of it is `redact_episodes`."""
+    if not user.is_authenticated or not user.is_active or user.agency_id is None:
+        return MissingEpisode.objects.none()
+    shared = received_shares(user).filter(what=ShareWhat.EPISODE_SUMMARY, episode=OuterRef("pk"))
+    grants = [*_own_episode_grants(user), *granted_grants(user, shared=shared, child_ref="child")]
+    return combine(MissingEpisode.objects.all(), grants)
+
+
+def episodes_in_full_for(user: User) -> QuerySet[MissingEpisode]:
+    """The episodes whose free text (circumstances, who the child was found with, harm) the user may read:
+    through their own roles or emergency access, not through an episode summary share."""
+    if not user.is_authenticated or not user.is_active or user.agency_id is None:
+        return MissingEpisode.objects.none()
+    grants = [*_own_episode_grants(user), *emergency_grants(user, child_ref="child")]
+    return combine(MissingEpisode.objects.all(), grants)
+
+
+def get_episode_for_user(user: User, episode_id: object) -> MissingEpisode:
+    return get_or_404(episodes_for(user).select_related("child", "police_force"), episode_id)
+
+
+def can_report_missing(user: User) -> bool:
+    return user.has_role(*EPISODE_EDITOR_ROLES)
+
+
+def can_edit_episode(user: User, episode: MissingEpisode) -> bool:
+    """Change the risk grade or record the return: council case roles, or the force that holds it."""
+    if user.has_role(*COUNCIL_CASE_ROLES) and user.agency_id in (
+        episode.child.responsible_council_id,
+        episode.child.placement_council_id,
+    ):
+        return True
+    return user.has_role(Role.POLICE) and episode.police_force_id == user.agency_id
+
+
+# The episode's free text (the circumstances, who the child was found with, harm on return: every
+# EncryptedTextField of the episode) and the reasons given for its risk grades. An episode summary share shows
+# the rest (dates, places, who reported, police force and reference, risk grades, how the child was found).
+EPISODE_FREE_TEXT_FIELDS = frozenset(encrypted_fields(MissingEpisode))
+RISK_CHANGE_REASONS = "risk_change_reasons"
+EPISODE_WORDS = EPISODE_FREE_TEXT_FIELDS | {RISK_CHANGE_REASONS}
+
+
+def redact_episodes(user: User, episodes: Iterable[MissingEpisode]) -> list[MissingEpisode]:
+    """The one rule for what of a missing episode a user may read, used by every page and API response that
+    shows an episode: the whole episode for those who reach it through their own roles or emergency access
+    (`episodes_in_full_for`); without its free text for the recipient of an episode summary share.
+
+    Sets each withheld field to None on these in-memory episodes and lists them in `withheld_fields` (with
+    `RISK_CHANGE_REASONS` when the reasons for the risk grades are withheld too). The
+    columns are NOT NULL, so a redacted episode can never be saved over the real one.
+    """
+    episodes = list(episodes)
+    full = set(episodes_in_full_for(user).filter(pk__in=[e.pk for e in episodes]).values_list("pk", flat=True))
+    for episode in episodes:
+        withheld = frozenset() if episode.pk in full else EPISODE_WORDS
+        for name in withheld & EPISODE_FREE_TEXT_FIELDS:
+            setattr(episode, name, None)
+        # `risk_change_reasons` listed here means: show each risk grade change without its reason.
+        episode.withheld_fields = sorted(withheld)
+    return episodes
+
+
+def redact_episode(user: User, episode: MissingEpisode) -> MissingEpisode:
+    return redact_episodes(user, [episode])[0]

@@ -1,0 +1,122 @@
+"""Who may see which return interviews, which of their fields, and who may work or assign one: the interviews
+app's scoped lookups, built on the kernel (`access.scoping`)."""
+
+from django.db.models import OuterRef, Q, QuerySet
+
+from access.models import Role, User
+from access.scoping import (
+    COUNCIL_CASE_ROLES,
+    can_see_cases,
+    combine,
+    get_or_404,
+    granted_grants,
+    in_child_councils,
+    received_shares,
+)
+from access.share_kinds import INTERVIEW_SHARES, ShareWhat
+from core.encryption import encrypted_fields
+from interviews.models import ReturnInterview
+
+
+def interviews_for(user: User) -> QuerySet[ReturnInterview]:
+    if not user.is_authenticated or not user.is_active or user.agency_id is None:
+        return ReturnInterview.objects.none()
+    grants = []
+    if user.has_role(*COUNCIL_CASE_ROLES):
+        grants.append(Q(child__responsible_council_id=user.agency_id) | Q(child__placement_council_id=user.agency_id))
+    if user.has_role(Role.RHI_PRACTITIONER):
+        grants.append(Q(assigned_to=user))
+    # Both interview shares reach the interview; what the recipient may read of it is visible_interview_fields.
+    shared = received_shares(user).filter(what__in=INTERVIEW_SHARES, interview=OuterRef("pk"))
+    grants.extend(granted_grants(user, shared=shared, child_ref="child"))
+    return combine(ReturnInterview.objects.all(), grants)
+
+
+def get_interview_for_user(user: User, interview_id: object) -> ReturnInterview:
+    return get_or_404(
+        interviews_for(user).select_related("child", "provider", "assigned_to").prefetch_related("factors"),
+        interview_id,
+    )
+
+
+def can_work_interview(user: User, interview: ReturnInterview) -> bool:
+    """Record the offer, outcome and interview: the coordinator, or the practitioner assigned to it."""
+    if interview.assigned_to_id == user.pk and user.has_role(Role.RHI_PRACTITIONER):
+        return True
+    return user.has_role(Role.COORDINATOR) and user.agency_id in (
+        interview.child.responsible_council_id,
+        interview.child.placement_council_id,
+    )
+
+
+def can_assign_interview(user: User, interview: ReturnInterview) -> bool:
+    return user.has_role(Role.COORDINATOR) and user.agency_id in (
+        interview.child.responsible_council_id,
+        interview.child.placement_council_id,
+    )
+
+
+# The interview's free text (what the child said, the notes, why it was not offered): every EncryptedTextField.
+INTERVIEW_FREE_TEXT_FIELDS = frozenset(encrypted_fields(ReturnInterview))
+# What an interview summary shows: the dates, the people, the outcome, coded factors and consent.
+INTERVIEW_SUMMARY_FIELDS = frozenset(
+    {
+        "id",
+        "version",
+        "child",
+        "episodes",
+        "due_by",
+        "provider",
+        "assigned_to",
+        "offered_at",
+        "offered_by",
+        "outcome",
+        "completed_at",
+        "completed_by",
+        "consent_to_share",
+        "push_factors",
+        "pull_factors",
+        "disclosures",
+        "status",
+        "created_at",
+        "updated_at",
+    }
+)
+ALL_INTERVIEW_FIELDS = INTERVIEW_SUMMARY_FIELDS | INTERVIEW_FREE_TEXT_FIELDS
+
+
+def _sees_interview_free_text_by_role(user: User, interview: ReturnInterview) -> bool:
+    """Council case roles of the child's councils, and the practitioner assigned to the interview."""
+    if user.has_role(Role.RHI_PRACTITIONER) and interview.assigned_to_id == user.pk:
+        return True
+    return in_child_councils(user, interview.child)
+
+
+def visible_interview_fields(user: User, interview: ReturnInterview) -> frozenset[str]:
+    """The one rule for which parts of a return interview a user may see, used by every page, API response
+    and export that shows interview content.
+
+    Everything (including the free text: what the child said, the notes) for council case roles of the child's
+    councils, the assigned practitioner, and recipients of an active `full_interview` share; the summary (dates,
+    outcome, coded factors, consent) for anyone else who can see the interview (an `interview_summary` share,
+    emergency access); nothing for anyone who cannot see it.
+    """
+    if not can_see_cases(user):
+        return frozenset()
+    if _sees_interview_free_text_by_role(user, interview):
+        return ALL_INTERVIEW_FIELDS
+    if not interviews_for(user).filter(pk=interview.pk).exists():
+        return frozenset()
+    if received_shares(user).filter(what=ShareWhat.FULL_INTERVIEW, interview_id=interview.pk).exists():
+        return ALL_INTERVIEW_FIELDS
+    return INTERVIEW_SUMMARY_FIELDS
+
+
+def redact_interview(user: User, interview: ReturnInterview) -> ReturnInterview:
+    """Set each free-text field the user may not see to None on this in-memory interview, and list them in
+    `withheld_fields`. The columns are NOT NULL, so a redacted interview can never be saved over the real one."""
+    withheld = INTERVIEW_FREE_TEXT_FIELDS - visible_interview_fields(user, interview)
+    for name in withheld:
+        setattr(interview, name, None)
+    interview.withheld_fields = sorted(withheld)
+    return interview

@@ -1,0 +1,123 @@
+"""Who may see and record persons of concern, places and their links to children: the network app's scoped
+lookups, built on the kernel (`access.scoping`) and the children and episodes apps' own."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from access.models import Role, User
+from access.scoping import COUNCIL_CASE_ROLES, get_or_404
+from children.models import Child
+from children.scoping import caseload_children_for
+from episodes.models import MissingEpisode
+from episodes.scoping import episodes_for
+from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
+
+# Police-only intelligence is visible only to these roles, and only in the force that recorded it.
+POLICE_INTELLIGENCE_ROLES = (Role.POLICE,)
+NETWORK_ROLES = (*COUNCIL_CASE_ROLES, *POLICE_INTELLIGENCE_ROLES)
+
+
+@dataclass(frozen=True)
+class ChildLinks:
+    persons: QuerySet[ChildPersonLink]
+    places: QuerySet[ChildPlaceLink]
+
+
+def _sees_network(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.agency_id is not None and user.has_role(*NETWORK_ROLES)
+
+
+def _intelligence_visible(user: User, prefix: str = "") -> Q:
+    """Not police-only; or police-only, recorded by the user's own force, and the user is police."""
+    visible = Q(**{f"{prefix}police_only": False})
+    if user.has_role(*POLICE_INTELLIGENCE_ROLES):
+        visible |= Q(**{f"{prefix}police_only": True, f"{prefix}owning_agency_id": user.agency_id})
+    return visible
+
+
+def _child_links(user: User, model: type, target: str) -> QuerySet:
+    if not _sees_network(user):
+        return model.objects.none()
+    return model.objects.filter(
+        _intelligence_visible(user),
+        _intelligence_visible(user, f"{target}__"),
+        child__in=caseload_children_for(user).values("pk"),
+    )
+
+
+def child_links_for(user: User) -> ChildLinks:
+    """Links (active and ended) the user may see: to a child in their own caseload, and neither the link nor
+    its person or place police-only intelligence of another agency."""
+    return ChildLinks(
+        persons=_child_links(user, ChildPersonLink, "person"), places=_child_links(user, ChildPlaceLink, "place")
+    )
+
+
+def persons_for(user: User) -> QuerySet[PersonOfConcern]:
+    """Persons linked to a child in the user's caseload by a link they can see, and those their agency recorded;
+    never another agency's police-only intelligence."""
+    if not _sees_network(user):
+        return PersonOfConcern.objects.none()
+    linked = _child_links(user, ChildPersonLink, "person").filter(person=OuterRef("pk"))
+    return PersonOfConcern.objects.filter(
+        _intelligence_visible(user), Q(Exists(linked)) | Q(owning_agency_id=user.agency_id)
+    )
+
+
+def places_for(user: User) -> QuerySet[Place]:
+    """Places linked to a child in the user's caseload by a link they can see, and those their agency recorded;
+    never another agency's police-only intelligence."""
+    if not _sees_network(user):
+        return Place.objects.none()
+    linked = _child_links(user, ChildPlaceLink, "place").filter(place=OuterRef("pk"))
+    return Place.objects.filter(_intelligence_visible(user), Q(Exists(linked)) | Q(owning_agency_id=user.agency_id))
+
+
+def network_episodes_for(user: User) -> QuerySet[MissingEpisode]:
+    """The episodes pattern detection looks at: the user's episodes of children in their own caseload (not
+    children they reach only through a share or emergency access)."""
+    if not _sees_network(user):
+        return MissingEpisode.objects.none()
+    return episodes_for(user).filter(child__in=caseload_children_for(user).values("pk"))
+
+
+def get_network_child_for_user(user: User, child_id: object) -> Child:
+    """A child in the user's own caseload, whose persons and places they may see and link (else 404)."""
+    if not _sees_network(user):
+        raise Http404("No such record, or you do not have access to it.")
+    return get_or_404(caseload_children_for(user), child_id)
+
+
+def get_person_for_user(user: User, person_id: object) -> PersonOfConcern:
+    return get_or_404(persons_for(user).select_related("owning_agency", "created_by"), person_id)
+
+
+def get_place_for_user(user: User, place_id: object) -> Place:
+    return get_or_404(places_for(user).select_related("owning_agency", "created_by"), place_id)
+
+
+def get_person_link_for_user(user: User, link_id: object) -> ChildPersonLink:
+    return get_or_404(child_links_for(user).persons.select_related("child", "person"), link_id)
+
+
+def get_place_link_for_user(user: User, link_id: object) -> ChildPlaceLink:
+    return get_or_404(child_links_for(user).places.select_related("child", "place"), link_id)
+
+
+def can_use_network(user: User) -> bool:
+    """Record and see persons of concern, places, hotspots and the network: council case roles and police."""
+    return _sees_network(user)
+
+
+def can_record_police_intelligence(user: User) -> bool:
+    return user.has_role(*POLICE_INTELLIGENCE_ROLES)
+
+
+def force_has_links(user: User, child: Child) -> bool:
+    """Whether the user's force recorded any person or place link for the child."""
+    return (
+        ChildPersonLink.objects.filter(child=child, owning_agency_id=user.agency_id).exists()
+        or ChildPlaceLink.objects.filter(child=child, owning_agency_id=user.agency_id).exists()
+    )

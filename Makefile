@@ -51,15 +51,17 @@ test: install ## Run the whole test suite (SQLite unless DATABASE_URL is set)
 	$(PY) manage.py check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo  # the layers contract in pyproject.toml
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
 test-postgres: ## Run the whole test suite against the local PostgreSQL server
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/homeward $(MAKE) test
 
-lint: install ## Check the code style
+lint: install ## Check the code style and the layers contract
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 
 format: install ## Fix the code style
 	$(VENV)/bin/ruff check --fix .

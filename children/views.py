@@ -1,10 +1,8 @@
 """Pages for finding a child, adding one, and the child's record."""
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Min, OuterRef
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,6 +10,7 @@ from django.utils import timezone
 from access.audit import record_event
 from access.models import AuditEvent, Role, User
 from access.scoping import EPISODE_EDITOR_ROLES, sees_case_work
+from children import hooks
 from children.actions import add_child, record_child_viewed
 from children.forms import AddChildForm, ChildSearchForm
 from children.scoping import (
@@ -24,8 +23,6 @@ from children.scoping import (
 from children.selectors import SEARCH_LIMIT, search_children
 from core.forms import submitted
 from core.pages import crumb
-from episodes.scoping import can_report_missing, episodes_for
-from interviews.scoping import interviews_for
 
 
 def sees_case_history(user: User) -> bool:
@@ -41,7 +38,8 @@ def search(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not sees_case_work(user):
         raise PermissionDenied("Your role does not include finding children's records.")
-    reporting = request.GET.get("purpose") == "report" and can_report_missing(user)
+    report_missing = hooks.report_missing()
+    reporting = request.GET.get("purpose") == "report" and report_missing.allowed(user)
     # Searches are posted: the words are often a child's name, and must not land in URLs or access logs.
     form = ChildSearchForm(submitted(request))
     text = form.cleaned_data["q"].strip() if form.is_valid() else ""
@@ -50,7 +48,7 @@ def search(request: HttpRequest) -> HttpResponse:
         children = search_children(user, text)
         if reporting:
             children = children.annotate(
-                has_open_episode=Exists(episodes_for(user).open().filter(child=OuterRef("pk")))
+                has_open_episode=Exists(report_missing.open_episodes(user).filter(child=OuterRef("pk")))
             )
         # Legal status belongs to the whole record: not shown for a child reached only through a share.
         children = children.annotate(full_record=Exists(children_in_full_for(user).filter(pk=OuterRef("pk"))))
@@ -94,24 +92,6 @@ def add(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _chronology(user: User, child_id: int) -> list[dict]:
-    """Every episode and return interview of the child the user may see, newest first."""
-    episodes = episodes_for(user).filter(child_id=child_id).select_related("police_force")
-    interviews = (
-        interviews_for(user)
-        .filter(child_id=child_id)
-        .select_related("assigned_to")
-        .annotate(first_return=Min("episodes__returned_at"))
-    )
-    entries: list[tuple[datetime, dict]] = [(episode.last_seen_at, {"episode": episode}) for episode in episodes]
-    now = timezone.now()
-    for interview in interviews:
-        started = interview.first_return or interview.created_at
-        entries.append((started, {"interview": interview, "started": started, "status": interview.status(now)}))
-    entries.sort(key=lambda entry: entry[0], reverse=True)
-    return [entry for _, entry in entries]
-
-
 def detail(request: HttpRequest, child_id: int) -> HttpResponse:
     user = request.user
     child = get_child_for_user(user, child_id)
@@ -125,12 +105,13 @@ def detail(request: HttpRequest, child_id: int) -> HttpResponse:
         "breadcrumbs": [crumb("My work", "core:my-work"), crumb("Find a child", "children:search")],
     }
     if context["full_record"]:
-        chronology = _chronology(user, child.pk)
+        # Every episode and return interview of the child the user may see, newest first (children.hooks).
+        chronology = hooks.chronology(user, child.pk, timezone.now())
         open_episode = next((e["episode"] for e in chronology if "episode" in e and e["episode"].is_open), None)
         context.update(
             chronology=chronology,
             open_episode=open_episode,
-            can_report=can_report_missing(user)
+            can_report=hooks.report_missing().allowed(user)
             and open_episode is None
             and caseload_children_for(user).filter(pk=child.pk).exists(),
         )

@@ -14,11 +14,11 @@ from core.formatting import duration_text, yes_no_not_known
 from core.forms import submitted
 from core.pages import crumb
 from core.templatetags.govuk import govuk_datetime
+from episodes import hooks
 from episodes.actions import DETAIL_FIELDS, change_risk_grade, record_return, report_missing, update_episode_details
 from episodes.forms import ChangeRiskForm, EpisodeDetailsForm, RecordReturnForm, ReportMissingForm
 from episodes.models import MissingEpisode
 from episodes.scoping import can_edit_episode, can_report_missing, episodes_for, get_episode_for_user, redact_episode
-from interviews.scoping import interviews_for
 
 CANNOT_EDIT = "Only the child's council or the police force holding the report can change this episode."
 
@@ -85,7 +85,7 @@ def detail(request: HttpRequest, episode_id: int) -> HttpResponse:
         "prevention_interview": yes_no_not_known(episode.prevention_interview_done),
         "interviews": [
             {"interview": interview, "status": interview.status(now)}
-            for interview in interviews_for(user).filter(episodes=episode).order_by("due_by")
+            for interview in hooks.covering_interviews(user, episode).order_by("due_by")
         ],
         "free_text_withheld": bool(episode.withheld_fields),
         "can_edit": editable,
@@ -132,7 +132,7 @@ def record_return_view(request: HttpRequest, episode_id: int) -> HttpResponse:
             **form.action_kwargs(),
         )
         if returned is not None:
-            interview = interviews_for(user).filter(episodes=returned).order_by("-due_by").first()
+            interview = hooks.covering_interviews(user, returned).order_by("-due_by").first()
             if interview is None:
                 messages.success(
                     request,

@@ -5,11 +5,16 @@ class InterviewsConfig(AppConfig):
     name = "interviews"
 
     def ready(self) -> None:
+        from children import hooks as child_pages
         from core.tags import register_coded_tags
+        from episodes import hooks as episode_pages
         from episodes.signals import episode_returned
+        from interviews.child_pages import chronology_entries, covering_interviews
         from interviews.codes import INTERVIEW_STATUS_TAG_CLASSES
         from interviews.models import InterviewStatus
         from interviews.receivers import open_interview_on_return
 
         register_coded_tags("interview_status", InterviewStatus, INTERVIEW_STATUS_TAG_CLASSES)
         episode_returned.connect(open_interview_on_return, dispatch_uid="interviews.open_interview_on_return")
+        child_pages.register_chronology(self.label, chronology_entries)
+        episode_pages.register_covering_interviews(covering_interviews)

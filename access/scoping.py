@@ -14,7 +14,8 @@ lookups in `<app>/scoping.py` (`children.scoping.children_for`, `episodes.scopin
 This module imports no domain app (the import contract in pyproject.toml holds it to that). The three relations
 that run through another app's table (episodes held by a force, interviews assigned to a user, shares and
 emergency access) name that table by its app label (`apps.get_model`), the same way a ForeignKey names it, so
-the kernel depends on the schema and not on the domain code above it (docs/adr/0003-layers-...).
+the kernel depends on the schema and not on the domain code above it
+(docs/adr/0003-layers-kernel-and-per-app-scoping.md).
 """
 
 from django.apps import apps

@@ -514,7 +514,7 @@ ROLLUP_MODELS: list[type[models.Model]] = [
 
 
 class DashboardAccess(models.Model):
-    """No table: only the permission that opens the regional view (see access.scoping.can_view_dashboard).
+    """No table: only the permission that opens the regional view (see analytics.scoping.can_view_dashboard).
 
     Regional access is a grant to a few named people (a regional analyst, a partnership's business manager),
     not a job role, so it is a per-user permission given with `manage.py regional_access grant USERNAME`.

@@ -1,6 +1,7 @@
 """The data quality list: records that make the figures and the returns wrong, each with a link to fix it.
 
-Every check starts from the coordinator's scoped querysets (access.scoping) narrowed to the children of their
+Every check starts from the coordinator's scoped querysets (children.scoping,
+episodes.scoping, interviews.scoping) narrowed to the children of their
 council (responsible for, or placed in its area). The checks of missing periods against periods of care are
 the SSDA903 return's own (returns.validation), run on the council's return for this collection year and the
 last, so this list and the return agree.

@@ -1,6 +1,6 @@
 """The dashboard (a council's, a force's, the region's), its downloads, and the data quality list.
 
-Who may open which is decided in access.scoping (`dashboard_scopes`, `can_view_data_quality`); anyone else
+Who may open which is decided in analytics.scoping (`dashboard_scopes`, `can_view_data_quality`); anyone else
 gets a 403. The dashboard and its downloads show aggregate figures only and name no child; every view and
 download is audited. The data quality list names records to correct by the council's child ID (never by
 name) and audits which children it showed.

@@ -57,7 +57,7 @@ EpisodeStatus = Literal["open", "returned"]
 WITHHELD = (
     "null (never an empty string, which means nothing was recorded) when you see the episode through an episode "
     "summary share: the free text and the reasons for the risk grades are for the child's council, the police force "
-    "holding the report, the return interview practitioner and emergency access (`access.scoping.redact_episodes`)."
+    "holding the report, the return interview practitioner and emergency access (`episodes.scoping.redact_episodes`)."
 )
 
 

@@ -108,7 +108,7 @@ class InterviewDetailOut(InterviewOut):
     """The whole interview, including what the child said (sensitive: share on a need-to-know basis).
 
     The free-text fields are null for a caller who may see the interview but not what the child said
-    (`access.scoping.visible_interview_fields`).
+    (`interviews.scoping.visible_interview_fields`).
     """
 
     not_offered_reason: str | None = free_text("Why the interview was not offered.")

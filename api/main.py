@@ -1,5 +1,5 @@
 """The one Homeward API: every operation needs a bearer token (deny by default) and reaches case data only
-through access.scoping."""
+through each app's scoped lookups (`<app>/scoping.py`)."""
 
 from ninja import NinjaAPI
 

@@ -1,4 +1,4 @@
-"""Finding children: every query starts from access.scoping, so a search never reaches past the user's scope."""
+"""Finding children: every query starts from children.scoping, so a search never reaches past the user's scope."""
 
 import datetime as dt
 import re

@@ -71,7 +71,7 @@ def report(request: HttpRequest, child_id: int) -> HttpResponse:
 
 def detail(request: HttpRequest, episode_id: int) -> HttpResponse:
     user = request.user
-    # The free text is shown only to those access.scoping.redact_episodes allows (not an episode summary share).
+    # The free text is shown only to those episodes.scoping.redact_episodes allows (not an episode summary share).
     episode = redact_episode(user, get_episode_for_user(user, episode_id))
     record_page_viewed(user, episode, child_id=episode.child_id, summary="Missing episode viewed")
     now = timezone.now()

@@ -1,4 +1,4 @@
-"""Searching the audit trail and exporting it as CSV, for auditors (scoped by access.scoping.audit_events_for).
+"""Searching the audit trail and exporting it as CSV, for auditors (scoped by governance.scoping.audit_events_for).
 
 The trail never holds sensitive free text (rule 4), and the pages and the CSV show only the *names* of
 the fields a change touched, never their values: coded values are in the trail for `verify_audit`, but an

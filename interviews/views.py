@@ -50,7 +50,7 @@ def _render(request: HttpRequest, template: str, interview: ReturnInterview, for
 
 def detail(request: HttpRequest, interview_id: int) -> HttpResponse:
     user = request.user
-    # What the child said is shown only to those access.scoping.visible_interview_fields allows.
+    # What the child said is shown only to those interviews.scoping.visible_interview_fields allows.
     interview = redact_interview(user, get_interview_for_user(user, interview_id))
     record_page_viewed(user, interview, child_id=interview.child_id, summary="Return interview viewed")
     may_work = can_work_interview(user, interview)

@@ -3,7 +3,7 @@
 Everything identifying beyond a short display label is an EncryptedTextField: encrypted at rest, never
 searched on, and recorded in the audit trail only as "changed". `police_only` marks police intelligence:
 such a record (and every link to it) is visible only to police users of the force that recorded it
-(see `access.scoping.persons_for`, `places_for` and `child_links_for`).
+(see `network.scoping.persons_for`, `places_for` and `child_links_for`).
 
 Links are never deleted: ending a link records when, by whom and why, and the link stays in the history.
 """

@@ -1,6 +1,6 @@
 """Pattern detection: children missing together, hotspots, and the network of children, persons and places.
 
-Every function takes querysets the caller got from `access.scoping` (`episodes_for`, `child_links_for`), so
+Every function takes querysets the caller got from the scoped lookups (`episodes_for`, `child_links_for`), so
 what it finds is what the user may see. Each reads its rows with one `values_list` query per queryset and
 does the rest in memory, so the cost does not grow with per-child queries (see the `network` benchmark).
 

@@ -1,7 +1,7 @@
 """Pages for persons of concern, places, hotspots, children missing together and the network view.
 
 Every page needs a council case role or police (`can_use_network`, else 403); every record is fetched
-through `access.scoping` (404 for one the user may not see). Pages that name children write a VIEW audit
+through `network.scoping` (404 for one the user may not see). Pages that name children write a VIEW audit
 event listing the children shown; police-only intelligence reaches only police users of the recording force
 because everything here starts from `persons_for`, `places_for` and `child_links_for`.
 """

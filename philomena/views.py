@@ -1,6 +1,7 @@
 """Pages for a child's Philomena profile, its photo and the grab-pack.
 
-The child is reached through access.scoping: a child the user may not see is a 404 (an outsider cannot
+The child is reached through children.scoping and philomena.scoping:
+a child the user may not see is a 404 (an outsider cannot
 learn the child exists); a child they can see but whose profile their role does not include is a 403, as is
 an edit by someone who may only view (police). Every read of profile content is audited.
 """

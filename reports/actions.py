@@ -31,7 +31,7 @@ def _check_period(period: Period) -> None:
 
 def produce_report(council: Agency, period: Period, *, acting_user: User | None) -> bytes:
     """The report as PDF bytes, built from the figures as they stand now, for a person to download (the caller
-    has checked they may see the council's reports: access.scoping.report_councils) or, with no acting user,
+    has checked they may see the council's reports: reports.scoping.report_councils) or, with no acting user,
     for `manage.py generate_report`."""
     _check_period(period)
     content = build_content(council, period, timezone.now())

@@ -1,7 +1,7 @@
 """The partnership reports pages: produce a council's monthly or annual report as a PDF, and list and download
 the reports the scheduled job stored.
 
-Who may: exactly those who may see the council's dashboard (access.scoping.report_councils). Anyone else gets
+Who may: exactly those who may see the council's dashboard (reports.scoping.report_councils). Anyone else gets
 a 403; a stored report of a council the person may not see answers 404. Every production and download is
 audited; the PDFs are sent as attachments and never cached.
 """

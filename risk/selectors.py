@@ -1,6 +1,6 @@
 """The queries behind the risk pages, My work's alerts and the child record's risk section.
 
-Each starts from an access.scoping queryset, so a user only ever sees what their roles allow.
+Each starts from a scoped queryset (risk.scoping), so a user only ever sees what their roles allow.
 """
 
 from dataclasses import dataclass, field

@@ -1,6 +1,7 @@
 """Pages for alerts, exploitation screenings and referrals.
 
-Every record is reached through access.scoping: one the user may not see is a 404; an action their
+Every record is reached through the scoped lookups (risk.scoping, children.scoping):
+one the user may not see is a 404; an action their
 role does not allow on a record they can see is a 403.
 """
 

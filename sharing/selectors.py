@@ -1,6 +1,6 @@
 """What a user may share about a child and with whom, and what a police intelligence share shows.
 
-Every query starts from access.scoping (episodes_for, interviews_for, can_share, shares_for), so the lists
+Every query starts from the scoped lookups (episodes_for, interviews_for, can_share, shares_for), so the lists
 offer only items the user may share and recipients that make sense for the child.
 """
 

@@ -1,8 +1,8 @@
 """Pages for sharing (share, the share, withdraw, what was shared with me) and emergency access (ask, the result,
-the review list), and the "Page not found" page that offers emergency access on a child's record.
+the review list), and what "Page not found" (core.error_pages) offers on a child's record: emergency access.
 
-Records are reached through access.scoping: one the user may not see is a 404; an action their role does not
-allow on a record they can see is a 403.
+Records are reached through the scoped lookups (sharing.scoping and each app's): one the user may not see is a
+404; an action their role does not allow on a record they can see is a 403.
 """
 
 import re

@@ -1,7 +1,7 @@
 """An episode summary share shows the episode without its free text: the circumstances, who the child was found
 with and harm on return (every encrypted field of the episode) and the reasons for its risk grades stay with the
 child's council, the police force holding the report, the return interview practitioner and emergency access
-(access.scoping.redact_episodes)."""
+(episodes.scoping.redact_episodes)."""
 
 import pytest
 from django.urls import reverse

@@ -4,6 +4,7 @@ no import cycle between apps (docs/adr/0003-layers-kernel-and-per-app-scoping.md
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,9 +19,8 @@ def test_no_app_imports_an_app_above_it():
     assert "1 kept, 0 broken" in result.stdout
 
 
-def test_the_kernel_imports_no_domain_app():
-    """access (the kernel) and core (the page shell) sit at the bottom: the contract lists them last."""
-    import tomllib
-
+def test_the_kernel_and_page_shell_are_the_bottom_layers():
+    """access (the kernel) and core (the page shell) sit at the bottom, so the contract holds them to importing
+    no domain app."""
     layers = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"][0]["layers"]
     assert layers[-2:] == ["access", "core"]

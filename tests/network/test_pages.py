@@ -207,7 +207,7 @@ def test_link_form_errors_are_shown_on_the_fields(client, world, net):
     body = response.content.decode()
     assert "govuk-error-summary" in body
     assert "Choose the place" in body and "Select how the child is linked" in body
-    assert "The date must be a real date" in body
+    assert "The date they were together must be a real date" in body
     assert POLICE_ONLY_PLACE not in body
 
 

@@ -147,6 +147,14 @@ MATRIX: list[Entry] = [
     page("core:my-work", USERS, sees={IDENTITY: {"coordinator"}}),
     # --- children ---------------------------------------------------------------------------------------
     page("children:search", everyone_but("health", "analyst", "admin", "auditor"), denied=403),
+    # A saved search's results (Post/Redirect/Get): Northmoor users who search; anyone else cannot tell it exists.
+    page(
+        "children:results",
+        NORTH_CASE,
+        args={"token": "saved_search"},
+        overrides=forbid({"health", "analyst", "admin", "auditor"}),
+        sees={IDENTITY: NORTH_CASE},
+    ),
     page("children:add", {"coordinator", "social_worker", "coordinator_south"}, denied=403),
     page("children:detail", CHILD_SEERS, args={"child_id": "child"}, sees={IDENTITY: CHILD_SEERS}),
     # --- episodes ---------------------------------------------------------------------------------------
@@ -338,12 +346,20 @@ MATRIX: list[Entry] = [
     page("philomena:photo", NORTH_CASE | {"police"}, args={"photo_id": "photo"}, overrides=forbid(CHILD_SEERS)),
     # --- governance -------------------------------------------------------------------------------------
     # The search is posted (a child's ID never goes in a URL): the body searches for Jordan's council child ID.
+    # A valid search is answered with a redirect to its results page (governance:audit-results, below).
     page(
         "governance:audit",
         {"auditor"},
         denied=403,
         method="post",
         query={"child": "N000123", "username": "", "action": ""},
+        allowed_status=302,
+    ),
+    page(
+        "governance:audit-results",
+        {"auditor"},
+        args={"token": "saved_audit_search"},
+        denied=403,
         sees={IDENTITY: {"auditor"}},
     ),
     page("governance:child-audit", {"auditor"}, args={"child_id": "child"}, denied=403, sees={IDENTITY: {"auditor"}}),

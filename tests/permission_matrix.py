@@ -84,6 +84,9 @@ CASE_WORKERS = frozenset({*NORTH_CASE, "coordinator_south", "police", "police_so
 # Partnership reports: exactly the council dashboard's users (Northmoor's coordinator, manager and analyst, and
 # Southvale's coordinator, each for their own council).
 REPORT_USERS = frozenset({"coordinator", "manager", "analyst", "coordinator_south"})
+# Statutory returns: each council's coordinator and analysts (Northmoor's coordinator and analyst, Southvale's
+# coordinator), each for their own council.
+RETURN_USERS = frozenset({"coordinator", "analyst", "coordinator_south"})
 # A month that has surely ended (two months back, whatever the time zone), as the reports page offers it.
 ENDED_MONTH = f"{(dt.datetime.now(dt.UTC).date().replace(day=1) - dt.timedelta(days=32)):%Y-%m}"
 
@@ -444,6 +447,9 @@ MATRIX: list[Entry] = [
     page("analytics:regional-workbook", (), denied=403),
     page("analytics:data-quality", {"coordinator", "coordinator_south"}, denied=403, sees={IDENTITY: {"coordinator"}}),
     # --- reports ----------------------------------------------------------------------------------------
+    # The statutory returns: each council's coordinator and analysts, for their own council only.
+    page("returns:returns", RETURN_USERS, denied=403, query={"year": "2025"}),
+    page("returns:download", RETURN_USERS, denied=403, method="post", query={"year": "2025", "file": "ssd-missing"}),
     page("reports:index", REPORT_USERS, denied=403),
     page("reports:download", REPORT_USERS, denied=403, query={"kind": "monthly", "period": ENDED_MONTH}),
     page("reports:stored", REPORT_USERS, denied=403),

@@ -37,6 +37,7 @@ class AddChildForm(GovukForm):
     )
     date_of_birth = GovukDateField(
         label="Date of birth",
+        subject="Date of birth",
         help_text="For example, 27 3 2011",
         error_messages={"required": "Enter the child's date of birth"},
     )

@@ -5,6 +5,7 @@ from children import views
 app_name = "children"
 urlpatterns = [
     path("", views.search, name="search"),
+    path("results/<str:token>/", views.results, name="results"),
     path("add/", views.add, name="add"),
     path("<int:child_id>/", views.detail, name="detail"),
 ]

@@ -23,6 +23,7 @@ from children.scoping import (
 from children.selectors import SEARCH_LIMIT, search_children
 from core.forms import submitted
 from core.pages import crumb
+from core.searches import SearchEnded, save_search, saved_criteria
 
 
 def sees_case_history(user: User) -> bool:
@@ -34,37 +35,71 @@ def sees_case_history(user: User) -> bool:
     return user.has_role(*EPISODE_EDITOR_ROLES, Role.RHI_PRACTITIONER)
 
 
-def search(request: HttpRequest) -> HttpResponse:
-    user = request.user
+CHILD_SEARCH = "children"
+
+
+def _require_search(user: User) -> None:
     if not sees_case_work(user):
         raise PermissionDenied("Your role does not include finding children's records.")
-    report_missing = hooks.report_missing()
-    reporting = request.GET.get("purpose") == "report" and report_missing.allowed(user)
-    # Searches are posted: the words are often a child's name, and must not land in URLs or access logs.
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """The search form. A search is posted (the words are often a child's name, and must not land in URLs or
+    access logs), saved, and answered with a redirect to its results page (core.searches)."""
+    user = request.user
+    _require_search(user)
+    reporting = request.GET.get("purpose") == "report" and hooks.report_missing().allowed(user)
     form = ChildSearchForm(submitted(request))
-    text = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    results, more = [], False
-    if text:
-        children = search_children(user, text)
-        if reporting:
-            children = children.annotate(
-                has_open_episode=Exists(report_missing.open_episodes(user).filter(child=OuterRef("pk")))
-            )
-        # Legal status belongs to the whole record: not shown for a child reached only through a share.
-        children = children.annotate(full_record=Exists(children_in_full_for(user).filter(pk=OuterRef("pk"))))
-        results = list(children[: SEARCH_LIMIT + 1])
-        more = len(results) > SEARCH_LIMIT
-        results = results[:SEARCH_LIMIT]
-        # The search text may be a child's name: the audit row records that a search happened, never what.
-        record_event(actor=user, action=AuditEvent.Action.SEARCH, summary="Searched children")
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        token = save_search(user, CHILD_SEARCH, {"q": form.cleaned_data["q"].strip(), "reporting": reporting})
+        return redirect("children:results", token)
+    return _search_page(request, form, reporting=reporting)
+
+
+def results(request: HttpRequest, token: str) -> HttpResponse:
+    """A saved search's results, run afresh for whoever opens it (Back, reload, or a colleague given the link)."""
+    user = request.user
+    _require_search(user)
+    try:
+        criteria = saved_criteria(user, CHILD_SEARCH, token)
+    except SearchEnded:
+        return _search_page(request, ChildSearchForm(), reporting=False, ended=True)
+    report_missing = hooks.report_missing()
+    reporting = criteria["reporting"] and report_missing.allowed(user)
+    text = criteria["q"]
+    children = search_children(user, text)
+    if reporting:
+        children = children.annotate(
+            has_open_episode=Exists(report_missing.open_episodes(user).filter(child=OuterRef("pk")))
+        )
+    # Legal status belongs to the whole record: not shown for a child reached only through a share.
+    children = children.annotate(full_record=Exists(children_in_full_for(user).filter(pk=OuterRef("pk"))))
+    found = list(children[: SEARCH_LIMIT + 1])
+    # The search text may be a child's name: the audit row records that a search happened, never what.
+    record_event(actor=user, action=AuditEvent.Action.SEARCH, summary="Searched children")
+    return _search_page(request, ChildSearchForm(initial={"q": text}), reporting=reporting, found=found, searched=True)
+
+
+def _search_page(
+    request: HttpRequest,
+    form: ChildSearchForm,
+    *,
+    reporting: bool,
+    found: list | None = None,
+    searched: bool = False,
+    ended: bool = False,
+) -> HttpResponse:
+    user = request.user
+    found = found or []
     return render(
         request,
         "children/search.html",
         {
             "form": form,
-            "searched": bool(text),
-            "results": results,
-            "more": more,
+            "searched": searched,
+            "ended": ended,
+            "results": found[:SEARCH_LIMIT],
+            "more": len(found) > SEARCH_LIMIT,
             "limit": SEARCH_LIMIT,
             "reporting": reporting,
             "show_legal_status": sees_case_history(user),

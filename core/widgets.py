@@ -57,48 +57,57 @@ class GovukDateTimeWidget(GovukDateWidget):
         return [None, None, None, None]
 
 
-def _date_from_parts(day: str, month: str, year: str) -> dt.date:
+def _date_from_parts(subject: str, day: str, month: str, year: str) -> dt.date:
     if not (day and month and year):
         missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
-        raise ValidationError(f"The date must include a {' and '.join(missing)}", code="incomplete")
+        raise ValidationError(f"{subject} must include a {' and '.join(missing)}", code="incomplete")
     try:
         year_number = int(year)
         if year_number < 1900:
-            raise ValidationError("Enter the year as four digits, such as 2026", code="invalid")
+            raise ValidationError(f"{subject} must have the year as four digits, such as 2026", code="invalid")
         return dt.date(year_number, int(month), int(day))
     except ValueError:
-        raise ValidationError("The date must be a real date", code="invalid") from None
+        raise ValidationError(f"{subject} must be a real date", code="invalid") from None
 
 
-def _time_from_text(text: str) -> dt.time:
+def _time_from_text(subject: str, text: str) -> dt.time:
+    if not text:
+        raise ValidationError(f"{subject} must include a time, such as 21:30", code="incomplete")
     cleaned = text.strip().lower().replace(".", ":")
     for pattern in ("%H:%M", "%H%M", "%I:%M%p", "%I%p"):
         try:
             return dt.datetime.strptime(cleaned.replace(" ", ""), pattern).time()  # noqa: DTZ007 (a time of day only)
         except ValueError:
             continue
-    raise ValidationError("Enter the time as hours and minutes on the 24-hour clock, such as 21:30", code="invalid")
+    raise ValidationError(f"{subject} must have a real time on the 24-hour clock, such as 21:30", code="invalid")
 
 
 class GovukDateField(forms.MultiValueField):
+    """A date in day, month and year boxes. `subject` names the date in its error messages, after the GOV.UK
+    pattern "[Whatever it is] must be a real date", so that a page with two dates says which one is wrong
+    (labels are often questions, which cannot start such a sentence)."""
+
     widget = GovukDateWidget
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, subject: str = "The date", **kwargs):
+        self.subject = subject
         fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
     def compress(self, data_list):
         if not data_list or not any(data_list):
             return None
-        return _date_from_parts(*[str(p or "").strip() for p in data_list[:3]])
+        return _date_from_parts(self.subject, *[str(p or "").strip() for p in data_list[:3]])
 
 
 class GovukDateTimeField(forms.MultiValueField):
-    """A date and time in the service's time zone (Europe/London), stored as an aware datetime."""
+    """A date and time in the service's time zone (Europe/London), stored as an aware datetime; `subject` as for
+    GovukDateField."""
 
     widget = GovukDateTimeWidget
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, subject: str = "The date", **kwargs):
+        self.subject = subject
         fields = tuple(forms.CharField(required=False) for _ in range(4))
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
 
@@ -106,8 +115,18 @@ class GovukDateTimeField(forms.MultiValueField):
         if not data_list or not any(data_list):
             return None
         parts = [str(p or "").strip() for p in data_list]
-        day = _date_from_parts(*parts[:3])
-        if not parts[3]:
-            raise ValidationError("Enter the time, such as 21:30", code="incomplete")
-        moment = dt.datetime.combine(day, _time_from_text(parts[3]))
-        return timezone.make_aware(moment)
+        subject = self.subject
+        # Both halves are checked, so "31 February, 25:99" is told about the date and the time at once.
+        errors: list[ValidationError] = []
+        day = time = None
+        try:
+            day = _date_from_parts(subject, *parts[:3])
+        except ValidationError as error:
+            errors.append(error)
+        try:
+            time = _time_from_text(subject, parts[3])
+        except ValidationError as error:
+            errors.append(error)
+        if errors:
+            raise ValidationError(errors)
+        return timezone.make_aware(dt.datetime.combine(day, time))

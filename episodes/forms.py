@@ -43,6 +43,7 @@ def _missing_from() -> forms.ChoiceField:
 def _last_seen_at() -> GovukDateTimeField:
     return GovukDateTimeField(
         label="When was the child last seen?",
+        subject="The date the child was last seen",
         help_text=DATE_TIME_HINT,
         error_messages={"required": "Enter when the child was last seen"},
     )
@@ -85,6 +86,7 @@ class ReportMissingForm(GovukForm):
     last_seen_place = _last_seen_place()
     reported_at = GovukDateTimeField(
         label="When was the child reported missing?",
+        subject="The date the child was reported missing",
         help_text=DATE_TIME_HINT,
         error_messages={"required": "Enter when the child was reported missing"},
     )
@@ -153,6 +155,7 @@ PREVENTION_VALUES = {"yes": True, "no": False, "not_known": None}
 class RecordReturnForm(GovukForm):
     returned_at = GovukDateTimeField(
         label="When was the child found or did they return?",
+        subject="The date the child was found or returned",
         help_text=DATE_TIME_HINT,
         error_messages={"required": "Enter when the child was found or returned"},
     )

@@ -20,8 +20,12 @@ class AuditSearchForm(GovukForm):
     username = forms.CharField(
         label="Username of the person who acted", required=False, max_length=150, help_text="Such as j.smith"
     )
-    date_from = GovukDateField(label="From", required=False, help_text="For example, 27 3 2026")
-    date_to = GovukDateField(label="To", required=False, help_text="For example, 31 3 2026")
+    date_from = GovukDateField(
+        label="From", subject="The date to search from", required=False, help_text="For example, 27 3 2026"
+    )
+    date_to = GovukDateField(
+        label="To", subject="The date to search to", required=False, help_text="For example, 31 3 2026"
+    )
     action = forms.ChoiceField(
         label="What they did", required=False, choices=[("", "Anything"), *AuditEvent.Action.choices]
     )

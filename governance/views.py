@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -16,6 +16,7 @@ from children.models import Child
 from children.scoping import get_child_for_user
 from core.forms import submitted
 from core.pages import crumb
+from core.searches import SearchEnded, save_search, saved_criteria
 from governance import subject_access
 from governance.actions import record_subject_access_export
 from governance.audit_trail import AuditFilters, csv_lines, rows, search
@@ -52,24 +53,58 @@ def _csv_response(user: User, filters: AuditFilters, name: str) -> StreamingHttp
     return response
 
 
+AUDIT_SEARCH = "audit-trail"
+AUDIT_FIELDS = (
+    "child",
+    "username",
+    "date_from_0",
+    "date_from_1",
+    "date_from_2",
+    "date_to_0",
+    "date_to_1",
+    "date_to_2",
+    "action",
+)
+
+
 def audit_search(request: HttpRequest) -> HttpResponse:
-    """Search the trail by child, person, dates and action; POSTed, so a child's ID never lands in a URL."""
+    """Search the trail by child, person, dates and action; POSTed, so a child's ID never lands in a URL, then
+    answered with a redirect to the saved search's results (core.searches), or with the CSV download."""
     user = request.user
     _require_auditor(user)
     form = AuditSearchForm(submitted(request), user=user)
-    results, total = None, 0
     if request.method == "POST" and form.is_valid():
-        filters = form.filters()
         if request.POST.get("export") == "csv":
-            return _csv_response(user, filters, "audit-trail")
-        events = search(user, filters)
-        total = events.count()
-        results = rows(list(events[: settings.HOMEWARD_AUDIT_PAGE_LIMIT]))
-        _record_look(user, AuditEvent.Action.AUDIT_VIEWED, filters, total)
+            return _csv_response(user, form.filters(), "audit-trail")
+        token = save_search(user, AUDIT_SEARCH, {name: request.POST.get(name, "") for name in AUDIT_FIELDS})
+        return redirect("governance:audit-results", token)
+    return _audit_search_page(request, form)
+
+
+def audit_results(request: HttpRequest, token: str) -> HttpResponse:
+    """A saved search of the trail, run afresh for the auditor who opens it (Back, reload, or a colleague)."""
+    user = request.user
+    _require_auditor(user)
+    try:
+        criteria = saved_criteria(user, AUDIT_SEARCH, token)
+    except SearchEnded:
+        return _audit_search_page(request, AuditSearchForm(user=user), ended=True)
+    form = AuditSearchForm(criteria, user=user)
+    if not form.is_valid():  # the child it named is no longer in this auditor's reach
+        return _audit_search_page(request, form)
+    filters = form.filters()
+    events = search(user, filters)
+    total = events.count()
+    results = rows(list(events[: settings.HOMEWARD_AUDIT_PAGE_LIMIT]))
+    _record_look(user, AuditEvent.Action.AUDIT_VIEWED, filters, total)
+    return _audit_search_page(request, form, results=results, total=total)
+
+
+def _audit_search_page(request: HttpRequest, form: AuditSearchForm, **context) -> HttpResponse:
     return render(
         request,
         "governance/audit_search.html",
-        {"form": form, "results": results, "total": total, "limit": settings.HOMEWARD_AUDIT_PAGE_LIMIT},
+        {"form": form, "results": None, "total": 0, "limit": settings.HOMEWARD_AUDIT_PAGE_LIMIT, **context},
     )
 
 

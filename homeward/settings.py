@@ -277,6 +277,9 @@ HOMEWARD_RETENTION_YEARS_CHILD_IN_NEED = envint("HOMEWARD_RETENTION_YEARS_CHILD_
 HOMEWARD_RETENTION_YEARS_OTHER = envint("HOMEWARD_RETENTION_YEARS_OTHER", 25, minimum=1)
 # The audit trail pages show at most this many events (newest first); the CSV export has them all.
 HOMEWARD_AUDIT_PAGE_LIMIT = envint("HOMEWARD_AUDIT_PAGE_LIMIT", 200, minimum=1)
+# A posted search's results have an address (Post/Redirect/Get, core.searches) for this many hours: long enough
+# for Back, reload and a link sent to a colleague during a working day, short enough not to keep searches.
+HOMEWARD_SAVED_SEARCH_HOURS = envint("HOMEWARD_SAVED_SEARCH_HOURS", 8, minimum=1)
 # The dashboard (analytics app). Small-number suppression: counts from 1 to N - 1 are shown as "[c]" on the page
 # and in every download (0 = off). A council turns it on before figures are published (a partnership report,
 # a board paper, an FOI answer), where one or two children with a characteristic in a small area could be

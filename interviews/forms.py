@@ -49,6 +49,7 @@ class OfferForm(GovukForm):
     )
     offered_at = GovukDateTimeField(
         label="When was the interview offered?",
+        subject="The date the interview was offered",
         help_text="For example, 21 11 2026 and 21:30. Leave this empty if no interview was offered.",
         required=False,
     )
@@ -72,6 +73,7 @@ class RecordInterviewForm(GovukForm):
 
     completed_at = GovukDateTimeField(
         label="When did the interview take place?",
+        subject="The date of the interview",
         help_text="For example, 21 11 2026 and 14:00",
         error_messages={"required": "Enter when the interview took place"},
     )

@@ -6,7 +6,8 @@ kinds differ by shape (child: circle, person: square, place: diamond) and lines 
 colour alone. The page's tables carry the same information for anyone who cannot use the picture.
 """
 
-from dataclasses import dataclass
+import textwrap
+from dataclasses import dataclass, field
 
 import networkx as nx
 
@@ -15,11 +16,15 @@ from network.patterns import CHILD, PERSON, PLACE, Network, node
 SEED = 20260501
 COLUMNS = 3
 CELL_WIDTH = 340
-CELL_HEIGHT = 300
+CELL_HEIGHT = 320
 PADDING = 46
 MAX_NODES = 150
 MAX_CLUSTERS = 12
-LABEL_LENGTH = 20
+# A node's name is wrapped under it, whole words to a line, never cut short (a label once read "Adult known as
+# 'Ski…"); only a name longer than LABEL_LINES lines ends with an ellipsis, and its title carries all of it.
+LABEL_LINE_CHARACTERS = 18
+LABEL_LINES = 3
+LABEL_LINE_HEIGHT = 14
 KIND_LABELS = {CHILD: "Child", PERSON: "Person", PLACE: "Place"}
 
 
@@ -29,7 +34,7 @@ class DrawnNode:
     kind: str
     x: float
     y: float
-    label: str
+    lines: list[str]
     title: str
     href: str
     points: str = ""  # a diamond's corners, for places
@@ -37,6 +42,12 @@ class DrawnNode:
     box_x: float = 0.0  # a square's top-left corner, for persons
     box_y: float = 0.0
     label_y: float = 0.0
+    line_ys: list[float] = field(default_factory=list)
+
+    @property
+    def label_lines(self) -> list[tuple[str, float]]:
+        """Each line of the label with its baseline, for the template's <tspan>s."""
+        return list(zip(self.lines, self.line_ys, strict=True))
 
 
 @dataclass
@@ -70,8 +81,13 @@ class Drawing:
     clusters_total: int
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= LABEL_LENGTH else text[: LABEL_LENGTH - 1].rstrip() + "…"
+def label_lines(text: str) -> list[str]:
+    """`text` in lines of whole words (a word longer than a line is broken), at most LABEL_LINES of them."""
+    lines = textwrap.wrap(text, LABEL_LINE_CHARACTERS, break_long_words=True, break_on_hyphens=True) or [""]
+    if len(lines) <= LABEL_LINES:
+        return lines
+    last = lines[LABEL_LINES - 1]
+    return [*lines[: LABEL_LINES - 1], last[: LABEL_LINE_CHARACTERS - 1].rstrip() + "…"]
 
 
 def draw(
@@ -125,7 +141,7 @@ def draw(
         span_x = (max(xs) - min(xs)) or 1.0
         span_y = (max(ys) - min(ys)) or 1.0
         inner_w = CELL_WIDTH - 2 * PADDING
-        inner_h = CELL_HEIGHT - 2 * PADDING - 14
+        inner_h = CELL_HEIGHT - 2 * PADDING - 14 - LABEL_LINE_HEIGHT * (LABEL_LINES - 1)  # room for labels
         where = {}
         for name, (px, py) in layout.items():
             x = left + PADDING + (inner_w / 2 if len(layout) == 1 else (px - min(xs)) / span_x * inner_w)
@@ -142,6 +158,7 @@ def draw(
             kind = graph.nodes[name]["kind"]
             x, y = where[name]
             label = labels.get(name, KIND_LABELS[kind])
+            lines = label_lines(label)
             css = f"hw-net-node hw-net-node--{kind}" + (" hw-net-node--police-only" if name in police_only else "")
             nodes.append(
                 DrawnNode(
@@ -149,7 +166,7 @@ def draw(
                     kind=kind,
                     x=x,
                     y=y,
-                    label=_short(label),
+                    lines=lines,
                     title=f"{KIND_LABELS[kind]}: {label}"
                     + (f", {details[name]}" if name in details else "")
                     + (" (police only)" if name in police_only else ""),
@@ -159,6 +176,7 @@ def draw(
                     box_x=round(x - 9, 1),
                     box_y=round(y - 9, 1),
                     label_y=round(y + 24, 1),
+                    line_ys=[round(y + 24 + LABEL_LINE_HEIGHT * number, 1) for number in range(len(lines))],
                 )
             )
     return Drawing(

@@ -70,7 +70,10 @@ class _TargetChoiceField(forms.ModelChoiceField):
 class _LinkForm(_PoliceOnlyMixin, GovukForm):
     source = radios(LinkSource.choices, label="How is the child linked?", error="Select how the child is linked")
     linked_on = GovukDateField(
-        label="When", help_text="The date they were together, for example 27 3 2026", error_messages={"required": ""}
+        label="When",
+        subject="The date they were together",
+        help_text="The date they were together, for example 27 3 2026",
+        error_messages={"required": ""},
     )
     confidence = radios(
         Confidence.choices,

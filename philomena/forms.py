@@ -85,6 +85,7 @@ class PhotoForm(GovukForm):
     )
     taken_on = GovukDateField(
         label="When was the photo taken? (optional)",
+        subject="The date the photo was taken",
         required=False,
         help_text="For example, 27 3 2026. Police need to know how recent it is.",
     )

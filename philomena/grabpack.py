@@ -17,8 +17,9 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
+from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import (
@@ -62,6 +63,13 @@ MARGIN = 16 * mm
 FRAME_PADDING = 6  # ReportLab's frames keep 6pt inside the margins
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN - 2 * FRAME_PADDING
 PHOTO_BOX = (52 * mm, 66 * mm)
+# The page furniture below the frame: a rule, up to two lines saying who produced the document (beside the
+# page number), and the protective marking at the very foot. Documents built on NumberedCanvas use
+# FOOTER_HEIGHT as their bottom margin, so the body never runs into it.
+FOOTER_HEIGHT = 22 * mm
+FOOTER_RULE = 19 * mm
+FOOTER_LINES = (15 * mm, 11.5 * mm)
+FOOTER_GAP = 6 * mm
 LABEL_WIDTH = 42 * mm
 
 # A Unicode font where the machine has one (Debian: fonts-dejavu-core), so names such as Łukasz print as
@@ -446,10 +454,27 @@ class NumberedCanvas(canvas.Canvas):
         self.setStrokeColor(RULE_GREY)
         self.setLineWidth(0.5)
         self.line(left, PAGE_HEIGHT - 11 * mm, right, PAGE_HEIGHT - 11 * mm)
-        self.line(left, 15 * mm, right, 15 * mm)
-        self.drawString(left, 11 * mm, self._produced)
-        self.drawRightString(right, 11 * mm, f"Page {self._pageNumber} of {total}")
+        self.line(left, FOOTER_RULE, right, FOOTER_RULE)
+        page_label = f"Page {self._pageNumber} of {total}"
+        self.drawRightString(right, FOOTER_LINES[0], page_label)
+        room = right - left - self.stringWidth(page_label, regular, 8) - FOOTER_GAP
+        for line, baseline in zip(_fit_lines(self._produced, regular, 8, room), FOOTER_LINES, strict=False):
+            self.drawString(left, baseline, line)
         self.restoreState()
+
+
+def _fit_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """`text` wrapped to `width`, in as many lines as the footer holds; the last one ends with an ellipsis when
+    the text is longer still (a very long name never runs into the page number)."""
+    lines = simpleSplit(text, font, size, width)
+    if len(lines) <= len(FOOTER_LINES):
+        return lines
+    kept = lines[: len(FOOTER_LINES)]
+    last = kept[-1]
+    while last and stringWidth(last + "…", font, size) > width:
+        last = last[:-1]
+    kept[-1] = last.rstrip() + "…"
+    return kept
 
 
 def build_grab_pack(pack: GrabPack) -> bytes:
@@ -467,7 +492,7 @@ def build_grab_pack(pack: GrabPack) -> bytes:
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=14 * mm,
-        bottomMargin=17 * mm,
+        bottomMargin=FOOTER_HEIGHT,
         title="Philomena grab-pack",  # no name: document properties travel with the file
         author="Homeward",
         subject=MARKING,

@@ -10,6 +10,7 @@ episode in those 12 months, and are blank when the child had none.
 import csv
 import datetime as dt
 from pathlib import Path
+from typing import BinaryIO
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -149,12 +150,14 @@ def write_csv(rows: list[dict[str, object]], path: str | Path) -> Path:
     return path
 
 
-def write_xlsx(rows: list[dict[str, object]], path: str | Path) -> Path:
-    """An Excel workbook with one sheet, "List 8": headings in bold, dates as real Excel dates."""
+def write_xlsx(rows: list[dict[str, object]], path: str | Path | BinaryIO) -> str | Path | BinaryIO:
+    """An Excel workbook with one sheet, "List 8": headings in bold, dates as real Excel dates; written to a
+    path, or to a binary file (a download)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    path = Path(path)
+    if isinstance(path, str):
+        path = Path(path)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_NAME

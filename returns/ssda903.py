@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TextIO
 
 from django.db.models import Q
 from django.utils import timezone
@@ -337,18 +337,21 @@ def _mother_columns(
 FILE_NAMES = {"Header": "Header.csv", "Episodes": "Episodes.csv", "Missing": "Missing.csv"}
 
 
+def write_table(handle: TextIO, columns: list[str], rows: list[dict[str, str]]) -> None:
+    """One table as CSV with LF line endings, the column names first (the DfE's layout)."""
+    writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writeheader()
+    writer.writerows({column: safe_cell(value) for column, value in row.items()} for row in rows)
+
+
 def write_csv(tables: dict[str, list[dict[str, str]]], out_dir: str | Path) -> list[Path]:
-    """Write each table as UTF-8 CSV with LF line endings, the column names first; return the paths."""
+    """Write each table as UTF-8 CSV (write_table) in `out_dir`; return the paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, file_name in FILE_NAMES.items():
         path = out / file_name
         with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(
-                handle, fieldnames=TABLE_COLUMNS[name], lineterminator="\n", quoting=csv.QUOTE_MINIMAL
-            )
-            writer.writeheader()
-            writer.writerows({column: safe_cell(value) for column, value in row.items()} for row in tables[name])
+            write_table(handle, TABLE_COLUMNS[name], tables[name])
         written.append(path)
     return written

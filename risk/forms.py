@@ -46,6 +46,7 @@ class AcknowledgeAlertForm(GovukForm):
 class ScreeningForm(GovukForm):
     screened_at = GovukDateTimeField(
         label="When was the screening done?",
+        subject="The date of the screening",
         help_text="For example, 21 11 2026 and 14:30",
         error_messages={"required": "Enter when the screening was done"},
     )
@@ -88,6 +89,7 @@ class ScreeningForm(GovukForm):
     )
     review_date = GovukDateField(
         label="Review date",
+        subject="The review date",
         required=False,
         help_text="When the screening will be looked at again, for example 21 2 2027. Not needed for no risk.",
     )

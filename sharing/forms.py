@@ -56,6 +56,7 @@ class ShareForm(GovukForm):
     )
     expires_on = GovukDateField(
         label="Share until (optional)",
+        subject="The date to share until",
         help_text="The share ends at the end of this day. Leave it empty to share until it is withdrawn.",
         required=False,
     )

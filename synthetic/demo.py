@@ -20,6 +20,7 @@ from interviews.actions import assign_interview
 from interviews.codes import Outcome
 from interviews.models import ReturnInterview
 from synthetic.names import COUNCILS
+from synthetic.showcase import ShowcaseResult, add_showcase
 
 DEMO_PASSWORD = "homeward-demo-2026"  # noqa: S105 (a published demo password, never used in production)
 DEMO_INTERVIEWS_AWAITING_OFFER = 8
@@ -184,6 +185,7 @@ class DemoResult:
     users: list[DemoUser]
     interviews_assigned: int
     children_allocated: int
+    showcase: ShowcaseResult
 
 
 def create_demo_users() -> DemoResult:
@@ -203,4 +205,7 @@ def create_demo_users() -> DemoResult:
         coordinator = users[Role.COORDINATOR]
         assigned = _assign_interviews(users[Role.RHI_PRACTITIONER], agencies.council, coordinator)
         allocated = _allocate_children(users[Role.SOCIAL_WORKER], agencies.council, coordinator)
-    return DemoResult(users=rows, interviews_assigned=assigned, children_allocated=allocated)
+        showcase = add_showcase(
+            coordinator=coordinator, school=agencies.school, health=agencies.health, police=agencies.police
+        )
+    return DemoResult(users=rows, interviews_assigned=assigned, children_allocated=allocated, showcase=showcase)

@@ -84,6 +84,9 @@ CASE_WORKERS = frozenset({*NORTH_CASE, "coordinator_south", "police", "police_so
 # Partnership reports: exactly the council dashboard's users (Northmoor's coordinator, manager and analyst, and
 # Southvale's coordinator, each for their own council).
 REPORT_USERS = frozenset({"coordinator", "manager", "analyst", "coordinator_south"})
+# Statutory returns: each council's coordinator and analysts (Northmoor's coordinator and analyst, Southvale's
+# coordinator), each for their own council.
+RETURN_USERS = frozenset({"coordinator", "analyst", "coordinator_south"})
 # A month that has surely ended (two months back, whatever the time zone), as the reports page offers it.
 ENDED_MONTH = f"{(dt.datetime.now(dt.UTC).date().replace(day=1) - dt.timedelta(days=32)):%Y-%m}"
 
@@ -147,6 +150,14 @@ MATRIX: list[Entry] = [
     page("core:my-work", USERS, sees={IDENTITY: {"coordinator"}}),
     # --- children ---------------------------------------------------------------------------------------
     page("children:search", everyone_but("health", "analyst", "admin", "auditor"), denied=403),
+    # A saved search's results (Post/Redirect/Get): Northmoor users who search; anyone else cannot tell it exists.
+    page(
+        "children:results",
+        NORTH_CASE,
+        args={"token": "saved_search"},
+        overrides=forbid({"health", "analyst", "admin", "auditor"}),
+        sees={IDENTITY: NORTH_CASE},
+    ),
     page("children:add", {"coordinator", "social_worker", "coordinator_south"}, denied=403),
     page("children:detail", CHILD_SEERS, args={"child_id": "child"}, sees={IDENTITY: CHILD_SEERS}),
     # --- episodes ---------------------------------------------------------------------------------------
@@ -338,12 +349,20 @@ MATRIX: list[Entry] = [
     page("philomena:photo", NORTH_CASE | {"police"}, args={"photo_id": "photo"}, overrides=forbid(CHILD_SEERS)),
     # --- governance -------------------------------------------------------------------------------------
     # The search is posted (a child's ID never goes in a URL): the body searches for Jordan's council child ID.
+    # A valid search is answered with a redirect to its results page (governance:audit-results, below).
     page(
         "governance:audit",
         {"auditor"},
         denied=403,
         method="post",
         query={"child": "N000123", "username": "", "action": ""},
+        allowed_status=302,
+    ),
+    page(
+        "governance:audit-results",
+        {"auditor"},
+        args={"token": "saved_audit_search"},
+        denied=403,
         sees={IDENTITY: {"auditor"}},
     ),
     page("governance:child-audit", {"auditor"}, args={"child_id": "child"}, denied=403, sees={IDENTITY: {"auditor"}}),
@@ -428,6 +447,9 @@ MATRIX: list[Entry] = [
     page("analytics:regional-workbook", (), denied=403),
     page("analytics:data-quality", {"coordinator", "coordinator_south"}, denied=403, sees={IDENTITY: {"coordinator"}}),
     # --- reports ----------------------------------------------------------------------------------------
+    # The statutory returns: each council's coordinator and analysts, for their own council only.
+    page("returns:returns", RETURN_USERS, denied=403, query={"year": "2025"}),
+    page("returns:download", RETURN_USERS, denied=403, method="post", query={"year": "2025", "file": "ssd-missing"}),
     page("reports:index", REPORT_USERS, denied=403),
     page("reports:download", REPORT_USERS, denied=403, query={"kind": "monthly", "period": ENDED_MONTH}),
     page("reports:stored", REPORT_USERS, denied=403),

@@ -13,8 +13,11 @@ from django.utils import timezone
 from access.models import AuditEvent, Role
 from access.tokens import issue_token
 from api.main import api as ninja_api
+from children.views import CHILD_SEARCH
+from core.searches import save_search
 from episodes.codes import FoundBy
 from episodes.models import MissingEpisode, RiskGradeChange
+from governance.views import AUDIT_SEARCH
 from interviews.codes import ConsentToShare, Outcome
 from interviews.models import InterviewFactor, ReturnInterview
 from network import actions as network_actions
@@ -197,10 +200,15 @@ def matrix(world, settings, tmp_path):
         pdf=b"%PDF-1.4 (a stored partnership report)",
         size=38,
     )
+    # A search for Jordan saved by Northmoor's coordinator (Post/Redirect/Get): its results page, by token.
+    saved_search = save_search(users.coordinator, CHILD_SEARCH, {"q": "Jordan", "reporting": False})
+    saved_audit_search = save_search(users.auditor, AUDIT_SEARCH, {"child": "N000123", "username": "", "action": ""})
     return SimpleNamespace(
         world=world,
         users=users,
         child=child,
+        saved_search=saved_search,
+        saved_audit_search=saved_audit_search,
         stored_report=stored_report,
         episode=episode,
         interview=interview,
@@ -219,13 +227,18 @@ def matrix(world, settings, tmp_path):
 
 def _url(entry: Entry, records: SimpleNamespace) -> str:
     values = {
-        name: (getattr(records, v).pk if isinstance(v, str) and hasattr(records, v) else v)
+        name: _arg(getattr(records, v)) if isinstance(v, str) and hasattr(records, v) else v
         for name, v in entry.args.items()
     }
     if entry.is_api:
         _method, path = entry.key.split(" ", 1)
         return path.format(**values)
     return reverse(entry.key, kwargs=values)
+
+
+def _arg(record):
+    """A record's id in a URL: its pk, or the record itself where it is an opaque token (a saved search)."""
+    return record if isinstance(record, str) else record.pk
 
 
 def _text(response) -> str:

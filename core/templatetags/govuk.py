@@ -4,6 +4,8 @@ All the decisions (which component, which classes, which ids the hint and error 
 here, so the templates only lay out what they are given.
 """
 
+import datetime as dt
+
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils.html import format_html
@@ -133,6 +135,21 @@ def govuk_date(value) -> str:
     if not value:
         return ""
     return f"{value.day} {value:%B %Y}"
+
+
+@register.filter
+def govuk_last_day(value) -> str:
+    """When something that ends at a moment stops, as the person who set it said it. An end *date* entered in a
+    form ("share until 31 December 2026") is inclusive and is stored as the midnight that follows it: that is
+    shown as the date entered, not as "1 January 2027 at 12:00am". Any other moment is its date and time."""
+    if not value:
+        return ""
+    from django.utils import timezone
+
+    local = timezone.localtime(value)
+    if local.time() == dt.time.min:
+        return govuk_date(local.date() - dt.timedelta(days=1))
+    return govuk_datetime(value)
 
 
 def _tag(text: str, css: str) -> str:

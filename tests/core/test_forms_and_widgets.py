@@ -35,15 +35,33 @@ def test_date_time_boxes_give_an_aware_london_time():
         (("", "", "", ""), "Enter when"),
         (("3", "", "2026", "10:00"), "The date must include a month"),
         (("31", "2", "2026", "10:00"), "The date must be a real date"),
-        (("3", "2", "26", "10:00"), "Enter the year as four digits"),
-        (("3", "2", "2026", ""), "Enter the time, such as 21:30"),
-        (("3", "2", "2026", "25:00"), "Enter the time as hours and minutes"),
+        (("3", "2", "26", "10:00"), "The date must have the year as four digits"),
+        (("3", "2", "2026", ""), "The date must include a time, such as 21:30"),
+        (("3", "2", "2026", "25:00"), "The date must have a real time on the 24-hour clock"),
     ],
 )
 def test_date_time_boxes_explain_what_is_wrong(parts, message):
     form = DateForm(boxes("when", *parts))
     assert not form.is_valid()
     assert any(message in text for text in form.errors["when"])
+
+
+class TwoDatesForm(GovukForm):
+    last_seen_at = GovukDateTimeField(label="When was the child last seen?", subject="The date last seen")
+    returned_at = GovukDateTimeField(label="When was the child found?", subject="The date found")
+
+
+def test_each_error_names_its_date_and_a_bad_date_and_time_are_both_reported():
+    """ "31 February, 25:99" once got only "The date must be a real date": which date, and what of the time?"""
+    form = TwoDatesForm(
+        boxes("last_seen_at", "31", "2", "2026", "25:99") | boxes("returned_at", "3", "", "2026", "09:00")
+    )
+    assert not form.is_valid()
+    assert form.errors["last_seen_at"] == [
+        "The date last seen must be a real date",
+        "The date last seen must have a real time on the 24-hour clock, such as 21:30",
+    ]
+    assert form.errors["returned_at"] == ["The date found must include a month"]
 
 
 @pytest.mark.parametrize(

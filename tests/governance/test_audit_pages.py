@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access.audit import first_broken_event, record_event
-from access.models import AuditEvent
+from access.models import AuditEvent, Role
 from access.tokens import issue_token
 from governance.audit_trail import CSV_COLUMNS
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, UserFactory
 
 SEARCH = reverse("governance:audit")
 ALL_WORLD_USERS = [
@@ -55,8 +55,10 @@ def trail(client, world):
 
 
 def search(client, **data):
+    """Post a search of the trail; a search (not a download) is answered with a redirect to its results page
+    (Post/Redirect/Get), which this follows."""
     payload = {"child": "", "username": "", "action": ""} | data
-    return client.post(SEARCH, payload)
+    return client.post(SEARCH, payload, follow="export" not in data)
 
 
 def parse_csv(response) -> list[dict[str, str]]:
@@ -172,7 +174,8 @@ def test_the_search_and_its_csv_are_posted_so_no_identifier_reaches_a_url(client
     assert 'method="post"' in search_form.split(">", 1)[0]
     assert 'name="csrfmiddlewaretoken"' in search_form
     assert 'name="export" value="csv"' in search_form  # the CSV posts the same filters
-    assert "action=" not in search_form.split(">", 1)[0]  # posted back to /governance/audit/, no query string
+    # Posted to /governance/audit/ with no query string (also from a results page, whose address differs).
+    assert re.findall(r'action="([^"]*)"', search_form.split(">", 1)[0]) == [SEARCH]
 
     # Filters in a query string (an old bookmark, a hand-made link) are not a search: nothing found, nothing shown.
     before = AuditEvent.objects.filter(action=AuditEvent.Action.AUDIT_VIEWED).count()
@@ -185,7 +188,8 @@ def test_the_search_and_its_csv_are_posted_so_no_identifier_reaches_a_url(client
     assert "Audit events found" in found
     assert "N000123" not in " ".join(re.findall(r'(?:href|action|src)="([^"]*)"', found))
     looked = AuditEvent.objects.filter(action=AuditEvent.Action.AUDIT_VIEWED).latest("id")
-    assert looked.path == SEARCH and looked.child_id == world.child.pk
+    assert looked.path.startswith(f"{SEARCH}results/") and looked.child_id == world.child.pk
+    assert "N000123" not in looked.path
     # The audit of the audit names the child by record number (child_id), never by the council's ID.
     assert "one child" in looked.summary and "N000123" not in looked.summary
     exported = search(client, child="N000123", export="csv")
@@ -281,3 +285,21 @@ def test_sign_in_through_the_form_then_the_trail_shows_it(client, world, auditor
     client.force_login(auditors.north)
     content = search(client, username="coord.north").content.decode()
     assert "Signed in" in content and "Two-factor code accepted" in content
+
+
+def test_a_search_of_the_trail_has_a_results_page_for_the_agencys_auditors_only(client, world, auditors, trail):
+    """Post/Redirect/Get: the results page is named by an opaque token; another auditor of the same agency may
+    open it (a link sent to a colleague), another agency's auditor cannot tell it exists."""
+    client.force_login(auditors.north)
+    response = client.post(SEARCH, {"child": "N000123", "username": "", "action": ""})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith(f"{SEARCH}results/") and "N000123" not in location
+    assert "Audit events found" in client.get(location).content.decode()
+    colleague = UserFactory(username="auditor.north2", agency=world.north, roles=[Role.AUDITOR])
+    client.force_login(colleague)
+    assert "Audit events found" in client.get(location).content.decode()
+    client.force_login(auditors.south)
+    assert client.get(location).status_code == 404
+    client.force_login(world.users.coordinator)
+    assert client.get(location).status_code == 403

@@ -131,6 +131,10 @@ def test_the_network_view_is_an_accessible_svg_with_tables_and_no_inline_style_o
     assert "style=" not in body
     assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body) is None
     assert "<circle" in body and "<rect" in body and "<polygon" in body  # shapes, not colour alone
+    # Labels are wrapped whole under their nodes, a line a <tspan>, never cut short.
+    assert '<tspan x="' in body and "…</tspan>" not in body
+    labels = re.findall(r'<text class="hw-net-label"[^>]*>(.*?)</text>', body)
+    assert "Jordan Example" in [" ".join(re.findall(r"<tspan[^>]*>(.*?)</tspan>", label)) for label in labels]
 
 
 def test_child_identifying_pages_are_audited(client, world, net, together):
@@ -207,7 +211,7 @@ def test_link_form_errors_are_shown_on_the_fields(client, world, net):
     body = response.content.decode()
     assert "govuk-error-summary" in body
     assert "Choose the place" in body and "Select how the child is linked" in body
-    assert "The date must be a real date" in body
+    assert "The date they were together must be a real date" in body
     assert POLICE_ONLY_PLACE not in body
 
 

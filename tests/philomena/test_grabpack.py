@@ -13,6 +13,7 @@ from episodes.codes import RiskGrade
 from philomena.actions import save_profile
 from philomena.grabpack import MARKING
 from tests.factories import EpisodeFactory
+from tests.pdf_layout import overlapping_text
 from tests.philomena.conftest import CONTENT, pdf_text
 
 
@@ -162,3 +163,15 @@ def test_no_pack_and_no_event_for_those_who_may_not_see_it(client, world, profil
     assert response.status_code in (403, 404)
     assert not response.content.startswith(b"%PDF")
     assert not AuditEvent.objects.filter(summary="Philomena grab-pack produced").exists()
+
+
+def test_no_text_overlaps_on_any_page_even_with_a_long_producer_name(client, world, photographed):
+    """The footer's "Produced … by …" once ran into "Page 1 of 1": every word on every page is read back from the
+    PDF with its box (tests/pdf_layout.py), and no two may overlap."""
+    officer = world.users.police
+    officer.first_name = "Alexandra"
+    officer.last_name = "Montgomery-Fitzwilliam-Hargreaves-Smythe-Worthington-Blackwood"
+    officer.save(update_fields=["first_name", "last_name"])
+    pdf = grab_pack(client, world, officer).content
+    assert overlapping_text(pdf) == []
+    assert "Montgomery-Fitzwilliam" in pdf_text(pdf)

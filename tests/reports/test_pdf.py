@@ -11,6 +11,7 @@ from analytics.filters import Filters
 from reports.content import build_content, council_scope
 from reports.pdf import build_pdf
 from reports.periods import monthly
+from tests.pdf_layout import overlapping_text
 from tests.reports.helpers import pdf_metadata, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +119,12 @@ def test_a_month_with_nothing_recorded_still_makes_a_report(report_data):
     text = pdf_text(_pdf(report_data, monthly(dt.date(2024, 8, 1))))
     assert "Missing episodes 0 0 0" in text
     assert "None in the period." in text  # the postcode district tables
+
+
+def test_no_text_overlaps_on_any_page_even_with_a_long_producer_name(report_data):
+    """The footer's "Produced … by …" once ran into "Page 1 of 1"; every word on every page is read back from
+    the PDF with its box, and no two boxes may overlap."""
+    producer = "Alexandra Montgomery-Fitzwilliam-Hargreaves, Northmoor Council Children's Services, Missing Team"
+    pdf = build_pdf(build_content(report_data.council, report_data.january, timezone.now()), produced_by=producer)
+    assert overlapping_text(pdf) == []
+    assert "Page 1 of" in pdf_text(pdf)

@@ -87,6 +87,16 @@ def test_share_until_a_date_runs_to_the_end_of_that_day(client, world, records):
     share = Share.objects.get()
     assert timezone.localtime(share.expires_at).date() == day + dt.timedelta(days=1)
     assert share.to_user == world.users.school_dsl
+    # The end date is inclusive and is shown as entered, never as the midnight after it.
+    entered = f"{day.day} {day:%B %Y}"
+    midnight = f"{(day + dt.timedelta(days=1)).day} {day + dt.timedelta(days=1):%B %Y} at 12:00am"
+    for page in (reverse("sharing:detail", args=[share.pk]), reverse("children:detail", args=[world.child.pk])):
+        body = client.get(page).content.decode()
+        assert f"Until {entered}" in body or f">{entered}<" in body, page
+        assert midnight not in body, page
+    client.force_login(world.users.school_dsl)
+    body = client.get(reverse("sharing:received")).content.decode()
+    assert entered in body and midnight not in body
 
 
 def test_share_errors_are_named_on_their_fields(client, world, records):

@@ -90,7 +90,7 @@ def test_a_child_placed_elsewhere_can_be_added(client, world):
     [
         ({"first_name": ""}, "Enter the child's first name"),
         ({"date_of_birth_0": "", "date_of_birth_1": "", "date_of_birth_2": ""}, "Enter the child's date of birth"),
-        ({"date_of_birth_1": ""}, "The date must include a month"),
+        ({"date_of_birth_1": ""}, "Date of birth must include a month"),
         ({"date_of_birth_2": "2099"}, "The date of birth must be today or in the past"),
         ({"sex": "X"}, "Select the child's sex"),
         ({"upn": "I123"}, "Enter a UPN"),

@@ -356,7 +356,7 @@ def test_record_the_interview(client, world, case):
         ({"consent_to_share": ""}, "Select whether the child agreed to sharing"),
         ({"episode_ids": []}, "Choose at least one episode the interview covers"),
         ({"episode_ids": ["999999"]}, "Choose only this child's episodes that have a return recorded"),
-        ({"completed_at_3": ""}, "Enter the time, such as 21:30"),
+        ({"completed_at_3": ""}, "The date of the interview must include a time, such as 21:30"),
         (date_time_boxes("completed_at", timezone.now() + dt.timedelta(days=2)), "The interview time must be now"),
     ],
 )

@@ -118,7 +118,7 @@ def test_times_entered_are_london_local_times(client, world):
         ({"last_seen_place": ""}, "Enter where the child was last seen"),
         ({"reported_by": "  "}, "Enter who reported the child missing"),
         ({"last_seen_at_0": "", "last_seen_at_1": "", "last_seen_at_2": "", "last_seen_at_3": ""}, "Enter when"),
-        ({"last_seen_at_3": "25:99"}, "Enter the time as hours and minutes"),
+        ({"last_seen_at_3": "25:99"}, "The date the child was last seen must have a real time on the 24-hour clock"),
         ({"episode_type": "X"}, "Select whether the child is missing or away without authorisation"),
         ({"risk_grade": "extreme"}, "Select the police risk grade"),
         ({"missing_from": ""}, "Select where the child was missing from"),

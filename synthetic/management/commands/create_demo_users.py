@@ -43,3 +43,8 @@ class Command(BaseCommand):
             f"children allocated to {username[Role.SOCIAL_WORKER]}: {result.children_allocated} "
             "(none when they already had some)."
         )
+        shown = result.showcase
+        self.stdout.write(
+            f"Showcase records made through the actions: {shown.profiles} Philomena profiles, {shown.screenings} "
+            f"screenings, {shown.referrals} referrals, {shown.shares} shares (none when already there)."
+        )

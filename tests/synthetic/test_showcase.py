@@ -1,0 +1,46 @@
+"""The demo shows every feature with something in it (issue 15): create_demo_users fills the demo council's
+riskiest children's records through the real actions, once, and the demo coordinator sees them."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from access.models import User
+from network.models import ChildPersonLink
+from philomena.models import PhilomenaProfile
+from risk.models import Referral, Screening
+from sharing.models import Share
+
+
+@pytest.fixture
+def demo(db, settings, tmp_path):
+    settings.HOMEWARD_PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
+    call_command("generate_synthetic", "--children", "150", "--seed", "2026", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("create_demo_users", stdout=out)
+    return out.getvalue()
+
+
+def test_the_showcase_is_made_once_through_the_actions_and_the_coordinator_sees_it(client, demo):
+    coordinator = User.objects.get(username="demo.coordinator")
+    council = coordinator.agency
+    assert "Showcase records made through the actions" in demo
+    profiles = PhilomenaProfile.objects.filter(child__responsible_council=council)
+    assert profiles.exists() and all(profile.current_version().photo_id for profile in profiles)
+    assert Screening.objects.filter(screened_by=coordinator).count() >= 3
+    assert Referral.objects.filter(made_by=coordinator).count() >= 2
+    shares = Share.objects.filter(shared_by=coordinator)
+    assert {share.what for share in shares} >= {"episode_summary", "interview_summary", "full_interview"}
+    assert ChildPersonLink.objects.filter(child__responsible_council=council).exists()  # the planted network
+
+    counts = (profiles.count(), Screening.objects.count(), Referral.objects.count(), shares.count())
+    call_command("create_demo_users", stdout=io.StringIO())  # idempotent
+    assert counts == (profiles.count(), Screening.objects.count(), Referral.objects.count(), shares.count())
+
+    client.force_login(coordinator)
+    child = profiles.first().child
+    body = client.get(reverse("children:detail", args=[child.pk])).content.decode()
+    assert "Philomena" in body
+    assert client.get(reverse("network:persons")).status_code == 200

@@ -3,8 +3,11 @@
 from django.urls import reverse
 
 from access.models import User
-from analytics.scoping import dashboard_scopes
+from analytics.scoping import can_view_data_quality, dashboard_scopes
 
 
 def navigation_items(user: User) -> list[tuple[str, str]]:
-    return [("Dashboard", reverse("analytics:dashboard"))] if dashboard_scopes(user) else []
+    items = [("Dashboard", reverse("analytics:dashboard"))] if dashboard_scopes(user) else []
+    if can_view_data_quality(user):
+        items.append(("Data quality", reverse("analytics:data-quality")))
+    return items

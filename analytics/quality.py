@@ -1,10 +1,12 @@
 """The data quality list: records that make the figures and the returns wrong, each with a link to fix it.
 
-Every check starts from the coordinator's scoped querysets (children.scoping,
-episodes.scoping, interviews.scoping) narrowed to the children of their
-council (responsible for, or placed in its area). The checks of missing periods against periods of care are
-the SSDA903 return's own (returns.validation), run on the council's return for this collection year and the
-last, so this list and the return agree.
+Every check starts from the user's scoped querysets (children.scoping, episodes.scoping, interviews.scoping)
+narrowed to the children of their council (responsible for, or placed in its area): the coordinator's and the
+team manager's. A council's analyst, who opens no child's record, gets the same list from all records narrowed
+the same way to their council (`_scoped_children` and its siblings): child IDs and what is wrong, never a name
+or free text, and no link to a record. The checks of missing periods against periods of care are the SSDA903
+return's own (returns.validation), run on the council's return for this collection year and the last, so this
+list and the return agree.
 """
 
 import datetime as dt
@@ -12,17 +14,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from access.models import User
+from access.scoping import sees_case_work
 from children.codes import LegalStatus
+from children.models import Child
 from children.scoping import children_for
 from core.templatetags.govuk import govuk_date, govuk_datetime
 from episodes.codes import EpisodeType
+from episodes.models import MissingEpisode
 from episodes.scoping import episodes_for
 from interviews.codes import Outcome
+from interviews.models import ReturnInterview
 from interviews.scoping import interviews_for
 from returns.models import CareEpisode
 from returns.ssda903 import CollectionYear, build_return
@@ -51,6 +57,20 @@ class Group:
     more: int = 0  # items beyond the list's limit
 
 
+def _scoped_children(user: User) -> QuerySet[Child]:
+    return children_for(user) if sees_case_work(user) else Child.objects.all()
+
+
+def _episodes(user: User) -> QuerySet[MissingEpisode]:
+    return episodes_for(user) if sees_case_work(user) else MissingEpisode.objects.all()
+
+
+def _interviews(user: User) -> QuerySet[ReturnInterview]:
+    """The records a check reads: the user's scoped ones, or (for an analyst, who has no case access) every
+    record, which each check narrows to the user's council with `_council`."""
+    return interviews_for(user) if sees_case_work(user) else ReturnInterview.objects.all()
+
+
 def _council(user: User, prefix: str = "") -> Q:
     return Q(**{f"{prefix}responsible_council_id": user.agency_id}) | Q(
         **{f"{prefix}placement_council_id": user.agency_id}
@@ -66,7 +86,7 @@ def _limited(group: Group, items: Iterable[Item]) -> Group:
 def _open_episodes(user: User, now: dt.datetime) -> Group:
     days = settings.HOMEWARD_DATA_QUALITY_OPEN_DAYS
     episodes = (
-        episodes_for(user)
+        _episodes(user)
         .filter(_council(user, "child__"), returned_at__isnull=True, last_seen_at__lt=now - dt.timedelta(days=days))
         .select_related("child")
         .order_by("last_seen_at", "pk")
@@ -92,7 +112,7 @@ def _open_episodes(user: User, now: dt.datetime) -> Group:
 
 def _no_outcome(user: User, now: dt.datetime) -> Group:
     interviews = (
-        interviews_for(user)
+        _interviews(user)
         .filter(_council(user, "child__"), outcome="", due_by__lt=now)
         .select_related("child")
         .order_by("due_by", "pk")
@@ -121,7 +141,7 @@ def _accepted_not_held(user: User, now: dt.datetime) -> Group:
     days = settings.HOMEWARD_DATA_QUALITY_ACCEPTED_DAYS
     since = now - dt.timedelta(days=days)
     interviews = (
-        interviews_for(user)
+        _interviews(user)
         .filter(_council(user, "child__"), outcome=Outcome.ACCEPTED, completed_at__isnull=True)
         .filter(Q(offered_at__lt=since) | Q(offered_at__isnull=True, due_by__lt=since))
         .select_related("child")
@@ -146,8 +166,8 @@ def _accepted_not_held(user: User, now: dt.datetime) -> Group:
     )
 
 
-def _children(user: User):
-    return children_for(user).filter(_council(user)).order_by("la_child_id", "pk")
+def _children(user: User) -> QuerySet[Child]:
+    return _scoped_children(user).filter(_council(user)).order_by("la_child_id", "pk")
 
 
 def _legal_status_not_known(user: User) -> Group:
@@ -192,7 +212,7 @@ def _collection_years(today: dt.date) -> list[CollectionYear]:
 
 def _outside_care(user: User, today: dt.date) -> Group:
     """The SSDA903 checks of missing periods against care, on this year's and last year's return."""
-    visible = set(episodes_for(user).filter(child__responsible_council_id=user.agency_id).values_list("pk", flat=True))
+    visible = set(_episodes(user).filter(child__responsible_council_id=user.agency_id).values_list("pk", flat=True))
     seen: set[tuple[int | None, str]] = set()
     items = []
     for year in _collection_years(today):
@@ -225,7 +245,7 @@ def _outside_care(user: User, today: dt.date) -> Group:
 
 def _away_not_looked_after(user: User) -> Group:
     episodes = (
-        episodes_for(user)
+        _episodes(user)
         .filter(_council(user, "child__"), episode_type=EpisodeType.AWAY)
         .exclude(child__legal_status=LegalStatus.LOOKED_AFTER)
         .select_related("child")

@@ -38,9 +38,13 @@ def can_view_dashboard(user: User, scope: str) -> bool:
     return scope in dashboard_scopes(user)
 
 
+DATA_QUALITY_ROLES = (Role.COORDINATOR, Role.TEAM_MANAGER, Role.ANALYST)
+
+
 def can_view_data_quality(user: User) -> bool:
-    """The data quality list: a council's coordinator (it links to records they can correct)."""
-    return can_see_cases(user) and user.has_role(Role.COORDINATOR) and user.agency.kind == AgencyKind.COUNCIL
+    """The data quality list of the user's council: its coordinator, team managers (both correct records from
+    its links) and analysts (who need it to trust the figures; they see child IDs only, no links)."""
+    return can_see_cases(user) and user.has_role(*DATA_QUALITY_ROLES) and user.agency.kind == AgencyKind.COUNCIL
 
 
 def can_view_reports(user: User) -> bool:

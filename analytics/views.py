@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from access.audit import record_event
 from access.models import Agency, AuditEvent, User
+from access.scoping import sees_case_work
 from analytics import exports, quality
 from analytics.dashboard import build_sections
 from analytics.filters import DIMENSION_FILTERS, FilterForm, Filters, Scope
@@ -154,7 +155,7 @@ def workbook(request: HttpRequest, regional: bool = False) -> HttpResponse:
 def data_quality(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not can_view_data_quality(user):
-        raise PermissionDenied("The data quality list is for the council's missing children's coordinator.")
+        raise PermissionDenied("The data quality list is for the council's coordinator, team managers and analysts.")
     groups = quality.problems_for(user)
     shown = sorted({item.child_id for group in groups for item in group.items})
     with transaction.atomic():
@@ -169,5 +170,10 @@ def data_quality(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "analytics/data_quality.html",
-        {"groups": groups, "total": sum(len(group.items) for group in groups), "council": user.agency},
+        {
+            "groups": groups,
+            "total": sum(len(group.items) for group in groups),
+            "council": user.agency,
+            "links": sees_case_work(user),  # an analyst opens no child's record: no links to one
+        },
     )

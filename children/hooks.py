@@ -8,6 +8,7 @@ it, with its own `*_for(user)` lookups, so the child's pages never reach past wh
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -29,7 +30,12 @@ class ReportMissing:
     open_episodes: Callable[[User], QuerySet]  # the open episodes the user may see (that child is already missing)
 
 
+# Given the user and the child: a link (text, href) to another app's page about the child (its network, say), or
+# None where the user may not open that page.
+RecordLink = Callable[[User, Any], tuple[str, str] | None]
+
 _search_matches: dict[str, SearchMatch] = {}
+_record_links: dict[str, RecordLink] = {}
 _chronology_sources: dict[str, ChronologySource] = {}
 _report_missing: list[ReportMissing] = []
 
@@ -40,6 +46,15 @@ def register_search_match(app_label: str, match: SearchMatch) -> None:
 
 def register_chronology(app_label: str, source: ChronologySource) -> None:
     _chronology_sources[app_label] = source
+
+
+def register_record_link(app_label: str, link: RecordLink) -> None:
+    _record_links[app_label] = link
+
+
+def record_links(user: User, child: Any) -> list[tuple[str, str]]:
+    """The links other apps offer this user from the child's record."""
+    return [found for link in _record_links.values() if (found := link(user, child)) is not None]
 
 
 def register_report_missing(report_missing: ReportMissing) -> None:

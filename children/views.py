@@ -149,5 +149,6 @@ def detail(request: HttpRequest, child_id: int) -> HttpResponse:
             can_report=hooks.report_missing().allowed(user)
             and open_episode is None
             and caseload_children_for(user).filter(pk=child.pk).exists(),
+            record_links=hooks.record_links(user, child),
         )
     return render(request, "children/detail.html", context)

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class NetworkConfig(AppConfig):
     name = "network"
     verbose_name = "Persons of concern, places and the network"
+
+    def ready(self) -> None:
+        from children import hooks
+        from core import navigation
+        from network.navigation import child_network_link, navigation_items
+
+        navigation.register(self.label, order=35, items=navigation_items)
+        hooks.register_record_link(self.label, child_network_link)

@@ -83,11 +83,16 @@ def network_episodes_for(user: User) -> QuerySet[MissingEpisode]:
     return episodes_for(user).filter(child__in=caseload_children_for(user).values("pk"))
 
 
+def network_children_for(user: User) -> QuerySet[Child]:
+    """The children whose persons and places the user may see and link: their own caseload, for network roles."""
+    return caseload_children_for(user) if _sees_network(user) else Child.objects.none()
+
+
 def get_network_child_for_user(user: User, child_id: object) -> Child:
     """A child in the user's own caseload, whose persons and places they may see and link (else 404)."""
     if not _sees_network(user):
         raise Http404("No such record, or you do not have access to it.")
-    return get_or_404(caseload_children_for(user), child_id)
+    return get_or_404(network_children_for(user), child_id)
 
 
 def get_person_for_user(user: User, person_id: object) -> PersonOfConcern:

@@ -445,7 +445,13 @@ MATRIX: list[Entry] = [
     page("analytics:regional", (), denied=403),
     page("analytics:regional-download", (), args={"slug": "headline", "fmt": "csv"}, denied=403),
     page("analytics:regional-workbook", (), denied=403),
-    page("analytics:data-quality", {"coordinator", "coordinator_south"}, denied=403, sees={IDENTITY: {"coordinator"}}),
+    # The council's coordinator, team managers and analysts (issue 15); child IDs only, never a name.
+    page(
+        "analytics:data-quality",
+        {"coordinator", "coordinator_south", "manager", "analyst"},
+        denied=403,
+        sees={IDENTITY: {"coordinator", "manager", "analyst"}},
+    ),
     # --- reports ----------------------------------------------------------------------------------------
     # The statutory returns: each council's coordinator and analysts, for their own council only.
     page("returns:returns", RETURN_USERS, denied=403, query={"year": "2025"}),

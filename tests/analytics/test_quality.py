@@ -187,3 +187,23 @@ def test_the_page_lists_by_child_id_never_by_name_and_audits_who_was_shown(clien
     assert event.actor == world.users.coordinator and event.action == "view"
     shown = set(event.changes["children_shown"][1])
     assert {planted.old_open.pk, planted.outside.pk, planted.away.pk} <= shown
+
+
+@pytest.mark.parametrize("name", ["manager", "analyst"])
+def test_team_managers_and_analysts_get_the_councils_list(client, world, planted, name):
+    """Issue 15: they were refused (403). The analyst, who opens no child's record, gets the same items by child
+    ID from the council's records, with no link to a record; the manager's rows link to where to fix them."""
+    user = getattr(world.users, name)
+    coordinators = {group.slug: _refs(group) for group in problems_for(world.users.coordinator)}
+    theirs = {group.slug: _refs(group) for group in problems_for(user)}
+    assert theirs == coordinators
+    assert "SOUTH-1" not in set().union(*theirs.values())
+    client.force_login(user)
+    page = client.get(reverse("analytics:data-quality")).content.decode()
+    assert "DQ-OPEN" in page
+    link = reverse("episodes:record-return", args=[planted.old_open_episode.pk])
+    assert (link in page) is (name == "manager")
+    assert planted.old_open.full_name not in page
+    menu = client.get(reverse("analytics:dashboard")).content.decode()
+    assert f'href="{reverse("analytics:data-quality")}"' in menu
+

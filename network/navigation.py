@@ -1,0 +1,19 @@
+"""What the network app adds to other pages: the menu item (core.navigation) and the link from a child's record
+(children.hooks), each only for the roles that may open the network pages."""
+
+from django.urls import reverse
+
+from access.models import User
+from children.models import Child
+from network.scoping import can_use_network, network_children_for
+
+
+def navigation_items(user: User) -> list[tuple[str, str]]:
+    return [("Network", reverse("network:graph"))] if can_use_network(user) else []
+
+
+def child_network_link(user: User, child: Child) -> tuple[str, str] | None:
+    """The child's persons of concern, places and links, where the user may open that page."""
+    if not network_children_for(user).filter(pk=child.pk).exists():
+        return None
+    return ("Persons of concern, places and children linked to this child", reverse("network:child", args=[child.pk]))

@@ -138,13 +138,13 @@ def _shares(child: Child, coordinator: User, *, school: Agency, health: Agency, 
     interview's summary with health and in full with the police, each with its lawful basis."""
     made = 0
     episode = child.episodes.order_by("-last_seen_at").first()
-    if episode is not None:
+    if episode is not None and child.school_id is not None:
         share_record(
             acting_user=coordinator,
             child=child,
             what=ShareWhat.EPISODE_SUMMARY,
             episode=episode,
-            to_agency=child.school or school,
+            to_agency=child.school,
             lawful_basis=LawfulBasis.CHILDREN_ACT_S47,
             child_consent=ChildConsent.NOT_SOUGHT,
             child_consent_reason="Synthetic demo: seeking consent would have delayed keeping the child safe.",

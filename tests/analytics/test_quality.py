@@ -206,4 +206,3 @@ def test_team_managers_and_analysts_get_the_councils_list(client, world, planted
     assert planted.old_open.full_name not in page
     menu = client.get(reverse("analytics:dashboard")).content.decode()
     assert f'href="{reverse("analytics:data-quality")}"' in menu
-

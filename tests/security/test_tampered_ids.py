@@ -22,6 +22,7 @@ NOT_NUMBERS = ("abc", "1.5", "-1", "1e3", "%2e%2e", "1%00", "\u0661")  # the las
 RECORDS = frozenset(
     {"child", "episode", "interview", "alert", "screening", "referral", "intel_person", "intel_link", "place"}
     | {"place_link", "photo", "share", "emergency_access", "stored_report", "open_episode", "open_interview"}
+    | {"saved_search", "saved_audit_search"}  # opaque tokens: a tampered one is unknown, so 404
 )
 
 

@@ -77,6 +77,8 @@ class Role(models.TextChoices):
     ANALYST = "analyst", "Analyst"
     ADMINISTRATOR = "administrator", "System administrator"
     AUDITOR = "auditor", "Auditor"
+    MASH = "mash", "Multi Agency Safeguarding Hub (MASH) worker"
+    CONTENT_EDITOR = "content_editor", "Public pages content editor"
 
 
 # Which kind of agency each role belongs to: a role held at the wrong kind of agency is refused.
@@ -91,6 +93,8 @@ ROLE_AGENCY_KINDS: dict[str, set[str]] = {
     Role.ANALYST: {AgencyKind.COUNCIL, AgencyKind.POLICE},
     Role.ADMINISTRATOR: set(AgencyKind.values),
     Role.AUDITOR: {AgencyKind.COUNCIL, AgencyKind.POLICE},
+    Role.MASH: {AgencyKind.COUNCIL, AgencyKind.POLICE},
+    Role.CONTENT_EDITOR: {AgencyKind.COUNCIL},
 }
 
 

@@ -8,6 +8,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_CHILDREN ?= 400
 DEMO_SEED ?= 2026
+# pytest-xdist workers for `make test`: one per core
+TEST_WORKERS ?= auto
 
 .PHONY: help install static demo serve test test-postgres lint format bench worker
 
@@ -53,7 +55,7 @@ test: install ## Run the whole test suite (SQLite unless DATABASE_URL is set)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo  # the layers contract in pyproject.toml
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 test-postgres: ## Run the whole test suite against the local PostgreSQL server
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/homeward $(MAKE) test

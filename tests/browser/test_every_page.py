@@ -43,6 +43,7 @@ NOT_OPENED: dict[str, str] = {
     "analytics:regional-workbook": "no user of the test world is allowed; a download",
     "reports:download": DOWNLOAD,
     "reports:stored-download": DOWNLOAD,
+    "returns:download": "POST only: a download (the return's CSV or XML file); a GET is 405",
     "philomena:grab-pack": "a download (the grab pack for police, a PDF)",
     "philomena:photo": "an image (the child's photo), not an HTML page",
     "api:openapi-json": "the API's published description: JSON",

@@ -13,11 +13,11 @@ from django.urls import reverse
 
 from access.models import AuditEvent
 from tests.permission_matrix import MATRIX, Entry
-from tests.security.test_tampered_ids import WRITE_BODIES, _is_record
+from tests.security.test_tampered_ids import WRITE_BODIES, _is_record, record_arg
 
 
 def _url(entry: Entry, writable) -> str:
-    kwargs = {name: getattr(writable, v).pk if _is_record(v) else v for name, v in entry.args.items()}
+    kwargs = {name: record_arg(writable, v) if _is_record(v) else v for name, v in entry.args.items()}
     return reverse(entry.key, kwargs=kwargs)
 
 

@@ -3,9 +3,10 @@
 The one rule: every roll-up row is a sum over *facts*, and a fact is a pure function of one child's case
 records (`compute_facts`). So
 
-- `refresh_child(child_id)`, called by every action that changes an episode or an interview inside the
-  action's own transaction, recomputes that child's facts, subtracts the old facts' contributions from the
-  summary tables and adds the new ones (an additive upsert per key), and replaces the facts;
+- `refresh_child(child_id)`, subscribed to `children.changes.child_changed` (which every action that changes
+  what is known about a child fires inside its own transaction), recomputes that child's facts, subtracts the
+  old facts' contributions from the summary tables and adds the new ones (an additive upsert per key), and
+  replaces the facts;
 - `rebuild()` empties everything and adds every child's facts (used after bulk loads such as the synthetic
   generator, which writes without actions);
 - `differences()` recomputes every fact from the case records and compares facts and summaries with what

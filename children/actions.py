@@ -5,6 +5,7 @@ from django.db import transaction
 
 from access.audit import diff, record_event
 from access.models import AuditEvent, User
+from children.changes import child_changed
 from children.models import Child
 
 CHILD_FIELDS = [
@@ -42,6 +43,7 @@ def add_child(*, acting_user: User, **fields: object) -> Child:
             summary="Child's record added",
             changes=diff({}, {name: getattr(child, name) for name in CHILD_FIELDS}),
         )
+        child_changed(child.pk)
     return child
 
 

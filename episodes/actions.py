@@ -8,14 +8,13 @@ from django.utils import timezone
 
 from access.audit import diff, record_event
 from access.models import Agency, AgencyKind, AuditEvent, User
-from analytics import rollups
+from children.changes import child_changed
 from children.models import Child
 from core.concurrency import lock_at_version, snapshot
 from core.validation import check_choice, check_not_future, check_required
 from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
 from episodes.models import MissingEpisode, RiskGradeChange
 from episodes.signals import episode_returned
-from risk.tasks import queue_trigger_evaluation
 
 REPORT_FIELDS = [
     "episode_type",
@@ -133,8 +132,7 @@ def report_missing(
             summary="Reported missing",
             changes=diff({}, snapshot(episode, REPORT_FIELDS)),
         )
-        rollups.refresh_child(child.pk)  # the dashboard's roll-ups, in this transaction
-        queue_trigger_evaluation(child.pk)
+        child_changed(child.pk)
     return episode
 
 
@@ -179,8 +177,7 @@ def update_episode_details(
             summary="Episode details changed",
             changes=diff(before, snapshot(current, DETAIL_FIELDS)),
         )
-        rollups.refresh_child(current.child_id)  # the dashboard's roll-ups, in this transaction
-        queue_trigger_evaluation(current.child_id)
+        child_changed(current.child_id)
     return current
 
 
@@ -217,8 +214,7 @@ def change_risk_grade(
             summary="Risk grade changed",
             changes={"risk_grade": [previous, grade]},
         )
-        rollups.refresh_child(current.child_id)  # the dashboard's roll-ups, in this transaction
-        queue_trigger_evaluation(current.child_id)
+        child_changed(current.child_id)
     return current
 
 
@@ -268,6 +264,5 @@ def record_return(
             changes=diff(before, snapshot(current, RETURN_FIELDS)),
         )
         episode_returned.send(sender=MissingEpisode, episode=current, acting_user=acting_user)  # interviews opens one
-        rollups.refresh_child(current.child_id)  # the dashboard's roll-ups, in this transaction
-        queue_trigger_evaluation(current.child_id)
+        child_changed(current.child_id)
     return current

@@ -21,6 +21,7 @@ from django.db.models import F
 
 from access.audit import record_event
 from access.models import AuditEvent, User
+from children.changes import child_changed
 from children.models import Child
 from episodes.models import MissingEpisode, RiskGradeChange
 from interviews.models import ReturnInterview
@@ -167,10 +168,7 @@ class AnonymisationResult:
 
 def _refresh_statistics(child_id: int) -> None:
     """Keep the dashboard's roll-ups in step (the date of birth moved, so an age band may have too)."""
-    if apps.is_installed("analytics"):
-        from analytics.rollups import refresh_child
-
-        refresh_child(child_id)
+    child_changed(child_id)
 
 
 def anonymise_child(

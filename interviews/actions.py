@@ -9,13 +9,12 @@ from django.db import transaction
 
 from access.audit import diff, record_event
 from access.models import AgencyKind, AuditEvent, Role, User
-from analytics import rollups
+from children.changes import child_changed
 from core.concurrency import lock_at_version, snapshot
 from core.validation import check_choice, check_not_future, check_required
 from episodes.models import MissingEpisode
 from interviews.codes import FACTOR_CODES, ConsentToShare, FactorKind, Outcome
 from interviews.models import InterviewFactor, ReturnInterview
-from risk.tasks import queue_trigger_evaluation
 
 OFFER_FIELDS = ["offered_at", "offered_by", "outcome", "not_offered_reason"]
 CONTENT_FIELDS = [
@@ -145,7 +144,7 @@ def record_offer(
             summary="Return interview offer recorded",
             changes=diff(before, snapshot(current, OFFER_FIELDS)),
         )
-        rollups.refresh_child(current.child_id)  # the dashboard's roll-ups, in this transaction
+        child_changed(current.child_id)
     return current
 
 
@@ -243,6 +242,5 @@ def record_interview(
             summary="Return interview recorded",
             changes=diff(before, after),
         )
-        rollups.refresh_child(current.child_id)  # the dashboard's roll-ups, in this transaction
-        queue_trigger_evaluation(current.child_id)
+        child_changed(current.child_id)
     return current

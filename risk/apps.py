@@ -6,4 +6,11 @@ class RiskConfig(AppConfig):
     verbose_name = "Risk: triggers, alerts, exploitation screening and referrals"
 
     def ready(self) -> None:
-        from risk import checks  # noqa: F401 (registers the settings checks)
+        from children import changes
+        from risk import (
+            checks,  # noqa: F401 (registers the settings checks)
+            tasks,
+        )
+
+        # Looked up at each call (not bound now), so the queue can be replaced in a test.
+        changes.subscribe("risk triggers", lambda child_id: tasks.enqueue_evaluation(child_id), when="on_commit")

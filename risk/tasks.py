@@ -1,14 +1,14 @@
 """Background jobs (django-tasks, run by `manage.py db_worker`) that evaluate the risk triggers.
 
-Every action that changes an episode or an interview calls `queue_trigger_evaluation(child_id)`: once
-the change commits, `evaluate_child` is queued for that child. The duration triggers depend on the
+Every action that changes what is known about a child fires `children.changes.child_changed`; once the
+change commits, `enqueue_evaluation` queues `evaluate_child` for that child (risk subscribes in
+`RiskConfig.ready`). The duration triggers depend on the
 clock rather than on a change, so `manage.py run_scheduler` queues `sweep_open_episodes` every
 HOMEWARD_TRIGGER_SWEEP_MINUTES. Both are safe to run any number of times: an alert is raised once.
 """
 
 import logging
 
-from django.db import transaction
 from django_tasks import task
 
 from children.models import Child
@@ -38,14 +38,8 @@ def sweep_open_episodes() -> int:
     return raised
 
 
-def _enqueue_evaluation(child_id: int) -> None:
+def enqueue_evaluation(child_id: int) -> None:
+    """Queue the child's trigger evaluation. Subscribed to run after the change commits; if queuing fails
+    (the change has committed by then) the error is logged, not raised: the scheduled sweep evaluates every
+    missing child again within HOMEWARD_TRIGGER_SWEEP_MINUTES."""
     evaluate_child.enqueue(child_id)
-
-
-def queue_trigger_evaluation(child_id: int) -> None:
-    """Queue the child's trigger evaluation for when the current transaction commits.
-
-    If queuing fails (the change itself has committed by then) the error is logged, not raised: the
-    scheduled sweep evaluates every missing child again within HOMEWARD_TRIGGER_SWEEP_MINUTES.
-    """
-    transaction.on_commit(lambda: _enqueue_evaluation(child_id), robust=True)

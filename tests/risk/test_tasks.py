@@ -192,7 +192,7 @@ def test_a_failure_to_queue_is_logged_not_raised(
     def broken(*args, **kwargs):
         raise RuntimeError("queue unavailable")
 
-    monkeypatch.setattr("risk.tasks._enqueue_evaluation", broken)
+    monkeypatch.setattr("risk.tasks.enqueue_evaluation", broken)
     with django_capture_on_commit_callbacks(execute=True):
         reported = report_high_risk(world, recent)
     assert reported.pk

@@ -70,7 +70,7 @@ format: install ## Fix the code style
 	$(VENV)/bin/ruff format .
 
 bench: install ## Run the benchmarks (national: load it first with generate_national); results go to bench-results/*.json
-	$(PY) manage.py run_benchmarks --out bench-results
+	$(PY) -m bench --out bench-results
 
 # --- README screenshots: synthetic data only, in a throwaway database --------------------------
 SCREENSHOTS_DB ?= /tmp/homeward-screenshots.sqlite3

@@ -165,9 +165,11 @@ def collector_paused() -> Iterator[None]:
 
 
 def build_return(council: Agency, year: int | CollectionYear) -> Ssda903Return:
-    """The three tables for one council and collection year, from two queries (see `_build`)."""
-    with collector_paused():
-        return _build(council, year if isinstance(year, CollectionYear) else CollectionYear(year))
+    """The three tables for one council and collection year, from two queries (see `_build`).
+
+    A command building a large return may wrap this in `collector_paused()`; a request never does (it would
+    change the interpreter's state for every other request the process serves)."""
+    return _build(council, year if isinstance(year, CollectionYear) else CollectionYear(year))
 
 
 def _build(council: Agency, year: CollectionYear) -> Ssda903Return:

@@ -88,6 +88,8 @@ def _demo_specs(agencies: DemoAgencies) -> list[tuple[str, Agency, str]]:
         (Role.ANALYST, agencies.council, "Performance analyst"),
         (Role.ADMINISTRATOR, agencies.council, "System administrator"),
         (Role.AUDITOR, agencies.council, "Information governance auditor"),
+        (Role.MASH, agencies.council, "MASH social worker"),
+        (Role.CONTENT_EDITOR, agencies.council, "Web content editor"),
     ]
 
 

@@ -1,6 +1,5 @@
-"""generate_synthetic, create_demo_users and run_benchmarks: arguments, refusals, idempotence, output."""
+"""generate_synthetic and create_demo_users: arguments, refusals, idempotence, output."""
 
-import json
 from io import StringIO
 
 import pytest
@@ -61,13 +60,11 @@ def test_generate_if_empty_generates_into_an_empty_database():
     assert Child.objects.count() == 10
 
 
-@pytest.mark.parametrize(
-    "command", [["generate_synthetic", "--children", "5"], ["create_demo_users"], ["run_benchmarks", "--children", "5"]]
-)
-def test_every_command_refuses_to_run_in_production(settings, command, tmp_path):
+@pytest.mark.parametrize("command", [["generate_synthetic", "--children", "5"], ["create_demo_users"]])
+def test_every_command_refuses_to_run_in_production(settings, command):
     settings.HOMEWARD_ENV = "production"
     with pytest.raises(CommandError, match="production"):
-        run(*command, *(["--out", str(tmp_path)] if command[0] == "run_benchmarks" else []))
+        run(*command)
     assert not Child.objects.exists()
     assert not User.objects.exists()
 
@@ -117,26 +114,3 @@ def test_demo_users_one_per_role_idempotent():
     assert set(ReturnInterview.objects.open().filter(assigned_to=practitioner).values_list("pk", flat=True)) == assigned
     assert set(Child.objects.filter(social_worker=users[Role.SOCIAL_WORKER]).values_list("pk", flat=True)) == allocated
     assert first_broken_event() is None
-
-
-# --- run_benchmarks ----------------------------------------------------------------------------------
-
-
-def test_benchmark_writes_json_and_leaves_no_data(tmp_path):
-    output = run("run_benchmarks", "--out", str(tmp_path), "--only", "generate", "--children", "30")
-    result = json.loads((tmp_path / "generate.json").read_text())
-    assert result["benchmark"] == "generate"
-    assert result["children"] == 30 and result["rows"]["children"] == 30
-    assert result["rows_per_second"] > 0 and result["seconds"] > 0
-    assert result["database_vendor"] in ("sqlite", "postgresql") and result["date"]
-    assert "rows per second" in output
-    assert not Child.objects.exists(), "the benchmark rolls back what it wrote"
-
-
-def test_benchmark_refuses_an_unknown_name(tmp_path):
-    with pytest.raises(CommandError, match="Unknown benchmark nope"):
-        run("run_benchmarks", "--out", str(tmp_path), "--only", "nope")
-
-
-def test_benchmark_list_names_the_benchmarks():
-    assert "generate:" in run("run_benchmarks", "--list")

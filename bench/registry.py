@@ -1,8 +1,8 @@
-"""Named benchmarks for `manage.py run_benchmarks`: each one measures something and returns a JSON-able dict.
+"""Named benchmarks for `python -m bench`: each one measures something and returns a JSON-able dict.
 
-Add a benchmark by decorating a function with `@benchmark("name")` in any app's `benchmarks.py`
-(the command imports them all); it receives the command's
-`BenchmarkOptions` and returns its results (the command adds the database, date and versions).
+Add a benchmark by decorating a function with `@benchmark("name")` in a module of this package and listing
+the module in `bench.MODULES`; it receives the command's `BenchmarkOptions` and returns its results (the
+command adds the database, date and versions).
 A benchmark that writes data must leave none behind unless `options.keep` is set.
 """
 
@@ -59,8 +59,8 @@ def run(name: str, options: BenchmarkOptions) -> dict[str, Any]:
     return {"benchmark": name, **BENCHMARKS[name](options), **environment()}
 
 
-class _Rollback(Exception):
-    pass
+class Rollback(Exception):
+    """Raised inside a benchmark's transaction to throw away what it wrote."""
 
 
 @benchmark("generate")
@@ -81,7 +81,7 @@ def generate_benchmark(options: BenchmarkOptions) -> dict[str, Any]:
         with transaction.atomic():
             report = generate(options.children, options.seed, progress=progress)
             if not options.keep:
-                raise _Rollback
-    except _Rollback:
+                raise Rollback
+    except Rollback:
         pass
     return {**report.as_dict(), "existing_children": existing, "kept": options.keep}

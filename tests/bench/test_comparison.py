@@ -9,9 +9,10 @@ import pytest
 from django.db import connection
 
 from access.models import Agency, AgencyKind
-from analytics import comparison, figures
+from analytics import figures
 from analytics.filters import Filters, Scope
 from analytics.models import EpisodeFact
+from bench import comparison
 from returns.ssda903 import CollectionYear, build_return
 from synthetic.national import generate_national
 

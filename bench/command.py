@@ -1,12 +1,15 @@
-"""`manage.py run_benchmarks --out bench-results [--only NAME ...]`: run the named benchmarks, one JSON file each."""
+"""`python -m bench --out bench-results [--only NAME ...]`: run the named benchmarks, one JSON file each.
+
+A Django command class, run by `bench.__main__` rather than by manage.py: the benchmarks live outside
+INSTALLED_APPS, so nothing of theirs ships inside the apps a request runs."""
 
 import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils.module_loading import autodiscover_modules
 
-from synthetic.benchmarks import BENCHMARKS, BenchmarkOptions, run
+from bench import load_benchmarks
+from bench.registry import BENCHMARKS, BenchmarkOptions, run
 from synthetic.management.commands.generate_synthetic import refuse_in_production
 
 
@@ -26,7 +29,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        autodiscover_modules("benchmarks")  # any app may register more in its own benchmarks.py
+        load_benchmarks()
         if options["list"]:
             for name, function in BENCHMARKS.items():
                 self.stdout.write(f"{name}: {(function.__doc__ or '').strip().splitlines()[0]}")

@@ -1,6 +1,6 @@
 """The `network` benchmark: pattern detection on a large synthetic data set.
 
-`manage.py run_benchmarks --only network --children 50000` generates the children (with the planted
+`python -m bench --only network --children 50000` generates the children (with the planted
 exploitation clusters and the noise), then times children missing together, hotspots and the network
 ranking over everything, again as one police force and one council would see it, and the network page.
 Everything is rolled back afterwards unless --keep is given.
@@ -16,13 +16,13 @@ from django.db.models import Count
 from django.test import RequestFactory
 
 from access.models import Agency, Role, RoleAssignment, User
+from bench.registry import BenchmarkOptions, Rollback, benchmark
 from children.models import Child
 from episodes.models import MissingEpisode
 from network.models import ChildPersonLink, ChildPlaceLink
 from network.patterns import PERSON, build_network, children_missing_together, hotspots
 from network.scoping import child_links_for, network_episodes_for
 from network.views import network_view
-from synthetic.benchmarks import BenchmarkOptions, _Rollback, benchmark
 from synthetic.generator import generate
 
 T = TypeVar("T")
@@ -128,7 +128,7 @@ def network_benchmark(options: BenchmarkOptions) -> dict[str, Any]:
                 **figures,
             }
             if not options.keep:
-                raise _Rollback
-    except _Rollback:
+                raise Rollback
+    except Rollback:
         pass
     return {**result, "kept": options.keep}

@@ -1,0 +1,48 @@
+"""`python -m bench`: arguments, refusals, output; the benchmarks leave no data behind."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from access.models import User
+from bench.command import Command
+from children.models import Child
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command(Command(), *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_the_benchmarks_refuse_to_run_in_production(settings, tmp_path):
+    settings.HOMEWARD_ENV = "production"
+    with pytest.raises(CommandError, match="production"):
+        run("--children", "5", "--out", str(tmp_path))
+    assert not Child.objects.exists()
+    assert not User.objects.exists()
+
+
+def test_benchmark_writes_json_and_leaves_no_data(tmp_path):
+    output = run("--out", str(tmp_path), "--only", "generate", "--children", "30")
+    result = json.loads((tmp_path / "generate.json").read_text())
+    assert result["benchmark"] == "generate"
+    assert result["children"] == 30 and result["rows"]["children"] == 30
+    assert result["rows_per_second"] > 0 and result["seconds"] > 0
+    assert result["database_vendor"] in ("sqlite", "postgresql") and result["date"]
+    assert "rows per second" in output
+    assert not Child.objects.exists(), "the benchmark rolls back what it wrote"
+
+
+def test_benchmark_refuses_an_unknown_name(tmp_path):
+    with pytest.raises(CommandError, match="Unknown benchmark nope"):
+        run("--out", str(tmp_path), "--only", "nope")
+
+
+def test_benchmark_list_names_the_benchmarks():
+    assert "generate:" in run("--list")

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, QueryDict
 
 from core.errors import ConflictError
@@ -73,6 +74,47 @@ class GovukFormMixin:
             self.add_error(None, str(error))
         return None
 
+    def submit(self, call: Callable[[], T]) -> T | None:
+        """A bound form's whole submission: run the action if every answer parsed; otherwise show, with the
+        form's own errors, the action's checks on the answers that did (see `check_action`)."""
+        if self.is_valid():
+            return self.call_action(call)
+        self.check_action(call)
+        return None
+
+    def check_action(self, call: Callable[[], object]) -> None:
+        """Run the action's checks on the answers that parsed, in a transaction always rolled back.
+
+        Checks that compare two answers (an offer before the return, an interview before its offer) live in the
+        action. Without this they would appear only once the other errors were fixed; with it every error shows
+        at once. An answer that did not parse is passed as None, and its field keeps only the form's own error.
+        """
+        cleaned = self.cleaned_data
+        unparsed = [name for name in self.fields if name not in cleaned]
+        cleaned.update(dict.fromkeys(unparsed))
+        try:
+            with transaction.atomic():
+                call()
+                raise _CheckedOnly
+        except _CheckedOnly:
+            pass
+        except ValidationError as error:
+            self._add_errors_for_clean_fields(error)
+        except (ConflictError, IntegrityError, TypeError, ValueError, AttributeError, LookupError):
+            pass  # the action could not judge answers missing their parts (all rolled back): the form's errors stand
+        finally:
+            for name in unparsed:
+                del cleaned[name]
+
+    def _add_errors_for_clean_fields(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            return
+        for field, messages in error.message_dict.items():
+            field = self.action_error_fields.get(field, field)
+            if field in self.fields and not self.fields[field].widget.is_hidden and field not in self.errors:
+                for message in messages:
+                    self.add_error(field, message)
+
     @property
     def status_code(self) -> int:
         """The status a re-rendered form answers with: 409 after a conflict, else 200 (the GOV.UK norm)."""
@@ -86,6 +128,10 @@ class GovukFormMixin:
             del self._errors[name]
         if hidden:
             self.add_error(None, STALE_FORM_MESSAGE)
+
+
+class _CheckedOnly(Exception):
+    """Rolls back an action run only for its checks."""
 
 
 class GovukForm(GovukFormMixin, forms.Form):

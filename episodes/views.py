@@ -123,13 +123,14 @@ def record_return_view(request: HttpRequest, episode_id: int) -> HttpResponse:
     user = request.user
     episode = _editable_episode(user, episode_id)
     form = RecordReturnForm(submitted(request), initial={"version": episode.version})
-    if request.method == "POST" and form.is_valid():
-        returned = form.call_action(
-            record_return,
-            episode,
-            expected_version=form.cleaned_data["version"],
-            acting_user=user,
-            **form.action_kwargs(),
+    if request.method == "POST":
+        returned = form.submit(
+            lambda: record_return(
+                episode,
+                expected_version=form.cleaned_data["version"],
+                acting_user=user,
+                **form.action_kwargs(),
+            )
         )
         if returned is not None:
             interview = hooks.covering_interviews(user, returned).order_by("-due_by").first()

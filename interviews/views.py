@@ -120,13 +120,14 @@ def offer(request: HttpRequest, interview_id: int) -> HttpResponse:
         "not_offered_reason": interview.not_offered_reason,
     }
     form = OfferForm(submitted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        recorded = form.call_action(
-            record_offer,
-            interview,
-            expected_version=form.cleaned_data["version"],
-            acting_user=user,
-            **form.action_kwargs(),
+    if request.method == "POST":
+        recorded = form.submit(
+            lambda: record_offer(
+                interview,
+                expected_version=form.cleaned_data["version"],
+                acting_user=user,
+                **form.action_kwargs(),
+            )
         )
         if recorded is not None:
             messages.success(request, "The offer was recorded")
@@ -165,13 +166,14 @@ def record(request: HttpRequest, interview_id: int) -> HttpResponse:
         initial=initial,
         episodes=[(episode, _episode_label(episode)) for episode in returned],
     )
-    if request.method == "POST" and form.is_valid():
-        recorded = form.call_action(
-            record_interview,
-            interview,
-            expected_version=form.cleaned_data["version"],
-            acting_user=user,
-            **form.action_kwargs(),
+    if request.method == "POST":
+        recorded = form.submit(
+            lambda: record_interview(
+                interview,
+                expected_version=form.cleaned_data["version"],
+                acting_user=user,
+                **form.action_kwargs(),
+            )
         )
         if recorded is not None:
             messages.success(request, "The interview was recorded")

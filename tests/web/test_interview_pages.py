@@ -391,3 +391,47 @@ def test_stale_interview_record_is_a_conflict(client, world, case):
     case.interview.refresh_from_db()
     assert case.interview.completed_at is None
     assert NARRATIVE.encode() not in AuditEvent.objects.values_list("changes", flat=True).__str__().encode()
+
+
+# --- Every error at once (issue 15) ---------------------------------------------------------------
+
+
+def test_an_offer_before_the_return_is_named_with_the_other_errors_at_once(client, world, case):
+    """The check that compares two answers (the offer against the return) shows with the form's own errors."""
+    client.force_login(world.users.practitioner)
+    data = offer_answers(case, **date_time_boxes("offered_at", timezone.now() - dt.timedelta(days=10)))
+    del data["outcome"]
+    before = audit_count()
+    response = client.post(page("offer", case.interview), data)
+    assert response.status_code == 200
+    assert_summary_mentions(response, "Select what happened to the offer")
+    assert_summary_mentions(response, "The offer must be made after the child returned")
+    case.interview.refresh_from_db()
+    assert (case.interview.outcome, case.interview.offered_at, case.interview.version) == ("", None, 1)
+    assert audit_count() == before
+
+
+def test_an_interview_before_its_offer_is_named_with_the_other_errors_at_once(client, world, case):
+    accept(case)
+    client.force_login(world.users.practitioner)
+    earlier = minute(case.interview.offered_at - dt.timedelta(hours=1))
+    data = interview_answers(case, **date_time_boxes("completed_at", earlier), consent_to_share="perhaps")
+    before = audit_count()
+    response = client.post(page("record", case.interview), data)
+    assert response.status_code == 200
+    assert_summary_mentions(response, "The interview must take place after it was offered")
+    assert_summary_mentions(response, "Select whether the child agreed to sharing")
+    case.interview.refresh_from_db()
+    assert case.interview.completed_at is None and case.interview.narrative == ""
+    assert audit_count() == before
+
+
+def test_an_answer_that_does_not_parse_keeps_only_its_own_error(client, world, case):
+    """31 February cannot be compared with anything: its field says what is wrong with it, once."""
+    client.force_login(world.users.practitioner)
+    data = offer_answers(case, offered_at_0="31", offered_at_1="2", offered_at_2="2026")
+    response = client.post(page("offer", case.interview), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "must be a real date" in html
+    assert "after the child returned" not in html

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 import secrets
 
 from django.conf import settings
@@ -9,6 +10,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.models import SavedSearch
+
+
+# What secrets.token_urlsafe(32) makes: 43 URL-safe base64 characters.
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 class SearchEnded(Exception):
@@ -39,6 +44,8 @@ def saved_criteria(user, kind: str, token: str) -> dict:
     Http404 for an unknown token, another kind's, or another agency's (an outsider cannot tell it exists);
     SearchEnded once its time is up.
     """
+    if not TOKEN_PATTERN.fullmatch(token):  # a tampered token (a NUL byte, say) never reaches the database
+        raise Http404("No such search")
     saved = SavedSearch.objects.filter(token=token, kind=kind).first()
     if saved is None or user.agency_id is None or saved.agency_id != user.agency_id:
         raise Http404("No such search")

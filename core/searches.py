@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from core.models import SavedSearch
 
-
 # What secrets.token_urlsafe(32) makes: 43 URL-safe base64 characters.
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
 

@@ -1,6 +1,7 @@
 """Every change to a missing episode. Each action is one transaction with its audit event inside it."""
 
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -60,7 +61,9 @@ def _check_episode_fields(errors: dict[str, list[str]], child: Child, fields: di
 def _check_police_reference(errors: dict, force: Agency, reference: str, exclude_pk: int | None = None) -> None:
     if not reference:
         return
-    clash = MissingEpisode.objects.filter(police_force=force, police_reference=reference).exclude(pk=exclude_pk)
+    clash = MissingEpisode.objects.filter(police_force=force, police_reference=reference)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
         errors.setdefault("police_reference", []).append(
             f"Police reference {reference} is already used for another episode in {force.name}"
@@ -83,7 +86,7 @@ def report_missing(
     circumstances: str = "",
 ) -> MissingEpisode:
     """Open a missing episode for a child who has no episode open."""
-    fields = {
+    fields: dict[str, Any] = {
         "episode_type": episode_type,
         "missing_from": missing_from,
         "last_seen_at": last_seen_at,

@@ -52,6 +52,7 @@ def open_interview_for_return(episode: MissingEpisode, *, acting_user: User) -> 
         episode.child.responsible_council.local_agencies.filter(kind=AgencyKind.RHI_PROVIDER).order_by("pk").first()
         or episode.child.responsible_council
     )
+    assert episode.returned_at is not None  # an interview is opened when the child returns
     interview = ReturnInterview.objects.create(
         child_id=episode.child_id,
         due_by=episode.returned_at + timedelta(hours=settings.HOMEWARD_RHI_DUE_HOURS),
@@ -124,7 +125,7 @@ def record_offer(
         current = lock_at_version(ReturnInterview, interview.pk, expected_version)
         if current.completed_at:
             errors.setdefault("outcome", []).append("The interview has been held: its offer can no longer change")
-        first_return = min(e.returned_at for e in current.episodes.all())
+        first_return = min(e.returned_at for e in current.episodes.all() if e.returned_at is not None)
         if offered_at and offered_at < first_return:
             errors.setdefault("offered_at", []).append("The offer must be made after the child returned")
         if errors:

@@ -9,6 +9,7 @@ A link is never deleted: `end_person_link` / `end_place_link` record when, by wh
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -54,9 +55,11 @@ def _check_length(errors: dict, field: str, value: str, limit: int, label: str) 
         errors.setdefault(field, []).append(f"{label} must be {limit} characters or fewer")
 
 
-def _save_new(
-    record: PersonOfConcern | Place, fields: dict, *, acting_user: User, what: str
-) -> PersonOfConcern | Place:
+NewRecord = TypeVar("NewRecord", PersonOfConcern, Place)
+Link = TypeVar("Link", ChildPersonLink, ChildPlaceLink)
+
+
+def _save_new(record: NewRecord, fields: dict, *, acting_user: User, what: str) -> NewRecord:
     """Save a new person or place and audit it, in one transaction."""
     with transaction.atomic():
         record.save()
@@ -103,7 +106,7 @@ def add_person(
     police_only: bool = False,
 ) -> PersonOfConcern:
     """Record an adult or peer of concern, owned by the acting user's agency."""
-    fields = {
+    fields: dict[str, Any] = {
         "kind": kind,
         "display_name": (display_name or "").strip(),
         "aliases": (aliases or "").strip(),
@@ -118,6 +121,7 @@ def add_person(
     check_required(errors, "display_name", fields["display_name"], "a name or label for the person")
     _check_length(errors, "display_name", fields["display_name"], 200, "The name or label")
     _raise_if(errors)
+    assert acting_user.agency_id is not None  # _check_allowed: only a user at an agency records people
     person = PersonOfConcern(owning_agency_id=acting_user.agency_id, created_by=acting_user, **fields)
     return _save_new(person, fields, acting_user=acting_user, what="Person of concern")
 
@@ -135,7 +139,7 @@ def add_place(
 ) -> Place:
     """Record a place children are linked to, owned by the acting user's agency."""
     errors: dict[str, list[str]] = {}
-    fields = {
+    fields: dict[str, Any] = {
         "kind": kind,
         "name": (name or "").strip(),
         "address": (address or "").strip(),
@@ -154,14 +158,15 @@ def add_place(
         missing = "longitude" if fields["longitude"] is None else "latitude"
         errors.setdefault(missing, []).append("Enter both the latitude and the longitude, or neither")
     _raise_if(errors)
+    assert acting_user.agency_id is not None  # _check_allowed: only a user at an agency records places
     place = Place(owning_agency_id=acting_user.agency_id, created_by=acting_user, **fields)
     return _save_new(place, fields, acting_user=acting_user, what="Place")
 
 
 def _link(
-    model: type[ChildLink],
+    model: type[Link],
     target_field: str,
-    target: models.Model,
+    target: PersonOfConcern | Place | None,
     target_visible: bool,
     *,
     acting_user: User,
@@ -173,7 +178,7 @@ def _link(
     interview: ReturnInterview | None,
     police_only: bool,
     notes: str,
-) -> ChildLink:
+) -> Link:
     police_only = bool(police_only) or bool(getattr(target, "police_only", False))
     errors: dict[str, list[str]] = {}
     _check_allowed(errors, acting_user, bool(police_only and not getattr(target, "police_only", False)))
@@ -198,7 +203,8 @@ def _link(
     ):
         errors.setdefault("interview", []).append("Choose one of this child's return interviews")
     _raise_if(errors)
-    fields = {
+    assert target is not None  # refused above otherwise
+    fields: dict[str, Any] = {
         "source": source,
         "linked_on": linked_on,
         "confidence": confidence,
@@ -207,6 +213,7 @@ def _link(
         "police_only": police_only,
         "notes": (notes or "").strip(),
     }
+    assert acting_user.agency_id is not None  # caseload_children_for: only a user at an agency has a caseload
     link = model(
         child=child,
         owning_agency_id=acting_user.agency_id,

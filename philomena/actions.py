@@ -12,7 +12,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from access.audit import diff, record_event
@@ -53,6 +53,7 @@ def _content_of(version: ProfileVersion | None) -> dict[str, str]:
 def _check_lengths(errors: dict[str, list[str]], content: dict[str, str]) -> None:
     for name in CONTENT_FIELDS:
         field = ProfileVersion._meta.get_field(name)
+        assert isinstance(field, models.Field)  # a column of the version
         if field.max_length and len(content[name]) > field.max_length:
             errors.setdefault(name, []).append(
                 f"{str(field.verbose_name).capitalize()} must be {field.max_length} characters or fewer"
@@ -184,6 +185,7 @@ def add_photo(
             version = _write_version(
                 child, profile, content=content, photo=None, changed=["photo"], acting_user=acting_user, now=now
             )
+            assert cleaned is not None  # _raise_if: the photo was read
             new_photo = ProfilePhoto(
                 profile=version.profile,
                 content_type=cleaned.content_type,
@@ -196,7 +198,7 @@ def add_photo(
                 uploaded_by=acting_user,
             )
             new_photo.image.save("photo", ContentFile(cleaned.data), save=False)
-            stored_name = new_photo.image.name
+            stored_name = new_photo.image.name or ""  # set by save() above
             new_photo.save()
             version.photo = new_photo
             version.save(update_fields=["photo"])

@@ -1,6 +1,7 @@
 """Recording and ending episodes of care. Each action is one transaction with its audit event inside it."""
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -121,7 +122,9 @@ def _check_overlap(
 ) -> None:
     """Episodes may touch (one ends the day the next starts) but never overlap."""
     end = dec or dt.date.max
-    others = CareEpisode.objects.filter(child=child).exclude(pk=exclude_pk).order_by("decom")
+    others = CareEpisode.objects.filter(child=child).order_by("decom")
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
     for other in others:
         other_end = other.dec or dt.date.max
         if other.decom == decom or (other.decom < end and decom < other_end):
@@ -166,7 +169,7 @@ def record_care_episode(
     rec: str = "",
 ) -> CareEpisode:
     """Record one episode of care, open (no `dec`) or, for history, already ended."""
-    fields = {
+    fields: dict[str, Any] = {
         "rne": (rne or "").strip().upper(),
         "legal_status": (legal_status or "").strip().upper(),
         "cin": (cin or "").strip().upper(),

@@ -66,6 +66,7 @@ def acknowledge_alert(alert: Alert, *, decision: str, reason: str = "", acting_u
     with transaction.atomic():
         current = Alert.objects.select_for_update().get(pk=alert.pk)
         if current.is_acknowledged:
+            assert current.acknowledged_at is not None  # set with the acknowledgement
             errors.setdefault("alert", []).append(
                 f"This alert was already acknowledged by {current.acknowledged_by} on "
                 f"{_when(current.acknowledged_at)}: its decision stands"

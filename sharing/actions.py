@@ -49,10 +49,12 @@ def _check_text(errors: dict[str, list[str]], field: str, value: str, label: str
 
 
 def _recipient_label(share: Share) -> str:
-    if share.to_agency_id:
+    if share.to_agency is not None:
         return share.to_agency.name
-    agency = f", {share.to_user.agency.name}" if share.to_user.agency_id else ""
-    return f"{share.to_user}{agency}"
+    to_user = share.to_user
+    assert to_user is not None  # a share goes to an agency or to a named user
+    agency = f", {to_user.agency.name}" if to_user.agency is not None else ""
+    return f"{to_user}{agency}"
 
 
 def _item_label(share: Share) -> str:
@@ -68,6 +70,7 @@ def _item_label(share: Share) -> str:
 def _sensible_recipient(user: User, child: Child, to_agency: Agency | None, to_user: User | None) -> bool:
     if to_agency is not None:
         return recipient_agencies(user, child).filter(pk=to_agency.pk).exists()
+    assert to_user is not None  # a share goes to an agency or to a named user
     return recipient_users(user, child).filter(pk=to_user.pk).exists()
 
 
@@ -146,6 +149,7 @@ def share_record(
         _add(errors, "expires_at", "The date the share ends must be in the future")
     _raise_if(errors)
 
+    assert acting_user.agency_id is not None  # can_share: only a user at an agency shares
     share = Share(
         child=child,
         what=what,
@@ -261,6 +265,7 @@ def request_emergency_access(
     with transaction.atomic():
         child = _find_child(child_id, la_child_id, council)
         expires_at = now + dt.timedelta(minutes=settings.HOMEWARD_BREAK_GLASS_MINUTES) if child else None
+        assert acting_user.agency_id is not None  # can_request_emergency_access: a user at an agency
         access = EmergencyAccess.objects.create(
             user=acting_user,
             user_agency_id=acting_user.agency_id,

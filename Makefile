@@ -54,16 +54,18 @@ test: install ## Run the whole test suite (SQLite unless DATABASE_URL is set)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo  # the layers contract in pyproject.toml
+	$(VENV)/bin/mypy .  # types, with django-stubs ([tool.mypy] in pyproject.toml)
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 test-postgres: ## Run the whole test suite against the local PostgreSQL server
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/homeward $(MAKE) test
 
-lint: install ## Check the code style and the layers contract
+lint: install ## Check the code style, the layers contract and the types
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo
+	$(VENV)/bin/mypy .
 
 format: install ## Fix the code style
 	$(VENV)/bin/ruff check --fix .

@@ -15,6 +15,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from access.models import AuditEvent, User
+from core.concurrency import diff as diff  # an event's changes: actions import it from here with record_event
 from core.encryption import encrypted_fields
 
 GENESIS_HASH = "0" * 64
@@ -139,11 +140,6 @@ def record_event(
         event.hash = chain_hash(previous, event_payload(event))
         event.save()
     return event
-
-
-def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    """The fields whose value changed, as {field: [before, after]}."""
-    return {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
 
 
 def first_broken_event() -> tuple[AuditEvent, str] | None:

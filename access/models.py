@@ -20,7 +20,7 @@ class AgencyKind(models.TextChoices):
 
 # Official code formats: a council's three-digit DfE LA code, a two-digit Home Office force code,
 # a six-digit Ofsted/DfE school URN. Other agencies have no official code and use their own.
-AGENCY_CODE_PATTERNS = {
+AGENCY_CODE_PATTERNS: dict[str, tuple[str, str]] = {
     AgencyKind.COUNCIL: (r"\d{3}", "a three-digit local authority code, such as 211"),
     AgencyKind.POLICE: (r"\d{2}", "a two-digit police force code, such as 44"),
     AgencyKind.SCHOOL: (r"\d{6}", "a six-digit school URN, such as 100001"),
@@ -98,7 +98,7 @@ ROLE_AGENCY_KINDS: dict[str, set[str]] = {
 }
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp's Device base is untyped: the plugin cannot see AuthenticatorDevice.user
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
     job_title = models.CharField(max_length=200, blank=True)
 

@@ -18,11 +18,15 @@ the kernel depends on the schema and not on the domain code above it
 (docs/adr/0003-layers-kernel-and-per-app-scoping.md).
 """
 
+from typing import Any, TypeVar
+
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from access.models import AgencyKind, Role, User
+
+QS = TypeVar("QS", bound=QuerySet)
 
 COUNCIL_CASE_ROLES = (Role.COORDINATOR, Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
 EPISODE_EDITOR_ROLES = (*COUNCIL_CASE_ROLES, Role.POLICE)
@@ -116,6 +120,7 @@ def received_shares(user: User, now=None) -> QuerySet:
     if not receives_shares(user):
         return shares.none()
     recipient = Q(to_user_id=user.pk)
+    assert user.agency is not None  # receives_shares(): only a user at an agency receives shares
     agency_kind = user.agency.kind
     if user.has_role(*SHARE_RECEIVING_ROLES.get(agency_kind, ())):
         recipient |= Q(to_agency_id=user.agency_id)
@@ -153,7 +158,7 @@ def granted_grants(user: User, *, shared: QuerySet, child_ref: str) -> list[Q]:
 # --- Queries ----------------------------------------------------------------------------------------------
 
 
-def combine(queryset: QuerySet, grants: list[Q]) -> QuerySet:
+def combine(queryset: QS, grants: list[Q]) -> QS:
     """The rows any of the grants reaches; none when there is no grant (deny by default)."""
     if not grants:
         return queryset.none()
@@ -163,7 +168,7 @@ def combine(queryset: QuerySet, grants: list[Q]) -> QuerySet:
     return queryset.filter(combined)
 
 
-def get_or_404(queryset: QuerySet, pk: object):
+def get_or_404(queryset: QuerySet, pk: Any):  # pk: whatever the URL or form gave; int() refuses the wrong ones
     """The one record of a scoped queryset, or Http404 whether it does not exist or the user may not see it."""
     try:
         return queryset.get(pk=int(pk))

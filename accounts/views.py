@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from access.http import AuthenticatedHttpRequest
 from accounts.forms import CodeForm, EnrolmentCodeForm
 from accounts.two_factor import (
     Outcome,
@@ -58,7 +59,7 @@ def _next(request: HttpRequest) -> str:
 
 
 @two_factor_not_required
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enter the code from the authenticator app (or, with none set up yet, go to set one up)."""
     next_url = _next(request)
     if is_verified(request):
@@ -86,7 +87,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 
 @two_factor_not_required
-def enrol(request: HttpRequest) -> HttpResponse:
+def enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set up an authenticator app: first the enrolment code from an administrator, then scan the QR code (or type
     the key), then confirm with a code from the app."""
     next_url = _next(request)
@@ -123,7 +124,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _enrolment_code(request: HttpRequest, next_url: str) -> HttpResponse:
+def _enrolment_code(request: AuthenticatedHttpRequest, next_url: str) -> HttpResponse:
     """The first set-up step: the one-time code an administrator issued, so the password alone cannot set up an app."""
     if is_locked(enrolment_counter(request.user)):
         return _locked(request)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from analytics.filters import Filters, Scope
 from analytics.tables import NOT_APPLICABLE, SUPPRESSED, Table, spec_text, threshold
@@ -94,6 +95,7 @@ def _write_table(workbook: Workbook, table: Table, used: set[str]) -> None:
 def workbook(tables: list[Table], scope: Scope, filters: Filters) -> bytes:
     book = Workbook()
     about = book.active
+    assert isinstance(about, Worksheet)  # a new workbook opens on one worksheet
     about.title = "About"
     about.append(["Missing children dashboard"])
     about["A1"].font = BOLD

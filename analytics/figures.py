@@ -151,7 +151,7 @@ def repeat_children(scope: Scope, filters: Filters) -> Rows:
 
 def _totals(scope: Scope, filters: Filters) -> dict:
     """The headline counts for one period (three grouped queries)."""
-    by = Counter()
+    by: Counter[str] = Counter()
     if national(scope, filters):
         by.update(
             {
@@ -251,13 +251,13 @@ def time_of_day(scope: Scope, filters: Filters) -> Rows:
     counts = {
         (weekday, hour): n for weekday, hour, n in rows.values_list("weekday", "hour").annotate(n=Sum("episodes"))
     }
-    rows = []
+    table: list[dict] = []
     for weekday, name in enumerate(WEEKDAYS):
-        row = {"weekday": name}
+        row: dict[str, object] = {"weekday": name}
         row.update({f"h{hour:02d}": counts.get((weekday, hour), 0) for hour in range(24)})
         row["total"] = sum(counts.get((weekday, hour), 0) for hour in range(24))
-        rows.append(row)
-    return rows
+        table.append(row)
+    return table
 
 
 def risk_grades(scope: Scope, filters: Filters) -> Rows:
@@ -375,6 +375,7 @@ def map_points(scope: Scope, filters: Filters) -> Rows:
     ).order_by()
     cells: dict[tuple[Decimal, Decimal], set[int]] = {}
     for latitude, longitude, episode_id in links.values_list("place__latitude", "place__longitude", "episode_id"):
+        assert latitude is not None and longitude is not None  # filtered above
         key = (
             Decimal(latitude).quantize(MAP_PRECISION, ROUND_HALF_UP),
             Decimal(longitude).quantize(MAP_PRECISION, ROUND_HALF_UP),

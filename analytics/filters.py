@@ -6,6 +6,7 @@ same figures to anyone allowed the same dashboard.
 
 import datetime as dt
 from dataclasses import dataclass, fields, replace
+from typing import cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -205,20 +206,24 @@ class FilterForm(GovukForm):
         merged.update({key: value for key, value in data.items() if value != ""})
         super().__init__(merged)
         months = _month_choices(today)
-        self.fields["start"].choices = months
-        self.fields["end"].choices = months
+        cast(forms.ChoiceField, self.fields["start"]).choices = months
+        cast(forms.ChoiceField, self.fields["end"]).choices = months
         self.scope_kind = scope_kind
         if scope_kind != "council":
             del self.fields["placed"]
         if scope_kind == "regional":
             councils = Agency.objects.filter(kind=AgencyKind.COUNCIL).order_by("name").values_list("pk", "name")
-            self.fields["council"].choices = [("", "All councils"), *((str(pk), name) for pk, name in councils)]
+            cast(forms.ChoiceField, self.fields["council"]).choices = [
+                ("", "All councils"),
+                *((str(pk), name) for pk, name in councils),
+            ]
             self.fields["council"].error_messages["invalid_choice"] = "Choose a council from the list"
         else:
             del self.fields["council"]
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             self.add_error("end", "The last month must be the same as or after the first month")

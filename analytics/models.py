@@ -18,13 +18,25 @@ Councils and forces are foreign keys without database constraints: these tables 
 at will, and must not take locks on the records they summarise.
 """
 
+from typing import Any, ClassVar
+
 from django.db import models
 
 from access.models import Agency
 from analytics.dimensions import DurationBand
 from episodes.codes import RiskGrade
 
-NO_CONSTRAINT = {"on_delete": models.DO_NOTHING, "db_constraint": False, "related_name": "+"}
+NO_CONSTRAINT: dict[str, Any] = {"on_delete": models.DO_NOTHING, "db_constraint": False, "related_name": "+"}
+
+
+class SummaryTable(models.Model):
+    """What every summary (roll-up) table declares: the columns of its key and the measures a roll-up sums."""
+
+    KEY: ClassVar[list[str]]
+    MEASURES: ClassVar[list[str]]
+
+    class Meta:
+        abstract = True
 
 
 class Dimensions(models.Model):
@@ -129,7 +141,7 @@ class InterviewFact(Dimensions):
 # --- Summary tables -----------------------------------------------------------------------------------
 
 
-class EpisodeMonthlyRollup(Dimensions):
+class EpisodeMonthlyRollup(Dimensions, SummaryTable):
     """Episodes by month last seen, force, duration band and every filter dimension."""
 
     force = models.ForeignKey(Agency, **NO_CONSTRAINT)
@@ -166,7 +178,7 @@ class EpisodeMonthlyRollup(Dimensions):
         return f"{self.month:%b %Y}, {self.duration_band}: {self.episodes} episodes"
 
 
-class EpisodeHourRollup(Dimensions):
+class EpisodeHourRollup(Dimensions, SummaryTable):
     """Episodes by the local weekday and hour the child was last seen."""
 
     force = models.ForeignKey(Agency, **NO_CONSTRAINT)
@@ -205,7 +217,7 @@ class EpisodeHourRollup(Dimensions):
         return f"{self.month:%b %Y}, day {self.weekday} hour {self.hour}: {self.episodes} episodes"
 
 
-class ChildMonthRollup(Dimensions):
+class ChildMonthRollup(Dimensions, SummaryTable):
     """Each child's episodes in a month (under one set of keys): distinct children and repeat children."""
 
     child_id = models.BigIntegerField()
@@ -242,7 +254,7 @@ class ChildMonthRollup(Dimensions):
         return f"{self.month:%b %Y}, child {self.child_id}: {self.episodes} episodes"
 
 
-class InterviewMonthlyRollup(Dimensions):
+class InterviewMonthlyRollup(Dimensions, SummaryTable):
     """Return interviews by the month they were due: how many were offered (in time), and their outcomes."""
 
     month = models.DateField()
@@ -293,7 +305,7 @@ class InterviewMonthlyRollup(Dimensions):
         return f"{self.month:%b %Y}: {self.interviews} interviews due"
 
 
-class FactorMonthlyRollup(Dimensions):
+class FactorMonthlyRollup(Dimensions, SummaryTable):
     """Push factors, pull factors and disclosures, by the month the interview that recorded them was held."""
 
     month = models.DateField()
@@ -336,7 +348,7 @@ class FactorMonthlyRollup(Dimensions):
 # counted from `NationalChildMonth` (one row per child and month).
 
 
-class NationalMonthRollup(models.Model):
+class NationalMonthRollup(SummaryTable):
     """Each council's episodes in a month: how many, distinct children, and by duration band and risk grade."""
 
     council = models.ForeignKey(Agency, **NO_CONSTRAINT)
@@ -355,7 +367,7 @@ class NationalMonthRollup(models.Model):
     high = models.IntegerField()
 
     KEY = ["month", "council_id"]
-    DURATION_MEASURES = {
+    DURATION_MEASURES: dict[str, str] = {
         DurationBand.UNDER_6H: "under_6h",
         DurationBand.HOURS_6_24: "hours_6_24",
         DurationBand.DAYS_1_3: "days_1_3",
@@ -386,7 +398,7 @@ class NationalMonthRollup(models.Model):
         return f"{self.month:%b %Y}: {self.episodes} episodes"
 
 
-class NationalChildMonth(models.Model):
+class NationalChildMonth(SummaryTable):
     """Each child's episodes in a month (and age band), with the child's characteristics: the period's
     distinct and repeat children, and the breakdowns by characteristic, without the filter dimensions."""
 
@@ -436,7 +448,7 @@ class NationalChildMonth(models.Model):
         return f"{self.month:%b %Y}, child {self.child_id}: {self.episodes} episodes"
 
 
-class NationalHourRollup(models.Model):
+class NationalHourRollup(SummaryTable):
     """Episodes by the local weekday and hour the child was last seen, every council together."""
 
     month = models.DateField()
@@ -454,7 +466,7 @@ class NationalHourRollup(models.Model):
         return f"{self.month:%b %Y}, day {self.weekday} hour {self.hour}: {self.episodes} episodes"
 
 
-class NationalInterviewRollup(models.Model):
+class NationalInterviewRollup(SummaryTable):
     """Each council's return interviews by the month they were due, without the filter dimensions: the
     national view's interview figures (the same measures as `InterviewMonthlyRollup`)."""
 
@@ -480,7 +492,7 @@ class NationalInterviewRollup(models.Model):
         return f"{self.month:%b %Y}: {self.interviews} interviews due"
 
 
-class NationalFactorRollup(models.Model):
+class NationalFactorRollup(SummaryTable):
     """Push factors, pull factors and disclosures by the month the interview was held, every council
     together (as `NationalHourRollup`, it answers the national view when no council is chosen)."""
 
@@ -499,7 +511,7 @@ class NationalFactorRollup(models.Model):
         return f"{self.month:%b %Y}, {self.kind} {self.code}: {self.interviews}"
 
 
-ROLLUP_MODELS: list[type[models.Model]] = [
+ROLLUP_MODELS: list[type[SummaryTable]] = [
     EpisodeMonthlyRollup,
     EpisodeHourRollup,
     ChildMonthRollup,

@@ -215,6 +215,7 @@ def _outside_care(user: User, today: dt.date) -> Group:
     visible = set(_episodes(user).filter(child__responsible_council_id=user.agency_id).values_list("pk", flat=True))
     seen: set[tuple[int | None, str]] = set()
     items = []
+    assert user.agency is not None  # can_view_data_quality: the user's own council
     for year in _collection_years(today):
         for failure in validate_return(build_return(user.agency, year)):
             if failure.rule not in OUTSIDE_CARE_RULES or failure.missing_episode_pk not in visible:
@@ -222,6 +223,7 @@ def _outside_care(user: User, today: dt.date) -> Group:
             if (failure.missing_episode_pk, failure.rule) in seen:
                 continue
             seen.add((failure.missing_episode_pk, failure.rule))
+            assert failure.child_pk is not None  # the child's own episode failed the check
             items.append(
                 Item(
                     failure.child_pk,

@@ -23,7 +23,7 @@ order, so two refreshes of different children that share a key cannot deadlock. 
 import datetime as dt
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
@@ -58,6 +58,7 @@ from analytics.models import (
     NationalHourRollup,
     NationalInterviewRollup,
     NationalMonthRollup,
+    SummaryTable,
 )
 from children.models import Child
 from episodes.models import MissingEpisode
@@ -251,15 +252,15 @@ def stored_facts(child_ids: Sequence[int] | None = None) -> Facts:
         row = EpisodeFactRow(*values)
         facts.episodes[row.episode_id] = row
     for values in interviews.values_list(*InterviewFactRow._fields):
-        row = InterviewFactRow(*values)
-        row = row._replace(factors=tuple(tuple(pair) for pair in row.factors))
-        facts.interviews[row.interview_id] = row
+        interview_row = InterviewFactRow(*values)
+        interview_row = interview_row._replace(factors=tuple((kind, code) for kind, code in interview_row.factors))
+        facts.interviews[interview_row.interview_id] = interview_row
     return facts
 
 
 # --- What facts add to each summary table ---------------------------------------------------------------
 
-Contributions = dict[type[models.Model], Counter]
+Contributions = dict[type[SummaryTable], Counter]
 OUTCOME_MEASURES = {
     Outcome.ACCEPTED: "accepted",
     Outcome.DECLINED: "declined",
@@ -311,27 +312,27 @@ def contributions(facts: Facts) -> Contributions:
         national[((month, council_id), "children")] += 1
     interviews, factors = result[InterviewMonthlyRollup], result[FactorMonthlyRollup]
     national_interviews, national_factors = result[NationalInterviewRollup], result[NationalFactorRollup]
-    for fact in facts.interviews.values():
-        dims = tuple(getattr(fact, name) for name in DIMENSION_FIELDS)
-        key, national_key = (fact.month, *dims), (fact.month, fact.council_id)
+    for interview in facts.interviews.values():
+        dims = tuple(getattr(interview, name) for name in DIMENSION_FIELDS)
+        key, national_key = (interview.month, *dims), (interview.month, interview.council_id)
         for measure, counts in (
             ("interviews", True),
-            ("offered", fact.offered),
-            ("offered_in_time", fact.offered_in_time),
-            ("completed", fact.completed),
-            (OUTCOME_MEASURES.get(fact.outcome, "awaiting"), True),
+            ("offered", interview.offered),
+            ("offered_in_time", interview.offered_in_time),
+            ("completed", interview.completed),
+            (OUTCOME_MEASURES.get(interview.outcome, "awaiting"), True),
         ):
             if counts:
                 interviews[(key, measure)] += 1
                 national_interviews[(national_key, measure)] += 1
-        if fact.completed_month is not None:
-            for kind, code in fact.factors:
-                factors[((fact.completed_month, *dims, kind, code), "interviews")] += 1
-                national_factors[((fact.completed_month, kind, code), "interviews")] += 1
+        if interview.completed_month is not None:
+            for kind, code in interview.factors:
+                factors[((interview.completed_month, *dims, kind, code), "interviews")] += 1
+                national_factors[((interview.completed_month, kind, code), "interviews")] += 1
     return result
 
 
-def summary_rows(model: type[models.Model], counter: Counter) -> dict[tuple, dict[str, int]]:
+def summary_rows(model: type[SummaryTable], counter: Counter) -> dict[tuple, dict[str, int]]:
     """A Counter of (key, measure) as {key: {measure: amount}}, every measure present, zero rows dropped."""
     rows: dict[tuple, dict[str, int]] = {}
     for (key, measure), amount in counter.items():
@@ -343,10 +344,12 @@ def summary_rows(model: type[models.Model], counter: Counter) -> dict[tuple, dic
 
 
 def _column(model: type[models.Model], name: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(name).column)
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column is not None  # a column of the table
+    return connection.ops.quote_name(field.column)
 
 
-def _upsert(model: type[models.Model], rows: list[tuple[tuple, dict[str, int]]]) -> None:
+def _upsert(model: type[SummaryTable], rows: list[tuple[tuple, dict[str, int]]]) -> None:
     """Add each row's measures to the stored row with the same key, creating it when there is none."""
     if not rows:
         return
@@ -369,13 +372,13 @@ def _upsert(model: type[models.Model], rows: list[tuple[tuple, dict[str, int]]])
             cursor.execute(sql, params)
 
 
-def _delete_empty(model: type[models.Model], keys: list[tuple]) -> None:
+def _delete_empty(model: type[SummaryTable], keys: list[tuple]) -> None:
     """Drop rows that a delta brought to zero, so the tables hold exactly what a recount would."""
     first = model.MEASURES[0]
     for start in range(0, len(keys), DELETE_BATCH):
         batch = keys[start : start + DELETE_BATCH]
         matches = reduce(or_, (Q(**dict(zip(model.KEY, key, strict=True))) for key in batch))
-        model.objects.filter(matches, **{first: 0}).delete()
+        model._default_manager.filter(matches, **{first: 0}).delete()
 
 
 def apply_delta(old: Contributions, new: Contributions) -> int:
@@ -484,9 +487,11 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: list[tup
 
 
 def _fact_rows(facts: Facts) -> tuple[list[tuple], list[tuple]]:
-    episodes = list(facts.episodes.values())
-    interviews = [
-        row._replace(factors=json.dumps([list(pair) for pair in row.factors])) for row in facts.interviews.values()
+    """The rows to insert: an interview's factors go in as JSON."""
+    episodes: list[tuple] = list(facts.episodes.values())
+    interviews: list[tuple] = [
+        tuple({**row._asdict(), "factors": json.dumps([list(pair) for pair in row.factors])}.values())
+        for row in facts.interviews.values()
     ]
     return episodes, interviews
 
@@ -495,6 +500,7 @@ def _summaries_from_facts() -> None:
     """Fill every summary table from the fact tables in one grouped INSERT … SELECT each (the same sums
     `contributions` makes in Python for a refresh; the tests hold the two to the same rows)."""
     episode_fact, interview_fact = _table(EpisodeFact), _table(InterviewFact)
+    model: type[SummaryTable]
     for model in (EpisodeMonthlyRollup, EpisodeHourRollup, ChildMonthRollup, NationalChildMonth, NationalHourRollup):
         keys = ", ".join(_column(model, name) for name in model.KEY)
         insert = f"INSERT INTO {_table(model)} ({keys}, episodes) "
@@ -586,7 +592,7 @@ def rebuild_summaries() -> dict[str, int]:
         _advisory_lock(exclusive=True)
         _empty(ROLLUP_MODELS)
         _summaries_from_facts()
-        return {model._meta.model_name: model.objects.count() for model in ROLLUP_MODELS}
+        return {str(model._meta.model_name): model._default_manager.count() for model in ROLLUP_MODELS}
 
 
 def rebuild(progress: Callable[[int, int], None] | None = None) -> RebuildReport:
@@ -626,15 +632,15 @@ class Difference:
         return f"{self.table} [{key}]: stored {self.stored}, recount {self.recounted}"
 
 
-def _stored_summary(model: type[models.Model]) -> dict[tuple, dict[str, int]]:
+def _stored_summary(model: type[SummaryTable]) -> dict[tuple, dict[str, int]]:
     return {
         tuple(values[: len(model.KEY)]): dict(zip(model.MEASURES, values[len(model.KEY) :], strict=True))
-        for values in model.objects.order_by().values_list(*model.KEY, *model.MEASURES)
+        for values in model._default_manager.order_by().values_list(*model.KEY, *model.MEASURES)
     }
 
 
 def _compare_facts(
-    table: str, key_name: str, stored: dict[int, tuple], expected: dict[int, tuple]
+    table: str, key_name: str, stored: Mapping[int, tuple], expected: Mapping[int, tuple]
 ) -> Iterator[Difference]:
     for pk in sorted(stored.keys() | expected.keys()):
         if stored.get(pk) != expected.get(pk):
@@ -662,14 +668,14 @@ def differences() -> list[Difference]:
         if pk not in seen_interviews:
             found.append(Difference("interview fact", {"interview": pk}, "a fact", "no such interview"))
     for model in ROLLUP_MODELS:
-        stored, recounted = _stored_summary(model), summary_rows(model, expected[model])
-        for key in sorted(stored.keys() | recounted.keys(), key=repr):
-            if stored.get(key) != recounted.get(key):
+        stored_rows, recounted = _stored_summary(model), summary_rows(model, expected[model])
+        for key in sorted(stored_rows.keys() | recounted.keys(), key=repr):
+            if stored_rows.get(key) != recounted.get(key):
                 found.append(
                     Difference(
-                        model._meta.verbose_name,
+                        str(model._meta.verbose_name),
                         dict(zip(model.KEY, key, strict=True)),
-                        stored.get(key),
+                        stored_rows.get(key),
                         recounted.get(key),
                     )
                 )

@@ -23,7 +23,7 @@ def dashboard_scopes(user: User) -> list[str]:
     if not (user.is_authenticated and user.is_active):
         return []
     scopes = []
-    if user.agency_id is not None:
+    if user.agency is not None:
         kind = user.agency.kind
         if kind == AgencyKind.COUNCIL and user.has_role(*DASHBOARD_COUNCIL_ROLES):
             scopes.append("council")
@@ -44,7 +44,12 @@ DATA_QUALITY_ROLES = (Role.COORDINATOR, Role.TEAM_MANAGER, Role.ANALYST)
 def can_view_data_quality(user: User) -> bool:
     """The data quality list of the user's council: its coordinator, team managers (both correct records from
     its links) and analysts (who need it to trust the figures; they see child IDs only, no links)."""
-    return can_see_cases(user) and user.has_role(*DATA_QUALITY_ROLES) and user.agency.kind == AgencyKind.COUNCIL
+    return (
+        can_see_cases(user)
+        and user.has_role(*DATA_QUALITY_ROLES)
+        and user.agency is not None
+        and user.agency.kind == AgencyKind.COUNCIL
+    )
 
 
 def can_view_reports(user: User) -> bool:

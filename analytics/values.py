@@ -29,6 +29,7 @@ class Change:
         if isinstance(self.current, Rate) and isinstance(self.previous, Rate):
             now, before = self.current.percent, self.previous.percent
             return None if now is None or before is None else round(now - before, 1)
+        assert not isinstance(self.current, Rate) and not isinstance(self.previous, Rate)  # both counts
         return self.current - self.previous
 
     @property

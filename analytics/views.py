@@ -8,11 +8,12 @@ name) and audits which children it showed.
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from access.audit import record_event
+from access.http import AuthenticatedHttpRequest
 from access.models import Agency, AuditEvent, User
 from access.scoping import sees_case_work
 from analytics import exports, quality
@@ -40,8 +41,10 @@ def _scope_kind(user: User, regional: bool) -> str:
 def _scope(user: User, kind: str, form: FilterForm) -> Scope:
     options = form.scope_options()
     if kind == "regional":
-        council = Agency.objects.filter(pk=options.get("council_id")).first()
+        council_id = options.get("council_id")
+        council = Agency.objects.filter(pk=council_id).first() if council_id is not None else None
         return Scope(kind, name=council.name if council else "All councils", **options)
+    assert user.agency is not None  # a council or police dashboard is always the user's own agency's
     return Scope(kind, name=user.agency.name, agency_id=user.agency_id, **options)
 
 
@@ -58,7 +61,7 @@ def _names(kind: str) -> tuple[str, dict]:
 def _other_dashboards(user: User, kind: str) -> list[dict[str, str]]:
     links = []
     scopes = dashboard_scopes(user)
-    if kind == "regional" and ({"council", "police"} & set(scopes)):
+    if kind == "regional" and ({"council", "police"} & set(scopes)) and user.agency is not None:
         links.append({"text": f"Your {user.agency.name} dashboard", "href": reverse("analytics:dashboard")})
     if kind != "regional" and "regional" in scopes:
         links.append({"text": "The regional dashboard", "href": reverse("analytics:regional")})
@@ -69,7 +72,7 @@ def _other_dashboards(user: User, kind: str) -> list[dict[str, str]]:
     return links
 
 
-def dashboard(request: HttpRequest, regional: bool = False) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest, regional: bool = False) -> HttpResponse:
     user = request.user
     try:
         kind = _scope_kind(user, regional)
@@ -106,7 +109,7 @@ def dashboard(request: HttpRequest, regional: bool = False) -> HttpResponse:
     return render(request, "analytics/dashboard.html", context)
 
 
-def _download_setup(request: HttpRequest, regional: bool) -> tuple[Scope, Filters] | HttpResponse:
+def _download_setup(request: AuthenticatedHttpRequest, regional: bool) -> tuple[Scope, Filters] | HttpResponse:
     user = request.user
     kind = _scope_kind(user, regional)
     form = FilterForm(request.GET, scope_kind=kind)
@@ -121,7 +124,7 @@ def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
     return response
 
 
-def download(request: HttpRequest, slug: str, fmt: str, regional: bool = False) -> HttpResponse:
+def download(request: AuthenticatedHttpRequest, slug: str, fmt: str, regional: bool = False) -> HttpResponse:
     setup = _download_setup(request, regional)
     if isinstance(setup, HttpResponse):
         return setup
@@ -141,7 +144,7 @@ def download(request: HttpRequest, slug: str, fmt: str, regional: bool = False) 
     return _file(exports.workbook([table], scope, filters), exports.XLSX_TYPE, f"{name}.xlsx")
 
 
-def workbook(request: HttpRequest, regional: bool = False) -> HttpResponse:
+def workbook(request: AuthenticatedHttpRequest, regional: bool = False) -> HttpResponse:
     setup = _download_setup(request, regional)
     if isinstance(setup, HttpResponse):
         return setup
@@ -152,7 +155,7 @@ def workbook(request: HttpRequest, regional: bool = False) -> HttpResponse:
     return _file(exports.workbook(tables, scope, filters), exports.XLSX_TYPE, name)
 
 
-def data_quality(request: HttpRequest) -> HttpResponse:
+def data_quality(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not can_view_data_quality(user):
         raise PermissionDenied("The data quality list is for the council's coordinator, team managers and analysts.")

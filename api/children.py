@@ -1,13 +1,15 @@
 """/children: the children the caller may see, exactly as the pages scope them."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING, TypeAlias, cast
 
+from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
+from api.auth import ApiRequest
 from api.reading import audit_list_read, audit_record_read, paginate, refuse_unknown_query_parameters
 from api.schemas import AgencyRef, BodyIn, Page, PageQuery, PersonRef, coded, error_responses
 from children.codes import Ethnicity, LegalStatus, LivingArrangement, Sex
@@ -35,6 +37,19 @@ CARE_FIELDS = (
     "social_worker",
 )
 
+# Fields whose type is built at import (the codes of a coded list, a column's maximum length): pydantic reads the
+# Annotated types below; to the type checker each is the str it holds.
+if TYPE_CHECKING:
+    SexCode: TypeAlias = str
+    EthnicityCode: TypeAlias = str
+    LegalStatusCode: TypeAlias = str
+    LivingArrangementCode: TypeAlias = str
+else:
+    SexCode = coded(Sex)
+    EthnicityCode = coded(Ethnicity, "DfE ethnicity code.")
+    LegalStatusCode = coded(LegalStatus)
+    LivingArrangementCode = coded(LivingArrangement)
+
 
 class ChildOut(Schema):
     id: int
@@ -44,11 +59,11 @@ class ChildOut(Schema):
     last_name: str
     preferred_name: str
     date_of_birth: date
-    sex: coded(Sex)
+    sex: SexCode
     gender_identity: str
-    ethnicity: coded(Ethnicity, "DfE ethnicity code.")
-    legal_status: coded(LegalStatus) | None = Field(description=IDENTIFIERS_ONLY)
-    living_arrangement: coded(LivingArrangement) | None = Field(description=IDENTIFIERS_ONLY)
+    ethnicity: EthnicityCode
+    legal_status: LegalStatusCode | None = Field(description=IDENTIFIERS_ONLY)
+    living_arrangement: LivingArrangementCode | None = Field(description=IDENTIFIERS_ONLY)
     responsible_council: AgencyRef = Field(description="The council responsible for the child")
     placement_council: AgencyRef | None = Field(
         description="The council whose area the child lives in. " + IDENTIFIERS_ONLY
@@ -71,7 +86,7 @@ class ChildFilters(PageQuery):
     """Filters that identify nobody. To find a child by name, council child ID, date of birth or police
     reference, POST the words to /children/search: query strings end up in server and proxy logs."""
 
-    legal_status: coded(LegalStatus) | None = None
+    legal_status: LegalStatusCode | None = None
     responsible_council: int | None = Field(None, description="The responsible council's agency id")
     has_open_episode: bool | None = Field(
         None, description="Only children with (true) or without (false) an open missing episode that you can see"
@@ -79,7 +94,7 @@ class ChildFilters(PageQuery):
 
 
 RELATED = ("responsible_council", "placement_council", "school", "social_worker")
-SEARCH_TEXT = ChildSearchForm.base_fields["q"]
+SEARCH_TEXT = cast(forms.CharField, ChildSearchForm.base_fields["q"])
 
 
 class ChildSearchIn(BodyIn):
@@ -119,7 +134,7 @@ def _filter(user, queryset: QuerySet[Child], filters: ChildFilters) -> QuerySet[
 
 
 @router.get("", response={200: ChildPage, **error_responses(400, 401)}, summary="List children")
-def list_children(request: HttpRequest, filters: Query[ChildFilters]):
+def list_children(request: ApiRequest, filters: Query[ChildFilters]):
     """The children you may see, ordered by last name, first name and id."""
     refuse_unknown_query_parameters(request, filters)
     queryset = _filter(request.auth, _queryset(request.auth), filters).order_by("last_name", "first_name", "id")
@@ -131,7 +146,7 @@ def list_children(request: HttpRequest, filters: Query[ChildFilters]):
 @router.post(
     "/search", response={200: ChildPage, **error_responses(400, 401)}, summary="Find children by name or identifier"
 )
-def search(request: HttpRequest, payload: ChildSearchIn, paging: Query[PageQuery]):
+def search(request: ApiRequest, payload: ChildSearchIn, paging: Query[PageQuery]):
     """The children you may see whose name, council child ID, date of birth or police reference matches the
     text, ordered by last name, first name, date of birth and id. The words go in the body, never the URL, so
     they stay out of server and proxy logs (and out of the audit trail, which records only that a search was
@@ -143,7 +158,7 @@ def search(request: HttpRequest, payload: ChildSearchIn, paging: Query[PageQuery
     return page
 
 
-def _page_out(request: HttpRequest, queryset: QuerySet[Child], page_number: int) -> dict:
+def _page_out(request: ApiRequest, queryset: QuerySet[Child], page_number: int) -> dict:
     """One page of children, each as the caller may see them."""
     page = paginate(request, queryset, page_number)
     full = set(
@@ -154,7 +169,7 @@ def _page_out(request: HttpRequest, queryset: QuerySet[Child], page_number: int)
 
 
 @router.get("/{id}", response={200: ChildOut, **error_responses(400, 401, 404)}, summary="Read a child")
-def get_child(request: HttpRequest, id: int):
+def get_child(request: ApiRequest, id: int):
     child = get_child_with_record_for_user(request.auth, id)
     audit_record_read(request.auth, child, child.pk, "Child record")
     return _out(child, sees_full_child_record(request.auth, child))

@@ -1,11 +1,10 @@
 """/episodes: missing episodes, from the report through risk changes to the child's return."""
 
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
-from django.http import HttpRequest
+from django.db.models import Prefetch, prefetch_related_objects
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
@@ -14,6 +13,7 @@ from pydantic_core import PydanticCustomError
 
 from access.models import Agency, AgencyKind, Role, User
 from access.scoping import COUNCIL_CASE_ROLES
+from api.auth import ApiRequest
 from api.reading import audit_list_read, audit_record_read, paginate, refuse_unknown_query_parameters
 from api.schemas import (
     AgencyRef,
@@ -35,7 +35,7 @@ from api.schemas import (
 from children.scoping import caseload_children_for
 from episodes.actions import change_risk_grade, record_return, report_missing, update_episode_details
 from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
-from episodes.models import MissingEpisode, RiskGradeChange
+from episodes.models import EpisodeQuerySet, MissingEpisode, RiskGradeChange
 from episodes.scoping import (
     RISK_CHANGE_REASONS,
     can_edit_episode,
@@ -49,10 +49,30 @@ from interviews.scoping import interviews_for
 
 router = Router(tags=["Missing episodes"])
 
-EpisodeTypeCode = coded(EpisodeType, "The DfE's kind of period (SSDA903).")
-MissingFromCode = coded(MissingFrom)
-RiskGradeCode = coded(RiskGrade, "The police risk grade.")
-FoundByCode = coded(FoundBy)
+# Fields whose type is built at import (the codes of a coded list, a column's maximum length): pydantic reads the
+# Annotated types below; to the type checker each is the str it holds.
+if TYPE_CHECKING:
+    EpisodeTypeCode: TypeAlias = str
+    MissingFromCode: TypeAlias = str
+    RiskGradeCode: TypeAlias = str
+    FoundByCode: TypeAlias = str
+    LastSeenPlaceText: TypeAlias = str
+    ReportedByText: TypeAlias = str
+    PoliceReferenceText: TypeAlias = str
+    FoundPlaceText: TypeAlias = str
+    FoundWithText: TypeAlias = str
+    ReportedByChange: TypeAlias = str
+else:
+    EpisodeTypeCode = coded(EpisodeType, "The DfE's kind of period (SSDA903).")
+    MissingFromCode = coded(MissingFrom)
+    RiskGradeCode = coded(RiskGrade, "The police risk grade.")
+    FoundByCode = coded(FoundBy)
+    LastSeenPlaceText = text(MissingEpisode, "last_seen_place")
+    ReportedByText = text(MissingEpisode, "reported_by", "Who reported the child missing, and their relationship")
+    ReportedByChange = text(MissingEpisode, "reported_by")
+    PoliceReferenceText = text(MissingEpisode, "police_reference")
+    FoundPlaceText = text(MissingEpisode, "found_place")
+    FoundWithText = text(MissingEpisode, "found_with")
 EpisodeStatus = Literal["open", "returned"]
 WITHHELD = (
     "null (never an empty string, which means nothing was recorded) when you see the episode through an episode "
@@ -114,7 +134,8 @@ class EpisodeDetailOut(EpisodeOut):
         changes = list(obj.risk_changes.all())
         if RISK_CHANGE_REASONS in obj.withheld_fields:
             for change in changes:
-                change.reason = None  # in memory only: reason is NOT NULL, so this can never be saved
+                # In memory only: reason is NOT NULL, so this can never be saved (setattr: the model types it as text).
+                setattr(change, "reason", None)  # noqa: B010
         return changes
 
 
@@ -145,11 +166,11 @@ class ReportIn(BodyIn):
     episode_type: EpisodeTypeCode
     missing_from: MissingFromCode
     last_seen_at: AwareDateTime
-    last_seen_place: text(MissingEpisode, "last_seen_place")
+    last_seen_place: LastSeenPlaceText
     reported_at: AwareDateTime
-    reported_by: text(MissingEpisode, "reported_by", "Who reported the child missing, and their relationship")
+    reported_by: ReportedByText
     police_force: RecordId = Field(description="The agency id of the police force that holds the report")
-    police_reference: text(MissingEpisode, "police_reference") = ""
+    police_reference: PoliceReferenceText = ""
     risk_grade: RiskGradeCode
     circumstances: str = ""
 
@@ -161,9 +182,9 @@ class EpisodeChangeIn(BodyIn):
     episode_type: EpisodeTypeCode = keep()
     missing_from: MissingFromCode = keep()
     last_seen_at: AwareDateTime = keep()
-    last_seen_place: text(MissingEpisode, "last_seen_place") = keep()
-    reported_by: text(MissingEpisode, "reported_by") = keep()
-    police_reference: text(MissingEpisode, "police_reference") = keep()
+    last_seen_place: LastSeenPlaceText = keep()
+    reported_by: ReportedByChange = keep()
+    police_reference: PoliceReferenceText = keep()
     circumstances: str = keep()
 
     @field_validator("*", mode="before")
@@ -182,9 +203,9 @@ class RiskGradeIn(BodyIn):
 
 class ReturnIn(BodyIn):
     returned_at: AwareDateTime
-    found_place: text(MissingEpisode, "found_place")
+    found_place: FoundPlaceText
     found_by: FoundByCode
-    found_with: text(MissingEpisode, "found_with") = ""
+    found_with: FoundWithText = ""
     harm_on_return: str = ""
     prevention_interview_done: bool | None = None
     version: Version
@@ -208,7 +229,7 @@ def _editable(user: User, episode_id: int) -> MissingEpisode:
     return episode
 
 
-def _filter(queryset: QuerySet[MissingEpisode], filters: EpisodeFilters) -> QuerySet[MissingEpisode]:
+def _filter(queryset: EpisodeQuerySet, filters: EpisodeFilters) -> EpisodeQuerySet:
     if filters.child is not None:
         queryset = queryset.filter(child_id=filters.child)
     if filters.status == "open":
@@ -227,7 +248,7 @@ def _filter(queryset: QuerySet[MissingEpisode], filters: EpisodeFilters) -> Quer
 
 
 @router.get("", response={200: EpisodePage, **error_responses(400, 401)}, summary="List missing episodes")
-def list_episodes(request: HttpRequest, filters: Query[EpisodeFilters]):
+def list_episodes(request: ApiRequest, filters: Query[EpisodeFilters]):
     """The episodes you may see, most recently last seen first (then by id, newest first)."""
     refuse_unknown_query_parameters(request, filters)
     queryset = episodes_for(request.auth).select_related("child", "police_force")
@@ -241,7 +262,7 @@ def list_episodes(request: HttpRequest, filters: Query[EpisodeFilters]):
 @router.post(
     "", response={201: EpisodeDetailOut, **error_responses(400, 401, 403, 409)}, summary="Report a child missing"
 )
-def create_episode(request: HttpRequest, payload: ReportIn):
+def create_episode(request: ApiRequest, payload: ReportIn):
     """Open a missing episode. The child must have no episode open; police staff report to their own force."""
     user: User = request.auth
     if not can_report_missing(user):
@@ -256,7 +277,7 @@ def create_episode(request: HttpRequest, payload: ReportIn):
         errors["police_force"] = ["Choose a police force"]
     elif user.has_role(Role.POLICE) and not user.has_role(*COUNCIL_CASE_ROLES) and force.pk != user.agency_id:
         errors["police_force"] = ["Police staff report episodes to their own force"]
-    if errors:
+    if errors or child is None or force is None:
         raise ValidationError(errors)
     episode = report_missing(
         acting_user=user, child=child, police_force=force, **payload.model_dump(exclude={"child", "police_force"})
@@ -265,7 +286,7 @@ def create_episode(request: HttpRequest, payload: ReportIn):
 
 
 @router.get("/{id}", response={200: EpisodeDetailOut, **error_responses(400, 401, 404)}, summary="Read an episode")
-def get_episode(request: HttpRequest, id: int):
+def get_episode(request: ApiRequest, id: int):
     """One episode, with its risk grade history."""
     episode = _detail(request.auth, id)
     audit_record_read(request.auth, episode, episode.child_id, "Missing episode")
@@ -277,7 +298,7 @@ def get_episode(request: HttpRequest, id: int):
     response={200: EpisodeDetailOut, **error_responses(400, 401, 403, 404, 409)},
     summary="Correct an episode's details",
 )
-def update_episode(request: HttpRequest, id: int, payload: EpisodeChangeIn):
+def update_episode(request: ApiRequest, id: int, payload: EpisodeChangeIn):
     """Correct the report's details. The risk grade and the return have their own operations."""
     episode = _editable(request.auth, id)
     changes = payload.model_dump(exclude_unset=True, exclude={"version"})
@@ -292,7 +313,7 @@ def update_episode(request: HttpRequest, id: int, payload: EpisodeChangeIn):
     response={200: EpisodeDetailOut, **error_responses(400, 401, 403, 404, 409)},
     summary="Change an open episode's risk grade",
 )
-def change_grade(request: HttpRequest, id: int, payload: RiskGradeIn):
+def change_grade(request: ApiRequest, id: int, payload: RiskGradeIn):
     episode = _editable(request.auth, id)
     change_risk_grade(
         episode,
@@ -309,7 +330,7 @@ def change_grade(request: HttpRequest, id: int, payload: RiskGradeIn):
     response={200: ReturnOut, **error_responses(400, 401, 403, 404, 409)},
     summary="Record the child's return",
 )
-def record_child_return(request: HttpRequest, id: int, payload: ReturnIn):
+def record_child_return(request: ApiRequest, id: int, payload: ReturnIn):
     """Close the episode. This opens the child's return interview (due after the statutory period), or adds
     the episode to the interview still in progress."""
     user: User = request.auth

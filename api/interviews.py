@@ -1,16 +1,16 @@
 """/return-interviews: return home interviews, from the offer to the write-up."""
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet, prefetch_related_objects
-from django.http import HttpRequest
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from access.models import User
+from api.auth import ApiRequest
 from api.errors import ActionValidationError
 from api.reading import audit_list_read, audit_record_read, paginate, refuse_unknown_query_parameters
 from api.schemas import (
@@ -31,7 +31,7 @@ from api.schemas import (
 )
 from interviews.actions import assign_interview, record_interview, record_offer
 from interviews.codes import ConsentToShare, Disclosure, FactorKind, Outcome, PullFactor, PushFactor
-from interviews.models import InterviewStatus, ReturnInterview
+from interviews.models import InterviewQuerySet, InterviewStatus, ReturnInterview
 from interviews.scoping import (
     can_assign_interview,
     can_work_interview,
@@ -42,16 +42,28 @@ from interviews.scoping import (
 
 router = Router(tags=["Return interviews"])
 
-StatusCode = coded(
-    InterviewStatus,
-    "`due` and `overdue`: not yet offered, before or after the deadline; `offered`: offered, no answer yet; "
-    "`accepted`: accepted, not yet written up; `closed`: declined, no contact or not offered.",
-)
-OutcomeCode = coded(Outcome)
-ConsentCode = coded(ConsentToShare)
-PushCode = coded(PushFactor)
-PullCode = coded(PullFactor)
-DisclosureCode = coded(Disclosure)
+# Fields whose type is built at import (the codes of a coded list, a column's maximum length): pydantic reads the
+# Annotated types below; to the type checker each is the str it holds.
+if TYPE_CHECKING:
+    StatusCode: TypeAlias = str
+    OutcomeCode: TypeAlias = str
+    ConsentCode: TypeAlias = str
+    PushCode: TypeAlias = str
+    PullCode: TypeAlias = str
+    DisclosureCode: TypeAlias = str
+    OfferedByText: TypeAlias = str
+else:
+    StatusCode = coded(
+        InterviewStatus,
+        "`due` and `overdue`: not yet offered, before or after the deadline; `offered`: offered, no answer yet; "
+        "`accepted`: accepted, not yet written up; `closed`: declined, no contact or not offered.",
+    )
+    OutcomeCode = coded(Outcome)
+    ConsentCode = coded(ConsentToShare)
+    PushCode = coded(PushFactor)
+    PullCode = coded(PullFactor)
+    DisclosureCode = coded(Disclosure)
+    OfferedByText = text(ReturnInterview, "offered_by")
 NOT_FOUND_PRACTITIONER = "Choose an active return interview practitioner from the provider"
 
 
@@ -160,7 +172,7 @@ class OfferIn(BodyIn):
         None, description="null (or left out) when the offer is made and the child has not answered yet"
     )
     offered_at: AwareDateTime | None = Field(None, description="Required unless the outcome is `not_offered`")
-    offered_by: text(ReturnInterview, "offered_by") = ""
+    offered_by: OfferedByText = ""
     not_offered_reason: str = Field("", description="Required when the outcome is `not_offered`")
     version: Version
 
@@ -188,7 +200,7 @@ def _detail(user: User, interview_id: int) -> ReturnInterview:
     return redact_interview(user, interview)
 
 
-def _filter(queryset: QuerySet[ReturnInterview], filters: InterviewFilters) -> QuerySet[ReturnInterview]:
+def _filter(queryset: InterviewQuerySet, filters: InterviewFilters) -> InterviewQuerySet:
     if filters.child is not None:
         queryset = queryset.filter(child_id=filters.child)
     if filters.assigned_to is not None:
@@ -214,7 +226,7 @@ def _filter(queryset: QuerySet[ReturnInterview], filters: InterviewFilters) -> Q
 
 
 @router.get("", response={200: InterviewPage, **error_responses(400, 401)}, summary="List return interviews")
-def list_interviews(request: HttpRequest, filters: Query[InterviewFilters]):
+def list_interviews(request: ApiRequest, filters: Query[InterviewFilters]):
     """The return interviews you may see, soonest due first (then by id)."""
     refuse_unknown_query_parameters(request, filters)
     queryset = (
@@ -231,7 +243,7 @@ def list_interviews(request: HttpRequest, filters: Query[InterviewFilters]):
 @router.get(
     "/{id}", response={200: InterviewDetailOut, **error_responses(400, 401, 404)}, summary="Read a return interview"
 )
-def get_interview(request: HttpRequest, id: int):
+def get_interview(request: ApiRequest, id: int):
     interview = _detail(request.auth, id)
     audit_record_read(request.auth, interview, interview.child_id, "Return interview")
     return interview
@@ -242,7 +254,7 @@ def get_interview(request: HttpRequest, id: int):
     response={200: InterviewDetailOut, **error_responses(400, 401, 403, 404, 409)},
     summary="Assign a practitioner",
 )
-def assign(request: HttpRequest, id: int, payload: AssignIn):
+def assign(request: ApiRequest, id: int, payload: AssignIn):
     user: User = request.auth
     interview = get_interview_for_user(user, id)
     if not can_assign_interview(user, interview):
@@ -265,7 +277,7 @@ def assign(request: HttpRequest, id: int, payload: AssignIn):
     response={200: InterviewDetailOut, **error_responses(400, 401, 403, 404, 409)},
     summary="Record the offer and its outcome",
 )
-def offer(request: HttpRequest, id: int, payload: OfferIn):
+def offer(request: ApiRequest, id: int, payload: OfferIn):
     """Record when and by whom the interview was offered and what the child said, or that it was not offered
     and why."""
     user: User = request.auth
@@ -289,7 +301,7 @@ def offer(request: HttpRequest, id: int, payload: OfferIn):
     response={200: InterviewDetailOut, **error_responses(400, 401, 403, 404, 409)},
     summary="Record the interview",
 )
-def write_up(request: HttpRequest, id: int, payload: InterviewIn):
+def write_up(request: ApiRequest, id: int, payload: InterviewIn):
     """Record what the child said. The child must have accepted the interview (see the offer)."""
     user: User = request.auth
     interview = get_interview_for_user(user, id)

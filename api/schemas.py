@@ -55,7 +55,9 @@ def coded(choices: type[TextChoices], description: str = "") -> Any:
 
 def text(model: type[models.Model], name: str, description: str = "") -> Any:
     """A free-text field no longer than the database column it is stored in."""
-    max_length = model._meta.get_field(name).max_length
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)  # a column, never a reverse relation
+    max_length = field.max_length
     return Annotated[str, Field(max_length=max_length, description=description or None)]
 
 

@@ -11,8 +11,9 @@ comparison. It checks the roll-ups equal a recount. Everything is rolled back un
 import statistics
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
+from functools import partial
 from time import perf_counter
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import Count
@@ -20,6 +21,7 @@ from django.db.models.functions import TruncMonth
 from django.test import RequestFactory
 from django.utils import timezone
 
+from access.http import AuthenticatedHttpRequest
 from access.models import Agency, AgencyKind, Role, RoleAssignment, User
 from analytics import figures, rollups
 from analytics.filters import Filters, Scope
@@ -77,7 +79,7 @@ def _user(username: str, agency: Agency | None, role: str | None = None) -> User
 def _page(user: User, path: str, regional: bool = False) -> int:
     request = RequestFactory().get(path)
     request.user = user
-    response = dashboard(request, regional=regional)
+    response = dashboard(cast(AuthenticatedHttpRequest, request), regional=regional)
     assert response.status_code == 200, response.status_code
     return len(response.content)
 
@@ -130,7 +132,7 @@ def dashboard_benchmark(options: BenchmarkOptions) -> dict[str, Any]:
             force_id = (
                 MissingEpisode.objects.values("police_force").annotate(n=Count("pk")).order_by("-n")[0]["police_force"]
             )
-            force = Agency.objects.get(pk=force_id)
+            force = Agency.objects.get(pk=cast(int, force_id))  # the busiest force: episodes always have one
             council_scope = Scope("council", name=council.name, agency_id=council.pk)
             police_scope = Scope("police", name=force.name, agency_id=force.pk)
             regional_scope = Scope("regional", name="All councils")
@@ -167,6 +169,7 @@ def dashboard_benchmark(options: BenchmarkOptions) -> dict[str, Any]:
                 .values_list("pk", flat=True)[0]
             )
             episode = MissingEpisode.objects.filter(child_id=child_id).order_by("pk").first()
+            assert episode is not None  # the busiest child has episodes
             _median(figures, "refresh_child_unchanged_seconds", lambda: rollups.refresh_child(child_id))
             _median(figures, "refresh_child_after_change_seconds", lambda: _refresh_after_change(child_id, episode))
             options.report("  dashboard: checking the roll-ups against a full recount")
@@ -183,7 +186,7 @@ def dashboard_benchmark(options: BenchmarkOptions) -> dict[str, Any]:
                 "episodes": MissingEpisode.objects.count(),
                 "episode_facts": EpisodeFact.objects.count(),
                 "interview_facts": InterviewFact.objects.count(),
-                "rollup_rows": {model._meta.model_name: model.objects.count() for model in ROLLUP_MODELS},
+                "rollup_rows": {model._meta.model_name: model._default_manager.count() for model in ROLLUP_MODELS},
                 "rebuild_children": report.children,
                 "period": filters.label,
                 "council": council.name,
@@ -277,14 +280,12 @@ def national_benchmark(options: BenchmarkOptions) -> dict[str, Any]:
             by_pandas = _median(
                 result,
                 f"{name}_pandas_seconds",
-                lambda council_id=council_id: comparison.pandas_figures(facts, council_id, period, threshold),
+                partial(comparison.pandas_figures, facts, council_id, period, threshold),
             )
             by_duckdb = _median(
                 result,
                 f"{name}_duckdb_seconds",
-                lambda council_id=council_id: comparison.duckdb_figures(
-                    database, paths["facts"], council_id, period, threshold
-                ),
+                partial(comparison.duckdb_figures, database, paths["facts"], council_id, period, threshold),
             )
             theirs[name] = {
                 "pandas_agrees": comparison.figures_agree(ours, by_pandas),
@@ -315,7 +316,7 @@ def national_benchmark(options: BenchmarkOptions) -> dict[str, Any]:
         "episode_facts": EpisodeFact.objects.count(),
         "interview_facts": InterviewFact.objects.count(),
         "councils": Agency.objects.filter(kind=AgencyKind.COUNCIL).count(),
-        "rollup_rows": {model._meta.model_name: model.objects.count() for model in ROLLUP_MODELS},
+        "rollup_rows": {model._meta.model_name: model._default_manager.count() for model in ROLLUP_MODELS},
         "period": filters.label,
         "council": council.name,
         "council_episodes_in_period": ours_council["episodes"],

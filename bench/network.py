@@ -9,12 +9,13 @@ Everything is rolled back afterwards unless --keep is given.
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import connection, transaction
 from django.db.models import Count
 from django.test import RequestFactory
 
+from access.http import AuthenticatedHttpRequest
 from access.models import Agency, Role, RoleAssignment, User
 from bench.registry import BenchmarkOptions, Rollback, benchmark
 from children.models import Child
@@ -89,7 +90,7 @@ def network_benchmark(options: BenchmarkOptions) -> dict[str, Any]:
             busiest = (
                 MissingEpisode.objects.values("police_force").annotate(n=Count("pk")).order_by("-n", "police_force")
             )
-            force = Agency.objects.get(pk=busiest[0]["police_force"])
+            force = Agency.objects.get(pk=cast(int, busiest[0]["police_force"]))  # every episode has a force
             largest = (
                 Child.objects.values("placement_council").annotate(n=Count("pk")).order_by("-n", "placement_council")
             )
@@ -102,7 +103,9 @@ def network_benchmark(options: BenchmarkOptions) -> dict[str, Any]:
                 scoped[prefix] = _detect(figures, prefix, network_episodes_for(user), links.persons, links.places, now)
             request = RequestFactory().get("/network/")
             request.user = officer
-            response = _timed(figures, "police_network_page_seconds", lambda: network_view(request))
+            response = _timed(
+                figures, "police_network_page_seconds", lambda: network_view(cast(AuthenticatedHttpRequest, request))
+            )
             result = {
                 "children": options.children,
                 "seed": options.seed,

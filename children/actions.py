@@ -7,6 +7,7 @@ from access.audit import diff, record_event
 from access.models import AuditEvent, User
 from children.changes import child_changed
 from children.models import Child
+from core.concurrency import snapshot
 
 CHILD_FIELDS = [
     "la_child_id",
@@ -41,7 +42,7 @@ def add_child(*, acting_user: User, **fields: object) -> Child:
             obj=child,
             child_id=child.pk,
             summary="Child's record added",
-            changes=diff({}, {name: getattr(child, name) for name in CHILD_FIELDS}),
+            changes=diff({}, snapshot(child, CHILD_FIELDS)),
         )
         child_changed(child.pk)
     return child

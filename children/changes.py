@@ -25,10 +25,19 @@ def subscribe(name: str, subscriber: ChildChanged, *, when: When) -> None:
     _subscribers[name] = (when, subscriber)
 
 
+def _after_commit(subscriber: ChildChanged, child_id: int) -> Callable[[], object]:
+    """The call to queue: a plain function (Django logs a robust callback's failure by its name)."""
+
+    def notify() -> object:
+        return subscriber(child_id)
+
+    return notify
+
+
 def child_changed(child_id: int) -> None:
     """Tell every subscriber that what is known about this child changed. Call it inside the action's transaction."""
     for when, subscriber in _subscribers.values():
         if when == "in_transaction":
             subscriber(child_id)
         else:
-            transaction.on_commit(lambda subscriber=subscriber: subscriber(child_id), robust=True)
+            transaction.on_commit(_after_commit(subscriber, child_id), robust=True)

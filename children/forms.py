@@ -1,6 +1,7 @@
 """Forms for finding and adding children."""
 
 import datetime as dt
+from typing import cast
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -109,17 +110,18 @@ class AddChildForm(GovukForm):
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        assert user.agency_id is not None  # can_add_child: a user at a council
         own_council = Agency.objects.filter(pk=user.agency_id, kind=AgencyKind.COUNCIL)
-        self.fields["responsible_council"].queryset = own_council
+        cast(forms.ModelChoiceField, self.fields["responsible_council"]).queryset = own_council
         self.fields["responsible_council"].initial = user.agency_id
         self.fields["placement_council"].initial = user.agency_id
-        self.fields["social_worker"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["social_worker"]).queryset = (
             User.objects.filter(is_active=True, agency_id=user.agency_id, role_assignments__role=Role.SOCIAL_WORKER)
             .distinct()
             .order_by("last_name", "first_name")
         )
         for name in ("placement_council", "school", "social_worker", "responsible_council"):
-            _select(self.fields[name])
+            _select(cast(forms.ModelChoiceField, self.fields[name]))
 
     def clean_date_of_birth(self) -> dt.date:
         born = self.cleaned_data["date_of_birth"]

@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from access.audit import record_event
+from access.http import AuthenticatedHttpRequest
 from access.models import AuditEvent, Role, User
 from access.scoping import EPISODE_EDITOR_ROLES, sees_case_work
 from children import hooks
@@ -43,7 +44,7 @@ def _require_search(user: User) -> None:
         raise PermissionDenied("Your role does not include finding children's records.")
 
 
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The search form. A search is posted (the words are often a child's name, and must not land in URLs or
     access logs), saved, and answered with a redirect to its results page (core.searches)."""
     user = request.user
@@ -56,7 +57,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return _search_page(request, form, reporting=reporting)
 
 
-def results(request: HttpRequest, token: str) -> HttpResponse:
+def results(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """A saved search's results, run afresh for whoever opens it (Back, reload, or a colleague given the link)."""
     user = request.user
     _require_search(user)
@@ -81,7 +82,7 @@ def results(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _search_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     form: ChildSearchForm,
     *,
     reporting: bool,
@@ -109,7 +110,7 @@ def _search_page(
     )
 
 
-def add(request: HttpRequest) -> HttpResponse:
+def add(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not can_add_child(user):
         raise PermissionDenied("Your role does not include adding children's records.")
@@ -127,7 +128,7 @@ def add(request: HttpRequest) -> HttpResponse:
     )
 
 
-def detail(request: HttpRequest, child_id: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     user = request.user
     child = get_child_for_user(user, child_id)
     record_child_viewed(child, viewer=user)

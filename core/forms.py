@@ -1,7 +1,7 @@
 """GOV.UK form plumbing: an error summary for every form, action errors on fields, and a sign-in form."""
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -26,7 +26,13 @@ def submitted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-class GovukFormMixin:
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm  # the mixin is only ever mixed into a form
+else:
+    _FormBase = object
+
+
+class GovukFormMixin(_FormBase):
     """Adds the GOV.UK error summary and a way to take field errors raised by an action."""
 
     # An action's error key → the form field that shows it, where the two names differ.
@@ -40,7 +46,7 @@ class GovukFormMixin:
         whole_form_anchor = f"#{self._anchor(first)}" if first is not None else "#main-content"
         items = [{"text": str(message), "href": whole_form_anchor} for message in self.non_field_errors()]
         for name, errors in self.errors.items():
-            if name == forms.forms.NON_FIELD_ERRORS:
+            if name == NON_FIELD_ERRORS:
                 continue
             items.extend({"text": str(message), "href": f"#{self._anchor(self[name])}"} for message in errors)
         return items
@@ -123,9 +129,10 @@ class GovukFormMixin:
     def full_clean(self) -> None:
         super().full_clean()
         # A hidden field (the record's version) cannot be corrected by the user: say so above the form.
-        hidden = [name for name in self._errors if name != NON_FIELD_ERRORS and self.fields[name].widget.is_hidden]
+        errors = self.errors  # full_clean() has just filled them
+        hidden = [name for name in errors if name != NON_FIELD_ERRORS and self.fields[name].widget.is_hidden]
         for name in hidden:
-            del self._errors[name]
+            del errors[name]
         if hidden:
             self.add_error(None, STALE_FORM_MESSAGE)
 
@@ -154,17 +161,23 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
     }
 
 
+class RadiosField(forms.ChoiceField):
+    """A ChoiceField drawn as GOV.UK radios, with an optional hint under each option."""
+
+    option_hints: Mapping[Any, str] = {}
+
+
 def radios(
     choices: list[tuple[str, str]],
     *,
     label: str,
     error: str,
-    hints: dict[str, str] | None = None,
+    hints: Mapping[Any, str] | None = None,
     required: bool = True,
     help_text: str = "",
-) -> forms.ChoiceField:
+) -> RadiosField:
     """A GOV.UK radios question. `error` answers both "nothing chosen" and "an answer not on the list"."""
-    field = forms.ChoiceField(
+    field = RadiosField(
         choices=choices,
         widget=forms.RadioSelect,
         label=label,

@@ -2,10 +2,11 @@
 refused for its CSRF token gets."""
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from access.http import AuthenticatedHttpRequest
 from access.models import Role
 from access.scoping import sees_case_work
 from children.scoping import can_add_child
@@ -45,7 +46,7 @@ ROLE_NOTES = {
 NO_ROLE_NOTE = "Your account has no role yet. Ask your administrator to give you one."
 
 
-def my_work(request: HttpRequest) -> HttpResponse:
+def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     now = timezone.now()
     context: dict = {
@@ -88,7 +89,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     return render(request, "core/my_work.html", context)
 
 
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+def csrf_failure(request: AuthenticatedHttpRequest, reason: str = "") -> HttpResponse:
     """Settings' CSRF_FAILURE_VIEW: a GOV.UK page (403) for a form posted without a valid CSRF token, most often
     one left open past the session's idle time-out. Nothing of the request (the reason, the path, the form, the
     referring page) is shown: the page says only what to do next."""

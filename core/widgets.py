@@ -10,7 +10,7 @@ from django.utils import timezone
 class GovukDateWidget(forms.MultiWidget):
     """Day, month and year in three boxes, as the GOV.UK date input pattern asks."""
 
-    parts = ("Day", "Month", "Year")
+    parts: tuple[str, ...] = ("Day", "Month", "Year")
 
     def __init__(self, attrs=None):
         widgets = [
@@ -37,7 +37,7 @@ class GovukDateWidget(forms.MultiWidget):
 class GovukDateTimeWidget(GovukDateWidget):
     """The date boxes plus a time box (24-hour, such as 21:30)."""
 
-    parts = ("Day", "Month", "Year", "Time")
+    parts: tuple[str, ...] = ("Day", "Month", "Year", "Time")
 
     def __init__(self, attrs=None):
         super().__init__(attrs)

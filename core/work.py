@@ -2,6 +2,7 @@
 sees their own case load, and each runs a fixed number of queries however many rows it returns."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, OuterRef, Subquery
@@ -68,7 +69,7 @@ def children_newly_over_repeat_threshold(user: User, now: datetime) -> list[Chil
         .values("count")
     )
     latest = visible.filter(last_seen_at__lte=now).order_by("-last_seen_at", "-pk")
-    children = list(
+    children: list[Any] = list(  # children with the annotations below and their latest episode
         children_for(user)
         .annotate(
             episodes_in_window=Subquery(in_window),

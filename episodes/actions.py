@@ -1,6 +1,7 @@
 """Every change to a missing episode. Each action is one transaction with its audit event inside it."""
 
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -10,7 +11,8 @@ from access.audit import diff, record_event
 from access.models import Agency, AgencyKind, AuditEvent, User
 from children.changes import child_changed
 from children.models import Child
-from core.concurrency import lock_at_version, snapshot
+from core.concurrency import snapshot, versioned_update
+from core.errors import Errors
 from core.validation import check_choice, check_not_future, check_required
 from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
 from episodes.models import MissingEpisode, RiskGradeChange
@@ -40,12 +42,7 @@ DETAIL_FIELDS = [
 RETURN_FIELDS = ["returned_at", "found_place", "found_by", "found_with", "harm_on_return", "prevention_interview_done"]
 
 
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _check_episode_fields(errors: dict[str, list[str]], child: Child, fields: dict) -> None:
+def _check_episode_fields(errors: Errors, child: Child, fields: dict) -> None:
     check_choice(errors, "episode_type", fields["episode_type"], EpisodeType, "Type")
     check_choice(errors, "missing_from", fields["missing_from"], MissingFrom, "Missing from")
     check_required(errors, "last_seen_at", fields["last_seen_at"], "when the child was last seen")
@@ -54,16 +51,18 @@ def _check_episode_fields(errors: dict[str, list[str]], child: Child, fields: di
     last_seen = fields["last_seen_at"]
     check_not_future(errors, "last_seen_at", last_seen, "The time last seen")
     if last_seen and timezone.localdate(last_seen) < child.date_of_birth:
-        errors.setdefault("last_seen_at", []).append("The time last seen is before the child's date of birth")
+        errors.add("last_seen_at", "The time last seen is before the child's date of birth")
 
 
-def _check_police_reference(errors: dict, force: Agency, reference: str, exclude_pk: int | None = None) -> None:
+def _check_police_reference(errors: Errors, force: Agency, reference: str, exclude_pk: int | None = None) -> None:
     if not reference:
         return
-    clash = MissingEpisode.objects.filter(police_force=force, police_reference=reference).exclude(pk=exclude_pk)
+    clash = MissingEpisode.objects.filter(police_force=force, police_reference=reference)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
-        errors.setdefault("police_reference", []).append(
-            f"Police reference {reference} is already used for another episode in {force.name}"
+        errors.add(
+            "police_reference", f"Police reference {reference} is already used for another episode in {force.name}"
         )
 
 
@@ -83,7 +82,7 @@ def report_missing(
     circumstances: str = "",
 ) -> MissingEpisode:
     """Open a missing episode for a child who has no episode open."""
-    fields = {
+    fields: dict[str, Any] = {
         "episode_type": episode_type,
         "missing_from": missing_from,
         "last_seen_at": last_seen_at,
@@ -94,25 +93,26 @@ def report_missing(
         "risk_grade": risk_grade,
         "circumstances": (circumstances or "").strip(),
     }
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     _check_episode_fields(errors, child, fields)
     check_choice(errors, "risk_grade", risk_grade, RiskGrade, "Risk grade")
     check_required(errors, "reported_at", reported_at, "when the child was reported missing")
     check_not_future(errors, "reported_at", reported_at, "The time reported")
     if reported_at and last_seen_at and reported_at < last_seen_at:
-        errors.setdefault("reported_at", []).append("The time reported must be the same as or after the time last seen")
+        errors.add("reported_at", "The time reported must be the same as or after the time last seen")
     if police_force is None or police_force.kind != AgencyKind.POLICE:
-        errors.setdefault("police_force", []).append("Choose the police force that holds the report")
+        errors.add("police_force", "Choose the police force that holds the report")
     with transaction.atomic():
         open_episode = MissingEpisode.objects.open().filter(child=child).first()
         if open_episode:
-            errors.setdefault("child", []).append(
+            errors.add(
+                "child",
                 f"{child.full_name} already has an open missing episode (last seen "
-                f"{timezone.localtime(open_episode.last_seen_at):%d/%m/%Y %H:%M}). Record their return first."
+                f"{timezone.localtime(open_episode.last_seen_at):%d/%m/%Y %H:%M}). Record their return first.",
             )
         if police_force is not None:
             _check_police_reference(errors, police_force, fields["police_reference"])
-        _raise_if(errors)
+        errors.raise_if_any()
         episode = MissingEpisode(child=child, police_force=police_force, created_by=acting_user, **fields)
         try:
             with transaction.atomic():
@@ -144,24 +144,23 @@ def update_episode_details(
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here"))
     with transaction.atomic():
-        current = lock_at_version(MissingEpisode, episode.pk, expected_version)
-        before = snapshot(current, DETAIL_FIELDS)
-        merged = {**before, **changes}
+        edit = versioned_update(MissingEpisode, episode.pk, expected_version, DETAIL_FIELDS)
+        current = edit.record
+        merged = {**edit.before, **changes}
         merged["police_reference"] = str(merged["police_reference"] or "").strip().upper()
-        errors: dict[str, list[str]] = {}
+        errors = Errors()
         _check_episode_fields(errors, current.child, merged)
         if merged["last_seen_at"] and merged["last_seen_at"] > current.reported_at:
-            errors.setdefault("last_seen_at", []).append("The time last seen must be before the time reported")
+            errors.add("last_seen_at", "The time last seen must be before the time reported")
         if current.returned_at and merged["last_seen_at"] and merged["last_seen_at"] > current.returned_at:
-            errors.setdefault("last_seen_at", []).append("The time last seen must be before the return")
+            errors.add("last_seen_at", "The time last seen must be before the return")
         _check_police_reference(errors, current.police_force, merged["police_reference"], exclude_pk=current.pk)
-        _raise_if(errors)
+        errors.raise_if_any()
         for name, value in merged.items():
             setattr(current, name, value)
-        current.version += 1
         try:
             with transaction.atomic():
-                current.save()
+                changed = edit.save()
         except IntegrityError as exc:  # another editor took the same police reference at the same moment
             raise ValidationError(
                 {
@@ -175,7 +174,7 @@ def update_episode_details(
             obj=current,
             child_id=current.child_id,
             summary="Episode details changed",
-            changes=diff(before, snapshot(current, DETAIL_FIELDS)),
+            changes=changed,
         )
         child_changed(current.child_id)
     return current
@@ -184,12 +183,13 @@ def update_episode_details(
 def change_risk_grade(
     episode: MissingEpisode, *, grade: str, reason: str, expected_version: int, acting_user: User
 ) -> MissingEpisode:
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     check_choice(errors, "grade", grade, RiskGrade, "Risk grade")
     check_required(errors, "reason", reason, "why the risk grade changed")
-    _raise_if(errors)
+    errors.raise_if_any()
     with transaction.atomic():
-        current = lock_at_version(MissingEpisode, episode.pk, expected_version)
+        edit = versioned_update(MissingEpisode, episode.pk, expected_version)
+        current = edit.record
         if not current.is_open:
             raise ValidationError({"grade": "The child has returned: this episode's risk grade can no longer change"})
         if current.risk_grade == grade:
@@ -204,8 +204,7 @@ def change_risk_grade(
             changed_by=acting_user,
         )
         current.risk_grade = grade
-        current.version += 1
-        current.save(update_fields=["risk_grade", "version", "updated_at"])
+        edit.save(update_fields=["risk_grade", "version", "updated_at"])
         record_event(
             actor=acting_user,
             action=AuditEvent.Action.UPDATE,
@@ -231,37 +230,37 @@ def record_return(
     prevention_interview_done: bool | None = None,
 ) -> MissingEpisode:
     """Close the episode, and open (or extend) the child's return interview due 72 hours later."""
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     check_required(errors, "returned_at", returned_at, "when the child was found or returned")
     check_not_future(errors, "returned_at", returned_at, "The time of return")
     check_required(errors, "found_place", found_place, "where the child was found or returned to")
     check_choice(errors, "found_by", found_by, FoundBy, "Found by")
     with transaction.atomic():
-        current = lock_at_version(MissingEpisode, episode.pk, expected_version)
+        edit = versioned_update(MissingEpisode, episode.pk, expected_version, RETURN_FIELDS)
+        current = edit.record
         if not current.is_open:
-            errors.setdefault("returned_at", []).append("The return has already been recorded for this episode")
+            errors.add("returned_at", "The return has already been recorded for this episode")
         if returned_at and returned_at < current.last_seen_at:
-            errors.setdefault("returned_at", []).append(
+            errors.add(
+                "returned_at",
                 "The time of return must be after the time last seen "
-                f"({timezone.localtime(current.last_seen_at):%d/%m/%Y %H:%M})"
+                f"({timezone.localtime(current.last_seen_at):%d/%m/%Y %H:%M})",
             )
-        _raise_if(errors)
-        before = snapshot(current, RETURN_FIELDS)
+        errors.raise_if_any()
         current.returned_at = returned_at
         current.found_place = found_place.strip()
         current.found_by = found_by
         current.found_with = (found_with or "").strip()
         current.harm_on_return = (harm_on_return or "").strip()
         current.prevention_interview_done = prevention_interview_done
-        current.version += 1
-        current.save()
+        changed = edit.save()
         record_event(
             actor=acting_user,
             action=AuditEvent.Action.UPDATE,
             obj=current,
             child_id=current.child_id,
             summary="Return recorded",
-            changes=diff(before, snapshot(current, RETURN_FIELDS)),
+            changes=changed,
         )
         episode_returned.send(sender=MissingEpisode, episode=current, acting_user=acting_user)  # interviews opens one
         child_changed(current.child_id)

@@ -9,7 +9,10 @@ from core.forms import GovukForm, VersionField, radios, textarea
 from core.widgets import GovukDateTimeField
 from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
 
-EPISODE_TYPE_CHOICES = [(EpisodeType.MISSING, "Missing"), (EpisodeType.AWAY, "Away without authorisation")]
+EPISODE_TYPE_CHOICES: list[tuple[str, str]] = [
+    (EpisodeType.MISSING, "Missing"),
+    (EpisodeType.AWAY, "Away without authorisation"),
+]
 EPISODE_TYPE_HINTS = {
     EpisodeType.MISSING: "Their whereabouts are not known",
     EpisodeType.AWAY: "Their whereabouts are known, but they are away from their placement without permission",

@@ -10,9 +10,10 @@ from collections.abc import Callable
 from django.db.models import QuerySet
 
 from access.models import User
+from episodes.models import MissingEpisode
 
 # Given the user and an episode: the return interviews the user may see that cover it.
-CoveringInterviews = Callable[[User, object], QuerySet]
+CoveringInterviews = Callable[[User, MissingEpisode], QuerySet]
 
 _covering_interviews: list[CoveringInterviews] = []
 
@@ -21,6 +22,6 @@ def register_covering_interviews(source: CoveringInterviews) -> None:
     _covering_interviews[:] = [source]
 
 
-def covering_interviews(user: User, episode: object) -> QuerySet:
+def covering_interviews(user: User, episode: MissingEpisode) -> QuerySet:
     """The interviews covering the episode that the user may see (registered by InterviewsConfig.ready)."""
     return _covering_interviews[0](user, episode)

@@ -10,7 +10,7 @@ from core.encryption import EncryptedTextField
 from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
 
 
-class EpisodeQuerySet(models.QuerySet):
+class EpisodeQuerySet(models.QuerySet["MissingEpisode"]):
     def open(self) -> "EpisodeQuerySet":
         return self.filter(returned_at__isnull=True)
 
@@ -44,6 +44,11 @@ class MissingEpisode(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EpisodeQuerySet.as_manager()
+
+    # Set in memory on loaded episodes, never stored: the fields this reader may not see (redact_episodes in
+    # episodes/scoping.py), and the API's link to the return interview the return opened.
+    withheld_fields: list[str]
+    return_interview_id: int | None
 
     # Names and places go into the audit trail only as "changed" (encrypted fields are masked too).
     AUDIT_MASKED_FIELDS = ("last_seen_place", "found_place", "reported_by")

@@ -18,7 +18,7 @@ from access.scoping import (
 )
 from access.share_kinds import ShareWhat
 from core.encryption import encrypted_fields
-from episodes.models import MissingEpisode
+from episodes.models import EpisodeQuerySet, MissingEpisode
 
 
 def _own_episode_grants(user: User) -> list[Q]:
@@ -34,7 +34,7 @@ def _own_episode_grants(user: User) -> list[Q]:
     return grants
 
 
-def episodes_for(user: User) -> QuerySet[MissingEpisode]:
+def episodes_for(user: User) -> EpisodeQuerySet:
     """Every episode the user may see: through their own roles, an episode summary share, or emergency access.
     What they may read of it is `redact_episodes`."""
     if not user.is_authenticated or not user.is_active or user.agency_id is None:

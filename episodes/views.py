@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from access.audit import record_page_viewed
+from access.http import AuthenticatedHttpRequest
 from access.models import User
 from children.scoping import caseload_children_for, get_child_for_user
 from core.formatting import duration_text, yes_no_not_known
@@ -39,7 +40,7 @@ def _editable_episode(user: User, episode_id: int) -> MissingEpisode:
     return episode
 
 
-def report(request: HttpRequest, child_id: int) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     user = request.user
     if not can_report_missing(user):
         raise PermissionDenied("Your role does not include reporting children missing.")
@@ -69,7 +70,7 @@ def report(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-def detail(request: HttpRequest, episode_id: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     user = request.user
     # The free text is shown only to those episodes.scoping.redact_episodes allows (not an episode summary share).
     episode = redact_episode(user, get_episode_for_user(user, episode_id))
@@ -95,7 +96,7 @@ def detail(request: HttpRequest, episode_id: int) -> HttpResponse:
     return render(request, "episodes/detail.html", context)
 
 
-def change_risk(request: HttpRequest, episode_id: int) -> HttpResponse:
+def change_risk(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     user = request.user
     episode = _editable_episode(user, episode_id)
     form = ChangeRiskForm(submitted(request), initial={"version": episode.version})
@@ -119,7 +120,7 @@ def change_risk(request: HttpRequest, episode_id: int) -> HttpResponse:
     )
 
 
-def record_return_view(request: HttpRequest, episode_id: int) -> HttpResponse:
+def record_return_view(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     user = request.user
     episode = _editable_episode(user, episode_id)
     form = RecordReturnForm(submitted(request), initial={"version": episode.version})
@@ -155,7 +156,7 @@ def record_return_view(request: HttpRequest, episode_id: int) -> HttpResponse:
     )
 
 
-def edit(request: HttpRequest, episode_id: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     user = request.user
     episode = _editable_episode(user, episode_id)
     initial = {name: getattr(episode, name) for name in DETAIL_FIELDS} | {"version": episode.version}

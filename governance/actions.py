@@ -14,6 +14,7 @@ access) have their free text cleared and their files (photos) deleted. The audit
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db import models, transaction
@@ -28,6 +29,9 @@ from interviews.models import ReturnInterview
 from network.models import ChildPersonLink, ChildPlaceLink
 from returns.models import CareEpisode
 from risk.models import Alert, Referral, ReferralStatusChange, Screening
+
+if TYPE_CHECKING:
+    from governance.models import RetentionRun
 
 REMOVED = "[removed]"
 # Handled field by field below; other models tied to the child are cleared generically.
@@ -172,7 +176,7 @@ def _refresh_statistics(child_id: int) -> None:
 
 
 def anonymise_child(
-    child: Child, *, rule: str, rule_label: str, years: int, retention_date: dt.date, run: models.Model
+    child: Child, *, rule: str, rule_label: str, years: int, retention_date: dt.date, run: "RetentionRun"
 ) -> AnonymisationResult:
     """Anonymise one child's record past its retention date (see the module docstring for what is kept)."""
     from governance.models import AnonymisedChild

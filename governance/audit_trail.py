@@ -94,7 +94,7 @@ def changed_fields(event: AuditEvent) -> list[str]:
     return sorted(event.changes) if isinstance(event.changes, dict) else []
 
 
-def council_child_ids(events: Iterable[AuditEvent]) -> dict[int, str]:
+def council_child_ids(events: Iterable[AuditEvent]) -> dict[int | None, str]:  # keyed as event.child_id
     ids = {event.child_id for event in events if event.child_id}
     return dict(Child.objects.filter(pk__in=ids).values_list("pk", "la_child_id"))
 

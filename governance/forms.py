@@ -48,6 +48,7 @@ class AuditSearchForm(GovukForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", "The 'to' date must be the same as or after the 'from' date")

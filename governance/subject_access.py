@@ -221,7 +221,7 @@ def _network_links(child: Child, redactor: NameRedactor) -> dict[str, list[dict]
     }
 
 
-def _related_accessors(target: type[models.Model]) -> list[tuple[type, str]]:
+def _related_accessors(target: type[models.Model]) -> list[tuple[type[models.Model], str]]:
     """(model, field name) for every model with a foreign key or one-to-one to `target`."""
     found = []
     for other in apps.get_models():
@@ -242,7 +242,8 @@ def _is_police_intelligence(row: models.Model) -> bool:
     if getattr(row, "police_only", False) or getattr(row, "what", None) == POLICE_INTELLIGENCE:
         return True
     for field in row._meta.concrete_fields:
-        if field.is_relation and any(f.name == "police_only" for f in field.related_model._meta.concrete_fields):
+        related_model = field.related_model
+        if related_model is not None and any(f.name == "police_only" for f in related_model._meta.concrete_fields):
             related = getattr(row, field.name)
             if related is not None and related.police_only:
                 return True
@@ -279,12 +280,15 @@ def _other_records(child: Child, redactor: NameRedactor) -> dict[str, list[dict]
     return result
 
 
-def _withheld_objects(child: Child) -> set[tuple[str, str]]:
+def _withheld_objects(child: Child) -> set[tuple[str | None, str]]:
     """(object_type, object_id) of the child's police intelligence records, whose audit events are left out too."""
-    withheld: set[tuple[str, str]] = set()
-    for model, target in ((ChildPersonLink, "person"), (ChildPlaceLink, "place")):
-        secret = model.objects.filter(child=child).filter(Q(police_only=True) | Q(**{f"{target}__police_only": True}))
-        withheld.update((model._meta.model_name, str(pk)) for pk in secret.values_list("pk", flat=True))
+    withheld: set[tuple[str | None, str]] = set()
+    link_model: type[ChildPersonLink | ChildPlaceLink]
+    for link_model, target in ((ChildPersonLink, "person"), (ChildPlaceLink, "place")):
+        secret = link_model.objects.filter(child=child).filter(
+            Q(police_only=True) | Q(**{f"{target}__police_only": True})
+        )
+        withheld.update((link_model._meta.model_name, str(pk)) for pk in secret.values_list("pk", flat=True))
     for model, field_name in _related_accessors(Child):
         for row in model._default_manager.filter(**{field_name: child}):
             if _is_police_intelligence(row):

@@ -5,12 +5,14 @@ their council gets 404, and every look at the audit trail is itself audited."""
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from access.audit import record_event
+from access.http import AuthenticatedHttpRequest
 from access.models import AuditEvent, User
 from children.models import Child
 from children.scoping import get_child_for_user
@@ -67,7 +69,7 @@ AUDIT_FIELDS = (
 )
 
 
-def audit_search(request: HttpRequest) -> HttpResponse:
+def audit_search(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Search the trail by child, person, dates and action; POSTed, so a child's ID never lands in a URL, then
     answered with a redirect to the saved search's results (core.searches), or with the CSV download."""
     user = request.user
@@ -81,7 +83,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     return _audit_search_page(request, form)
 
 
-def audit_results(request: HttpRequest, token: str) -> HttpResponse:
+def audit_results(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """A saved search of the trail, run afresh for the auditor who opens it (Back, reload, or a colleague)."""
     user = request.user
     _require_auditor(user)
@@ -100,7 +102,7 @@ def audit_results(request: HttpRequest, token: str) -> HttpResponse:
     return _audit_search_page(request, form, results=results, total=total)
 
 
-def _audit_search_page(request: HttpRequest, form: AuditSearchForm, **context) -> HttpResponse:
+def _audit_search_page(request: AuthenticatedHttpRequest, form: AuditSearchForm, **context) -> HttpResponse:
     return render(
         request,
         "governance/audit_search.html",
@@ -108,7 +110,7 @@ def _audit_search_page(request: HttpRequest, form: AuditSearchForm, **context) -
     )
 
 
-def child_audit(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_audit(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponseBase:
     """Who viewed or changed one child's record: when, from where, and what changed."""
     user = request.user
     _require_auditor(user)
@@ -140,7 +142,7 @@ def _subject_access_child(user: User, child_id: int) -> Child:
     return child
 
 
-def subject_access_page(request: HttpRequest, child_id: int) -> HttpResponse:
+def subject_access_page(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     """What a subject access export of this child holds, and the buttons to produce it."""
     child = _subject_access_child(request.user, child_id)
     return render(
@@ -155,7 +157,7 @@ def subject_access_page(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 @require_POST
-def subject_access_download(request: HttpRequest, child_id: int) -> HttpResponse:
+def subject_access_download(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     user = request.user
     child = _subject_access_child(user, child_id)
     file_format = request.POST.get("format", "json")

@@ -10,7 +10,8 @@ from django.db import transaction
 from access.audit import diff, record_event
 from access.models import AgencyKind, AuditEvent, Role, User
 from children.changes import child_changed
-from core.concurrency import lock_at_version, snapshot
+from core.concurrency import snapshot, versioned_update
+from core.errors import Errors
 from core.validation import check_choice, check_not_future, check_required
 from episodes.models import MissingEpisode
 from interviews.codes import FACTOR_CODES, ConsentToShare, FactorKind, Outcome
@@ -52,6 +53,7 @@ def open_interview_for_return(episode: MissingEpisode, *, acting_user: User) -> 
         episode.child.responsible_council.local_agencies.filter(kind=AgencyKind.RHI_PROVIDER).order_by("pk").first()
         or episode.child.responsible_council
     )
+    assert episode.returned_at is not None  # an interview is opened when the child returns
     interview = ReturnInterview.objects.create(
         child_id=episode.child_id,
         due_by=episode.returned_at + timedelta(hours=settings.HOMEWARD_RHI_DUE_HOURS),
@@ -79,11 +81,11 @@ def assign_interview(
     ):
         raise ValidationError({"assigned_to": "Choose an active return interview practitioner from the provider"})
     with transaction.atomic():
-        current = lock_at_version(ReturnInterview, interview.pk, expected_version)
+        edit = versioned_update(ReturnInterview, interview.pk, expected_version)
+        current = edit.record
         before = current.assigned_to_id
         current.assigned_to = practitioner
-        current.version += 1
-        current.save(update_fields=["assigned_to", "version", "updated_at"])
+        edit.save(update_fields=["assigned_to", "version", "updated_at"])
         record_event(
             actor=acting_user,
             action=AuditEvent.Action.UPDATE,
@@ -109,40 +111,38 @@ def record_offer(
 
     An outcome of "" means the offer is made and the child has not answered yet.
     """
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     if outcome:
         check_choice(errors, "outcome", outcome, Outcome, "Outcome")
     if outcome == Outcome.NOT_OFFERED:
         check_required(errors, "not_offered_reason", not_offered_reason, "why the interview was not offered")
         if offered_at is not None:
-            errors.setdefault("offered_at", []).append("Leave the offer time empty when no interview was offered")
+            errors.add("offered_at", "Leave the offer time empty when no interview was offered")
     else:
         check_required(errors, "offered_at", offered_at, "when the interview was offered")
         check_required(errors, "offered_by", offered_by, "who offered the interview")
         check_not_future(errors, "offered_at", offered_at, "The time of the offer")
     with transaction.atomic():
-        current = lock_at_version(ReturnInterview, interview.pk, expected_version)
+        edit = versioned_update(ReturnInterview, interview.pk, expected_version, OFFER_FIELDS)
+        current = edit.record
         if current.completed_at:
-            errors.setdefault("outcome", []).append("The interview has been held: its offer can no longer change")
-        first_return = min(e.returned_at for e in current.episodes.all())
+            errors.add("outcome", "The interview has been held: its offer can no longer change")
+        first_return = min(e.returned_at for e in current.episodes.all() if e.returned_at is not None)
         if offered_at and offered_at < first_return:
-            errors.setdefault("offered_at", []).append("The offer must be made after the child returned")
-        if errors:
-            raise ValidationError(errors)
-        before = snapshot(current, OFFER_FIELDS)
+            errors.add("offered_at", "The offer must be made after the child returned")
+        errors.raise_if_any()
         current.offered_at = offered_at if outcome != Outcome.NOT_OFFERED else None
         current.offered_by = (offered_by or "").strip() if outcome != Outcome.NOT_OFFERED else ""
         current.outcome = outcome
         current.not_offered_reason = (not_offered_reason or "").strip() if outcome == Outcome.NOT_OFFERED else ""
-        current.version += 1
-        current.save()
+        changed = edit.save()
         record_event(
             actor=acting_user,
             action=AuditEvent.Action.UPDATE,
             obj=current,
             child_id=current.child_id,
             summary="Return interview offer recorded",
-            changes=diff(before, snapshot(current, OFFER_FIELDS)),
+            changes=changed,
         )
         child_changed(current.child_id)
     return current
@@ -168,7 +168,7 @@ def record_interview(
     narrative: str = "",
 ) -> ReturnInterview:
     """Record what the child said: the interview itself, with the episodes it covers."""
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     check_required(errors, "completed_at", completed_at, "when the interview took place")
     check_not_future(errors, "completed_at", completed_at, "The interview time")
     check_choice(errors, "consent_to_share", consent_to_share, ConsentToShare, "Consent to share")
@@ -185,25 +185,25 @@ def record_interview(
     for kind, codes in factors.items():
         unknown = sorted(codes - set(FACTOR_CODES[kind].values))
         if unknown:
-            errors.setdefault(field_names[kind], []).append(f"Unknown code: {', '.join(unknown)}")
+            errors.add(field_names[kind], f"Unknown code: {', '.join(unknown)}")
     if factors[FactorKind.DISCLOSURE] and not (disclosure_details or "").strip():
-        errors.setdefault("disclosure_details", []).append("Describe what the child disclosed")
+        errors.add("disclosure_details", "Describe what the child disclosed")
     wanted_ids = {int(pk) for pk in episode_ids}
     with transaction.atomic():
-        current = lock_at_version(ReturnInterview, interview.pk, expected_version)
+        edit = versioned_update(ReturnInterview, interview.pk, expected_version, CONTENT_FIELDS)
+        current = edit.record
         if current.outcome != Outcome.ACCEPTED:
-            errors.setdefault("outcome", []).append("Record that the child accepted the interview before writing it up")
+            errors.add("outcome", "Record that the child accepted the interview before writing it up")
         episodes = list(MissingEpisode.objects.filter(pk__in=wanted_ids, child_id=current.child_id).returned())
         if not wanted_ids:
-            errors.setdefault("episodes", []).append("Choose at least one episode the interview covers")
+            errors.add("episodes", "Choose at least one episode the interview covers")
         elif len(episodes) != len(wanted_ids):
-            errors.setdefault("episodes", []).append("Choose only this child's episodes that have a return recorded")
+            errors.add("episodes", "Choose only this child's episodes that have a return recorded")
         if completed_at and current.offered_at and completed_at < current.offered_at:
-            errors.setdefault("completed_at", []).append("The interview must take place after it was offered")
-        if errors:
-            raise ValidationError(errors)
+            errors.add("completed_at", "The interview must take place after it was offered")
+        errors.raise_if_any()
         before = {
-            **snapshot(current, CONTENT_FIELDS),
+            **edit.before,
             **{field_names[k]: sorted(current.factor_codes(k)) for k in factors},
             "episodes": sorted(current.episodes.values_list("pk", flat=True)),
         }
@@ -220,8 +220,7 @@ def record_interview(
         ):
             setattr(current, name, (value or "").strip())
         current.consent_to_share = consent_to_share
-        current.version += 1
-        current.save()
+        edit.save()
         current.episodes.set(episodes)
         current.factors.all().delete()
         InterviewFactor.objects.bulk_create(

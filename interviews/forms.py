@@ -1,8 +1,10 @@
 """Forms for assigning, offering and recording a return home interview."""
 
+from typing import cast
+
 from django import forms
 
-from core.forms import GovukForm, VersionField, checkboxes, radios, textarea
+from core.forms import GovukForm, RadiosField, VersionField, checkboxes, radios, textarea
 from core.widgets import GovukDateTimeField
 from interviews.codes import ConsentToShare, Disclosure, Outcome, PullFactor, PushFactor
 
@@ -30,8 +32,8 @@ class AssignForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.practitioners = {str(person.pk): person for person in practitioners}
         choices = [(pk, f"{person}, {person.agency}") for pk, person in self.practitioners.items()]
-        self.fields["assigned_to"].choices = [*choices, (NOBODY, "No one for now")]
-        self.fields["assigned_to"].option_hints = {
+        cast(forms.ChoiceField, self.fields["assigned_to"]).choices = [*choices, (NOBODY, "No one for now")]
+        cast(RadiosField, self.fields["assigned_to"]).option_hints = {
             pk: person.job_title for pk, person in self.practitioners.items() if person.job_title
         }
 
@@ -59,6 +61,7 @@ class OfferForm(GovukForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
         # "Offered, waiting for an answer" posts an empty outcome: only a missing answer is an error.
         if self.is_bound and "outcome" not in self.data:
             self.add_error("outcome", "Select what happened to the offer")
@@ -122,7 +125,9 @@ class RecordInterviewForm(GovukForm):
 
     def __init__(self, *args, episodes: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["episode_ids"].choices = [(episode.pk, label) for episode, label in episodes]
+        cast(forms.ChoiceField, self.fields["episode_ids"]).choices = [
+            (episode.pk, label) for episode, label in episodes
+        ]
 
     def action_kwargs(self) -> dict[str, object]:
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}

@@ -23,7 +23,7 @@ class InterviewStatus(models.TextChoices):
     CLOSED = "closed", "Closed without interview"
 
 
-class InterviewQuerySet(models.QuerySet):
+class InterviewQuerySet(models.QuerySet["ReturnInterview"]):
     def awaiting_offer(self) -> "InterviewQuerySet":
         """No offer and no outcome yet: the 72-hour clock is still running (or has run out)."""
         return self.filter(offered_at__isnull=True, outcome="")
@@ -74,6 +74,11 @@ class ReturnInterview(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = InterviewQuerySet.as_manager()
+
+    # Set in memory on loaded interviews, never stored: the fields this reader may not see (redact_interview in
+    # interviews/scoping.py), and whether it is past its deadline (the My work page).
+    withheld_fields: list[str]
+    is_overdue: bool
 
     # Who offered the interview is a name: the audit trail records that it changed (what the child said is
     # encrypted, so masked too).

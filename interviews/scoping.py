@@ -1,7 +1,7 @@
 """Who may see which return interviews, which of their fields, and who may work or assign one: the interviews
 app's scoped lookups, built on the kernel (`access.scoping`)."""
 
-from django.db.models import OuterRef, Q, QuerySet
+from django.db.models import OuterRef, Q
 
 from access.models import Role, User
 from access.scoping import (
@@ -15,10 +15,10 @@ from access.scoping import (
 )
 from access.share_kinds import INTERVIEW_SHARES, ShareWhat
 from core.encryption import encrypted_fields
-from interviews.models import ReturnInterview
+from interviews.models import InterviewQuerySet, ReturnInterview
 
 
-def interviews_for(user: User) -> QuerySet[ReturnInterview]:
+def interviews_for(user: User) -> InterviewQuerySet:
     if not user.is_authenticated or not user.is_active or user.agency_id is None:
         return ReturnInterview.objects.none()
     grants = []

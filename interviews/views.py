@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from access.audit import record_page_viewed
+from access.http import AuthenticatedHttpRequest
 from access.models import Role, User
 from core.formatting import yes_no_not_known
 from core.forms import submitted
@@ -43,12 +44,14 @@ def _episode_label(episode) -> str:
     return f"Last seen {govuk_datetime(episode.last_seen_at)} at {episode.last_seen_place}{returned}"
 
 
-def _render(request: HttpRequest, template: str, interview: ReturnInterview, form, **extra) -> HttpResponse:
+def _render(
+    request: AuthenticatedHttpRequest, template: str, interview: ReturnInterview, form, **extra
+) -> HttpResponse:
     context = {"form": form, "interview": interview, "child": interview.child, "breadcrumbs": _crumbs(interview)}
     return render(request, template, context | extra, status=form.status_code)
 
 
-def detail(request: HttpRequest, interview_id: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, interview_id: int) -> HttpResponse:
     user = request.user
     # What the child said is shown only to those interviews.scoping.visible_interview_fields allows.
     interview = redact_interview(user, get_interview_for_user(user, interview_id))
@@ -75,7 +78,7 @@ def detail(request: HttpRequest, interview_id: int) -> HttpResponse:
 
 def _practitioners(interview: ReturnInterview) -> list[User]:
     """Active return interview practitioners at the interview's provider or the child's council."""
-    agencies = {interview.provider_id, interview.child.responsible_council_id} - {None}
+    agencies = {pk for pk in (interview.provider_id, interview.child.responsible_council_id) if pk is not None}
     return list(
         User.objects.filter(is_active=True, agency_id__in=agencies, role_assignments__role=Role.RHI_PRACTITIONER)
         .select_related("agency")
@@ -84,7 +87,7 @@ def _practitioners(interview: ReturnInterview) -> list[User]:
     )
 
 
-def assign(request: HttpRequest, interview_id: int) -> HttpResponse:
+def assign(request: AuthenticatedHttpRequest, interview_id: int) -> HttpResponse:
     user = request.user
     interview = get_interview_for_user(user, interview_id)
     if not can_assign_interview(user, interview):
@@ -108,7 +111,7 @@ def assign(request: HttpRequest, interview_id: int) -> HttpResponse:
     return _render(request, "interviews/assign.html", interview, form)
 
 
-def offer(request: HttpRequest, interview_id: int) -> HttpResponse:
+def offer(request: AuthenticatedHttpRequest, interview_id: int) -> HttpResponse:
     user = request.user
     interview = _workable_interview(user, interview_id)
     answered = bool(interview.offered_at or interview.outcome)
@@ -135,7 +138,7 @@ def offer(request: HttpRequest, interview_id: int) -> HttpResponse:
     return _render(request, "interviews/offer.html", interview, form)
 
 
-def record(request: HttpRequest, interview_id: int) -> HttpResponse:
+def record(request: AuthenticatedHttpRequest, interview_id: int) -> HttpResponse:
     user = request.user
     interview = _workable_interview(user, interview_id)
     returned = episodes_for(user).filter(child_id=interview.child_id).returned().order_by("-last_seen_at")

@@ -9,6 +9,7 @@ A link is never deleted: `end_person_link` / `end_place_link` record when, by wh
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -18,7 +19,8 @@ from access.audit import diff, record_event
 from access.models import AuditEvent, User
 from children.models import Child
 from children.scoping import caseload_children_for
-from core.concurrency import lock_at_version
+from core.concurrency import versioned_update
+from core.errors import Errors
 from core.validation import check_choice, check_required
 from episodes.models import MissingEpisode
 from episodes.scoping import episodes_for
@@ -37,26 +39,23 @@ NOT_ALLOWED = "You do not have a role that can record persons of concern and pla
 POLICE_ONLY_REFUSED = "Only police can record police-only intelligence"
 
 
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _check_allowed(errors: dict, acting_user: User, police_only: bool) -> None:
+def _check_allowed(errors: Errors, acting_user: User, police_only: bool) -> None:
     if not can_use_network(acting_user):
-        errors.setdefault("__all__", []).append(NOT_ALLOWED)
+        errors.add("__all__", NOT_ALLOWED)
     elif police_only and not can_record_police_intelligence(acting_user):
-        errors.setdefault("police_only", []).append(POLICE_ONLY_REFUSED)
+        errors.add("police_only", POLICE_ONLY_REFUSED)
 
 
-def _check_length(errors: dict, field: str, value: str, limit: int, label: str) -> None:
+def _check_length(errors: Errors, field: str, value: str, limit: int, label: str) -> None:
     if len(value) > limit:
-        errors.setdefault(field, []).append(f"{label} must be {limit} characters or fewer")
+        errors.add(field, f"{label} must be {limit} characters or fewer")
 
 
-def _save_new(
-    record: PersonOfConcern | Place, fields: dict, *, acting_user: User, what: str
-) -> PersonOfConcern | Place:
+NewRecord = TypeVar("NewRecord", PersonOfConcern, Place)
+Link = TypeVar("Link", ChildPersonLink, ChildPlaceLink)
+
+
+def _save_new(record: NewRecord, fields: dict, *, acting_user: User, what: str) -> NewRecord:
     """Save a new person or place and audit it, in one transaction."""
     with transaction.atomic():
         record.save()
@@ -77,16 +76,16 @@ def normalise_postcode(value: str) -> str:
     return f"{match.group(1)} {match.group(2)}" if match else compact
 
 
-def _coordinate(errors: dict, field: str, value: object, limit: int, label: str) -> Decimal | None:
+def _coordinate(errors: Errors, field: str, value: object, limit: int, label: str) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
         number = Decimal(str(value)).quantize(Decimal("0.000001"))
     except (InvalidOperation, ValueError):
-        errors.setdefault(field, []).append(f"Enter the {label} as a number, such as 53.480759")
+        errors.add(field, f"Enter the {label} as a number, such as 53.480759")
         return None
     if not -limit <= number <= limit:
-        errors.setdefault(field, []).append(f"The {label} must be between -{limit} and {limit}")
+        errors.add(field, f"The {label} must be between -{limit} and {limit}")
         return None
     return number
 
@@ -103,7 +102,7 @@ def add_person(
     police_only: bool = False,
 ) -> PersonOfConcern:
     """Record an adult or peer of concern, owned by the acting user's agency."""
-    fields = {
+    fields: dict[str, Any] = {
         "kind": kind,
         "display_name": (display_name or "").strip(),
         "aliases": (aliases or "").strip(),
@@ -112,12 +111,13 @@ def add_person(
         "phone_numbers": (phone_numbers or "").strip(),
         "police_only": bool(police_only),
     }
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     _check_allowed(errors, acting_user, fields["police_only"])
     check_choice(errors, "kind", kind, PersonKind, "Kind of person")
     check_required(errors, "display_name", fields["display_name"], "a name or label for the person")
     _check_length(errors, "display_name", fields["display_name"], 200, "The name or label")
-    _raise_if(errors)
+    errors.raise_if_any()
+    assert acting_user.agency_id is not None  # _check_allowed: only a user at an agency records people
     person = PersonOfConcern(owning_agency_id=acting_user.agency_id, created_by=acting_user, **fields)
     return _save_new(person, fields, acting_user=acting_user, what="Person of concern")
 
@@ -134,8 +134,8 @@ def add_place(
     police_only: bool = False,
 ) -> Place:
     """Record a place children are linked to, owned by the acting user's agency."""
-    errors: dict[str, list[str]] = {}
-    fields = {
+    errors = Errors()
+    fields: dict[str, Any] = {
         "kind": kind,
         "name": (name or "").strip(),
         "address": (address or "").strip(),
@@ -149,19 +149,20 @@ def add_place(
     check_required(errors, "name", fields["name"], "a name for the place")
     _check_length(errors, "name", fields["name"], 200, "The name")
     if fields["postcode"] and not POSTCODE.fullmatch(fields["postcode"]):
-        errors.setdefault("postcode", []).append("Enter a real postcode, such as NM4 7AB")
+        errors.add("postcode", "Enter a real postcode, such as NM4 7AB")
     if (fields["latitude"] is None) != (fields["longitude"] is None) and not errors.keys() & {"latitude", "longitude"}:
         missing = "longitude" if fields["longitude"] is None else "latitude"
-        errors.setdefault(missing, []).append("Enter both the latitude and the longitude, or neither")
-    _raise_if(errors)
+        errors.add(missing, "Enter both the latitude and the longitude, or neither")
+    errors.raise_if_any()
+    assert acting_user.agency_id is not None  # _check_allowed: only a user at an agency records places
     place = Place(owning_agency_id=acting_user.agency_id, created_by=acting_user, **fields)
     return _save_new(place, fields, acting_user=acting_user, what="Place")
 
 
 def _link(
-    model: type[ChildLink],
+    model: type[Link],
     target_field: str,
-    target: models.Model,
+    target: PersonOfConcern | Place | None,
     target_visible: bool,
     *,
     acting_user: User,
@@ -173,32 +174,33 @@ def _link(
     interview: ReturnInterview | None,
     police_only: bool,
     notes: str,
-) -> ChildLink:
+) -> Link:
     police_only = bool(police_only) or bool(getattr(target, "police_only", False))
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     _check_allowed(errors, acting_user, bool(police_only and not getattr(target, "police_only", False)))
     if not caseload_children_for(acting_user).filter(pk=child.pk).exists():
-        errors.setdefault("child", []).append("You can link only children in your own caseload")
+        errors.add("child", "You can link only children in your own caseload")
     if target is None or not target_visible:
-        errors.setdefault(target_field, []).append(f"Choose a {target_field} from the list")
+        errors.add(target_field, f"Choose a {target_field} from the list")
     check_choice(errors, "source", source, LinkSource, "Source")
     check_choice(errors, "confidence", confidence, Confidence, "Confidence")
     check_required(errors, "linked_on", linked_on, "the date of the link")
     if linked_on is not None:
         if linked_on > timezone.localdate():
-            errors.setdefault("linked_on", []).append("The date must be today or in the past")
+            errors.add("linked_on", "The date must be today or in the past")
         elif linked_on < child.date_of_birth:
-            errors.setdefault("linked_on", []).append("The date is before the child's date of birth")
+            errors.add("linked_on", "The date is before the child's date of birth")
     if episode is not None and (
         episode.child_id != child.pk or not episodes_for(acting_user).filter(pk=episode.pk).exists()
     ):
-        errors.setdefault("episode", []).append("Choose one of this child's missing episodes")
+        errors.add("episode", "Choose one of this child's missing episodes")
     if interview is not None and (
         interview.child_id != child.pk or not interviews_for(acting_user).filter(pk=interview.pk).exists()
     ):
-        errors.setdefault("interview", []).append("Choose one of this child's return interviews")
-    _raise_if(errors)
-    fields = {
+        errors.add("interview", "Choose one of this child's return interviews")
+    errors.raise_if_any()
+    assert target is not None  # refused above otherwise
+    fields: dict[str, Any] = {
         "source": source,
         "linked_on": linked_on,
         "confidence": confidence,
@@ -207,6 +209,7 @@ def _link(
         "police_only": police_only,
         "notes": (notes or "").strip(),
     }
+    assert acting_user.agency_id is not None  # caseload_children_for: only a user at an agency has a caseload
     link = model(
         child=child,
         owning_agency_id=acting_user.agency_id,
@@ -302,20 +305,20 @@ def _end_link(
     link: ChildLink, visible_links: models.QuerySet, *, acting_user: User, expected_version: int, reason: str
 ):
     reason = (reason or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     if not can_use_network(acting_user) or not visible_links.filter(pk=link.pk).exists():
-        errors.setdefault("__all__", []).append("You cannot end this link")
+        errors.add("__all__", "You cannot end this link")
     check_required(errors, "reason", reason, "why the link is ended")
-    _raise_if(errors)
+    errors.raise_if_any()
     with transaction.atomic():
-        current = lock_at_version(type(link), link.pk, expected_version)
+        edit = versioned_update(type(link), link.pk, expected_version)
+        current = edit.record
         if current.ended_at is not None:
             raise ValidationError({"__all__": "This link has already been ended"})
         current.ended_at = timezone.now()
         current.ended_by = acting_user
         current.end_reason = reason
-        current.version += 1
-        current.save(update_fields=["ended_at", "ended_by", "end_reason", "version"])
+        edit.save(update_fields=["ended_at", "ended_by", "end_reason", "version"])
         record_event(
             actor=acting_user,
             action=AuditEvent.Action.UPDATE,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from network.patterns import CHILD, PERSON, PLACE, Network, node
+from network.patterns import CHILD, PERSON, PLACE, Cluster, Network, node
 
 SEED = 20260501
 COLUMNS = 3
@@ -107,7 +107,7 @@ def draw(
     """
     details = details or {}
     graph = network.graph
-    chosen = []
+    chosen: list[tuple[Cluster, list[str]]] = []
     total = 0
     for cluster in network.clusters[:max_clusters]:
         members = [node(CHILD, pk) for pk in cluster.children]

@@ -1,5 +1,7 @@
 """Forms for recording persons of concern and places, and linking children to them."""
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 
 from access.models import User
@@ -18,7 +20,13 @@ def _police_only_field(label: str) -> forms.BooleanField:
     return forms.BooleanField(label=label, required=False, help_text=POLICE_ONLY_HINT)
 
 
-class _PoliceOnlyMixin:
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm  # the mixin is only ever mixed into a form
+else:
+    _FormBase = object
+
+
+class _PoliceOnlyMixin(_FormBase):
     """Police-only intelligence can be recorded only by police: the box is not offered to anyone else."""
 
     def __init__(self, *args, user: User, **kwargs) -> None:
@@ -68,6 +76,7 @@ class _TargetChoiceField(forms.ModelChoiceField):
 
 
 class _LinkForm(_PoliceOnlyMixin, GovukForm):
+    target_field: str  # the field naming what the child is linked to: person or place
     source = radios(LinkSource.choices, label="How is the child linked?", error="Select how the child is linked")
     linked_on = GovukDateField(
         label="When",
@@ -85,10 +94,10 @@ class _LinkForm(_PoliceOnlyMixin, GovukForm):
             Confidence.POSSIBLE: "A lead to check",
         },
     )
-    episode = forms.ModelChoiceField(
+    episode: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, required=False, label="Missing episode (optional)", empty_label="Not about one episode"
     )
-    interview = forms.ModelChoiceField(
+    interview: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, required=False, label="Return interview (optional)", empty_label="Not from an interview"
     )
     notes = textarea(label="Notes (optional)")
@@ -97,8 +106,12 @@ class _LinkForm(_PoliceOnlyMixin, GovukForm):
     def __init__(self, *args, child: Child, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["linked_on"].error_messages["required"] = "Enter the date of the link"
-        self.fields["episode"].queryset = episodes_for(self.user).filter(child=child).order_by("-last_seen_at")
-        self.fields["interview"].queryset = interviews_for(self.user).filter(child=child).order_by("-due_by")
+        cast(forms.ModelChoiceField, self.fields["episode"]).queryset = (
+            episodes_for(self.user).filter(child=child).order_by("-last_seen_at")
+        )
+        cast(forms.ModelChoiceField, self.fields["interview"]).queryset = (
+            interviews_for(self.user).filter(child=child).order_by("-due_by")
+        )
         for name in ("episode", "interview", self.target_field):
             self.fields[name].widget.attrs["class"] = "govuk-select"
 
@@ -114,7 +127,9 @@ class PersonLinkForm(_LinkForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = persons_for(self.user).order_by("display_name", "pk")
+        cast(forms.ModelChoiceField, self.fields["person"]).queryset = persons_for(self.user).order_by(
+            "display_name", "pk"
+        )
 
 
 class PlaceLinkForm(_LinkForm):
@@ -128,7 +143,7 @@ class PlaceLinkForm(_LinkForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["place"].queryset = places_for(self.user).order_by("name", "pk")
+        cast(forms.ModelChoiceField, self.fields["place"]).queryset = places_for(self.user).order_by("name", "pk")
 
 
 class EndLinkForm(GovukForm):

@@ -45,7 +45,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 import networkx as nx
@@ -227,10 +227,10 @@ def children_missing_together(
     for group in by_found.values():
         if len(group) < 2:
             continue
-        group.sort(key=lambda e: e.returned_at)
+        group.sort(key=_returned_at)
         for index, episode in enumerate(group):
             for other in group[index + 1 :]:
-                if other.returned_at - episode.returned_at > found_within:
+                if _returned_at(other) - _returned_at(episode) > found_within:
                     break
                 if other.child != episode.child and other.start < episode.end and episode.start < other.end:
                     add(episode, other, FOUND)
@@ -257,12 +257,20 @@ def children_missing_together(
     return MissingTogether(pairs=ordered, groups=_groups(ordered, {e.pk: e for e in all_episodes}))
 
 
+NOT_YET = datetime.min.replace(tzinfo=UTC)  # a group's first and last before its episodes are read
+
+
+def _returned_at(episode: _Episode) -> datetime:
+    assert episode.returned_at is not None  # only returned episodes are grouped by where they were found
+    return episode.returned_at
+
+
 def _within(day: date, moment: datetime, window: timedelta) -> bool:
     return abs(day - timezone.localdate(moment)) <= window
 
 
 def _groups(pairs: Iterable[TogetherPair], episodes: dict[int, _Episode]) -> list[TogetherGroup]:
-    graph = nx.Graph()
+    graph: nx.Graph = nx.Graph()
     pairs = list(pairs)
     for pair in pairs:
         graph.add_edge(pair.child_a, pair.child_b)
@@ -271,7 +279,8 @@ def _groups(pairs: Iterable[TogetherPair], episodes: dict[int, _Episode]) -> lis
     for index, children in enumerate(nx.connected_components(graph)):
         for child in children:
             group_of[child] = index
-        groups.append(TogetherGroup(sorted(children), [], set(), set(), set(), None, None, 0))
+        # first and last are filled in below, from the group's episodes (every group has at least one pair)
+        groups.append(TogetherGroup(sorted(children), [], set(), set(), set(), NOT_YET, NOT_YET, 0))
     episode_sets: dict[int, set[int]] = defaultdict(set)
     for pair in pairs:
         index = group_of[pair.child_a]
@@ -336,6 +345,7 @@ class _Tally:
 
     def hotspot(self, kind: str, key: str) -> Hotspot:
         label = min(self.spellings.items(), key=lambda item: (-item[1], item[0]))[0]
+        assert self.first is not None and self.last is not None  # a tally is made by add()
         return Hotspot(kind, key, label, len(self.episodes), len(self.children), self.first, self.last)
 
 
@@ -460,7 +470,7 @@ def build_network(
     """The graph of children, persons and places from active links (plus missing-together pairs), the
     ranking of persons and places by score, and the clusters (see the module doc)."""
     weights = child_weights(episodes, now=now, recent_days=recent_days)
-    graph = nx.Graph()
+    graph: nx.Graph = nx.Graph()
     strength: dict[tuple[str, int], dict[int, float]] = defaultdict(dict)
     for kind, links in ((PERSON, person_links), (PLACE, place_links)):
         rows = links.filter(ended_at__isnull=True).values_list("child_id", f"{kind}_id", "confidence")
@@ -494,16 +504,16 @@ def build_network(
     clusters: list[Cluster] = []
     cluster_of: dict[str, int] = {}
     for component in nx.connected_components(graph):
-        children = [graph.nodes[n]["pk"] for n in component if graph.nodes[n]["kind"] == CHILD]
-        if len(children) < 2:
+        members = [graph.nodes[n]["pk"] for n in component if graph.nodes[n]["kind"] == CHILD]
+        if len(members) < 2:
             continue
         clusters.append(
             Cluster(
                 index=0,
-                children=heaviest_first(children),
+                children=heaviest_first(members),
                 persons=sorted(graph.nodes[n]["pk"] for n in component if graph.nodes[n]["kind"] == PERSON),
                 places=sorted(graph.nodes[n]["pk"] for n in component if graph.nodes[n]["kind"] == PLACE),
-                weight=float(sum(weights.get(c, 1) for c in children)),
+                weight=float(sum(weights.get(c, 1) for c in members)),
             )
         )
     clusters.sort(key=lambda c: (-c.weight, -len(c.children), c.children))

@@ -10,7 +10,7 @@ from access.models import Role, User
 from access.scoping import COUNCIL_CASE_ROLES, get_or_404
 from children.models import Child
 from children.scoping import caseload_children_for
-from episodes.models import MissingEpisode
+from episodes.models import EpisodeQuerySet, MissingEpisode
 from episodes.scoping import episodes_for
 from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
 
@@ -37,7 +37,7 @@ def _intelligence_visible(user: User, prefix: str = "") -> Q:
     return visible
 
 
-def _child_links(user: User, model: type, target: str) -> QuerySet:
+def _child_links(user: User, model: type[ChildPersonLink | ChildPlaceLink], target: str) -> QuerySet:
     if not _sees_network(user):
         return model.objects.none()
     return model.objects.filter(
@@ -75,7 +75,7 @@ def places_for(user: User) -> QuerySet[Place]:
     return Place.objects.filter(_intelligence_visible(user), Q(Exists(linked)) | Q(owning_agency_id=user.agency_id))
 
 
-def network_episodes_for(user: User) -> QuerySet[MissingEpisode]:
+def network_episodes_for(user: User) -> EpisodeQuerySet:
     """The episodes pattern detection looks at: the user's episodes of children in their own caseload (not
     children they reach only through a share or emergency access)."""
     if not _sees_network(user):

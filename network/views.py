@@ -17,12 +17,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from access.audit import record_event
+from access.http import AuthenticatedHttpRequest
 from access.models import AuditEvent, User
 from children.actions import record_child_viewed
 from children.scoping import caseload_children_for
@@ -76,7 +77,7 @@ def _require_network(user: User) -> None:
         raise PermissionDenied("Your role does not give access to persons of concern, places or the network.")
 
 
-def _period(request: HttpRequest) -> tuple[int, datetime, list[dict]]:
+def _period(request: AuthenticatedHttpRequest) -> tuple[int, datetime, list[dict]]:
     default = settings.HOMEWARD_NETWORK_PERIOD_DAYS
     try:
         days = int(request.GET.get("days", default))
@@ -126,19 +127,19 @@ def _names_row(ids: list[int], names: dict[int, str]) -> dict:
 # --- Searching persons of concern and places ---------------------------------------------------------
 
 
-def _search_text(request: HttpRequest, form: SearchForm) -> str:
+def _search_text(request: AuthenticatedHttpRequest, form: SearchForm) -> str:
     """Searches are posted: the words may be a name, and must not land in URLs or access logs."""
     return form.cleaned_data["q"].strip() if request.method == "POST" and form.is_valid() else ""
 
 
-def _list_page(request: HttpRequest, queryset, text: str, what: str):
+def _list_page(request: AuthenticatedHttpRequest, queryset, text: str, what: str):
     if text:
         record_event(actor=request.user, action=AuditEvent.Action.SEARCH, summary=f"Searched {what}")
         return Paginator(queryset, PAGE_SIZE).get_page(1)
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _child_for_return(request: HttpRequest):
+def _child_for_return(request: AuthenticatedHttpRequest):
     child_id = request.GET.get("child")
     return get_network_child_for_user(request.user, child_id) if child_id else None
 
@@ -208,7 +209,7 @@ KINDS = {
 }
 
 
-def record_list(request: HttpRequest, kind: str) -> HttpResponse:
+def record_list(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     """Persons of concern or places (`kind` comes from the URL), searched by POST, with their linked children."""
     user = request.user
     _require_network(user)
@@ -232,7 +233,7 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     )
 
 
-def record_add(request: HttpRequest, kind: str) -> HttpResponse:
+def record_add(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     """Record a person of concern or a place (`kind` comes from the URL); from a child's page, go on to link it."""
     user = request.user
     _require_network(user)
@@ -264,7 +265,7 @@ def record_add(request: HttpRequest, kind: str) -> HttpResponse:
     )
 
 
-def record_detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def record_detail(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     """A person of concern or a place, with the links to children the user may see."""
     user = request.user
     _require_network(user)
@@ -292,7 +293,7 @@ def record_detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 # --- A child's persons and places -------------------------------------------------------------------
 
 
-def child_network(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_network(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     user = request.user
     _require_network(user)
     child = get_network_child_for_user(user, child_id)
@@ -323,18 +324,16 @@ def child_network(request: HttpRequest, child_id: int) -> HttpResponse:
     names = _child_names(user, set(shared))
     people = {link.person_id: link.person for link in person_links}
     spots = {link.place_id: link.place for link in place_links}
-    linked_children = sorted(
-        (
-            {
-                "pk": other,
-                "name": names[other],
-                "through": sorted(str(people[p]) for p in found[PERSON]) + sorted(str(spots[p]) for p in found[PLACE]),
-            }
-            for other, found in shared.items()
-            if other in names
-        ),
-        key=lambda row: (-len(row["through"]), row["name"]),
-    )
+    linked_rows: list[dict[str, Any]] = [
+        {
+            "pk": other,
+            "name": names[other],
+            "through": sorted(str(people[p]) for p in found[PERSON]) + sorted(str(spots[p]) for p in found[PLACE]),
+        }
+        for other, found in shared.items()
+        if other in names
+    ]
+    linked_children = sorted(linked_rows, key=lambda row: (-len(row["through"]), row["name"]))
     record_child_viewed(child, viewer=user, how="Child's persons of concern and places viewed")
     return render(
         request,
@@ -348,7 +347,7 @@ def child_network(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-def _link_page(request: HttpRequest, child_id: int, kind: str) -> HttpResponse:
+def _link_page(request: AuthenticatedHttpRequest, child_id: int, kind: str) -> HttpResponse:
     user = request.user
     _require_network(user)
     child = get_network_child_for_user(user, child_id)
@@ -388,15 +387,15 @@ def _link_page(request: HttpRequest, child_id: int, kind: str) -> HttpResponse:
     )
 
 
-def link_person(request: HttpRequest, child_id: int) -> HttpResponse:
+def link_person(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     return _link_page(request, child_id, PERSON)
 
 
-def link_place(request: HttpRequest, child_id: int) -> HttpResponse:
+def link_place(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     return _link_page(request, child_id, PLACE)
 
 
-def _end_link_page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def _end_link_page(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     user = request.user
     _require_network(user)
     link = get_person_link_for_user(user, pk) if kind == PERSON else get_place_link_for_user(user, pk)
@@ -422,25 +421,25 @@ def _end_link_page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         {
             "form": form,
             "link": link,
-            "target": link.person if kind == PERSON else link.place,
+            "target": getattr(link, "person" if kind == PERSON else "place"),
             "breadcrumbs": [crumb(link.child.full_name, "network:child", link.child_id)],
         },
         status=form.status_code,
     )
 
 
-def end_person_link(request: HttpRequest, pk: int) -> HttpResponse:
+def end_person_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _end_link_page(request, pk, PERSON)
 
 
-def end_place_link(request: HttpRequest, pk: int) -> HttpResponse:
+def end_place_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _end_link_page(request, pk, PLACE)
 
 
 # --- Patterns ---------------------------------------------------------------------------------------
 
 
-def hotspot_list(request: HttpRequest) -> HttpResponse:
+def hotspot_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     _require_network(user)
     days, since, options = _period(request)
@@ -459,7 +458,7 @@ def hotspot_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def missing_together(request: HttpRequest) -> HttpResponse:
+def missing_together(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     _require_network(user)
     days, since, options = _period(request)
@@ -499,7 +498,7 @@ def missing_together(request: HttpRequest) -> HttpResponse:
     )
 
 
-def network_view(request: HttpRequest) -> HttpResponse:
+def network_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     _require_network(user)
     days, since, options = _period(request)

@@ -12,13 +12,13 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from access.audit import diff, record_event
 from access.models import AuditEvent, User
 from children.models import Child
-from core.errors import ConflictError
+from core.errors import ConflictError, Errors
 from philomena.models import (
     CONTENT_FIELDS,
     PhilomenaProfile,
@@ -36,11 +36,6 @@ NOT_IN_CARE = (
 NOTHING_CHANGED = "You have not changed anything: the profile was not saved"
 
 
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
 def _check_editor(child: Child, acting_user: User) -> None:
     if not can_edit_profile(acting_user, child):
         raise PermissionDenied("Only the coordinator, social workers and managers of the child's council can change it")
@@ -50,13 +45,12 @@ def _content_of(version: ProfileVersion | None) -> dict[str, str]:
     return {name: getattr(version, name) if version else "" for name in CONTENT_FIELDS}
 
 
-def _check_lengths(errors: dict[str, list[str]], content: dict[str, str]) -> None:
+def _check_lengths(errors: Errors, content: dict[str, str]) -> None:
     for name in CONTENT_FIELDS:
         field = ProfileVersion._meta.get_field(name)
+        assert isinstance(field, models.Field)  # a column of the version
         if field.max_length and len(content[name]) > field.max_length:
-            errors.setdefault(name, []).append(
-                f"{str(field.verbose_name).capitalize()} must be {field.max_length} characters or fewer"
-            )
+            errors.add(name, f"{str(field.verbose_name).capitalize()} must be {field.max_length} characters or fewer")
 
 
 def _lock_profile(child: Child, expected_version: int | None) -> PhilomenaProfile | None:
@@ -112,7 +106,7 @@ def save_profile(
     if unknown:
         raise TypeError(f"save_profile() got unknown fields: {', '.join(sorted(unknown))}")
     _check_editor(child, acting_user)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     with transaction.atomic():
         profile = _lock_profile(child, expected_version)
         previous = profile.current_version() if profile else None
@@ -120,11 +114,11 @@ def save_profile(
         after = {name: (content[name] or "").strip() if name in content else before[name] for name in CONTENT_FIELDS}
         _check_lengths(errors, after)
         if profile is None and not profile_applies(child):
-            errors.setdefault("profile", []).append(NOT_IN_CARE.format(status=child.get_legal_status_display().lower()))
+            errors.add("profile", NOT_IN_CARE.format(status=child.get_legal_status_display().lower()))
         changed = [name for name in CONTENT_FIELDS if before[name] != after[name]]
         if not changed and not errors:
-            errors.setdefault("profile", []).append(NOTHING_CHANGED)
-        _raise_if(errors)
+            errors.add("profile", NOTHING_CHANGED)
+        errors.raise_if_any()
         version = _write_version(
             child,
             profile,
@@ -156,7 +150,7 @@ def add_photo(
     """Add a photo: checked (philomena.photos), stored privately, and made current by a new version that
     carries the rest of the profile forward. The first photo of a child in care with no profile starts one."""
     _check_editor(child, acting_user)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     cleaned: CleanPhoto | None = None
     if photo is None:
         errors["photo"] = ["Select a photo"]
@@ -167,23 +161,24 @@ def add_photo(
             errors["photo"] = error.messages
     if taken_on is not None:
         if taken_on > timezone.localdate():
-            errors.setdefault("taken_on", []).append("The date the photo was taken must be today or in the past")
+            errors.add("taken_on", "The date the photo was taken must be today or in the past")
         elif taken_on < child.date_of_birth:
-            errors.setdefault("taken_on", []).append("The date the photo was taken must be after the child's birth")
-    _raise_if(errors)
+            errors.add("taken_on", "The date the photo was taken must be after the child's birth")
+    errors.raise_if_any()
     stored_name = ""
     try:
         with transaction.atomic():
             profile = _lock_profile(child, expected_version)
             if profile is None and not profile_applies(child):
                 errors["photo"] = [NOT_IN_CARE.format(status=child.get_legal_status_display().lower())]
-            _raise_if(errors)
+            errors.raise_if_any()
             previous = profile.current_version() if profile else None
             now = timezone.now()
             content = _content_of(previous)
             version = _write_version(
                 child, profile, content=content, photo=None, changed=["photo"], acting_user=acting_user, now=now
             )
+            assert cleaned is not None  # errors.raise_if_any(): the photo was read
             new_photo = ProfilePhoto(
                 profile=version.profile,
                 content_type=cleaned.content_type,
@@ -196,7 +191,7 @@ def add_photo(
                 uploaded_by=acting_user,
             )
             new_photo.image.save("photo", ContentFile(cleaned.data), save=False)
-            stored_name = new_photo.image.name
+            stored_name = new_photo.image.name or ""  # set by save() above
             new_photo.save()
             version.photo = new_photo
             version.save(update_fields=["photo"])

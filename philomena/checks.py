@@ -11,7 +11,7 @@ def _public_roots() -> list[tuple[str, Path]]:
     roots += [
         ("STATICFILES_DIRS", entry[1] if isinstance(entry, tuple) else entry) for entry in settings.STATICFILES_DIRS
     ]
-    return [(name, Path(root).resolve()) for name, root in roots if root]
+    return [(name, Path(str(root)).resolve()) for name, root in roots if root]
 
 
 @register()

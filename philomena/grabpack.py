@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache, partial
 from pathlib import Path
+from typing import cast
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -204,6 +205,7 @@ def _photo_cell(pack: GrabPack, st: _Styles) -> list[Flowable]:
         reader = ImageReader(io.BytesIO(pack.photo))
         width, height = reader.getSize()
         scale = min(box_width / width, box_height / height)
+        assert pack.version is not None and pack.version.photo is not None  # pack.photo is this version's photo
         photo = pack.version.photo
         taken = (
             f"Photo taken {govuk_date(photo.taken_on)}"
@@ -364,7 +366,7 @@ def _past_episodes(pack: GrabPack, st: _Styles) -> list[Flowable]:
             _para(govuk_datetime(e.last_seen_at), st.body),
             _para(e.last_seen_place, st.body),
             _para(e.found_place or NOT_RECORDED, st.body),
-            _para(duration_text(e.returned_at - e.last_seen_at), st.body),
+            _para(duration_text(cast(datetime, e.returned_at) - e.last_seen_at), st.body),  # past: returned
         ]
         for e in pack.past_episodes
     ]
@@ -429,7 +431,7 @@ class NumberedCanvas(canvas.Canvas):
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # reportlab's stubs leave out Canvas's private page hooks
 
     def save(self) -> None:
         total = len(self._pages)
@@ -455,7 +457,7 @@ class NumberedCanvas(canvas.Canvas):
         self.setLineWidth(0.5)
         self.line(left, PAGE_HEIGHT - 11 * mm, right, PAGE_HEIGHT - 11 * mm)
         self.line(left, FOOTER_RULE, right, FOOTER_RULE)
-        page_label = f"Page {self._pageNumber} of {total}"
+        page_label = f"Page {self._pageNumber} of {total}"  # type: ignore[attr-defined]  # private in reportlab's stubs
         self.drawRightString(right, FOOTER_LINES[0], page_label)
         room = right - left - self.stringWidth(page_label, regular, 8) - FOOTER_GAP
         for line, baseline in zip(_fit_lines(self._produced, regular, 8, room), FOOTER_LINES, strict=False):
@@ -483,7 +485,7 @@ def build_grab_pack(pack: GrabPack) -> bytes:
     produced_at = pack.produced_at or datetime.now().astimezone()
     produced = f"Produced {govuk_datetime(produced_at)}"
     if pack.produced_by is not None:
-        agency = f", {pack.produced_by.agency.name}" if pack.produced_by.agency_id else ""
+        agency = f", {pack.produced_by.agency.name}" if pack.produced_by.agency is not None else ""
         produced += f" by {pack.produced_by}{agency}"
     out = io.BytesIO()
     document = SimpleDocTemplate(

@@ -24,7 +24,7 @@ class PhotoType(models.TextChoices):
     PNG = "image/png", "PNG"
 
 
-PHOTO_EXTENSIONS = {PhotoType.JPEG: "jpg", PhotoType.PNG: "png"}
+PHOTO_EXTENSIONS: dict[str, str] = {PhotoType.JPEG: "jpg", PhotoType.PNG: "png"}
 
 
 class PhilomenaProfile(models.Model):

@@ -19,7 +19,7 @@ from philomena.models import PhotoType
 
 JPEG_SIGNATURE = b"\xff\xd8\xff"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-PILLOW_FORMATS = {PhotoType.JPEG: "JPEG", PhotoType.PNG: "PNG"}
+PILLOW_FORMATS: dict[str, str] = {PhotoType.JPEG: "JPEG", PhotoType.PNG: "PNG"}
 WRONG_TYPE = "The selected file must be a JPG or PNG"
 UNREADABLE = "The selected file could not be read as a photo. It may be damaged: choose another file"
 

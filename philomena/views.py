@@ -8,10 +8,11 @@ an edit by someone who may only view (police). Every read of profile content is 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from access.audit import record_page_viewed
+from access.http import AuthenticatedHttpRequest
 from access.models import User
 from children.models import Child
 from children.scoping import get_child_for_user
@@ -67,7 +68,7 @@ def _sections(version: ProfileVersion) -> list[dict]:
 
 
 def _show(
-    request: HttpRequest, child: Child, profile: PhilomenaProfile | None, shown: ProfileVersion | None
+    request: AuthenticatedHttpRequest, child: Child, profile: PhilomenaProfile | None, shown: ProfileVersion | None
 ) -> HttpResponse:
     user = request.user
     history = []
@@ -83,7 +84,7 @@ def _show(
             "child": child,
             "profile": profile,
             "shown": shown,
-            "is_current": shown is not None and shown.number == profile.version,
+            "is_current": shown is not None and profile is not None and shown.number == profile.version,
             "sections": _sections(shown) if shown else [],
             "history": history,
             "can_edit": can_edit_profile(user, child),
@@ -93,7 +94,7 @@ def _show(
     )
 
 
-def profile(request: HttpRequest, child_id: int) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     user = request.user
     child = _child_for_profile(user, child_id)
     current = profile_of(child)
@@ -105,18 +106,18 @@ def profile(request: HttpRequest, child_id: int) -> HttpResponse:
     return _show(request, child, current, shown)
 
 
-def version(request: HttpRequest, child_id: int, number: int) -> HttpResponse:
+def version(request: AuthenticatedHttpRequest, child_id: int, number: int) -> HttpResponse:
     user = request.user
     child = _child_for_profile(user, child_id)
     current = profile_of(child)
     shown = current.versions.select_related("photo", "created_by").filter(number=number).first() if current else None
-    if shown is None:
+    if shown is None or current is None:
         raise Http404("No such version of the profile.")
     record_page_viewed(user, current, child_id=child.pk, summary=f"Philomena profile version {number} viewed")
     return _show(request, child, current, shown)
 
 
-def edit(request: HttpRequest, child_id: int) -> HttpResponse:
+def edit(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     user = request.user
     child = _child_for_editing(user, child_id)
     current = profile_of(child)
@@ -152,7 +153,7 @@ def edit(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-def upload_photo(request: HttpRequest, child_id: int) -> HttpResponse:
+def upload_photo(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     user = request.user
     child = _child_for_editing(user, child_id)
     current = profile_of(child)
@@ -188,7 +189,7 @@ def upload_photo(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-def photo(request: HttpRequest, photo_id: int) -> HttpResponse:
+def photo(request: AuthenticatedHttpRequest, photo_id: int) -> FileResponse:
     """The photo's bytes, for a user who may see the profile. Never cached, never sniffed, never a download
     page of its own: an <img> on the profile page and the grab-pack are its only uses."""
     user = request.user
@@ -210,7 +211,7 @@ def photo(request: HttpRequest, photo_id: int) -> HttpResponse:
     return response
 
 
-def grab_pack(request: HttpRequest, child_id: int) -> HttpResponse:
+def grab_pack(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     user = request.user
     child = _child_for_profile(user, child_id)
     current = profile_of(child)

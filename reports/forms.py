@@ -3,13 +3,15 @@
 Both are sent with GET (they hold no personal data: a council, a kind and a period). Each has its own ids
 (`auto_id`), so the two can sit on one page."""
 
+from typing import cast
+
 from django import forms
 from django.db.models import QuerySet
 
 from core.forms import GovukForm
 from reports.periods import Period, ReportKind, parse, recent_months, recent_years
 
-PERIOD_LABELS = {ReportKind.MONTHLY: "Month", ReportKind.ANNUAL: "Year ending 31 March"}
+PERIOD_LABELS: dict[str, str] = {ReportKind.MONTHLY: "Month", ReportKind.ANNUAL: "Year ending 31 March"}
 
 
 class ReportForm(GovukForm):
@@ -22,14 +24,16 @@ class ReportForm(GovukForm):
         self.report_kind = kind
         periods = recent_months() if kind == ReportKind.MONTHLY else recent_years()
         self.fields["period"].label = PERIOD_LABELS[kind]
-        self.fields["period"].choices = [(period.code, period.label) for period in periods]
+        cast(forms.ChoiceField, self.fields["period"]).choices = [(period.code, period.label) for period in periods]
         self.fields["period"].error_messages["invalid_choice"] = (
             f"Choose a {'month' if kind == ReportKind.MONTHLY else 'year'} from the list"
         )
         self.fields["period"].error_messages["required"] = self.fields["period"].error_messages["invalid_choice"]
         self.councils = {str(council.pk): council for council in councils}
         if len(self.councils) > 1:
-            self.fields["council"].choices = [(pk, council.name) for pk, council in self.councils.items()]
+            cast(forms.ChoiceField, self.fields["council"]).choices = [
+                (pk, council.name) for pk, council in self.councils.items()
+            ]
         else:
             del self.fields["council"]
 

@@ -21,7 +21,7 @@ def report_councils(user: User) -> QuerySet:
     councils = Agency.objects.filter(kind=AgencyKind.COUNCIL).order_by("name")
     if "regional" in scopes:
         return councils
-    if "council" in scopes:
+    if "council" in scopes and user.agency_id is not None:
         return councils.filter(pk=user.agency_id)
     return councils.none()
 

@@ -9,9 +9,10 @@ audited; the PDFs are sent as attachments and never cached.
 import re
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 
+from access.http import AuthenticatedHttpRequest
 from access.models import Agency, User
 from analytics.scoping import can_view_reports
 from reports.actions import produce_report, record_stored_report_downloaded
@@ -38,7 +39,7 @@ def _forms(councils, bound: ReportForm | None = None) -> list[ReportForm]:
     return forms
 
 
-def _page(request: HttpRequest, councils, bound: ReportForm | None = None) -> HttpResponse:
+def _page(request: AuthenticatedHttpRequest, councils, bound: ReportForm | None = None) -> HttpResponse:
     monthly, annual = _forms(councils, bound)
     return render(
         request,
@@ -47,7 +48,7 @@ def _page(request: HttpRequest, councils, bound: ReportForm | None = None) -> Ht
     )
 
 
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _page(request, _councils(request.user))
 
 
@@ -65,7 +66,7 @@ def pdf_response(pdf: bytes, name: str) -> HttpResponse:
     return response
 
 
-def download(request: HttpRequest) -> HttpResponse:
+def download(request: AuthenticatedHttpRequest) -> HttpResponse:
     councils = _councils(request.user)
     kind = request.GET.get("kind", "")
     if kind not in ReportKind.values:
@@ -78,13 +79,13 @@ def download(request: HttpRequest) -> HttpResponse:
     return pdf_response(pdf, filename(council, period))
 
 
-def stored(request: HttpRequest) -> HttpResponse:
+def stored(request: AuthenticatedHttpRequest) -> HttpResponse:
     councils = _councils(request.user)
     reports = stored_reports_for(request.user).defer("pdf")
     return render(request, "reports/stored.html", {"reports": reports, "single": councils.count() == 1})
 
 
-def stored_download(request: HttpRequest, report_id: int) -> HttpResponse:
+def stored_download(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
     _councils(request.user)
     report = get_stored_report_for_user(request.user, report_id)
     record_stored_report_downloaded(report, viewer=request.user)

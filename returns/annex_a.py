@@ -9,8 +9,9 @@ episode in those 12 months, and are blank when the child had none.
 
 import csv
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -109,7 +110,7 @@ def build_list8(council: Agency, on: dt.date) -> list[dict[str, object]]:
 
     rows = []
     for child in children:
-        placement = placements.get(child["pk"], {})
+        placement: Mapping[str, Any] = placements.get(child["pk"], {})
         child_counts = counts.get(child["pk"], {})
         last = latest.get(child["pk"])
         rows.append(
@@ -155,11 +156,13 @@ def write_xlsx(rows: list[dict[str, object]], path: str | Path | BinaryIO) -> st
     path, or to a binary file (a download)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     if isinstance(path, str):
         path = Path(path)
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on one worksheet
     sheet.title = SHEET_NAME
     sheet.append(HEADINGS)
     for cell in sheet[1]:

@@ -15,9 +15,12 @@ from typing import Any, Protocol
 
 
 class EpisodeLike(Protocol):
-    decom: dt.date
-    dec: dt.date | None
-    rec: str
+    @property
+    def decom(self) -> dt.date: ...
+    @property
+    def dec(self) -> dt.date | None: ...
+    @property
+    def rec(self) -> str: ...
 
 
 @dataclass(frozen=True)

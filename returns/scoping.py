@@ -8,7 +8,7 @@ RETURN_ROLES = (Role.COORDINATOR, Role.ANALYST)
 
 def return_council_for(user: User) -> Agency | None:
     """The council whose returns the user produces, or None when they produce none."""
-    if not user.is_authenticated or not user.is_active or user.agency_id is None:
+    if not user.is_authenticated or not user.is_active or user.agency is None:
         return None
     if user.agency.kind != AgencyKind.COUNCIL or not user.has_role(*RETURN_ROLES):
         return None

@@ -251,7 +251,7 @@ def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
             ) = row
             ended = dec is not None and dec <= end
             spans.append(CareSpan(pk, child_pk, decom, dec, rec) if ended else CareSpan(pk, child_pk, decom, None, ""))
-            if ended and dec < start:
+            if ended and dec is not None and dec < start:
                 continue  # before this year: history for the checks, not a row of this return
             child_episodes.append(
                 {
@@ -288,8 +288,8 @@ def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
         header_pks.append(child_pk)
         episodes.extend(child_episodes)
         episode_refs.extend(child_refs)
-        for pk, row in missing_rows.get(child_pk, ()):
-            missing.append({"CHILD": child_id, "DOB": dob, **row})
+        for pk, missing_row in missing_rows.get(child_pk, ()):
+            missing.append({"CHILD": child_id, "DOB": dob, **missing_row})
             missing_refs.append((child_pk, pk))
     return result
 

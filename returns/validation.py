@@ -10,6 +10,7 @@ them to the portal's messages; ids starting "HW-" are Homeward's checks of the o
 the design notes (shared/design/returns.md).
 """
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -165,8 +166,8 @@ class _Period:
     row: dict[str, str]
     child_pk: int | None
     episode_pk: int | None
-    start: object = None
-    end: object = None
+    start: dt.date | None = None
+    end: dt.date | None = None
 
 
 def _check_missing(ssda: Ssda903Return) -> list[Failure]:
@@ -237,6 +238,7 @@ def _check_missing(ssda: Ssda903Return) -> list[Failure]:
 
 def _check_against_care(fail, period: _Period, care: list[PeriodOfCare], dob) -> None:
     start, end = period.start, period.end
+    assert start is not None  # only a period whose start could be read is checked against care
     containing = period_containing(care, start)
     if containing is None:
         earlier = [p for p in care if p.start <= start]
@@ -283,6 +285,7 @@ def _check_overlaps(failures: list[Failure], periods: list[_Period]) -> None:
     ordered = sorted(periods, key=lambda p: (p.start, p.index))
     latest = None  # the earlier period reaching furthest forward
     for period in ordered:
+        assert period.start is not None  # only periods with a readable start are collected
         if latest is not None:
             if latest.end is None:
                 failures.append(

@@ -2,10 +2,11 @@
 its coordinator and analysts, without a command line."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from access.http import AuthenticatedHttpRequest
 from access.models import Agency, User
 from children.scoping import children_for
 from returns.exports import RETURN_FILES, annex_a_day, build_download, record_download
@@ -22,7 +23,7 @@ def _council(user: User) -> Agency:
     return council
 
 
-def returns_page(request: HttpRequest) -> HttpResponse:
+def returns_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Pick a year (not identifying: a GET) and see the checks of every DfE rule, and the downloads."""
     user = request.user
     council = _council(user)
@@ -33,7 +34,7 @@ def returns_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def download(request: HttpRequest) -> HttpResponse:
+def download(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One file of the return. An SSDA903 table while checks fail is refused unless the user accepts that."""
     user = request.user
     council = _council(user)
@@ -59,7 +60,7 @@ def download(request: HttpRequest) -> HttpResponse:
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     council: Agency,
     year: CollectionYear,
     *,

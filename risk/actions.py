@@ -9,14 +9,14 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from access.audit import SENSITIVE_MARK, record_event
 from access.models import AuditEvent, User
 from children.models import Child
-from core.concurrency import lock_at_version
+from core.concurrency import versioned_update
+from core.errors import Errors
 from core.validation import check_choice, check_not_future, check_required
 from risk.codes import (
     DECISIONS_NEEDING_REASON,
@@ -32,11 +32,6 @@ from risk.codes import (
     ScreeningLevel,
 )
 from risk.models import Alert, Referral, ReferralStatusChange, Screening, ScreeningFlag, ScreeningIndicator
-
-
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def _sensitive_change(before: str, after: str) -> list[str | None]:
@@ -58,19 +53,21 @@ def _when(moment: datetime) -> str:
 def acknowledge_alert(alert: Alert, *, decision: str, reason: str = "", acting_user: User) -> Alert:
     """Record the decision taken on an alert. An alert is acknowledged once; the decision then stands."""
     reason = (reason or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     check_choice(errors, "decision", decision, AlertDecision, "Decision")
     if decision in DECISIONS_NEEDING_REASON and not reason:
         label = AlertDecision(decision).label.lower()
-        errors.setdefault("reason", []).append(f"Enter why the decision is {label}")
+        errors.add("reason", f"Enter why the decision is {label}")
     with transaction.atomic():
         current = Alert.objects.select_for_update().get(pk=alert.pk)
         if current.is_acknowledged:
-            errors.setdefault("alert", []).append(
+            assert current.acknowledged_at is not None  # set with the acknowledgement
+            errors.add(
+                "alert",
                 f"This alert was already acknowledged by {current.acknowledged_by} on "
-                f"{_when(current.acknowledged_at)}: its decision stands"
+                f"{_when(current.acknowledged_at)}: its decision stands",
             )
-        _raise_if(errors)
+        errors.raise_if_any()
         current.acknowledged_at = timezone.now()
         current.acknowledged_by = acting_user
         current.decision = decision
@@ -122,11 +119,11 @@ def record_screening(
     """
     recent, historical, flag_codes = set(recent_indicators), set(historical_indicators), set(flags)
     notes = (notes or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     check_required(errors, "screened_at", screened_at, "when the screening was done")
     check_not_future(errors, "screened_at", screened_at, "The screening time")
     if screened_at and timezone.localdate(screened_at) < child.date_of_birth:
-        errors.setdefault("screened_at", []).append("The screening time is before the child's date of birth")
+        errors.add("screened_at", "The screening time is before the child's date of birth")
     check_choice(errors, "kind", kind, ScreeningKind, "Type of screening")
     check_choice(errors, "level", level, ScreeningLevel, "Level")
     for field, codes, choices in (
@@ -136,27 +133,26 @@ def record_screening(
     ):
         unknown = sorted(codes - set(choices.values))
         if unknown:
-            errors.setdefault(field, []).append(f"Unknown code: {', '.join(unknown)}")
+            errors.add(field, f"Unknown code: {', '.join(unknown)}")
     both = sorted(recent & historical & set(Indicator.values))
     if both:
         labels = "; ".join(Indicator(code).label for code in both)
-        errors.setdefault("historical_indicators", []).append(
-            f"Tick each indicator as recent or historical, not both: {labels}"
-        )
+        errors.add("historical_indicators", f"Tick each indicator as recent or historical, not both: {labels}")
     if screened_at and recent and level in LEVELS_REFUSED_WITH_OVERRIDE:
         reasons = override_reasons(
             child, screened_on=timezone.localdate(screened_at), learning_disability=learning_disability
         )
         if reasons:
-            errors.setdefault("level", []).append(
+            errors.add(
+                "level",
                 f"The child {' and '.join(reasons)} and shows recent indicators, so the level cannot be "
-                f"{ScreeningLevel(level).label.lower()}: choose medium or high"
+                f"{ScreeningLevel(level).label.lower()}: choose medium or high",
             )
     if level != ScreeningLevel.NO_RISK:
         check_required(errors, "review_date", review_date, "when the screening will be reviewed")
     if review_date and screened_at and review_date < timezone.localdate(screened_at):
-        errors.setdefault("review_date", []).append("The review date must be on or after the screening date")
-    _raise_if(errors)
+        errors.add("review_date", "The review date must be on or after the screening date")
+    errors.raise_if_any()
     with transaction.atomic():
         screening = Screening.objects.create(
             child=child,
@@ -208,7 +204,7 @@ def make_referral(
     """Refer the child to the MASH or the exploitation team. One open referral to each at a time."""
     reason = (reason or "").strip()
     made_at = made_at or timezone.now()
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     check_choice(errors, "to", to, ReferralTo, "Referred to")
     check_required(errors, "reason", reason, "why the child is being referred")
     check_not_future(errors, "made_at", made_at, "The time of the referral")
@@ -218,11 +214,12 @@ def make_referral(
         if to in ReferralTo.values:
             already = Referral.objects.open().filter(child=child, to=to).order_by("made_at").first()
             if already:
-                errors.setdefault("to", []).append(
+                errors.add(
+                    "to",
                     f"There is already an open referral to {ReferralTo(to).label} (made {_when(already.made_at)}, "
-                    f"{already.get_status_display().lower()}): update that referral instead"
+                    f"{already.get_status_display().lower()}): update that referral instead",
                 )
-        _raise_if(errors)
+        errors.raise_if_any()
         referral = Referral.objects.create(
             child=child,
             to=to,
@@ -258,24 +255,26 @@ def update_referral_status(
 ) -> Referral:
     """Move a referral on: made → accepted, declined or closed; accepted → closed. Declining needs a note."""
     note = (note or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     check_choice(errors, "status", status, ReferralStatus, "Status")
     if status == ReferralStatus.DECLINED:
         check_required(errors, "note", note, "why the referral was declined")
     with transaction.atomic():
-        current = lock_at_version(Referral, referral.pk, expected_version)
+        edit = versioned_update(Referral, referral.pk, expected_version)
+        current = edit.record
         if status in ReferralStatus.values and status not in REFERRAL_TRANSITIONS[current.status]:
             allowed = REFERRAL_TRANSITIONS[current.status]
-            errors.setdefault("status", []).append(
+            errors.add(
+                "status",
                 f"A referral that is {current.get_status_display().lower()} cannot become "
                 f"{ReferralStatus(status).label.lower()}"
                 + (
                     f" (it can become {' or '.join(ReferralStatus(s).label.lower() for s in allowed)})"
                     if allowed
                     else ": a new concern needs a new referral"
-                )
+                ),
             )
-        _raise_if(errors)
+        errors.raise_if_any()
         previous = current.status
         now = timezone.now()
         ReferralStatusChange.objects.create(
@@ -283,8 +282,7 @@ def update_referral_status(
         )
         current.status = status
         current.status_changed_at = now
-        current.version += 1
-        current.save(update_fields=["status", "status_changed_at", "version", "updated_at"])
+        edit.save(update_fields=["status", "status_changed_at", "version", "updated_at"])
         record_event(
             actor=acting_user,
             action=AuditEvent.Action.UPDATE,

@@ -1,5 +1,7 @@
 """Forms for acknowledging an alert, recording an exploitation screening, and referrals."""
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -144,6 +146,6 @@ class ReferralStatusForm(GovukForm):
 
     def __init__(self, *args, current_status: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
             (code, ReferralStatus(code).label) for code in REFERRAL_TRANSITIONS[current_status]
         ]

@@ -30,7 +30,7 @@ from risk.codes import (
 )
 
 
-class AlertQuerySet(models.QuerySet):
+class AlertQuerySet(models.QuerySet["Alert"]):
     def unacknowledged(self) -> "AlertQuerySet":
         return self.filter(acknowledged_at__isnull=True)
 
@@ -144,7 +144,7 @@ class ScreeningFlag(models.Model):
         return self.flag
 
 
-class ReferralQuerySet(models.QuerySet):
+class ReferralQuerySet(models.QuerySet["Referral"]):
     def open(self) -> "ReferralQuerySet":
         return self.filter(status__in=OPEN_REFERRAL_STATUSES)
 

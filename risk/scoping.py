@@ -23,10 +23,10 @@ from access.scoping import (
 )
 from children.models import Child
 from children.scoping import caseload_children_for
-from risk.models import Alert, Referral, Screening
+from risk.models import Alert, AlertQuerySet, Referral, ReferralQuerySet, Screening
 
 
-def alerts_for(user: User) -> QuerySet[Alert]:
+def alerts_for(user: User) -> AlertQuerySet:
     if not can_see_cases(user):
         return Alert.objects.none()
     grants = []
@@ -46,7 +46,7 @@ def screenings_for(user: User) -> QuerySet[Screening]:
     return combine(Screening.objects.all(), grants)
 
 
-def referrals_for(user: User) -> QuerySet[Referral]:
+def referrals_for(user: User) -> ReferralQuerySet:
     if not can_see_cases(user):
         return Referral.objects.none()
     grants = []

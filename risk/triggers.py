@@ -180,6 +180,7 @@ def exploitation_disclosed(child: Child, now: datetime) -> list[DueAlert]:
     )
     due = []
     for interview in interviews:
+        assert interview.completed_at is not None  # only written-up interviews are read here
         codes = [code for code in interview.factor_codes(FactorKind.DISCLOSURE) if code in EXPLOITATION_DISCLOSURES]
         labels = ", ".join(Disclosure(code).label for code in sorted(codes))
         due.append(

@@ -7,10 +7,11 @@ role does not allow on a record they can see is a 403.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from access.audit import record_page_viewed
+from access.http import AuthenticatedHttpRequest
 from access.models import Role, User
 from children.models import Child
 from children.scoping import get_child_for_user
@@ -39,7 +40,7 @@ def _child_crumbs(child: Child) -> list[dict[str, str]]:
     return [crumb("My work", "core:my-work"), crumb(child.full_name, "children:detail", child.pk)]
 
 
-def alerts(request: HttpRequest) -> HttpResponse:
+def alerts(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not sees_alerts(user):
         raise PermissionDenied("Your role does not include seeing alerts.")
@@ -58,7 +59,7 @@ def _alert_episode_visible(user: User, alert: Alert) -> bool:
     return alert.episode_id is not None and episodes_for(user).filter(pk=alert.episode_id).exists()
 
 
-def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
+def acknowledge(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
     user = request.user
     alert = get_alert_for_user(user, alert_id)
     allowed = can_acknowledge_alert(user, alert) and not alert.is_acknowledged
@@ -94,7 +95,7 @@ def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     )
 
 
-def screen(request: HttpRequest, child_id: int) -> HttpResponse:
+def screen(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     user = request.user
     child = get_child_for_user(user, child_id)
     if not can_screen(user, child):
@@ -118,7 +119,7 @@ def screen(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-def screening(request: HttpRequest, screening_id: int) -> HttpResponse:
+def screening(request: AuthenticatedHttpRequest, screening_id: int) -> HttpResponse:
     user = request.user
     current = get_screening_for_user(user, screening_id)
     child = current.child
@@ -147,7 +148,7 @@ def screening(request: HttpRequest, screening_id: int) -> HttpResponse:
     )
 
 
-def refer(request: HttpRequest, child_id: int) -> HttpResponse:
+def refer(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     user = request.user
     child = get_child_for_user(user, child_id)
     if not can_refer(user, child):
@@ -166,7 +167,7 @@ def refer(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     user = request.user
     current = get_referral_for_user(user, referral_id)
     editable = can_update_referral(user, current)

@@ -18,7 +18,8 @@ from access.models import Agency, AuditEvent, User
 from access.scoping import can_request_emergency_access
 from access.share_kinds import INTERVIEW_SHARES
 from children.models import Child
-from core.concurrency import lock_at_version
+from core.concurrency import versioned_update
+from core.errors import Errors
 from core.validation import check_choice, check_required
 from episodes.models import MissingEpisode
 from interviews.models import ReturnInterview
@@ -34,25 +35,18 @@ NOT_ALLOWED_TO_SHARE = "You cannot share this: choose something your role lets y
 RECIPIENT_REFUSED = "Choose a recipient from the list"
 
 
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
-
-
-def _check_text(errors: dict[str, list[str]], field: str, value: str, label: str) -> None:
+def _check_text(errors: Errors, field: str, value: str, label: str) -> None:
     if len(value) > MAX_TEXT:
-        _add(errors, field, f"{label} must be {MAX_TEXT} characters or fewer")
+        errors.add(field, f"{label} must be {MAX_TEXT} characters or fewer")
 
 
 def _recipient_label(share: Share) -> str:
-    if share.to_agency_id:
+    if share.to_agency is not None:
         return share.to_agency.name
-    agency = f", {share.to_user.agency.name}" if share.to_user.agency_id else ""
-    return f"{share.to_user}{agency}"
+    to_user = share.to_user
+    assert to_user is not None  # a share goes to an agency or to a named user
+    agency = f", {to_user.agency.name}" if to_user.agency is not None else ""
+    return f"{to_user}{agency}"
 
 
 def _item_label(share: Share) -> str:
@@ -68,6 +62,7 @@ def _item_label(share: Share) -> str:
 def _sensible_recipient(user: User, child: Child, to_agency: Agency | None, to_user: User | None) -> bool:
     if to_agency is not None:
         return recipient_agencies(user, child).filter(pk=to_agency.pk).exists()
+    assert to_user is not None  # a share goes to an agency or to a named user
     return recipient_users(user, child).filter(pk=to_user.pk).exists()
 
 
@@ -94,7 +89,7 @@ def share_record(
     interview share, optionally a person of concern for police intelligence), and one the user may share; the
     recipient must be one of the sensible recipients for this child (sharing.selectors).
     """
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     lawful_basis_other = (lawful_basis_other or "").strip()
     child_consent_reason = (child_consent_reason or "").strip()
     purpose = (purpose or "").strip()
@@ -102,20 +97,20 @@ def share_record(
 
     check_choice(errors, "what", what, ShareWhat, "What to share")
     if what == ShareWhat.EPISODE_SUMMARY and (episode is None or interview is not None or person is not None):
-        _add(errors, "what", "Choose the missing episode to share")
+        errors.add("what", "Choose the missing episode to share")
     elif what in INTERVIEW_SHARES and (interview is None or episode is not None or person is not None):
-        _add(errors, "what", "Choose the return interview to share")
+        errors.add("what", "Choose the return interview to share")
     elif what == ShareWhat.POLICE_INTELLIGENCE and (episode is not None or interview is not None):
-        _add(errors, "what", "Police intelligence is about a person of concern or the child's links")
+        errors.add("what", "Police intelligence is about a person of concern or the child's links")
     elif what in ShareWhat.values and not can_share(
         acting_user, child, what, episode=episode, interview=interview, person=person
     ):
-        _add(errors, "what", NOT_ALLOWED_TO_SHARE)
+        errors.add("what", NOT_ALLOWED_TO_SHARE)
 
     if (to_agency is None) == (to_user is None):
-        _add(errors, "recipient", "Choose one agency or one person to share with")
+        errors.add("recipient", "Choose one agency or one person to share with")
     elif not _sensible_recipient(acting_user, child, to_agency, to_user):
-        _add(errors, "recipient", RECIPIENT_REFUSED)
+        errors.add("recipient", RECIPIENT_REFUSED)
 
     check_choice(errors, "lawful_basis", lawful_basis, LawfulBasis, "Lawful basis")
     if lawful_basis == LawfulBasis.OTHER:
@@ -127,8 +122,7 @@ def share_record(
     check_choice(errors, "child_consent", child_consent, ChildConsent, "The child's consent")
     refused_or_unknown = child_consent in ChildConsent.values and child_consent != ChildConsent.GIVEN
     if lawful_basis == LawfulBasis.CONSENT and refused_or_unknown:
-        _add(
-            errors,
+        errors.add(
             "child_consent",
             "The lawful basis is consent, so the child must have agreed: choose another lawful basis if not",
         )
@@ -143,9 +137,10 @@ def share_record(
     check_required(errors, "purpose", purpose, "why you are sharing this and what the recipient should do")
     _check_text(errors, "purpose", purpose, "The purpose")
     if expires_at is not None and expires_at <= now:
-        _add(errors, "expires_at", "The date the share ends must be in the future")
-    _raise_if(errors)
+        errors.add("expires_at", "The date the share ends must be in the future")
+    errors.raise_if_any()
 
+    assert acting_user.agency_id is not None  # can_share: only a user at an agency shares
     share = Share(
         child=child,
         what=what,
@@ -193,12 +188,13 @@ def share_record(
 def withdraw_share(share: Share, *, reason: str, expected_version: int, acting_user: User) -> Share:
     """End a share now: its recipient loses access at once. The share stays on the record, marked withdrawn."""
     reason = (reason or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     check_required(errors, "reason", reason, "why you are withdrawing the share")
     _check_text(errors, "reason", reason, "The reason")
-    _raise_if(errors)
+    errors.raise_if_any()
     with transaction.atomic():
-        current = lock_at_version(Share, share.pk, expected_version)
+        edit = versioned_update(Share, share.pk, expected_version)
+        current = edit.record
         if current.withdrawn_at is not None:
             raise ValidationError("This share has already been withdrawn")
         if not current.is_active():
@@ -208,8 +204,7 @@ def withdraw_share(share: Share, *, reason: str, expected_version: int, acting_u
         current.withdrawn_at = timezone.now()
         current.withdrawn_by = acting_user
         current.withdrawal_reason = reason
-        current.version += 1
-        current.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason", "version"])
+        edit.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason", "version"])
         record_event(
             actor=acting_user,
             action=AuditEvent.Action.UPDATE,
@@ -243,24 +238,25 @@ def request_emergency_access(
     """
     reason = (reason or "").strip()
     la_child_id = (la_child_id or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     if not can_request_emergency_access(acting_user):
         raise ValidationError("Your role cannot use emergency access")
     if child_id is None and not la_child_id:
-        _add(errors, "child_id", "Enter the child's Homeward ID or their council child ID")
+        errors.add("child_id", "Enter the child's Homeward ID or their council child ID")
     elif child_id is None and council is None:
-        _add(errors, "council", "Choose the council whose child ID you entered")
+        errors.add("council", "Choose the council whose child ID you entered")
     check_required(errors, "reason", reason, "why you need emergency access to this record")
     if reason and len(reason) < MIN_EMERGENCY_REASON:
-        _add(errors, "reason", f"Give a reason of at least {MIN_EMERGENCY_REASON} characters")
+        errors.add("reason", f"Give a reason of at least {MIN_EMERGENCY_REASON} characters")
     _check_text(errors, "reason", reason, "The reason")
-    _raise_if(errors)
+    errors.raise_if_any()
 
     asked_for = f"Homeward ID {child_id}" if child_id is not None else f"council child ID {la_child_id}, {council}"
     now = timezone.now()
     with transaction.atomic():
         child = _find_child(child_id, la_child_id, council)
         expires_at = now + dt.timedelta(minutes=settings.HOMEWARD_BREAK_GLASS_MINUTES) if child else None
+        assert acting_user.agency_id is not None  # can_request_emergency_access: a user at an agency
         access = EmergencyAccess.objects.create(
             user=acting_user,
             user_agency_id=acting_user.agency_id,
@@ -289,10 +285,10 @@ def request_emergency_access(
 def review_emergency_access(access: EmergencyAccess, *, note: str, acting_user: User) -> EmergencyAccess:
     """Mark one use of emergency access reviewed, with the reviewer's note."""
     note = (note or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     check_required(errors, "note", note, "what you found when you reviewed this use")
     _check_text(errors, "note", note, "The note")
-    _raise_if(errors)
+    errors.raise_if_any()
     with transaction.atomic():
         current = EmergencyAccess.objects.select_for_update().get(pk=access.pk)
         if not emergency_access_to_review_for(acting_user).filter(pk=current.pk).exists():

@@ -5,7 +5,7 @@ from django.db import models
 
 from access.share_kinds import ShareWhat
 
-WHAT_HINTS = {
+WHAT_HINTS: dict[str, str] = {
     ShareWhat.EPISODE_SUMMARY: "The report, risk grades and return of one missing episode",
     ShareWhat.INTERVIEW_SUMMARY: (
         "When it was offered and held, the outcome, the coded push and pull factors and disclosures, and consent. "

@@ -1,9 +1,11 @@
 """Forms for sharing, withdrawing a share, and emergency access (and its review)."""
 
+from typing import cast
+
 from django import forms
 
 from access.models import Agency, AgencyKind, User
-from core.forms import GovukForm, VersionField, radios, textarea
+from core.forms import GovukForm, RadiosField, VersionField, radios, textarea
 from core.widgets import GovukDateField
 from episodes.models import MissingEpisode
 from interviews.models import ReturnInterview
@@ -64,8 +66,8 @@ class ShareForm(GovukForm):
     def __init__(self, *args, options: list[ShareOption], agencies: list[Agency], people: list[User], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.options = {option.value: option for option in options}
-        self.fields["what"].choices = [(option.value, option.label) for option in options]
-        self.fields["what"].option_hints = {option.value: option.hint for option in options}
+        cast(forms.ChoiceField, self.fields["what"]).choices = [(option.value, option.label) for option in options]
+        cast(RadiosField, self.fields["what"]).option_hints = {option.value: option.hint for option in options}
         self.agencies = {f"{AGENCY}:{agency.pk}": agency for agency in agencies}
         self.people = {f"{PERSON}:{person.pk}": person for person in people}
         agency_choices = [
@@ -75,7 +77,7 @@ class ShareForm(GovukForm):
             (key, ", ".join(filter(None, [str(person), person.job_title, str(person.agency)])))
             for key, person in self.people.items()
         ]
-        self.fields["recipient"].choices = [
+        cast(forms.ChoiceField, self.fields["recipient"]).choices = [
             ("", "Choose an agency or a person"),
             *([("Agencies", agency_choices)] if agency_choices else []),
             *([("People", person_choices)] if person_choices else []),

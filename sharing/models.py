@@ -193,4 +193,7 @@ class EmergencyAccess(models.Model):
         return self.child_id is not None
 
     def is_active(self, now: datetime | None = None) -> bool:
-        return self.granted and self.expires_at > (now or timezone.now())
+        if not self.granted:
+            return False
+        assert self.expires_at is not None  # a grant always has its end
+        return self.expires_at > (now or timezone.now())

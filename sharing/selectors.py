@@ -6,6 +6,7 @@ offer only items the user may share and recipients that make sense for the child
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -102,11 +103,16 @@ def share_options(
     return options
 
 
-def _int(value: object) -> int:
+def _int(value: Any) -> int:  # whatever a query string gave
     try:
         return int(value)
     except (TypeError, ValueError):
         return 0
+
+
+def _other_than_own(agencies: QuerySet[Agency], user: User) -> QuerySet[Agency]:
+    """Leave out the user's own agency (a user at no agency leaves out nothing)."""
+    return agencies if user.agency_id is None else agencies.exclude(pk=user.agency_id)
 
 
 def recipient_agencies(user: User, child: Child) -> QuerySet[Agency]:
@@ -120,22 +126,21 @@ def recipient_agencies(user: User, child: Child) -> QuerySet[Agency]:
     if not works_for_childs_council(user, child) and not user.has_role(Role.POLICE):
         social_worker = child.social_worker
         council_id = social_worker.agency_id if social_worker and social_worker.agency_id else None
-        return Agency.objects.filter(pk=council_id or child.responsible_council_id).exclude(pk=user.agency_id)
+        return _other_than_own(Agency.objects.filter(pk=council_id or child.responsible_council_id), user)
     councils = [child.responsible_council_id, child.placement_council_id]
     forces = set(
         Agency.objects.filter(pk__in=councils, police_force__isnull=False).values_list("police_force_id", flat=True)
     )
     forces |= set(child.episodes.values_list("police_force_id", flat=True))
-    return (
+    return _other_than_own(
         Agency.objects.filter(
             Q(pk__in=councils)
             | Q(kind=AgencyKind.POLICE, pk__in=forces)
             | Q(kind=AgencyKind.SCHOOL, pk=child.school_id)
             | Q(kind__in=[AgencyKind.HEALTH, AgencyKind.RHI_PROVIDER], local_authority_id__in=councils)
-        )
-        .exclude(pk=user.agency_id)
-        .order_by("kind", "name", "pk")
-    )
+        ),
+        user,
+    ).order_by("kind", "name", "pk")
 
 
 def recipient_users(user: User, child: Child) -> QuerySet[User]:
@@ -144,7 +149,8 @@ def recipient_users(user: User, child: Child) -> QuerySet[User]:
     a provider's practitioners). A practitioner shares by name only with the child's social worker."""
     agencies = recipient_agencies(user, child)
     if not works_for_childs_council(user, child) and not user.has_role(Role.POLICE):
-        users = User.objects.filter(pk=child.social_worker_id, agency__in=agencies)
+        allocated = child.social_worker_id
+        users = User.objects.none() if allocated is None else User.objects.filter(pk=allocated, agency__in=agencies)
     else:
         by_role = Q()
         for kind, roles in SHARE_RECEIVING_ROLES.items():

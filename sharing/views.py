@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access.audit import record_event, record_page_viewed
+from access.http import AuthenticatedHttpRequest
 from access.models import AuditEvent, Role, User
 from access.scoping import can_request_emergency_access, receives_shares
 from children.scoping import children_for, children_in_full_for, get_child_for_user
@@ -53,7 +54,7 @@ def _child_crumbs(child) -> list[dict[str, str]]:
 # --- Sharing ----------------------------------------------------------------------------------------
 
 
-def share(request: HttpRequest, child_id: int) -> HttpResponse:
+def share(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     user = request.user
     child = get_child_for_user(user, child_id)
     if not can_share_about(user, child):
@@ -94,7 +95,7 @@ def _item_link(user: User, share_: Share) -> str:
     return ""
 
 
-def detail(request: HttpRequest, share_id: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, share_id: int) -> HttpResponse:
     user = request.user
     share_ = get_share_for_user(user, share_id)
     record_page_viewed(user, share_, child_id=share_.child_id, summary="Share viewed")
@@ -122,7 +123,7 @@ def detail(request: HttpRequest, share_id: int) -> HttpResponse:
     )
 
 
-def withdraw(request: HttpRequest, share_id: int) -> HttpResponse:
+def withdraw(request: AuthenticatedHttpRequest, share_id: int) -> HttpResponse:
     user = request.user
     share_ = get_share_for_user(user, share_id)
     if not can_withdraw_share(user, share_):
@@ -152,7 +153,7 @@ def withdraw(request: HttpRequest, share_id: int) -> HttpResponse:
     )
 
 
-def received(request: HttpRequest) -> HttpResponse:
+def received(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Shared with my agency: the active shares the user receives, newest first."""
     user = request.user
     if not receives_shares(user):
@@ -187,7 +188,7 @@ def _require_emergency_role(user: User) -> None:
         raise PermissionDenied("Your role cannot use emergency access.")
 
 
-def emergency_access(request: HttpRequest) -> HttpResponse:
+def emergency_access(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ask for emergency access. What the page shows and does before the grant is the same whether or not the
     child exists: it never looks the child up until the request, with its reason, is recorded."""
     user = request.user
@@ -225,7 +226,7 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
     )
 
 
-def emergency_access_result(request: HttpRequest, access_id: int) -> HttpResponse:
+def emergency_access_result(request: AuthenticatedHttpRequest, access_id: int) -> HttpResponse:
     user = request.user
     _require_emergency_role(user)
     access = EmergencyAccess.objects.select_related("child").filter(user=user, pk=access_id).first()
@@ -270,7 +271,7 @@ def _review_rows(user: User, accesses) -> list[dict]:
     return [{"access": access, "child_named": access.child_id in visible} for access in accesses]
 
 
-def emergency_access_review(request: HttpRequest) -> HttpResponse:
+def emergency_access_review(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The review list: uses waiting for review (oldest first), then the latest reviewed."""
     user = request.user
     _require_reviewer(user)
@@ -299,7 +300,7 @@ def emergency_access_review(request: HttpRequest) -> HttpResponse:
     )
 
 
-def emergency_access_mark_reviewed(request: HttpRequest, access_id: int) -> HttpResponse:
+def emergency_access_mark_reviewed(request: AuthenticatedHttpRequest, access_id: int) -> HttpResponse:
     user = request.user
     _require_reviewer(user)
     scoped = _with_pages_viewed(emergency_access_to_review_for(user).filter(Q(pk=access_id)))

@@ -120,9 +120,9 @@ def _ensure_demo_device(user: User) -> str:
 
 def _ensure_user(role: str, agency: Agency, title: str) -> tuple[User, bool]:
     username = demo_username(role)
-    user = User.objects.filter(username=username).first()
-    created = user is None
-    if created:
+    found = User.objects.filter(username=username).first()
+    created = found is None
+    if found is None:
         user = User(
             username=username,
             first_name="Demo",
@@ -134,6 +134,8 @@ def _ensure_user(role: str, agency: Agency, title: str) -> tuple[User, bool]:
         validate_password(DEMO_PASSWORD, user)
         user.set_password(DEMO_PASSWORD)
         user.save()
+    else:
+        user = found
     RoleAssignment.objects.get_or_create(user=user, role=role)
     return user, created
 

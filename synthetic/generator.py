@@ -78,6 +78,11 @@ ROW_LABELS = {
 }
 
 
+def _returned_at(episode: MissingEpisode) -> datetime:
+    assert episode.returned_at is not None  # interviews are drawn only for returned episodes
+    return episode.returned_at
+
+
 @dataclass
 class GenerationReport:
     """What one run wrote: rows per table, how long it took, and the throughput."""
@@ -183,7 +188,7 @@ ETHNICITY = Weighted(
     ]
 )
 # Heavier tails (more repeat episodes) for children in care than for children at home.
-EPISODE_TAIL = {
+EPISODE_TAIL: dict[str, float] = {
     LegalStatus.LOOKED_AFTER: 1.75,
     LegalStatus.CARE_LEAVER: 1.9,
     LegalStatus.CHILD_PROTECTION: 2.1,
@@ -210,7 +215,7 @@ RISK_CONCERN = Weighted(
     [(RiskGrade.NO_APPARENT_RISK, 3), (RiskGrade.LOW, 17), (RiskGrade.MEDIUM, 58), (RiskGrade.HIGH, 22)]
 )
 MISSING_FROM_PLACEMENT = Weighted([(MissingFrom.PLACEMENT, 85), (MissingFrom.SCHOOL, 7), (MissingFrom.OTHER, 8)])
-MISSING_FROM = {
+MISSING_FROM: dict[str, Weighted[MissingFrom]] = {
     LivingArrangement.HOME: Weighted([(MissingFrom.HOME, 85), (MissingFrom.SCHOOL, 8), (MissingFrom.OTHER, 7)]),
     LivingArrangement.OTHER: Weighted([(MissingFrom.OTHER, 60), (MissingFrom.HOME, 30), (MissingFrom.SCHOOL, 10)]),
 }
@@ -284,7 +289,7 @@ CARE_LEGAL_STATUS = Weighted(
     [("C2", 62), ("V2", 20), ("C1", 11), ("E1", 2), ("J1", 2), ("J2", 1), ("L1", 1), ("L2", 0.5), ("J3", 0.5)]
 )
 CARE_NEED = Weighted([("N1", 55), ("N5", 13), ("N8", 10), ("N4", 8), ("N6", 6), ("N2", 3), ("N3", 3), ("N7", 0.5)])
-PLACEMENT_FOR = {
+PLACEMENT_FOR: dict[str, Weighted[str]] = {
     LivingArrangement.FOSTER_CARE: Weighted([("U6", 40), ("U4", 30), ("U3", 15), ("U1", 10), ("U5", 3), ("U2", 2)]),
     LivingArrangement.CHILDRENS_HOME: Weighted([("K2", 90), ("R1", 6), ("S1", 4)]),
     LivingArrangement.SUPPORTED: Weighted([("K3", 1)]),
@@ -730,7 +735,7 @@ class Generator:
             kept.append(moment)
         if open_since is not None:
             kept.append(max(open_since, start))
-        result = []
+        result: list[tuple[datetime, datetime | None, EpisodeType]] = []
         for index, last_seen in enumerate(kept):
             kind = EpisodeType.MISSING
             if index == len(kept) - 1 and open_latest:
@@ -871,12 +876,15 @@ class Generator:
         rng = self.rng
         if living == LivingArrangement.HOME:
             return rng.choice(("Mother", "Mother", "Mother", "Father", "Father", "Grandmother", "Stepfather", "Aunt"))
-        return {
+        reporters: dict[str, str] = {
             LivingArrangement.FOSTER_CARE: "Foster carer",
             LivingArrangement.CHILDRENS_HOME: "Residential support worker at the children's home",
             LivingArrangement.SUPPORTED: "Key worker at the supported accommodation",
             LivingArrangement.SECURE: "Secure unit staff",
-        }.get(living) or rng.choice(("Relative caring for the child", "Family friend caring for the child"))
+        }
+        return reporters.get(living) or rng.choice(
+            ("Relative caring for the child", "Family friend caring for the child")
+        )
 
     # Episodes of care ------------------------------------------------------------------------------
 
@@ -970,7 +978,7 @@ class Generator:
         previous return joins that return's interview, as `open_interview_for_return` does."""
         groups: list[list[MissingEpisode]] = []
         for episode in returned:
-            if groups and episode.last_seen_at - groups[-1][-1].returned_at <= self.due:
+            if groups and episode.last_seen_at - _returned_at(groups[-1][-1]) <= self.due:
                 groups[-1].append(episode)
             else:
                 groups.append([episode])
@@ -981,8 +989,8 @@ class Generator:
     ) -> tuple[ReturnInterview, list[MissingEpisode], list[tuple[str, str]]]:
         rng = self.rng
         now = self.now
-        first_return = group[0].returned_at
-        last_return = group[-1].returned_at
+        first_return = _returned_at(group[0])
+        last_return = _returned_at(group[-1])
         due_by = first_return + self.due
         age = now - first_return
         stage = "due" if age < self.due else "recent" if age < timedelta(days=14) else "old"

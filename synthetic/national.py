@@ -18,12 +18,14 @@ with J (no real postcode area but Jersey's JE, which is never used). No person i
 
 import random
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.models import ForeignKey
 from django.utils import timezone
 
 from access.audit import record_event
@@ -160,8 +162,8 @@ def _copy(model: type[models.Model], objects: Sequence[models.Model], overrides:
     for obj, pk in zip(objects, _reserve_ids(model, len(objects)), strict=True):
         obj.pk = pk
         for field in relations:  # a parent written earlier in the chunk: take its new key
-            if getattr(obj, field.attname) is None and field.is_cached(obj):
-                parent = field.get_cached_value(obj)
+            if getattr(obj, field.attname) is None and cast(ForeignKey, field).is_cached(obj):
+                parent = cast(ForeignKey, field).get_cached_value(obj)
                 if parent is not None:
                     setattr(obj, field.attname, parent.pk)
     stamped_now = timezone.now()
@@ -169,17 +171,17 @@ def _copy(model: type[models.Model], objects: Sequence[models.Model], overrides:
         field.attname for field in fields if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
     }
     plan = [(field.attname, _prepared(field), field.attname in automatic, field) for field in fields]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for obj in objects:
             stamped = overrides(obj) if overrides else {}
             values = obj.__dict__
             row = []
-            for attname, prepared, automatic, field in plan:
+            for attname, prepared, is_automatic, field in plan:
                 if attname in stamped:
                     value = stamped[attname]
-                elif automatic:
+                elif is_automatic:
                     value = stamped_now
                 else:
                     value = values[attname]
@@ -289,7 +291,7 @@ def generate_national(
     now = (now or timezone.now()).astimezone(UTC).replace(microsecond=0)
     due = timedelta(hours=settings.HOMEWARD_RHI_DUE_HOURS)
     started = time.perf_counter()
-    phases: Counter = Counter()
+    phases: defaultdict[str, float] = defaultdict(float)
     rows: Counter = Counter()
     rng = random.Random(seed)
     copying = connection.vendor == "postgresql"

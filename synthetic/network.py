@@ -49,6 +49,9 @@ NOISE_PERSON_LABELS = (
     "{given} from the skate park",
     "{given}'s cousin",
 )
+# Set on each of a cluster's links until its adults and places are saved: which of them the link points at.
+TARGET_INDEX = "_target_index"
+
 NOISE_PLACES = (
     (PlaceKind.SHOP, "Corner shop, {street}"),
     (PlaceKind.PARK, "Park off {street}"),
@@ -118,7 +121,7 @@ class NetworkPlanter:
             # would not sit inside one (the SSDA903 return's rule).
             leaver = child.legal_status == LegalStatus.CARE_LEAVER
             if 12.5 <= age < 17.5 and not leaver and all(e.returned_at for e in plan.episodes):
-                busy = [(e.last_seen_at, e.returned_at) for e in plan.episodes]
+                busy = [(e.last_seen_at, e.returned_at) for e in plan.episodes if e.returned_at is not None]
                 self.candidates.append(
                     _Candidate(
                         child.pk,
@@ -396,6 +399,7 @@ class NetworkPlanter:
         rng = self.rng
         council = councils.get(candidate.responsible_council_id) or councils[candidate.placement_council_id]
         practitioner = council.practitioners[0]
+        assert episode.returned_at is not None  # candidates' episodes have all ended
         offered = episode.returned_at + timedelta(hours=rng.uniform(4, 40))
         completed = offered + timedelta(hours=rng.uniform(20, 60))
         interview = ReturnInterview(
@@ -419,7 +423,7 @@ class NetworkPlanter:
             consent_to_share=ConsentToShare.YES,
             narrative="Synthetic record. The interview covered 1 episode. The child talked about the older men.",
         )
-        factors = [
+        factors: list[tuple[str, str]] = [
             (FactorKind.PULL, PullFactor.ADULTS_GIFTS),
             (FactorKind.PULL, PullFactor.DRUGS_ALCOHOL),
             (FactorKind.DISCLOSURE, rng.choice((Disclosure.CCE, Disclosure.CSE))),
@@ -449,10 +453,10 @@ class NetworkPlanter:
                 label = rng.choice(NOISE_PERSON_LABELS).format(
                     given=rng.choice(names.GIVEN_NAMES_ANY), car=rng.choice(CARS)
                 )
-                kind = PersonKind.PEER if "(peer)" in label or rng.random() < 0.5 else PersonKind.ADULT
+                person_kind = PersonKind.PEER if "(peer)" in label or rng.random() < 0.5 else PersonKind.ADULT
                 person = PersonOfConcern(
                     owning_agency_id=agency_id,
-                    kind=kind,
+                    kind=person_kind,
                     display_name=label,
                     description="Synthetic record.",
                     police_only=police_only,
@@ -506,7 +510,7 @@ def _link(model, child_id, target_field, target_index, source, day, confidence, 
         recorded_by_id=user_id,
         **extra,
     )
-    link._target_index = target_index
+    setattr(link, TARGET_INDEX, target_index)
     return link
 
 
@@ -568,18 +572,19 @@ class _Writes:
             for kind, code in codes
         ]
         InterviewFactor.objects.bulk_create(factors, batch_size=BATCH_SIZE)
-        person_links, place_links = [], []
+        person_links: list[ChildPersonLink] = []
+        place_links: list[ChildPlaceLink] = []
         for cluster in self.clusters:
-            for link in cluster.person_links:
-                link.person_id = cluster.adults[link._target_index].pk
-                person_links.append(link)
-            for link in cluster.place_links:
-                link.place_id = cluster.places[link._target_index].pk
-                place_links.append(link)
-        for person, link in zip(self.noise_persons, self.noise_person_links, strict=True):
-            link.person_id = person.pk
-        for place, link in zip(self.noise_places, self.noise_place_links, strict=True):
-            link.place_id = place.pk
+            for person_link in cluster.person_links:
+                person_link.person_id = cluster.adults[getattr(person_link, TARGET_INDEX)].pk
+                person_links.append(person_link)
+            for place_link in cluster.place_links:
+                place_link.place_id = cluster.places[getattr(place_link, TARGET_INDEX)].pk
+                place_links.append(place_link)
+        for person, person_link in zip(self.noise_persons, self.noise_person_links, strict=True):
+            person_link.person_id = person.pk
+        for place, place_link in zip(self.noise_places, self.noise_place_links, strict=True):
+            place_link.place_id = place.pk
         person_links += self.noise_person_links
         place_links += self.noise_place_links
         ChildPersonLink.objects.bulk_create(person_links, batch_size=BATCH_SIZE)

@@ -61,6 +61,7 @@ def add_showcase(*, coordinator: User, school: Agency, health: Agency, police: A
     """Fill the demo council's riskiest children's records through the actions (once; idempotent)."""
     if Screening.objects.filter(screened_by=coordinator).exists():
         return ShowcaseResult(0, 0, 0, 0)
+    assert coordinator.agency is not None  # the demo council's coordinator
     children = _riskiest_children(coordinator.agency)
     profiles = screenings = referrals = shares = 0
     now = timezone.now()
@@ -112,7 +113,7 @@ def _riskiest_children(council: Agency) -> list[Child]:
 
 def _profile(child: Child, coordinator: User, number: int) -> None:
     content = {name: value.format(n=number) for name, value in PROFILE.items()}
-    version = save_profile(child, acting_user=coordinator, **content)
+    version = save_profile(child, acting_user=coordinator, expected_version=None, **content)
     add_photo(
         child,
         photo=SimpleUploadedFile(f"silhouette-{number}.png", _silhouette(number), content_type="image/png"),
@@ -152,8 +153,9 @@ def _shares(child: Child, coordinator: User, *, school: Agency, health: Agency, 
             expires_at=timezone.now() + dt.timedelta(days=90),
         )
         made += 1
-    interview = ReturnInterview.objects.filter(child=child, completed_at__isnull=False).order_by("-completed_at")
-    interview = interview.first()
+    interview = (
+        ReturnInterview.objects.filter(child=child, completed_at__isnull=False).order_by("-completed_at").first()
+    )
     if interview is not None:
         for agency, what in ((health, ShareWhat.INTERVIEW_SUMMARY), (police, ShareWhat.FULL_INTERVIEW)):
             share_record(

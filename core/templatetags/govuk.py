@@ -5,17 +5,19 @@ here, so the templates only lay out what they are given.
 """
 
 import datetime as dt
+from typing import Any, cast
 
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils.html import format_html
 
+from core.forms import GovukFormMixin
 from core.tags import coded_tag
 from core.widgets import GovukDateTimeWidget, GovukDateWidget
 
 register = template.Library()
 
-INPUT_CLASSES = {
+INPUT_CLASSES: dict[type, str] = {
     forms.Textarea: "govuk-textarea",
     forms.Select: "govuk-select",
 }
@@ -61,7 +63,8 @@ def govuk_field(field: BoundField, width: str = "", label_size: str = "s") -> di
         selected = field.value()
         selected = {str(v) for v in (selected if isinstance(selected, list | tuple) else [selected]) if v is not None}
         hints = getattr(field.field, "option_hints", {})
-        choices = [(value, label) for value, label in field.field.choices if not _is_blank_choice(field, value, label)]
+        field_choices: list[tuple[Any, str]] = cast(Any, field.field).choices  # a radios or checkboxes field
+        choices = [(value, label) for value, label in field_choices if not _is_blank_choice(field, value, label)]
         context["options"] = [
             {
                 "id": f"{field.auto_id}_{index}",
@@ -97,7 +100,7 @@ def govuk_field(field: BoundField, width: str = "", label_size: str = "s") -> di
             css += f" {css.split()[0]}--error"
         if width:
             css += f" govuk-input--width-{width}" if kind == "input" else ""
-        attrs = {"class": css}
+        attrs: dict[str, str | bool] = {"class": css}
         if described_by:
             attrs["aria-describedby"] = described_by
         context["widget_html"] = field.as_widget(attrs=attrs)
@@ -114,7 +117,7 @@ def _is_blank_choice(field: BoundField, value: object, label: str) -> bool:
 
 
 @register.inclusion_tag("core/fields/error_summary.html")
-def govuk_error_summary(form: forms.Form) -> dict:
+def govuk_error_summary(form: GovukFormMixin) -> dict:
     return {"items": form.error_summary() if form.is_bound and form.errors else []}
 
 

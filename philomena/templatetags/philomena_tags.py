@@ -40,7 +40,9 @@ def philomena_grab_pack_link(context: template.Context, episode) -> dict:
 def govuk_file_upload(field: BoundField) -> dict:
     """A GOV.UK file upload: core's field layout (label, hint, error), with the file input's own classes."""
     context = govuk_field(field)
-    attrs = {"class": "govuk-file-upload" + (" govuk-file-upload--error" if field.errors else "")}
+    attrs: dict[str, str | bool] = {
+        "class": "govuk-file-upload" + (" govuk-file-upload--error" if field.errors else "")
+    }
     if context["described_by"]:
         attrs["aria-describedby"] = context["described_by"]
     context["widget_html"] = field.as_widget(attrs=attrs)

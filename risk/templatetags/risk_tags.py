@@ -11,13 +11,13 @@ from risk.selectors import child_risk, interview_prompts_screening, my_work_aler
 
 register = template.Library()
 
-LEVEL_TAG_CLASSES = {
+LEVEL_TAG_CLASSES: dict[str, str] = {
     ScreeningLevel.HIGH: "govuk-tag--red",
     ScreeningLevel.MEDIUM: "govuk-tag--orange",
     ScreeningLevel.LOW: "govuk-tag--yellow",
     ScreeningLevel.NO_RISK: "govuk-tag--grey",
 }
-REFERRAL_TAG_CLASSES = {
+REFERRAL_TAG_CLASSES: dict[str, str] = {
     ReferralStatus.MADE: "govuk-tag--blue",
     ReferralStatus.ACCEPTED: "govuk-tag--green",
     ReferralStatus.DECLINED: "govuk-tag--grey",

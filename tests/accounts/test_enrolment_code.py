@@ -44,7 +44,9 @@ def give(client, code: str):
 def issue_by_command(username: str) -> str:
     out = io.StringIO()
     call_command("issue_enrolment_code", username, stdout=out)
-    return re.search(rf"Enrolment code for {re.escape(username)}: ({CODE_PATTERN})", out.getvalue()).group(1)
+    found = re.search(rf"Enrolment code for {re.escape(username)}: ({CODE_PATTERN})", out.getvalue())
+    assert found is not None, out.getvalue()
+    return found.group(1)
 
 
 def wrong_code_for(right: str) -> str:

@@ -3,6 +3,7 @@ clean records (and other councils' records) out."""
 
 import datetime as dt
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -18,7 +19,7 @@ from tests.factories import ChildFactory, EpisodeFactory, InterviewFactory
 
 def _episode(world, child, *, days_ago: float, back_after_hours: float | None = 5, **extra):
     seen = timezone.now() - dt.timedelta(days=days_ago)
-    fields = {"last_seen_at": seen, "reported_at": seen + dt.timedelta(minutes=20)}
+    fields: dict[str, Any] = {"last_seen_at": seen, "reported_at": seen + dt.timedelta(minutes=20)}
     if back_after_hours is not None:
         fields.update(
             returned_at=seen + dt.timedelta(hours=back_after_hours), found_place="Home", found_by=FoundBy.SELF

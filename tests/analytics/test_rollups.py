@@ -154,7 +154,7 @@ def _random_actions(world, seed: int, steps: int) -> list[str]:
             )
         elif action == "offer":
             interview = rng.choice(awaiting)
-            first_return = min(e.returned_at for e in interview.episodes.all())
+            first_return = min(e.returned_at for e in interview.episodes.all() if e.returned_at is not None)
             outcome = rng.choice([*Outcome.values, ""])
             offered = max(tick(hours_max=120), first_return + dt.timedelta(minutes=1))
             record_offer(
@@ -171,6 +171,7 @@ def _random_actions(world, seed: int, steps: int) -> list[str]:
             )
         else:
             interview = rng.choice(accepted)
+            assert interview.offered_at is not None  # accepted: offered
             covered = list(interview.episodes.values_list("pk", flat=True))
             others = list(MissingEpisode.objects.returned().filter(child=interview.child).values_list("pk", flat=True))
             disclosures = rng.sample(list(Disclosure.values), rng.randrange(3))

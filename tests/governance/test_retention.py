@@ -39,7 +39,7 @@ def born(years_ago: int, days: int = 0) -> dt.date:
 
 
 def old_child(world, *, dob: dt.date, legal_status=LegalStatus.LOOKED_AFTER, **extra) -> Child:
-    return ChildFactory(
+    return ChildFactory(  # type: ignore[return-value]  # factory_boy types a call as the factory, not the model
         first_name="Morgan",
         last_name="Oldrecord",
         preferred_name="Mo",
@@ -56,11 +56,11 @@ def old_child(world, *, dob: dt.date, legal_status=LegalStatus.LOOKED_AFTER, **e
 def history(world, child, months_ago: list[int]) -> list[MissingEpisode]:
     """Returned episodes in past months, with free text everywhere and an interview on the first."""
     now = timezone.now()
-    episodes = []
+    episodes: list[MissingEpisode] = []
     for months in months_ago:
         last_seen = now - dt.timedelta(days=30 * months + 3)
         episodes.append(
-            EpisodeFactory(
+            EpisodeFactory(  # type: ignore[arg-type]  # factory_boy types a call as the factory, not the model
                 child=child,
                 police_force=world.police_north,
                 created_by=world.users.police,
@@ -72,9 +72,11 @@ def history(world, child, months_ago: list[int]) -> list[MissingEpisode]:
                 circumstances="Row at home",
             )
         )
+    first_return = episodes[0].returned_at
+    assert first_return is not None
     InterviewFactory(
         child=child,
-        due_by=episodes[0].returned_at + dt.timedelta(hours=72),
+        due_by=first_return + dt.timedelta(hours=72),
         narrative="Said they were scared at home",
         where_stayed="Friend's flat",
         covering=[episodes[0]],

@@ -11,4 +11,6 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def pdf_metadata(pdf: bytes) -> dict:
-    return dict(PdfReader(io.BytesIO(pdf)).metadata)
+    metadata = PdfReader(io.BytesIO(pdf)).metadata
+    assert metadata is not None
+    return dict(metadata)

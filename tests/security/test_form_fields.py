@@ -3,6 +3,7 @@ checked as soon as it exists): a NUL character is refused with a field error (Po
 text longer than the database column it is saved in is refused with a field error, never a database error."""
 
 import importlib
+from typing import Any
 
 import pytest
 from django import forms
@@ -17,13 +18,14 @@ PROJECT_APPS = [config for config in apps.get_app_configs() if str(config.path).
 
 
 def _subclasses(cls: type) -> set[type]:
-    found = set()
+    found: set[type] = set()
+    sub: type
     for sub in cls.__subclasses__():
         found |= {sub, *_subclasses(sub)}
     return found
 
 
-def project_forms() -> list[type]:
+def project_forms() -> list[Any]:
     """Every form class in a project app's forms module (each is imported, so none is missed)."""
     for config in PROJECT_APPS:
         try:

@@ -510,7 +510,10 @@ def _assert_encrypted_at_rest(record, column: str, value: str) -> None:
     model_field = record._meta.get_field(column)
     if not isinstance(model_field, EncryptedTextField):
         return
-    table, db_column = connection.ops.quote_name(record._meta.db_table), connection.ops.quote_name(model_field.column)
+    table, db_column = (
+        connection.ops.quote_name(record._meta.db_table),
+        connection.ops.quote_name(str(model_field.column)),
+    )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {db_column} FROM {table} WHERE id = %s", [record.pk])  # noqa: S608 - names from models
         (raw,) = cursor.fetchone()

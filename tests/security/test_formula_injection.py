@@ -48,7 +48,17 @@ def test_safe_text_writes_nothing_for_none():
 
 # --- every CSV/Excel writer in the project uses the helper ---------------------------------------------------
 
-APPS = ("access", "accounts", "analytics", "children", "core", "episodes", "governance", "interviews", "network")
+APPS: tuple[str, ...] = (
+    "access",
+    "accounts",
+    "analytics",
+    "children",
+    "core",
+    "episodes",
+    "governance",
+    "interviews",
+    "network",
+)
 APPS += ("philomena", "returns", "risk", "sharing", "synthetic", "api")
 
 

@@ -8,6 +8,7 @@ for a field named in IDENTIFYING_NAMES, so a future GET search fails here rather
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import cast
 
 from django.apps import apps
 from django.conf import settings
@@ -116,7 +117,7 @@ def get_form_names_in_page(html: str) -> set[str]:
 def _project_templates() -> list[Path]:
     base = Path(settings.BASE_DIR).resolve()
     folders = [Path(config.path) / "templates" for config in apps.get_app_configs()]
-    folders += [Path(folder) for engine in settings.TEMPLATES for folder in engine["DIRS"]]
+    folders += [Path(folder) for engine in settings.TEMPLATES for folder in cast(list, engine["DIRS"])]
     return sorted(
         template
         for folder in folders

@@ -5,6 +5,7 @@ answers 404 and never 500, nor a 403 that would reveal the record exists. The pe
 
 import json
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -87,7 +88,7 @@ def _request(entry: Entry, writable, user: str, url: str):
     if entry.is_api:
         method = entry.key.split(" ")[0].lower()
         client = Client()
-        kwargs = {"headers": {"Authorization": f"Bearer {issue_token(who)}"}}
+        kwargs: dict[str, Any] = {"headers": {"Authorization": f"Bearer {issue_token(who)}"}}
         if method != "get":
             kwargs.update(data=json.dumps(WRITE_BODIES[entry.key]), content_type="application/json")
         return getattr(client, method)(url, **kwargs)

@@ -36,22 +36,22 @@ class Command(BaseCommand):
             return
         if not options["username"]:
             raise CommandError(f"Give the username to {options['action']}.")
-        user = User.objects.filter(username=options["username"]).first()
-        if user is None:
+        named = User.objects.filter(username=options["username"]).first()
+        if named is None:
             raise CommandError(f"No user is called {options['username']!r}.")
         granting = options["action"] == "grant"
         with transaction.atomic():
             if granting:
-                user.user_permissions.add(permission)
+                named.user_permissions.add(permission)
             else:
-                user.user_permissions.remove(permission)
+                named.user_permissions.remove(permission)
             record_event(
                 actor=None,
                 action=AuditEvent.Action.UPDATE,
-                obj=user,
+                obj=named,
                 summary=f"Regional dashboard {'granted' if granting else 'revoked'}",
                 changes={"regional_dashboard": [not granting, granting]},
             )
         self.stdout.write(
-            self.style.SUCCESS(f"Regional dashboard {'granted to' if granting else 'revoked from'} {user}.")
+            self.style.SUCCESS(f"Regional dashboard {'granted to' if granting else 'revoked from'} {named}.")
         )

@@ -22,20 +22,20 @@ from django.utils import timezone
 
 from public.models import ConcernAttempt
 
-TOKEN_SALT = "public.concern-form"
+FORM_SIGNING_SALT = "public.concern-form"
 HONEYPOT_FIELD = "website"
 
 
 def issue_form_token(issued_at: float | None = None) -> str:
     """A signed token saying when the form was served (now, unless a test says otherwise)."""
     moment = int(issued_at if issued_at is not None else time.time())
-    return signing.Signer(salt=TOKEN_SALT).sign(str(moment))
+    return signing.Signer(salt=FORM_SIGNING_SALT).sign(str(moment))
 
 
 def form_token_problem(token: str, now: float | None = None) -> str:
     """Why a posted token is refused, as a sentence for the sender; empty when it is good."""
     try:
-        issued_at = int(signing.Signer(salt=TOKEN_SALT).unsign(token or ""))
+        issued_at = int(signing.Signer(salt=FORM_SIGNING_SALT).unsign(token or ""))
     except (signing.BadSignature, ValueError):
         return "This form could not be checked. Nothing was sent: check your answers and send the form again"
     age = (now if now is not None else time.time()) - issued_at

@@ -105,19 +105,8 @@ def unpublish(request: HttpRequest, page_id: int) -> HttpResponse:
         if done is not None:
             messages.success(request, f"{done.latest_version.title} is no longer on the public site")
             return redirect("public:editor-edit", page.pk)
-    edit_form = PageForm(initial=_initial(page))
-    edit_form.add_error(None, form.non_field_errors()[0] if form.non_field_errors() else "Nothing was changed")
-    return render(
-        request,
-        "public/staff/edit.html",
-        {
-            "form": edit_form,
-            "page": page,
-            "unpublish_form": UnpublishForm(initial={"version": page.version}),
-            "breadcrumbs": _crumbs(),
-        },
-        status=form.status_code,
-    )
+    context = {"form": PageForm(initial=_initial(page)), "page": page, "unpublish_form": form, "breadcrumbs": _crumbs()}
+    return render(request, "public/staff/edit.html", context, status=form.status_code)
 
 
 def versions(request: HttpRequest, page_id: int) -> HttpResponse:

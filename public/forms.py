@@ -146,7 +146,7 @@ class LinkChildForm(GovukForm):
     la_child_id = forms.CharField(
         label="The child's council child ID",
         max_length=30,
-        help_text="The ID in the council's children's records, such as N000123",
+        help_text="The ID in the council's children's records",
         error_messages={"required": "Enter the child's council child ID"},
     )
     version = VersionField()

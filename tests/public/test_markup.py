@@ -45,7 +45,9 @@ def test_hostile_content_renders_with_nothing_dangerous(text, reason):
 
 def test_markdown_becomes_govuk_html():
     html = str(
-        render("Some **bold** text.\n\n## A heading\n\n- one\n- two\n\nThen:\n\n1. first\n\n[Helpline](https://example.org)")
+        render(
+            "Some **bold** text.\n\n## A heading\n\n- one\n- two\n\nThen:\n\n1. first\n\n[Helpline](https://example.org)"
+        )
     )
     assert '<p class="govuk-body">Some <strong>bold</strong> text.</p>' in html
     assert '<h2 class="govuk-heading-m">A heading</h2>' in html

@@ -52,6 +52,7 @@ NOT_OPENED: dict[str, str] = {
     "analytics:regional-download": "no user of the test world is allowed; a download",
     "analytics:regional-workbook": "no user of the test world is allowed; a download",
     "reports:download": DOWNLOAD,
+    "returns:download": "POST only: a download (the statutory return files)",
     "reports:stored-download": DOWNLOAD,
     "philomena:grab-pack": "a download (the grab pack for police, a PDF)",
     "philomena:photo": "an image (the child's photo), not an HTML page",

@@ -161,3 +161,13 @@ def test_the_menu_offers_the_queue_to_mash_workers(public):
     body = _client(public.users.mash).get(reverse("public:mash-queue")).content.decode()
     assert 'href="/mash/"' in body
     assert 'href="/mash/"' not in _client(public.users.coordinator).get(reverse("core:my-work")).content.decode()
+
+
+def test_a_hostile_child_id_is_echoed_escaped(public):
+    response = _client(public.users.mash).post(
+        reverse("public:mash-link", args=[public.concern.pk]),
+        {"la_child_id": "<script>alert(1)</script>", "version": "1"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body

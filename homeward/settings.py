@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "sharing",  # shares between agencies, and emergency ("break-glass") access
     "analytics",  # the dashboard, its incremental roll-ups, and the data quality list
     "reports",  # the safeguarding partnership's monthly and annual PDF reports
+    "public",  # public pages with the quick exit, the content editor, concerns from the public and the MASH queue
 ]
 
 MIDDLEWARE = [
@@ -301,3 +302,13 @@ HOMEWARD_DATA_QUALITY_ACCEPTED_DAYS = envint("HOMEWARD_DATA_QUALITY_ACCEPTED_DAY
 HOMEWARD_REPORTS_DAY = envint("HOMEWARD_REPORTS_DAY", 1, minimum=1)
 if HOMEWARD_REPORTS_DAY > 28:
     raise ImproperlyConfigured("HOMEWARD_REPORTS_DAY must be from 1 to 28 (every month has that day)")
+
+# The public pages (public app): where the quick exit goes (a neutral site; the page is replaced in the history), and
+# the concern form's protection: posts per address per window, and how young or old its signed token may be.
+HOMEWARD_QUICK_EXIT_URL = envstr("HOMEWARD_QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
+if not HOMEWARD_QUICK_EXIT_URL.startswith("https://"):
+    raise ImproperlyConfigured("HOMEWARD_QUICK_EXIT_URL must be an https:// address of a neutral site")
+HOMEWARD_CONCERN_RATE_LIMIT = envint("HOMEWARD_CONCERN_RATE_LIMIT", 10, minimum=1)
+HOMEWARD_CONCERN_RATE_WINDOW_MINUTES = envint("HOMEWARD_CONCERN_RATE_WINDOW_MINUTES", 60, minimum=1)
+HOMEWARD_CONCERN_MIN_SECONDS = envint("HOMEWARD_CONCERN_MIN_SECONDS", 5, minimum=0)
+HOMEWARD_CONCERN_FORM_HOURS = envint("HOMEWARD_CONCERN_FORM_HOURS", 4, minimum=1)

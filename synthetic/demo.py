@@ -20,6 +20,7 @@ from interviews.actions import assign_interview
 from interviews.codes import Outcome
 from interviews.models import ReturnInterview
 from synthetic.names import COUNCILS
+from synthetic.public_pages import PublicDemoResult, add_public_demo
 from synthetic.showcase import ShowcaseResult, add_showcase
 
 DEMO_PASSWORD = "homeward-demo-2026"  # noqa: S105 (a published demo password, never used in production)
@@ -89,7 +90,7 @@ def _demo_specs(agencies: DemoAgencies) -> list[tuple[str, Agency, str]]:
         (Role.ADMINISTRATOR, agencies.council, "System administrator"),
         (Role.AUDITOR, agencies.council, "Information governance auditor"),
         (Role.MASH, agencies.council, "MASH social worker"),
-        (Role.CONTENT_EDITOR, agencies.council, "Web content editor"),
+        (Role.CONTENT_EDITOR, agencies.council, "Web content editor, children's services"),
     ]
 
 
@@ -190,6 +191,7 @@ class DemoResult:
     interviews_assigned: int
     children_allocated: int
     showcase: ShowcaseResult
+    public: PublicDemoResult
 
 
 def create_demo_users() -> DemoResult:
@@ -212,4 +214,7 @@ def create_demo_users() -> DemoResult:
         showcase = add_showcase(
             coordinator=coordinator, school=agencies.school, health=agencies.health, police=agencies.police
         )
-    return DemoResult(users=rows, interviews_assigned=assigned, children_allocated=allocated, showcase=showcase)
+        public = add_public_demo(editor=users[Role.CONTENT_EDITOR], mash=users[Role.MASH], council=agencies.council)
+    return DemoResult(
+        users=rows, interviews_assigned=assigned, children_allocated=allocated, showcase=showcase, public=public
+    )

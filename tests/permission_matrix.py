@@ -11,6 +11,10 @@ API writes (`write=True`) are made by every user with a token and the entry's `b
 everyone else gets their status and the database is unchanged. Anonymous visitors are redirected to sign-in
 (pages) or get 401 (API). A URL that is not in this table fails `test_every_url_is_in_the_matrix`.
 
+The public pages (issue 16) are open to everyone, signed in or not; a council's content editors (`editor`, Northmoor)
+edit its pages only; a concern sent through Northmoor's public form (its worry carries MATRIX-SECRET-CONCERN) is
+seen by Northmoor's MASH worker (`mash`) only: Southvale's (`mash_south`) gets 404, every other role 403.
+
 The protected record is Jordan Example (Northmoor, council child ID N000123): an episode, a return interview,
 an alert, a screening, a referral, a share, a Philomena profile and photo, persons and places, all with a
 MATRIX-SECRET marker in their free text. An emergency access is requested by `health` for Casey (Southvale).
@@ -34,6 +38,10 @@ USERS = (
     "analyst",
     "admin",
     "auditor",
+    "mash",
+    "mash_south",
+    "editor",
+    "editor_south",
 )
 
 # Markers planted in the protected records' free text; none may reach a denied user.
@@ -46,6 +54,7 @@ MARKERS = {
     "philomena": "MATRIX-SECRET-PHILOMENA",
     "intelligence": "MATRIX-SECRET-INTEL",
     "share": "MATRIX-SECRET-SHARE",
+    "concern": "MATRIX-SECRET-CONCERN",
 }
 PROTECTED_VALUES = ("Jordan Example", "N000123", *MARKERS.values())
 
@@ -60,6 +69,7 @@ REFERRAL = "the referral's reason"
 PHILOMENA = "the Philomena profile"
 INTELLIGENCE = "police-only intelligence"
 SHARE_PURPOSE = "a share's purpose"
+CONCERN = "what a concern from the public says"
 GROUPS = {
     IDENTITY: ("Jordan Example", "N000123"),
     EPISODE_WORDS: (MARKERS["episode"], MARKERS["risk_reason"]),
@@ -69,6 +79,7 @@ GROUPS = {
     PHILOMENA: (MARKERS["philomena"],),
     INTELLIGENCE: (MARKERS["intelligence"],),
     SHARE_PURPOSE: (MARKERS["share"],),
+    CONCERN: (MARKERS["concern"],),
 }
 assert {value for values in GROUPS.values() for value in values} == set(PROTECTED_VALUES)
 
@@ -90,6 +101,10 @@ RETURN_USERS = frozenset({"coordinator", "analyst", "coordinator_south"})
 # A month that has surely ended (two months back, whatever the time zone), as the reports page offers it.
 ENDED_MONTH = f"{(dt.datetime.now(dt.UTC).date().replace(day=1) - dt.timedelta(days=32)):%Y-%m}"
 
+
+# The MASH workers and content editors of issue 16 work no child's case: they neither search for children nor
+# receive shares.
+NO_CASE_WORK = ("mash", "mash_south", "editor", "editor_south")
 
 # Who sees the episode but may not change it: the practitioner (through the interview) and the school (share).
 SEES_CANNOT_EDIT = {"practitioner": 403, "school_dsl": 403}
@@ -149,13 +164,13 @@ MATRIX: list[Entry] = [
     page("logout", USERS, public="signing out: POST only, so a GET is 405 for everyone", allowed_status=405),
     page("core:my-work", USERS, sees={IDENTITY: {"coordinator"}}),
     # --- children ---------------------------------------------------------------------------------------
-    page("children:search", everyone_but("health", "analyst", "admin", "auditor"), denied=403),
+    page("children:search", everyone_but("health", "analyst", "admin", "auditor", *NO_CASE_WORK), denied=403),
     # A saved search's results (Post/Redirect/Get): Northmoor users who search; anyone else cannot tell it exists.
     page(
         "children:results",
         NORTH_CASE,
         args={"token": "saved_search"},
-        overrides=forbid({"health", "analyst", "admin", "auditor"}),
+        overrides=forbid({"health", "analyst", "admin", "auditor", *NO_CASE_WORK}),
         sees={IDENTITY: NORTH_CASE},
     ),
     page("children:add", {"coordinator", "social_worker", "coordinator_south"}, denied=403),
@@ -379,8 +394,9 @@ MATRIX: list[Entry] = [
         args={"child_id": "child"},
         overrides=forbid(CHILD_SEERS),
         method="post",
-        # Everything held about the child, except police-only intelligence (withheld: docs/security.md).
-        sees={group: {"coordinator"} for group in GROUPS if group != INTELLIGENCE},
+        # Everything held about the child, except police-only intelligence (withheld: docs/security.md). The
+        # matrix's concern from the public is linked to no child, so it is not Jordan's.
+        sees={group: {"coordinator"} for group in GROUPS if group not in (INTELLIGENCE, CONCERN)},
     ),
     # --- sharing ----------------------------------------------------------------------------------------
     # Police share the intelligence their force recorded about the child.
@@ -404,7 +420,12 @@ MATRIX: list[Entry] = [
         overrides={"school_dsl": 403},
         sees={IDENTITY: NORTH_CASE},
     ),
-    page("sharing:received", everyone_but("analyst", "admin", "auditor"), denied=403, sees={IDENTITY: {"school_dsl"}}),
+    page(
+        "sharing:received",
+        everyone_but("analyst", "admin", "auditor", *NO_CASE_WORK),
+        denied=403,
+        sees={IDENTITY: {"school_dsl"}},
+    ),
     page(
         "sharing:break-glass",
         CASE_WORKERS | {"health"},
@@ -581,6 +602,49 @@ MATRIX: list[Entry] = [
             "version": "@open_interview.version",
         },
         write=True,
+    ),
+]
+
+# --- public pages, the content editor and the MASH queue (issue 16) ----------------------------------------------
+EDITORS = frozenset({"editor", "editor_south"})
+MASH_USERS = frozenset({"mash", "mash_south"})
+PUBLIC_SLUG = "if-your-child-is-missing"
+MATRIX += [
+    page("public:index", USERS, public="the public site: no sign-in"),
+    page("public:cookies", USERS, public="the public site's cookies page"),
+    page("public:privacy", USERS, public="the public site's privacy notice"),
+    page("public:accessibility", USERS, public="the public site's accessibility statement"),
+    page("public:council", USERS, args={"code": "901"}, public="a council's public pages"),
+    page("public:page", USERS, args={"code": "901", "slug": PUBLIC_SLUG}, public="a published public page"),
+    page("public:concern", USERS, args={"code": "901"}, public="the public concern form"),
+    page("public:concern-sent", USERS, args={"code": "901"}, public="the concern form's confirmation"),
+    page("public:editor-pages", EDITORS, denied=403),
+    page("public:editor-new", EDITORS, denied=403),
+    page("public:editor-edit", {"editor"}, args={"page_id": "public_page"}, overrides=forbid(set(USERS) - EDITORS)),
+    page(
+        "public:editor-unpublish",
+        {"editor"},
+        args={"page_id": "public_page"},
+        method="post",
+        overrides=forbid(set(USERS) - EDITORS),
+    ),
+    page("public:editor-versions", {"editor"}, args={"page_id": "public_page"}, overrides=forbid(set(USERS) - EDITORS)),
+    page(
+        "public:editor-version",
+        {"editor"},
+        args={"page_id": "public_page", "number": 1},
+        overrides=forbid(set(USERS) - EDITORS),
+    ),
+    page("public:mash-queue", MASH_USERS, denied=403),
+    *(
+        page(
+            f"public:{name}",
+            {"mash"},
+            args={"concern_id": "concern"},
+            overrides=forbid(set(USERS) - MASH_USERS),
+            sees={CONCERN: {"mash"}},
+        )
+        for name in ("mash-concern", "mash-link", "mash-new-child", "mash-refer", "mash-close")
     ),
 ]
 

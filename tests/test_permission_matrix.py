@@ -23,6 +23,8 @@ from interviews.models import InterviewFactor, ReturnInterview
 from network import actions as network_actions
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
 from philomena.actions import add_photo, save_profile
+from public.actions import save_page, submit_concern
+from public.codes import MissingNow, ReporterRole
 from reports.models import StoredReport
 from reports.periods import ReportKind
 from risk.actions import make_referral, record_screening
@@ -31,7 +33,7 @@ from risk.models import Alert
 from sharing.actions import request_emergency_access, share_record
 from sharing.codes import ChildConsent, LawfulBasis
 from tests.factories import EpisodeFactory, InterviewFactory, UserFactory
-from tests.permission_matrix import BY_KEY, GROUPS, MARKERS, MATRIX, PROTECTED_VALUES, USERS, Entry
+from tests.permission_matrix import BY_KEY, GROUPS, MARKERS, MATRIX, PROTECTED_VALUES, PUBLIC_SLUG, USERS, Entry
 from tests.philomena.conftest import png_bytes, upload
 
 API_PREFIX = "/api/v1"
@@ -108,6 +110,10 @@ def matrix(world, settings, tmp_path):
     settings.HOMEWARD_PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
     users = world.users
     users.auditor = UserFactory(username="auditor.north", agency=world.north, roles=[Role.AUDITOR])
+    users.mash = UserFactory(username="mash.north", agency=world.north, roles=[Role.MASH])
+    users.mash_south = UserFactory(username="mash.south", agency=world.south, roles=[Role.MASH])
+    users.editor = UserFactory(username="editor.north", agency=world.north, roles=[Role.CONTENT_EDITOR])
+    users.editor_south = UserFactory(username="editor.south", agency=world.south, roles=[Role.CONTENT_EDITOR])
     now = timezone.now()
     child = world.child
     episode = EpisodeFactory(
@@ -203,10 +209,33 @@ def matrix(world, settings, tmp_path):
     # A search for Jordan saved by Northmoor's coordinator (Post/Redirect/Get): its results page, by token.
     saved_search = save_search(users.coordinator, CHILD_SEARCH, {"q": "Jordan", "reporting": False})
     saved_audit_search = save_search(users.auditor, AUDIT_SEARCH, {"child": "N000123", "username": "", "action": ""})
+    # Northmoor's published public page, and a concern from the public in its MASH queue (issue 16).
+    public_page = save_page(
+        None,
+        council=world.north,
+        title="If your child is missing",
+        summary="Call 999 if they are in danger",
+        body="Call **101** to report a missing child.",
+        slug=PUBLIC_SLUG,
+        order=10,
+        review_by=timezone.localdate() + dt.timedelta(days=90),
+        publish=True,
+        acting_user=users.editor,
+    )
+    concern = submit_concern(
+        world.north,
+        reporter_name="Matrix Reporter",
+        reporter_role=ReporterRole.YOUTH,
+        reporter_email="matrix@example.test",
+        missing_now=MissingNow.NOT_KNOWN,
+        worry=MARKERS["concern"],
+    )
     return SimpleNamespace(
         world=world,
         users=users,
         child=child,
+        public_page=public_page,
+        concern=concern,
         saved_search=saved_search,
         saved_audit_search=saved_audit_search,
         stored_report=stored_report,

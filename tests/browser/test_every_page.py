@@ -25,7 +25,17 @@ pytestmark = pytest.mark.browser
 
 # Who opens a page: the first of these the matrix allows it for. The coordinator sees the most of a council's
 # work; police see police-only intelligence; the others are for the pages only they may open.
-PREFERRED_USERS = ("coordinator", "police", "auditor", "health", "coordinator_south", "admin", "analyst")
+PREFERRED_USERS = (
+    "coordinator",
+    "police",
+    "auditor",
+    "health",
+    "coordinator_south",
+    "admin",
+    "analyst",
+    "mash",  # the MASH queue and its triage pages
+    "editor",  # the public pages' content editor
+)
 
 # Page entries the sweep does not open in the browser, and why. Downloads are checked not to be HTML.
 DOWNLOAD = "a download, not an HTML page"
@@ -42,6 +52,7 @@ NOT_OPENED: dict[str, str] = {
     "analytics:regional-download": "no user of the test world is allowed; a download",
     "analytics:regional-workbook": "no user of the test world is allowed; a download",
     "reports:download": DOWNLOAD,
+    "returns:download": "POST only: a download (the statutory return files)",
     "reports:stored-download": DOWNLOAD,
     "returns:download": "POST only: a download (the return's CSV or XML file); a GET is 405",
     "philomena:grab-pack": "a download (the grab pack for police, a PDF)",
@@ -49,6 +60,7 @@ NOT_OPENED: dict[str, str] = {
     "api:openapi-json": "the API's published description: JSON",
     "api:openapi-view": "the API's documentation page: django-ninja's Swagger UI, not a Homeward page",
     "api:api-root": "a 404 for everyone",
+    "public:editor-unpublish": "POST only (a GET is 405): its button is on the page editor, which is swept",
 }
 # These answer with a file: the sweep checks they really are not HTML, so a page is never hidden here by mistake.
 DOWNLOADS = {key for key, reason in NOT_OPENED.items() if reason == DOWNLOAD} | {

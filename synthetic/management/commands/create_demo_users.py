@@ -48,3 +48,8 @@ class Command(BaseCommand):
             f"Showcase records made through the actions: {shown.profiles} Philomena profiles, {shown.screenings} "
             f"screenings, {shown.referrals} referrals, {shown.shares} shares (none when already there)."
         )
+        council = result.users[0].agency
+        self.stdout.write(
+            f"Public pages: {result.public.pages} published for {council} at /help/, and {result.public.concerns} "
+            "concerns from the public in its MASH queue (none when already there)."
+        )

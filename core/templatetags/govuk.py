@@ -18,6 +18,8 @@ register = template.Library()
 INPUT_CLASSES = {
     forms.Textarea: "govuk-textarea",
     forms.Select: "govuk-select",
+    forms.FileInput: "govuk-file-upload",
+    forms.ClearableFileInput: "govuk-file-upload",
 }
 
 

@@ -16,9 +16,11 @@ from requests import RequestException
 from access.audit import record_event
 from access.models import AuditEvent, Role, RoleAssignment
 from accounts.two_factor import confirmed_device, mark_verified_by_provider, reset_two_factor, two_factor_not_required
+from core.encryption import decrypt, encrypt
 from core.forms import submitted
 from core.pages import crumb
 from identity import actions
+from identity.actions import NewAccount
 from identity.backends import REFUSAL_ATTRIBUTE
 from identity.bulk import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, BulkAddRefused, bulk_add_users
 from identity.forms import AccountStatusForm, AddAgencyForm, AddUserForm, BulkAddForm, ChangeUserForm, GroupMappingForm
@@ -97,9 +99,13 @@ def users(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("role_assignments", queryset=RoleAssignment.objects.order_by("role")))
         .order_by("agency__name", "last_name", "first_name", "username")
     )
-    return render(
-        request, "identity/users.html", {"people": people, "can_add_agencies": can_add_agencies(request.user)}
-    )
+    context = {
+        "people": people,
+        "can_add_agencies": can_add_agencies(request.user),
+        "new_accounts": _pop_new_accounts(request),
+        "enrolment_hours": settings.HOMEWARD_ENROLMENT_CODE_HOURS,
+    }
+    return render(request, "identity/users.html", context)
 
 
 def user_add(request: HttpRequest) -> HttpResponse:
@@ -113,14 +119,28 @@ def user_add(request: HttpRequest) -> HttpResponse:
     return render(request, "identity/user_add.html", {"form": form, "breadcrumbs": _crumbs()}, status=form.status_code)
 
 
-def _accounts_added(request: HttpRequest, accounts: list) -> HttpResponse:
-    """The new accounts' first passwords and enrolment codes, shown this once (nothing of them is stored)."""
-    context = {
-        "accounts": accounts,
-        "enrolment_hours": settings.HOMEWARD_ENROLMENT_CODE_HOURS,
-        "breadcrumbs": _crumbs(),
-    }
-    return render(request, "identity/account_added.html", context)
+NEW_ACCOUNTS_SESSION_KEY = "identity_new_accounts"
+
+
+def _accounts_added(request: HttpRequest, accounts: list[NewAccount]) -> HttpResponse:
+    """Post/Redirect/Get: the new accounts' first passwords and enrolment codes go (encrypted) into this session and
+    the users page shows them once, then forgets them. Homeward keeps no other copy."""
+    request.session[NEW_ACCOUNTS_SESSION_KEY] = [
+        {"user": account.user.pk, "secret": encrypt(f"{account.password}\n{account.enrolment_code}")}
+        for account in accounts
+    ]
+    return redirect("identity:users")
+
+
+def _pop_new_accounts(request: HttpRequest) -> list[NewAccount]:
+    pending = request.session.pop(NEW_ACCOUNTS_SESSION_KEY, [])
+    people = users_for(request.user).in_bulk([item["user"] for item in pending])
+    shown = []
+    for item in pending:
+        if item["user"] in people:
+            password, code = decrypt(item["secret"]).split("\n")
+            shown.append(NewAccount(user=people[item["user"]], password=password, enrolment_code=code))
+    return shown
 
 
 def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:

@@ -18,6 +18,7 @@ from core.searches import save_search
 from episodes.codes import FoundBy
 from episodes.models import MissingEpisode, RiskGradeChange
 from governance.views import AUDIT_SEARCH
+from identity.actions import add_group_mapping
 from interviews.codes import ConsentToShare, Outcome
 from interviews.models import InterviewFactor, ReturnInterview
 from network import actions as network_actions
@@ -203,6 +204,9 @@ def matrix(world, settings, tmp_path):
     # A search for Jordan saved by Northmoor's coordinator (Post/Redirect/Get): its results page, by token.
     saved_search = save_search(users.coordinator, CHILD_SEARCH, {"q": "Jordan", "reporting": False})
     saved_audit_search = save_search(users.auditor, AUDIT_SEARCH, {"child": "N000123", "username": "", "action": ""})
+    group_mapping = add_group_mapping(
+        acting_user=users.admin, group="/homeward/northmoor/coordinators", agency=world.north, role=Role.COORDINATOR
+    )
     return SimpleNamespace(
         world=world,
         users=users,
@@ -222,6 +226,8 @@ def matrix(world, settings, tmp_path):
         photo=version.photo,
         share=share,
         emergency_access=emergency_access,
+        staff_user=users.social_worker,  # an account Northmoor's administrator looks after
+        group_mapping=group_mapping,
     )
 
 

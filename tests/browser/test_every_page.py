@@ -48,6 +48,9 @@ NOT_OPENED: dict[str, str] = {
     "api:openapi-json": "the API's published description: JSON",
     "api:openapi-view": "the API's documentation page: django-ninja's Swagger UI, not a Homeward page",
     "api:api-root": "a 404 for everyone",
+    "identity:sign-on": "a 404 unless single sign-on is configured; run against a real provider in tests/identity",
+    "identity:sign-on-callback": "a 404 unless single sign-on is configured; run against a real provider in "
+    "tests/identity",
 }
 # These answer with a file: the sweep checks they really are not HTML, so a page is never hidden here by mistake.
 DOWNLOADS = {key for key, reason in NOT_OPENED.items() if reason == DOWNLOAD} | {

@@ -23,6 +23,7 @@ RECORDS = frozenset(
     {"child", "episode", "interview", "alert", "screening", "referral", "intel_person", "intel_link", "place"}
     | {"place_link", "photo", "share", "emergency_access", "stored_report", "open_episode", "open_interview"}
     | {"saved_search", "saved_audit_search"}  # opaque tokens: a tampered one is unknown, so 404
+    | {"staff_user", "group_mapping"}  # administration: an account and a single sign-on group mapping
 )
 
 

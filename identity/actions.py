@@ -31,6 +31,16 @@ PROVIDER_ROLES_MESSAGE = (
 )
 
 
+AGENCY_KIND_NOUNS = {
+    AgencyKind.COUNCIL: "a council",
+    AgencyKind.POLICE: "a police force",
+    AgencyKind.SCHOOL: "a school",
+    AgencyKind.HEALTH: "a health body",
+    AgencyKind.RHI_PROVIDER: "a return interview provider",
+    AgencyKind.OTHER: "an agency of another kind",
+}
+
+
 @dataclass(frozen=True)
 class NewAccount:
     """What a new local account needs to sign in, shown once to the administrator to pass on in person."""
@@ -51,7 +61,7 @@ def role_errors(roles: Iterable[str], agency: Agency | None) -> list[str]:
     if agency is None:
         return []
     return [
-        f"{Role(role).label} is not a role at a {agency.get_kind_display().lower()}."
+        f"{Role(role).label} is not a role at {AGENCY_KIND_NOUNS[agency.kind]}."
         for role in roles
         if agency.kind not in ROLE_AGENCY_KINDS[role]
     ]
@@ -269,7 +279,7 @@ def add_agency(
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if not errors and Agency.objects.filter(kind=kind, code=agency.code).exists():
-        errors["code"] = [f"A {agency.get_kind_display().lower()} with the code {agency.code} already exists."]
+        errors["code"] = [f"{AGENCY_KIND_NOUNS[kind].capitalize()} with the code {agency.code} already exists."]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -381,3 +381,23 @@ def test_reset_two_factor_command_uses_the_same_action(world):
     out = _run("reset_two_factor", coordinator.username)
     assert "Enrolment code for coord.north" in out
     assert _audit(AuditEvent.Action.TWO_FACTOR_RESET, coordinator).channel == "command"
+
+
+# --- the demo -------------------------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_single_sign_on_groups_and_an_account_made_by_sign_on(db):
+    call_command("generate_synthetic", "--children", "40", "--seed", "2026", stdout=io.StringIO())
+    out = _run("create_demo_users")
+    assert "3 identity provider group mappings added" in out
+    assert "0 identity provider group mappings added" in _run("create_demo_users")  # idempotent
+    admin = User.objects.get(username="demo.administrator")
+    client = Client()
+    client.force_login(admin)
+    groups = client.get(reverse("identity:group-mappings")).content.decode()
+    assert f"/homeward/{admin.agency.code}/coordinators" in groups and "0b6d1c9e-" in groups
+    people = client.get(reverse("identity:users")).content.decode()
+    assert "demo.sso.social_worker" in people and "Organisation's account" in people
+    sso = User.objects.get(username="demo.sso.social_worker")
+    assert sso.roles == {Role.SOCIAL_WORKER} and not sso.has_usable_password()
+    assert "Agencies" in client.get(reverse("identity:agencies")).content.decode()

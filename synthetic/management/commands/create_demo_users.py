@@ -48,3 +48,8 @@ class Command(BaseCommand):
             f"Showcase records made through the actions: {shown.profiles} Philomena profiles, {shown.screenings} "
             f"screenings, {shown.referrals} referrals, {shown.shares} shares (none when already there)."
         )
+        self.stdout.write(
+            f"Single sign-on: {result.group_mappings} identity provider group mappings added for the demo council "
+            "(none when already there), and demo.sso.social_worker, an account made by single sign-on; "
+            f"{username[Role.ADMINISTRATOR]} sees them under Administration."
+        )

@@ -157,6 +157,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = envbool("AXES_ENABLED", True)
 AXES_LOCKOUT_CALLABLE = "access.views.locked_out"
+# Single sign-on carries no password to guess (the identity provider throttles its own sign-in): its refusals are
+# neither counted nor locked, so people refused for having no mapped group cannot lock out a council's shared address.
+AXES_WHITELIST_CALLABLE = "identity.backends.is_single_sign_on"
 AXES_VERBOSE = False  # no start-up banner on every management command
 
 # Two-factor sign-in (TOTP, django-otp; the accounts app). Every staff page needs a verified code after the

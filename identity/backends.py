@@ -33,6 +33,11 @@ def check_issuer_and_audience(payload: dict) -> None:
         raise SuspiciousOperation("The id token has no expiry or no subject.")
 
 
+def is_single_sign_on(request, credentials: dict | None) -> bool:
+    """For django-axes: an authentication with no username is the provider's callback (it carries a nonce)."""
+    return bool(credentials) and "username" not in credentials and "nonce" in credentials
+
+
 class ProviderBackend(OIDCAuthenticationBackend):
     def __init__(self, *args, **kwargs) -> None:
         if settings.HOMEWARD_OIDC_ENABLED:

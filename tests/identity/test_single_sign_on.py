@@ -243,3 +243,19 @@ def test_local_accounts_still_sign_in_with_a_password_and_code(provider, mapping
     assert response.status_code == 302
     response = client.post(reverse("accounts:two-factor"), {"code": current_code(device)})
     assert response.status_code == 302 and _my_work(client).status_code == 200
+
+
+def test_refused_sign_ons_do_not_lock_out_the_address(provider, mappings, settings):
+    """Many people with no mapped group behind one council address must not lock everyone else out."""
+    settings.AXES_FAILURE_LIMIT = 2
+    provider.add_person("nobody", ["/unmapped"])
+    for _ in range(4):
+        assert sign_on(Client(), provider, "nobody").status_code == 403
+    provider.add_person("somebody", [COORDINATORS])
+    assert sign_on(Client(), provider, "somebody").status_code == 302
+    # Password sign-in is still throttled as before.
+    client = Client()
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "coord.north", "password": "wrong-password-123"})
+    response = client.post(reverse("login"), {"username": "coord.north", "password": "correct-horse-battery-staple-42"})
+    assert response.status_code == 429

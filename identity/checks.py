@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 import requests
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation
 from django.utils import timezone
 
 from identity.backends import ProviderBackend
@@ -52,8 +51,6 @@ def check_all() -> CheckResult:
         return result
     backend = ProviderBackend()
     for link in accounts_to_check().iterator():
-        if not link.refresh_token:
-            continue  # "" is stored encrypted only when set; the exclude above cannot see inside the cipher text
         if link.refresh_expires_at is not None and link.refresh_expires_at <= timezone.now():
             ProviderAccount.objects.filter(pk=link.pk).update(refresh_token="", refresh_expires_at=None)
             result.expired += 1
@@ -103,7 +100,7 @@ def check_account(backend: ProviderBackend, link: ProviderAccount) -> str:
     if tokens.get("id_token"):
         try:
             claims = backend.verify_token(tokens["id_token"])
-        except (SuspiciousOperation, Exception) as exc:
+        except Exception as exc:  # a bad token must not stop the other people's checks
             return f"the identity provider's new id token was refused ({type(exc).__name__})"
     try:
         userinfo = backend.get_userinfo(tokens.get("access_token"), tokens.get("id_token"), claims)
@@ -113,7 +110,12 @@ def check_account(backend: ProviderBackend, link: ProviderAccount) -> str:
             deactivate_for_provider(link, why=f"the identity provider refused its userinfo ({status})")
             return "deactivated"
         return f"the identity provider's userinfo could not be read ({type(exc).__name__})"
-    sync_after_check(link, {**userinfo, **claims})
+    if any(str(answer.get("sub", link.subject)) != link.subject for answer in (claims, userinfo)):
+        return "the identity provider answered about someone else"
+    if settings.HOMEWARD_OIDC_GROUPS_CLAIM in claims or settings.HOMEWARD_OIDC_GROUPS_CLAIM in userinfo:
+        sync_after_check(link, {**userinfo, **claims})
+    # Else the provider sent no groups this time (Entra ID sends them in id tokens only, and may not send a new id
+    # token on refresh): the person is still vouched for, and their roles are brought up to date at next sign-on.
     link.user.refresh_from_db(fields=["is_active"])
     return "active" if link.user.is_active else "deactivated"
 

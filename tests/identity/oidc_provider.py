@@ -60,6 +60,7 @@ class Provider:
         self.refresh_lifetime: int | None = 1800
         self.tamper = ""
         self.refuse_userinfo = False
+        self.id_token_on_refresh = True
         self.requests: list[str] = []
         self._codes: dict[str, Grant] = {}
         self._access: dict[str, str] = {}
@@ -78,6 +79,7 @@ class Provider:
         self._access.clear()
         self._refresh.clear()
         self.signing_in, self.tamper, self.refuse_userinfo, self.refresh_lifetime = None, "", False, 1800
+        self.id_token_on_refresh = True
         self.requests.clear()
 
     def disable(self, username: str) -> None:
@@ -246,7 +248,10 @@ class Provider:
         if person is None or not person.enabled:
             self._send(handler, 400, {"error": "invalid_grant", "error_description": "Account disabled"})
             return
-        self._send(handler, 200, self._tokens(person, nonce))
+        tokens = self._tokens(person, nonce)
+        if grant_type == "refresh_token" and not self.id_token_on_refresh:
+            del tokens["id_token"]  # as some providers do: a refresh gives an access token only
+        self._send(handler, 200, tokens)
 
     def _tokens(self, person: Person, nonce: str | None) -> dict:
         now = int(time.time())

@@ -259,3 +259,15 @@ def test_refused_sign_ons_do_not_lock_out_the_address(provider, mappings, settin
         client.post(reverse("login"), {"username": "coord.north", "password": "wrong-password-123"})
     response = client.post(reverse("login"), {"username": "coord.north", "password": "correct-horse-battery-staple-42"})
     assert response.status_code == 429
+
+
+def test_a_refresh_without_groups_keeps_the_roles(provider, mappings):
+    """Entra ID sends groups only in id tokens, and a refresh may bring no new id token: the person is still
+    vouched for, and nothing is taken from them for want of a groups claim."""
+    provider.add_person("entra.style", [COORDINATORS])
+    sign_on(Client(), provider, "entra.style")
+    provider.id_token_on_refresh = False
+    assert "1 still active" in _run_check()
+    assert User.objects.get(username="entra.style").roles == {Role.COORDINATOR}
+    provider.disable("entra.style")
+    assert "1 deactivated" in _run_check()

@@ -101,6 +101,8 @@ ROLE_AGENCY_KINDS: dict[str, set[str]] = {
 class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp's Device base is untyped: the plugin cannot see AuthenticatorDevice.user
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
     job_title = models.CharField(max_length=200, blank=True)
+    # Optimistic locking of an administrator's changes (identity.actions): each change bumps it.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["last_name", "first_name"]

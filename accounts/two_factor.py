@@ -47,6 +47,9 @@ DEVICE_NAME = "Authenticator app"
 ENROLMENT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 ENROLMENT_CODE_LENGTH = 12
 ENROLMENT_SESSION_KEY = "accounts_enrolment_code_accepted"
+# Set when the identity provider asserted multi-factor authentication at single sign-on (identity app): the value
+# is the user's id, so the mark means nothing for any other account signed in later in the same browser.
+PROVIDER_MFA_SESSION_KEY = "accounts_verified_by_identity_provider"
 
 
 def two_factor_not_required(view_func: Callable) -> Callable:
@@ -60,9 +63,24 @@ def enforced() -> bool:
 
 
 def is_verified(request: HttpRequest) -> bool:
-    """Whether this session has passed the code step (set by django-otp's OTPMiddleware)."""
+    """Whether this session has passed the code step (set by django-otp's OTPMiddleware), or signed in through the
+    identity provider with its own multi-factor authentication (`mark_verified_by_provider`)."""
     user = request.user
-    return bool(user.is_authenticated and getattr(user, "otp_device", None) is not None)
+    if not user.is_authenticated:
+        return False
+    return getattr(user, "otp_device", None) is not None or request.session.get(PROVIDER_MFA_SESSION_KEY) == user.pk
+
+
+def mark_verified_by_provider(request: HttpRequest, *, evidence: str) -> None:
+    """Accept the identity provider's multi-factor authentication in place of Homeward's code step, for this
+    session only, audited with what the provider asserted (its amr or acr values, never a token)."""
+    request.session[PROVIDER_MFA_SESSION_KEY] = request.user.pk
+    record_event(
+        actor=request.user,
+        action=AuditEvent.Action.TWO_FACTOR_VERIFIED,
+        obj=request.user,
+        summary=f"Two-factor sign-in done at the identity provider ({evidence})"[:300],
+    )
 
 
 def confirmed_device(user: User) -> AuthenticatorDevice | None:
@@ -319,3 +337,22 @@ def check_enrolment_code(request: AuthenticatedHttpRequest, typed: str) -> CodeR
     elif outcome is Outcome.LOCKED:
         logout(request)
     return CodeResult(outcome, row.throttling_failure_count)
+
+
+def reset_two_factor(user: User, *, actor: User | None) -> tuple[int, str, dt.datetime | None]:
+    """Remove `user`'s authenticator apps (a lost or replaced phone) and, for an active account, issue an enrolment
+    code to set one up again at the next sign-in. One transaction, audited (TWO_FACTOR_RESET, and the code's
+    issue). Returns how many authenticators were removed, and the code with its expiry ("" and None when the
+    account is deactivated)."""
+    with transaction.atomic():
+        removed, _ = AuthenticatorDevice.objects.filter(user=user).delete()
+        record_event(
+            actor=actor,
+            action=AuditEvent.Action.TWO_FACTOR_RESET,
+            obj=user,
+            summary=f"Two-factor sign-in reset for {user.username} ({removed} authenticator removed)",
+        )
+        if not user.is_active:
+            return removed, "", None
+        code, expires_at = issue_enrolment_code(user, actor=actor)
+    return removed, code, expires_at

@@ -41,6 +41,12 @@ class SignInView(auth_views.LoginView):
     template_name = "core/sign_in.html"
     authentication_form = SignInForm
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Single sign-on (identity app), when set up: a second way in, through the organisation's own account.
+        context["single_sign_on"] = settings.HOMEWARD_OIDC_PROVIDER_NAME if settings.HOMEWARD_OIDC_ENABLED else ""
+        return context
+
     def get_success_url(self) -> str:
         url = super().get_success_url()
         return two_factor_url(url) if enforced() else url

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "analytics",  # the dashboard, its incremental roll-ups, and the data quality list
     "reports",  # the safeguarding partnership's monthly and annual PDF reports
     "public",  # public pages with the quick exit, the content editor, concerns from the public and the MASH queue
+    "identity",  # single sign-on (OpenID Connect), group mappings, and administrators' account pages
 ]
 
 MIDDLEWARE = [
@@ -138,6 +139,7 @@ AUTH_USER_MODEL = "access.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "identity.backends.ProviderBackend",  # single sign-on; does nothing unless OIDC_RP_CLIENT_ID is set
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -156,6 +158,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = envbool("AXES_ENABLED", True)
 AXES_LOCKOUT_CALLABLE = "access.views.locked_out"
+# Single sign-on carries no password to guess (the identity provider throttles its own sign-in): its refusals are
+# neither counted nor locked, so people refused for having no mapped group cannot lock out a council's shared address.
+AXES_WHITELIST_CALLABLE = "identity.backends.is_single_sign_on"
 AXES_VERBOSE = False  # no start-up banner on every management command
 
 # Two-factor sign-in (TOTP, django-otp; the accounts app). Every staff page needs a verified code after the
@@ -171,6 +176,40 @@ OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", "Homeward")
 # django-otp's own back-off (1, 2, 4… seconds between tries) is off: HOMEWARD_2FA_FAILURE_LIMIT locks instead,
 # so every wrong code counts and a person who mistypes is never told to wait for an unexplained delay.
 OTP_TOTP_THROTTLE_FACTOR = 0
+
+# Single sign-on for staff through OpenID Connect (identity app; docs/identity.md says how to register Homeward at
+# Microsoft Entra ID or Keycloak). Off unless OIDC_RP_CLIENT_ID is set; then every endpoint must be set too.
+HOMEWARD_OIDC_PROVIDER_NAME = envstr("HOMEWARD_OIDC_PROVIDER_NAME", "your organisation's account")
+OIDC_OP_ISSUER = envstr("OIDC_OP_ISSUER")  # the id token's `iss` must be exactly this
+OIDC_OP_AUTHORIZATION_ENDPOINT = envstr("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = envstr("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = envstr("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = envstr("OIDC_OP_JWKS_ENDPOINT")
+OIDC_RP_CLIENT_ID = envstr("OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = envstr("OIDC_RP_CLIENT_SECRET")
+OIDC_RP_SIGN_ALGO = envstr("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = envstr("OIDC_RP_SCOPES", "openid email profile offline_access")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = envint("OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+OIDC_AUTHENTICATION_CALLBACK_URL = "identity:sign-on-callback"
+HOMEWARD_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+_OIDC_REQUIRED = {
+    "OIDC_OP_ISSUER": OIDC_OP_ISSUER,
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+    "OIDC_OP_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+    "OIDC_OP_USER_ENDPOINT": OIDC_OP_USER_ENDPOINT,
+    "OIDC_OP_JWKS_ENDPOINT": OIDC_OP_JWKS_ENDPOINT,
+    "OIDC_RP_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+}
+if HOMEWARD_OIDC_ENABLED and (_oidc_missing := [name for name, value in _OIDC_REQUIRED.items() if not value]):
+    raise ImproperlyConfigured(f"OIDC_RP_CLIENT_ID is set, so single sign-on needs {', '.join(_oidc_missing)} too")
+# The claim that lists a person's groups (Entra ID: "groups", sent as object IDs; Keycloak: a "groups" mapper).
+HOMEWARD_OIDC_GROUPS_CLAIM = envstr("HOMEWARD_OIDC_GROUPS_CLAIM", "groups")
+# The provider's multi-factor sign-in is accepted in place of Homeward's own code step when the id token's `amr`
+# holds one of these (RFC 8176: Entra ID sends "mfa") or its `acr` is one of HOMEWARD_OIDC_MFA_ACR (Keycloak's
+# level of assurance, such as "gold" or "2", as the realm defines it). Empty lists accept nothing.
+HOMEWARD_OIDC_MFA_AMR = envlist("HOMEWARD_OIDC_MFA_AMR", ["mfa"])
+HOMEWARD_OIDC_MFA_ACR = envlist("HOMEWARD_OIDC_MFA_ACR", [])
 
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age is an idle time-out: every request starts it again

@@ -16,6 +16,9 @@ from access.models import Agency, AgencyKind, AuditEvent, Role, RoleAssignment, 
 from accounts.models import AuthenticatorDevice
 from accounts.two_factor import secret_text
 from children.models import Child
+from identity.actions import add_group_mapping
+from identity.models import GroupMapping, ProviderAccount
+from identity.provider import ProviderIdentity, sign_on
 from interviews.actions import assign_interview
 from interviews.codes import Outcome
 from interviews.models import ReturnInterview
@@ -185,6 +188,42 @@ def _allocate_children(social_worker: User, council: Agency, acting_user: User) 
     return len(children)
 
 
+# Single sign-on groups (identity app) as a council would map them: Keycloak-style group paths, and one
+# Microsoft Entra ID-style object ID (synthetic: Entra sends groups by ID). Each gives a role at the demo council.
+DEMO_GROUPS = (
+    ("/homeward/{code}/coordinators", Role.COORDINATOR),
+    ("/homeward/{code}/social-workers", Role.SOCIAL_WORKER),
+    ("0b6d1c9e-5a57-4c1e-9f3a-{code}000000000", Role.ANALYST),
+)
+DEMO_PROVIDER_ISSUER = "https://login.example.test/homeward-demo"  # synthetic: no provider answers here
+
+
+def _ensure_single_sign_on(council: Agency, administrator: User) -> int:
+    """The demo council's single sign-on groups (made by its administrator, audited) and one demo person who
+    signed on through the provider (made by the real sign-on action, so the administration pages show both kinds
+    of account). Returns how many group mappings were added."""
+    added = 0
+    for group, role in DEMO_GROUPS:
+        group = group.format(code=council.code)
+        if not GroupMapping.objects.filter(group=group, agency=council, role=role).exists():
+            add_group_mapping(acting_user=administrator, group=group, agency=council, role=role)
+            added += 1
+    if not ProviderAccount.objects.filter(issuer=DEMO_PROVIDER_ISSUER).exists():
+        sign_on(
+            ProviderIdentity(
+                issuer=DEMO_PROVIDER_ISSUER,
+                subject="demo-single-sign-on-0001",
+                username="demo.sso.social_worker",
+                first_name="Demo",
+                last_name="Single sign-on",
+                email="demo.sso.social_worker@example.test",
+                groups=(DEMO_GROUPS[1][0].format(code=council.code),),
+                mfa_evidence="amr: mfa",
+            )
+        )
+    return added
+
+
 @dataclass(frozen=True)
 class DemoResult:
     users: list[DemoUser]
@@ -192,6 +231,7 @@ class DemoResult:
     children_allocated: int
     showcase: ShowcaseResult
     public: PublicDemoResult
+    group_mappings: int = 0
 
 
 def create_demo_users() -> DemoResult:
@@ -215,6 +255,12 @@ def create_demo_users() -> DemoResult:
             coordinator=coordinator, school=agencies.school, health=agencies.health, police=agencies.police
         )
         public = add_public_demo(editor=users[Role.CONTENT_EDITOR], mash=users[Role.MASH], council=agencies.council)
+        mappings = _ensure_single_sign_on(agencies.council, users[Role.ADMINISTRATOR])
     return DemoResult(
-        users=rows, interviews_assigned=assigned, children_allocated=allocated, showcase=showcase, public=public
+        users=rows,
+        interviews_assigned=assigned,
+        children_allocated=allocated,
+        showcase=showcase,
+        public=public,
+        group_mappings=mappings,
     )

@@ -487,6 +487,25 @@ MATRIX: list[Entry] = [
         denied=403,
         overrides={"coordinator_south": 404},
     ),
+    # --- identity: single sign-on and administration ----------------------------------------------------
+    # Single sign-on is off in the test settings (no OIDC_RP_CLIENT_ID), so its two addresses answer 404 for
+    # everyone; tests/identity/test_single_sign_on.py runs them against a real provider.
+    page("identity:sign-on", USERS, public="single sign-on's start: 404 unless configured", allowed_status=404),
+    page(
+        "identity:sign-on-callback", USERS, public="single sign-on's return: 404 unless configured", allowed_status=404
+    ),
+    # Administrators only, for the accounts of their own agency and (a council's) the agencies in its area; another
+    # council's administrator gets 404 for them (tests/identity/test_administration.py).
+    page("identity:users", {"admin"}, denied=403),
+    page("identity:user-add", {"admin"}, denied=403),
+    page("identity:bulk-add", {"admin"}, denied=403),
+    page("identity:user", {"admin"}, args={"user_id": "staff_user"}, denied=403),
+    page("identity:user-status", {"admin"}, args={"user_id": "staff_user"}, denied=403),
+    page("identity:user-two-factor", {"admin"}, args={"user_id": "staff_user"}, denied=403),
+    page("identity:agencies", {"admin"}, denied=403),
+    page("identity:agency-add", {"admin"}, denied=403),
+    page("identity:group-mappings", {"admin"}, denied=403),
+    page("identity:group-mapping-remove", {"admin"}, args={"mapping_id": "group_mapping"}, denied=403),
     # --- the API ----------------------------------------------------------------------------------------
     page("api:openapi-json", USERS, public="the API's published description"),
     page("api:openapi-view", USERS, public="the API's published documentation"),

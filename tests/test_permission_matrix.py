@@ -18,6 +18,7 @@ from core.searches import save_search
 from episodes.codes import FoundBy
 from episodes.models import MissingEpisode, RiskGradeChange
 from governance.views import AUDIT_SEARCH
+from identity.actions import add_group_mapping
 from interviews.codes import ConsentToShare, Outcome
 from interviews.models import InterviewFactor, ReturnInterview
 from network import actions as network_actions
@@ -230,6 +231,9 @@ def matrix(world, settings, tmp_path):
         missing_now=MissingNow.NOT_KNOWN,
         worry=MARKERS["concern"],
     )
+    group_mapping = add_group_mapping(
+        acting_user=users.admin, group="/homeward/northmoor/coordinators", agency=world.north, role=Role.COORDINATOR
+    )
     return SimpleNamespace(
         world=world,
         users=users,
@@ -251,6 +255,8 @@ def matrix(world, settings, tmp_path):
         photo=version.photo,
         share=share,
         emergency_access=emergency_access,
+        staff_user=users.social_worker,  # an account Northmoor's administrator looks after
+        group_mapping=group_mapping,
     )
 
 

@@ -20,6 +20,8 @@ register = template.Library()
 INPUT_CLASSES: dict[type, str] = {
     forms.Textarea: "govuk-textarea",
     forms.Select: "govuk-select",
+    forms.FileInput: "govuk-file-upload",
+    forms.ClearableFileInput: "govuk-file-upload",
 }
 
 

@@ -52,7 +52,6 @@ NOT_OPENED: dict[str, str] = {
     "analytics:regional-download": "no user of the test world is allowed; a download",
     "analytics:regional-workbook": "no user of the test world is allowed; a download",
     "reports:download": DOWNLOAD,
-    "returns:download": "POST only: a download (the statutory return files)",
     "reports:stored-download": DOWNLOAD,
     "returns:download": "POST only: a download (the return's CSV or XML file); a GET is 405",
     "philomena:grab-pack": "a download (the grab pack for police, a PDF)",
@@ -61,6 +60,9 @@ NOT_OPENED: dict[str, str] = {
     "api:openapi-view": "the API's documentation page: django-ninja's Swagger UI, not a Homeward page",
     "api:api-root": "a 404 for everyone",
     "public:editor-unpublish": "POST only (a GET is 405): its button is on the page editor, which is swept",
+    "identity:sign-on": "a 404 unless single sign-on is configured; run against a real provider in tests/identity",
+    "identity:sign-on-callback": "a 404 unless single sign-on is configured; run against a real provider in "
+    "tests/identity",
 }
 # These answer with a file: the sweep checks they really are not HTML, so a page is never hidden here by mistake.
 DOWNLOADS = {key for key, reason in NOT_OPENED.items() if reason == DOWNLOAD} | {

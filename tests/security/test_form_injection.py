@@ -26,11 +26,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from access.models import Role
+from access.models import Agency, AuditEvent, Role, User
 from children.models import Child
 from core.encryption import PREFIX, EncryptedTextField
 from episodes.codes import FoundBy, RiskGrade
 from episodes.models import MissingEpisode
+from identity.models import GroupMapping
 from interviews.models import ReturnInterview
 from network import actions as network_actions
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
@@ -503,7 +504,66 @@ FORM_CASES: dict[str, FormCase] = {
         setup=_concern_waiting,
         columns={"note": "outcome_note"},
     ),
+    # --- administration (identity app), as Northmoor's administrator ---------------------------------------
+    "AddUserForm": FormCase(
+        url=lambda world, records: reverse("identity:user-add"),
+        data=lambda world, records: _new_user_answers(world),
+        saved=_latest(User),
+        shown=lambda world, records, user: [reverse("identity:user", args=[user.pk]), reverse("identity:users")],
+        user="admin",
+    ),
+    "ChangeUserForm": FormCase(
+        url=lambda world, records: reverse("identity:user", args=[world.users.social_worker.pk]),
+        data=lambda world, records: {
+            **_new_user_answers(world),
+            "version": str(User.objects.get(pk=world.users.social_worker.pk).version),
+        },
+        saved=lambda world, records, response: User.objects.get(pk=world.users.social_worker.pk),
+        shown=lambda world, records, user: [reverse("identity:user", args=[user.pk]), reverse("identity:users")],
+        user="admin",
+    ),
+    "AccountStatusForm": FormCase(
+        url=lambda world, records: reverse("identity:user-status", args=[world.users.social_worker.pk]),
+        data=lambda world, records: {"version": "1", "reason": "Left the council"},
+        saved=lambda world, records, response: AuditEvent.objects.filter(object_type="user").order_by("-pk").first(),
+        shown=lambda world, records, event: [
+            Shown(reverse("governance:audit"), user="auditor@north", post={"username": "admin.north"})
+        ],
+        user="admin",
+        read={"reason": lambda event: event.summary.split(" deactivated: ", 1)[1]},
+    ),
+    "AddAgencyForm": FormCase(
+        url=lambda world, records: reverse("identity:agency-add"),
+        data=lambda world, records: {"kind": "health", "name": "Northmoor Walk-in Centre", "code": "NWIC"},
+        saved=_latest(Agency),
+        shown=lambda world, records, agency: [reverse("identity:agencies")],
+        user="admin",
+    ),
+    "GroupMappingForm": FormCase(
+        url=lambda world, records: reverse("identity:group-mappings"),
+        data=lambda world, records: {
+            "group": "/northmoor/coordinators",
+            "agency": str(world.north.pk),
+            "role": "analyst",
+        },
+        saved=_latest(GroupMapping),
+        shown=lambda world, records, mapping: [reverse("identity:group-mappings")],
+        user="admin",
+    ),
 }
+
+
+def _new_user_answers(world) -> dict:
+    return {
+        "username": "new.worker",
+        "first_name": "Robin",
+        "last_name": "Newstart",
+        "email": "robin@example.test",
+        "job_title": "Social worker",
+        "agency": str(world.north.pk),
+        "roles": ["social_worker"],
+    }
+
 
 # Never saved: searched for, or used to sign in. Their echo is checked by test_search_boxes_echo_hostile_text_escaped.
 NOT_STORED = {

@@ -60,6 +60,8 @@ APPS: tuple[str, ...] = (
     "network",
 )
 APPS += ("philomena", "returns", "risk", "sharing", "synthetic", "api")
+APPS = ("access", "accounts", "analytics", "children", "core", "episodes", "governance", "interviews", "network")
+APPS += ("philomena", "returns", "risk", "sharing", "synthetic", "api", "identity")
 
 
 def _modules_writing_spreadsheets() -> list[Path]:
@@ -169,3 +171,24 @@ def test_ssda903_csv_holds_no_formula(tmp_path):
         cells = [c for row in rows[1:] for c in row]
         assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))], path.name
         assert f"'{HOSTILE[3]}" in cells or "CHILD" not in rows[0]
+
+
+# --- the new accounts' sign-in details (identity app: `bulk_add_users --out`) -----------------------------------
+
+
+def test_the_sign_in_details_csv_holds_no_formula(world):
+    from identity.actions import create_user
+    from identity.bulk import credentials_csv
+
+    account = create_user(
+        acting_user=None,
+        username="formula.person",
+        first_name=HOSTILE[0],
+        last_name=HOSTILE[3],
+        agency=world.north,
+        roles=["analyst"],
+    )
+    rows = list(csv.reader(io.StringIO(credentials_csv([account]))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert f"'{HOSTILE[0]}" in cells and f"'{HOSTILE[3]}" in cells
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]

@@ -25,6 +25,7 @@ RECORDS = frozenset(
     | {"place_link", "photo", "share", "emergency_access", "stored_report", "open_episode", "open_interview"}
     | {"saved_search", "saved_audit_search"}  # opaque tokens: a tampered one is unknown, so 404
     | {"public_page", "concern"}  # a council's public page (its editor's pages) and a concern in the MASH queue
+    | {"staff_user", "group_mapping"}  # administration: an account and a single sign-on group mapping
 )
 # URL arguments that name no record: a council's code and a page's address on the public site (issue 16), which
 # anyone may read; a wrong one is a 404 (tests/public).

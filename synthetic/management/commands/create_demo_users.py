@@ -53,3 +53,8 @@ class Command(BaseCommand):
             f"Public pages: {result.public.pages} published for {council} at /help/, and {result.public.concerns} "
             "concerns from the public in its MASH queue (none when already there)."
         )
+        self.stdout.write(
+            f"Single sign-on: {result.group_mappings} identity provider group mappings added for the demo council "
+            "(none when already there), and demo.sso.social_worker, an account made by single sign-on; "
+            f"{username[Role.ADMINISTRATOR]} sees them under Administration."
+        )

@@ -1,0 +1,129 @@
+"""The administrator's forms. Choices of agency are only the agencies the administrator looks after, so a posted
+id of any other agency is refused on its field."""
+
+from django import forms
+
+from access.models import AgencyKind, Role, User
+from core.forms import GovukForm, VersionField
+from identity.scoping import agencies_for
+
+ROLE_HINTS = {
+    Role.ADMINISTRATOR: "Manages accounts, agencies and single sign-on groups",
+    Role.AUDITOR: "Reads the audit trail",
+}
+# The kinds of agency a council's administrator adds in the council's area.
+LOCAL_AGENCY_KINDS = [
+    (kind.value, kind.label)
+    for kind in (AgencyKind.SCHOOL, AgencyKind.HEALTH, AgencyKind.RHI_PROVIDER, AgencyKind.OTHER)
+]
+
+
+def _agency_field(user: User, label: str) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=agencies_for(user).order_by("name"),
+        label=label,
+        empty_label="Choose an agency",
+        error_messages={
+            "required": "Choose the agency",
+            "invalid_choice": "Choose one of the agencies you administer",
+        },
+    )
+
+
+class UserDetailsForm(GovukForm):
+    first_name = forms.CharField(
+        label="First name", max_length=150, error_messages={"required": "Enter the first name"}
+    )
+    last_name = forms.CharField(label="Last name", max_length=150, error_messages={"required": "Enter the last name"})
+    email = forms.CharField(
+        label="Email address (optional)",
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    job_title = forms.CharField(label="Job title (optional)", max_length=200, required=False)
+    roles = forms.MultipleChoiceField(
+        label="Roles",
+        help_text="Select all that apply. Each role must suit the agency.",
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one role", "invalid_choice": "Choose roles from the list"},
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"] = _agency_field(user, "Agency")
+        self.fields["roles"].option_hints = ROLE_HINTS
+        self.order_fields(["username", "first_name", "last_name", "email", "job_title", "agency", "roles"])
+
+
+class AddUserForm(UserDetailsForm):
+    username = forms.CharField(
+        label="Username",
+        help_text="What they type to sign in, such as sam.jones. Letters, numbers and . @ + - _ only.",
+        max_length=150,
+        error_messages={"required": "Enter a username"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class ChangeUserForm(UserDetailsForm):
+    version = VersionField()
+
+
+class AccountStatusForm(GovukForm):
+    version = VersionField()
+    reason = forms.CharField(
+        label="Reason (optional)",
+        help_text="Recorded in the audit trail, such as: left the council on 31 March",
+        max_length=200,
+        required=False,
+    )
+
+
+class BulkAddForm(GovukForm):
+    file = forms.FileField(
+        label="Upload a CSV file",
+        help_text="One person a row, with the columns the template below describes.",
+        error_messages={"required": "Choose a CSV file", "empty": "The file is empty", "invalid": "Choose a CSV file"},
+    )
+
+
+class AddAgencyForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="What kind of agency is it?",
+        choices=LOCAL_AGENCY_KINDS,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what kind of agency it is",
+            "invalid_choice": "Choose a kind from the list",
+        },
+    )
+    name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the agency's name"})
+    code = forms.CharField(
+        label="Code",
+        help_text="A school's six-digit URN (such as 100001); for others, a short code of your own (such as NHT)",
+        max_length=20,
+        error_messages={"required": "Enter the agency's code"},
+    )
+
+
+class GroupMappingForm(GovukForm):
+    group = forms.CharField(
+        label="Group at the identity provider",
+        help_text="As the provider sends it in the groups claim: the group's object ID in Microsoft Entra ID (such "
+        "as 5f2a…), the group's name or path in Keycloak (such as /homeward/coordinators)",
+        max_length=200,
+        error_messages={"required": "Enter the group as the identity provider sends it"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    role = forms.ChoiceField(
+        label="Role its members hold",
+        choices=[("", "Choose a role"), *Role.choices],
+        error_messages={"required": "Choose a role", "invalid_choice": "Choose a role from the list"},
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"] = _agency_field(user, "Agency its members belong to")
+        self.order_fields(["group", "agency", "role"])

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "sharing",  # shares between agencies, and emergency ("break-glass") access
     "analytics",  # the dashboard, its incremental roll-ups, and the data quality list
     "reports",  # the safeguarding partnership's monthly and annual PDF reports
+    "meetings",  # multi-agency meetings (strategy, missing review, MACE), their actions, packs and minutes
 ]
 
 MIDDLEWARE = [

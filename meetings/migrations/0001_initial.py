@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         ('access', '0005_mash_and_content_editor_roles'),
         ('children', '0002_ssda903_mother'),
         ('network', '0001_initial'),
-        ('risk', '0004_alter_alert_decision'),
+        ('risk', '0004_alert_decision_meeting_called'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

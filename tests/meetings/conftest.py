@@ -20,6 +20,7 @@ from risk.codes import AlertKind, ScreeningKind, ScreeningLevel
 from risk.models import Alert
 from sharing.actions import share_record
 from sharing.codes import ChildConsent, LawfulBasis
+from tests.api.conftest import api_as  # noqa: F401 - the API tests' fixture, shared
 from tests.factories import EpisodeFactory, InterviewFactory
 
 MARK = SimpleNamespace(
@@ -134,6 +135,13 @@ def planted(world):
         acting_user=users.coordinator,
     )
     return SimpleNamespace(
-        world=world, users=users, child=child, episode=episode, interview=interview, alert=alert, meeting=meeting,
-        action=action, person=person,
+        world=world,
+        users=users,
+        child=child,
+        episode=episode,
+        interview=interview,
+        alert=alert,
+        meeting=meeting,
+        action=action,
+        person=person,
     )

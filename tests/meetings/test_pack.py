@@ -74,7 +74,10 @@ def test_downloading_the_pack_is_audited_per_child(planted):
     assert "Northmoor Academy" in event.summary
 
 
-@pytest.mark.parametrize(("user", "status"), [("social_worker", 200), ("health", 200), ("analyst", 404), ("coordinator_south", 404), ("other_school_dsl", 404)])
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [("social_worker", 200), ("health", 200), ("analyst", 404), ("coordinator_south", 404), ("other_school_dsl", 404)],
+)
 def test_who_may_download_a_pack(planted, user, status):
     got, _ = download(getattr(planted.users, user), planted.meeting, "pack")
     assert got == status

@@ -19,6 +19,7 @@ from children.models import Child
 from interviews.actions import assign_interview
 from interviews.codes import Outcome
 from interviews.models import ReturnInterview
+from synthetic.meetings import add_demo_meetings
 from synthetic.names import COUNCILS
 from synthetic.showcase import ShowcaseResult, add_showcase
 
@@ -186,6 +187,7 @@ class DemoResult:
     interviews_assigned: int
     children_allocated: int
     showcase: ShowcaseResult
+    meetings: int = 0
 
 
 def create_demo_users() -> DemoResult:
@@ -208,4 +210,9 @@ def create_demo_users() -> DemoResult:
         showcase = add_showcase(
             coordinator=coordinator, school=agencies.school, health=agencies.health, police=agencies.police
         )
-    return DemoResult(users=rows, interviews_assigned=assigned, children_allocated=allocated, showcase=showcase)
+        meetings = add_demo_meetings(
+            users=users, school=agencies.school, health=agencies.health, provider=agencies.provider
+        )
+    return DemoResult(
+        users=rows, interviews_assigned=assigned, children_allocated=allocated, showcase=showcase, meetings=meetings
+    )

@@ -48,3 +48,6 @@ class Command(BaseCommand):
             f"Showcase records made through the actions: {shown.profiles} Philomena profiles, {shown.screenings} "
             f"screenings, {shown.referrals} referrals, {shown.shares} shares (none when already there)."
         )
+        self.stdout.write(
+            f"Meetings called, with their actions (some overdue): {result.meetings} (none when already there)."
+        )

@@ -17,8 +17,8 @@ urlpatterns = [
     path("sharing/", include("sharing.urls")),  # shares between agencies, emergency access
     path("analytics/", include("analytics.urls")),  # the dashboard and the data quality list
     path("reports/", include("reports.urls")),  # the safeguarding partnership's PDF reports
-    path("returns/", include("returns.urls")),
-    path("meetings/", include("meetings.urls")),  # multi-agency meetings and their actions  # the statutory returns: checks and downloads
+    path("returns/", include("returns.urls")),  # the statutory returns: checks and downloads
+    path("meetings/", include("meetings.urls")),  # multi-agency meetings and their actions
     path("api/v1/", include("api.urls")),
 ]
 

@@ -8,7 +8,7 @@ screening, and no interview text the school was not given.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -179,7 +179,3 @@ def meeting_view(viewer: User, meeting: Meeting) -> MeetingView:
         places=list(places_for(viewer).filter(pk__in=meeting.places.values("pk"))),
     )
 
-
-def due_label(action: MeetingAction, today: date) -> str:
-    """ "Overdue" for an open action past its date, else empty."""
-    return "Overdue" if action.is_open and action.due_on < today else ""

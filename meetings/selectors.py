@@ -178,4 +178,3 @@ def meeting_view(viewer: User, meeting: Meeting) -> MeetingView:
         persons=list(persons_for(viewer).filter(pk__in=meeting.persons.values("pk"))),
         places=list(places_for(viewer).filter(pk__in=meeting.places.values("pk"))),
     )
-

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from access.audit import record_page_viewed
+from access.models import User
 from children.models import Child
 from children.scoping import get_child_for_user
 from core.forms import submitted
@@ -48,7 +49,7 @@ from meetings.scoping import (
     pack_agency_for,
     sees_meetings_page,
 )
-from meetings.selectors import meeting_view, open_actions_for
+from meetings.selectors import MeetingView, meeting_view, open_actions_for
 from network.scoping import child_links_for, persons_for, places_for
 from risk.models import Alert
 from risk.scoping import get_alert_for_user
@@ -67,7 +68,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     if not sees_meetings_page(user):
         raise PermissionDenied("Your role does not include meetings.")
     now = timezone.now()
-    meetings = meetings_for(user).select_related("chair").prefetch_related("children")
+    meetings = meetings_for(user).select_related("chair")
     return render(
         request,
         "meetings/list.html",
@@ -142,10 +143,7 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = request.user
     meeting = get_meeting_for_user(user, meeting_id)
     view = meeting_view(user, meeting)
-    for section in view.children:
-        record_page_viewed(user, meeting, child_id=section.child.pk, summary="Meeting viewed")
-    if not view.children:
-        record_page_viewed(user, meeting, child_id=None, summary="Meeting viewed")
+    _record_viewed(user, view, "Meeting viewed")
     return render(
         request,
         "meetings/detail.html",
@@ -159,6 +157,12 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "breadcrumbs": _list_crumbs(),
         },
     )
+
+
+def _record_viewed(user: User, view: MeetingView, summary: str) -> None:
+    """Audit a read of the meeting once for each child it showed (so each child's trail has it), or once."""
+    for child_id in [section.child.pk for section in view.children] or [None]:
+        record_page_viewed(user, view.meeting, child_id=child_id, summary=summary)
 
 
 def _managed_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
@@ -365,10 +369,7 @@ def _pdf(request: HttpRequest, meeting_id: int, *, minutes: bool) -> HttpRespons
     view = meeting_view(agency_reader(agency), meeting)
     pdf = build_meeting_pdf(view, agency=agency, minutes=minutes, produced_by=user)
     what = "Meeting minutes" if minutes else "Meeting pack"
-    for section in view.children:
-        record_page_viewed(user, meeting, child_id=section.child.pk, summary=f"{what} produced for {agency}")
-    if not view.children:
-        record_page_viewed(user, meeting, child_id=None, summary=f"{what} produced for {agency}")
+    _record_viewed(user, view, f"{what} produced for {agency}")
     response = HttpResponse(pdf, content_type="application/pdf")
     name = "minutes" if minutes else "pack"
     # Ids only: a name in a file name ends up in download folders, browser history and logs.

@@ -125,7 +125,7 @@ class AttendanceForm(GovukForm):
         }
 
 
-class AddChildForm(GovukForm):
+class AddChildToPanelForm(GovukForm):
     la_child_id = forms.CharField(
         label="The child's council ID",
         help_text="The council's own ID for the child, as in the statutory returns",

@@ -11,6 +11,7 @@ links to the meeting.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from access.models import Agency
 from children.models import Child
@@ -53,7 +54,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.held_at:%d %b %Y}"
+        return f"{self.get_kind_display()} on {timezone.localtime(self.held_at):%d %b %Y}"
 
     @property
     def where(self) -> str:

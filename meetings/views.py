@@ -27,7 +27,7 @@ from meetings.actions import (
 from meetings.codes import MEETING_FOR_ALERT, SEVERAL_CHILDREN_KINDS, MeetingKind
 from meetings.forms import (
     ActionForm,
-    AddChildForm,
+    AddChildToPanelForm,
     AttendanceForm,
     CallMeetingForm,
     CloseActionForm,
@@ -204,7 +204,7 @@ def add_child(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _managed_meeting(request, meeting_id)
     if meeting.kind not in SEVERAL_CHILDREN_KINDS:
         raise PermissionDenied("Only a MACE panel discusses several children.")
-    form = AddChildForm(submitted(request), user=user, initial={"version": meeting.version})
+    form = AddChildToPanelForm(submitted(request), user=user, initial={"version": meeting.version})
     form.action_error_fields = {"child": "la_child_id"}
     if request.method == "POST" and form.is_valid():
         done = form.call_action(

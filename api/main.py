@@ -8,6 +8,8 @@ from api.children import router as children_router
 from api.episodes import router as episodes_router
 from api.errors import StrictJsonParser, install_error_handlers
 from api.interviews import router as interviews_router
+from api.meetings import actions_router as meeting_actions_router
+from api.meetings import router as meetings_router
 from api.rendering import PreciseJSONRenderer
 
 DESCRIPTION = """
@@ -40,3 +42,5 @@ install_error_handlers(api)
 api.add_router("/children", children_router)
 api.add_router("/episodes", episodes_router)
 api.add_router("/return-interviews", interviews_router)
+api.add_router("/meetings", meetings_router)
+api.add_router("/meeting-actions", meeting_actions_router)

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "reports",  # the safeguarding partnership's monthly and annual PDF reports
     "public",  # public pages with the quick exit, the content editor, concerns from the public and the MASH queue
     "identity",  # single sign-on (OpenID Connect), group mappings, and administrators' account pages
+    "meetings",  # multi-agency meetings (strategy, missing review, MACE), their actions, packs and minutes
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),  # the safeguarding partnership's PDF reports
     path("returns/", include("returns.urls")),  # the statutory returns: checks and downloads
     path("", include("identity.urls")),  # single sign-on, and administrators' account pages
+    path("meetings/", include("meetings.urls")),  # multi-agency meetings and their actions
     path("api/v1/", include("api.urls")),
     path("", include("public.urls")),  # the public site (/help/), its content editor and the MASH queue
 ]

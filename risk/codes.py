@@ -21,7 +21,14 @@ class AlertDecision(models.TextChoices):
     SCREENING_COMPLETED = "screening_completed", "Exploitation screening completed"
     NO_FURTHER_ACTION = "no_further_action", "No further action"
     OTHER = "other", "Something else"
+    # Recorded only by calling a meeting from the alert (meetings app), which links the decision to the meeting.
+    MEETING_CALLED = "meeting_called", "Meeting called"
 
+
+# Decisions a person records on the alert page; the rest are recorded by the action that makes them true.
+DECISIONS_ON_THE_ALERT_PAGE = [
+    (code, label) for code, label in AlertDecision.choices if code != AlertDecision.MEETING_CALLED
+]
 
 # A decision that something was *not* done, or that fits no code, must say why.
 DECISIONS_NEEDING_REASON = frozenset({AlertDecision.NO_FURTHER_ACTION, AlertDecision.OTHER})

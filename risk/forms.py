@@ -9,6 +9,7 @@ from django.utils import timezone
 from core.forms import GovukForm, VersionField, checkboxes, radios, textarea
 from core.widgets import GovukDateField, GovukDateTimeField
 from risk.codes import (
+    DECISIONS_ON_THE_ALERT_PAGE,
     REFERRAL_TRANSITIONS,
     AlertDecision,
     ExploitationFlag,
@@ -34,7 +35,7 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 
 class AcknowledgeAlertForm(GovukForm):
     decision = radios(
-        AlertDecision.choices,
+        DECISIONS_ON_THE_ALERT_PAGE,
         label="What has been decided?",
         error="Select what has been decided",
         hints=DECISION_HINTS,

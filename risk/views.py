@@ -21,6 +21,7 @@ from episodes.scoping import episodes_for
 from risk.actions import acknowledge_alert, make_referral, record_screening, update_referral_status
 from risk.codes import REFERRAL_TRANSITIONS, IndicatorTiming
 from risk.forms import AcknowledgeAlertForm, ReferralForm, ReferralStatusForm, ScreeningForm
+from risk.hooks import alert_links
 from risk.models import Alert
 from risk.scoping import (
     can_acknowledge_alert,
@@ -89,6 +90,7 @@ def acknowledge(request: AuthenticatedHttpRequest, alert_id: int) -> HttpRespons
             "show_form": allowed or form.is_bound,
             "for_role": Role(alert.for_role).label,
             "episode_visible": _alert_episode_visible(user, alert),
+            "follow_ups": alert_links(user, alert),
             "breadcrumbs": [*_child_crumbs(alert.child), crumb("Alerts", "risk:alerts")],
         },
         status=form.status_code,

@@ -22,6 +22,7 @@ from identity.provider import ProviderIdentity, sign_on
 from interviews.actions import assign_interview
 from interviews.codes import Outcome
 from interviews.models import ReturnInterview
+from synthetic.meetings import add_demo_meetings
 from synthetic.names import COUNCILS
 from synthetic.public_pages import PublicDemoResult, add_public_demo
 from synthetic.showcase import ShowcaseResult, add_showcase
@@ -232,6 +233,7 @@ class DemoResult:
     showcase: ShowcaseResult
     public: PublicDemoResult
     group_mappings: int = 0
+    meetings: int = 0
 
 
 def create_demo_users() -> DemoResult:
@@ -256,6 +258,9 @@ def create_demo_users() -> DemoResult:
         )
         public = add_public_demo(editor=users[Role.CONTENT_EDITOR], mash=users[Role.MASH], council=agencies.council)
         mappings = _ensure_single_sign_on(agencies.council, users[Role.ADMINISTRATOR])
+        meetings = add_demo_meetings(
+            users=users, school=agencies.school, health=agencies.health, provider=agencies.provider
+        )
     return DemoResult(
         users=rows,
         interviews_assigned=assigned,
@@ -263,4 +268,5 @@ def create_demo_users() -> DemoResult:
         showcase=showcase,
         public=public,
         group_mappings=mappings,
+        meetings=meetings,
     )

@@ -105,6 +105,24 @@ ENDED_MONTH = f"{(dt.datetime.now(dt.UTC).date().replace(day=1) - dt.timedelta(d
 # The MASH workers and content editors of issue 16 work no child's case: they neither search for children nor
 # receive shares.
 NO_CASE_WORK = ("mash", "mash_south", "editor", "editor_south")
+# The matrix's meeting: a MACE panel called by Northmoor about Jordan, chaired by Northmoor's coordinator, with
+# Northmoor Police, Jordan's school and the return interview provider invited (and Northmoor's social worker, who
+# owns its action). Its organisers (the chair, Northmoor's manager) run it; each invited agency's staff who receive
+# its shares read it, each seeing of Jordan what their own rules allow.
+MEETING_ORGANISERS = frozenset({"coordinator", "manager"})
+MEETING_SEERS = NORTH_CASE | {"police", "school_dsl", "practitioner", "other_practitioner"}
+# Who sees Jordan at the meeting: the meeting's seers who see Jordan (the second practitioner does not).
+MEETING_CHILD_SEERS = MEETING_SEERS - {"other_practitioner"}
+# An agency's pack is the agency's view (meetings.scoping.agency_reader): the provider's has no Jordan (only the
+# assigned practitioner, in person, sees Jordan), the school's only what was shared with it.
+PACK_SEES = {
+    IDENTITY: NORTH_CASE | {"police", "school_dsl"},
+    EPISODE_WORDS: NORTH_CASE | {"police"},
+    CHILD_SAID: NORTH_CASE,
+    SCREENING: NORTH_CASE,
+    INTELLIGENCE: {"police"},
+}
+NOT_ORGANISER = dict.fromkeys(MEETING_SEERS - MEETING_ORGANISERS, 403)
 
 # Who sees the episode but may not change it: the practitioner (through the interview) and the school (share).
 SEES_CANNOT_EDIT = {"practitioner": 403, "school_dsl": 403}
@@ -128,6 +146,7 @@ class Entry:
     body: dict | None = None  # the JSON body of an API operation that takes one
     write: bool = False  # an API write: checked for every user against records of its own (see the test)
     sees: dict = field(default_factory=dict)  # field group -> the allowed users who see it; nobody else does
+    pdf: bool = False  # a PDF download: its text is read back (pdfplumber) and checked for the field groups
 
     @property
     def is_api(self) -> bool:
@@ -506,6 +525,73 @@ MATRIX: list[Entry] = [
     page("identity:agency-add", {"admin"}, denied=403),
     page("identity:group-mappings", {"admin"}, denied=403),
     page("identity:group-mapping-remove", {"admin"}, args={"mapping_id": "group_mapping"}, denied=403),
+    # --- meetings -----------------------------------------------------------------------------------------
+    # The list: those who may call a meeting, and anyone invited (in person or by agency) to one.
+    page(
+        "meetings:list",
+        MEETING_SEERS | {"coordinator_south"},
+        denied=403,
+    ),
+    page(
+        "meetings:call-about-child",
+        MEETING_ORGANISERS,
+        args={"child_id": "child"},
+        denied=403,
+        overrides={"coordinator_south": 404},
+        sees={IDENTITY: MEETING_ORGANISERS},
+    ),
+    page(
+        "meetings:call-from-alert",
+        MEETING_ORGANISERS,
+        args={"alert_id": "alert"},
+        denied=403,
+        overrides={"coordinator_south": 404},
+        sees={IDENTITY: MEETING_ORGANISERS},
+    ),
+    page(
+        "meetings:detail",
+        MEETING_SEERS,
+        args={"meeting_id": "meeting"},
+        sees={
+            IDENTITY: MEETING_CHILD_SEERS,
+            EPISODE_WORDS: NORTH_CASE | {"police", "practitioner"},
+            CHILD_SAID: NORTH_CASE | {"practitioner"},
+            SCREENING: NORTH_CASE,
+            INTELLIGENCE: {"police"},
+        },
+    ),
+    page("meetings:attendance", MEETING_ORGANISERS, args={"meeting_id": "meeting"}, overrides=NOT_ORGANISER),
+    page("meetings:add-child", MEETING_ORGANISERS, args={"meeting_id": "meeting"}, overrides=NOT_ORGANISER),
+    # The persons and places linking the panel's children: never another agency's police-only intelligence.
+    page("meetings:link", MEETING_ORGANISERS, args={"meeting_id": "meeting"}, overrides=NOT_ORGANISER),
+    page(
+        "meetings:discussion",
+        MEETING_ORGANISERS,
+        args={"meeting_id": "meeting", "child_id": "child"},
+        overrides=NOT_ORGANISER,
+        sees={IDENTITY: MEETING_ORGANISERS},
+    ),
+    page(
+        "meetings:new-action",
+        MEETING_ORGANISERS,
+        args={"meeting_id": "meeting"},
+        overrides=NOT_ORGANISER,
+        sees={IDENTITY: MEETING_ORGANISERS},
+    ),
+    page("meetings:pack", MEETING_SEERS, args={"meeting_id": "meeting"}, pdf=True, sees=PACK_SEES),
+    page(
+        "meetings:minutes",
+        MEETING_SEERS,
+        args={"meeting_id": "meeting"},
+        pdf=True,
+        sees={IDENTITY: NORTH_CASE | {"police", "school_dsl"}},
+    ),
+    page(
+        "meetings:action",
+        MEETING_CHILD_SEERS,
+        args={"action_id": "meeting_action"},
+        sees={IDENTITY: MEETING_CHILD_SEERS},
+    ),
     # --- the API ----------------------------------------------------------------------------------------
     page("api:openapi-json", USERS, public="the API's published description"),
     page("api:openapi-view", USERS, public="the API's published documentation"),
@@ -528,6 +614,16 @@ MATRIX: list[Entry] = [
         NORTH_CASE | {"practitioner"},
         args={"id": "interview"},
         sees={IDENTITY: INTERVIEW_SEERS, CHILD_SAID: INTERVIEW_SEERS},
+    ),
+    api("GET", "/meetings", everyone_but()),
+    api("GET", "/meetings/{id}", MEETING_SEERS, args={"id": "meeting"}, sees={IDENTITY: MEETING_CHILD_SEERS}),
+    api("GET", "/meeting-actions", everyone_but(), sees={IDENTITY: MEETING_CHILD_SEERS}),
+    api(
+        "GET",
+        "/meeting-actions/{id}",
+        MEETING_CHILD_SEERS,
+        args={"id": "meeting_action"},
+        sees={IDENTITY: MEETING_CHILD_SEERS},
     ),
     # API writes, each user with a token and a valid body (`@name` is a record's id, `@name.version` its version as
     # stored now, other `@name`s a value the test makes). The test also checks that a refused write wrote nothing.
@@ -620,6 +716,16 @@ MATRIX: list[Entry] = [
             "narrative": "Matrix write-up",
             "version": "@open_interview.version",
         },
+        write=True,
+    ),
+    # The action's owner (Northmoor's social worker) and the panel's organisers close it; others who see it may not.
+    api(
+        "POST",
+        "/meeting-actions/{id}/status",
+        NORTH_CASE,
+        args={"id": "meeting_action"},
+        overrides=forbid({"police", "school_dsl", "practitioner"}),
+        body={"status": "done", "version": "@meeting_action.version"},
         write=True,
     ),
 ]

@@ -1,9 +1,11 @@
 """The permission matrix test (issue 4), driven by the one table in tests/permission_matrix.py."""
 
 import datetime as dt
+import io
 import json
 from types import SimpleNamespace
 
+import pdfplumber
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
@@ -21,6 +23,8 @@ from governance.views import AUDIT_SEARCH
 from identity.actions import add_group_mapping
 from interviews.codes import ConsentToShare, Outcome
 from interviews.models import InterviewFactor, ReturnInterview
+from meetings.actions import add_action, call_meeting
+from meetings.codes import MeetingKind
 from network import actions as network_actions
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
 from philomena.actions import add_photo, save_profile
@@ -207,6 +211,25 @@ def matrix(world, settings, tmp_path):
         pdf=b"%PDF-1.4 (a stored partnership report)",
         size=38,
     )
+    # A MACE panel about Jordan (tests/permission_matrix.py says who is invited), with an action for the social worker.
+    meeting = call_meeting(
+        kind=MeetingKind.MACE_PANEL,
+        held_at=now + dt.timedelta(days=2),
+        place="Matrix House",
+        chair=users.coordinator,
+        children=[child],
+        agencies=[world.north, world.police_north, world.school, world.provider],
+        people=[users.social_worker],
+        acting_user=users.coordinator,
+    )
+    meeting_action = add_action(
+        meeting,
+        what="Matrix action",
+        owner=users.social_worker,
+        due_on=today + dt.timedelta(days=7),
+        child=child,
+        acting_user=users.coordinator,
+    )
     # A search for Jordan saved by Northmoor's coordinator (Post/Redirect/Get): its results page, by token.
     saved_search = save_search(users.coordinator, CHILD_SEARCH, {"q": "Jordan", "reporting": False})
     saved_audit_search = save_search(users.auditor, AUDIT_SEARCH, {"child": "N000123", "username": "", "action": ""})
@@ -257,6 +280,8 @@ def matrix(world, settings, tmp_path):
         emergency_access=emergency_access,
         staff_user=users.social_worker,  # an account Northmoor's administrator looks after
         group_mapping=group_mapping,
+        meeting=meeting,
+        meeting_action=meeting_action,
     )
 
 
@@ -281,9 +306,16 @@ def _text(response) -> str:
     return body.decode("utf-8", errors="replace")
 
 
+def _pdf_text(response) -> str:
+    """What a PDF download says, read back from the PDF (its text streams are compressed)."""
+    assert response["Content-Type"] == "application/pdf"
+    with pdfplumber.open(io.BytesIO(response.content)) as document:
+        return "\n".join(page.extract_text() or "" for page in document.pages)
+
+
 def _assert_shows_exactly_its_field_groups(response, entry: Entry, user: str) -> None:
     """An allowed user sees the field groups `sees` gives them, and none of the others."""
-    text = _text(response)
+    text = _pdf_text(response) if entry.pdf else _text(response)
     missing = [group for group, users in entry.sees.items() if user in users and not _shows(text, group)]
     leaked = [group for group in GROUPS if user not in entry.sees.get(group, ()) and _shows(text, group)]
     assert not missing, f"{entry.key} as {user}: {missing} should be shown"

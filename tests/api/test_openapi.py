@@ -23,6 +23,11 @@ PATHS = {
     "/api/v1/return-interviews/{id}/assign": {"post"},
     "/api/v1/return-interviews/{id}/offer": {"post"},
     "/api/v1/return-interviews/{id}/interview": {"post"},
+    "/api/v1/meetings": {"get"},
+    "/api/v1/meetings/{id}": {"get"},
+    "/api/v1/meeting-actions": {"get"},
+    "/api/v1/meeting-actions/{id}": {"get"},
+    "/api/v1/meeting-actions/{id}/status": {"post"},
 }
 
 
@@ -58,7 +63,16 @@ def test_codes_and_time_rules_are_documented(document):
     last_seen = schemas["ReportIn"]["properties"]["last_seen_at"]
     assert last_seen["format"] == "date-time"
     assert "without an offset are refused" in last_seen["description"]
-    for name in ("ReportIn", "EpisodeChangeIn", "RiskGradeIn", "ReturnIn", "AssignIn", "OfferIn", "InterviewIn"):
+    for name in (
+        "ReportIn",
+        "EpisodeChangeIn",
+        "RiskGradeIn",
+        "ReturnIn",
+        "AssignIn",
+        "OfferIn",
+        "InterviewIn",
+        "CloseActionIn",
+    ):
         assert schemas[name]["additionalProperties"] is False, name
     assert "version" in schemas["EpisodeChangeIn"]["required"]
 

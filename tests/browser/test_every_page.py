@@ -55,6 +55,8 @@ NOT_OPENED: dict[str, str] = {
     "reports:stored-download": DOWNLOAD,
     "returns:download": "POST only: a download (the return's CSV or XML file); a GET is 405",
     "philomena:grab-pack": "a download (the grab pack for police, a PDF)",
+    "meetings:pack": DOWNLOAD,
+    "meetings:minutes": DOWNLOAD,
     "philomena:photo": "an image (the child's photo), not an HTML page",
     "api:openapi-json": "the API's published description: JSON",
     "api:openapi-view": "the API's documentation page: django-ninja's Swagger UI, not a Homeward page",
@@ -164,6 +166,8 @@ FORMS_SENT_EMPTY = (
     "sharing:break-glass",
     "sharing:withdraw",
     "philomena:upload-photo",
+    "meetings:call-about-child",
+    "meetings:new-action",
 )
 
 

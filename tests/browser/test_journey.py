@@ -208,7 +208,7 @@ def test_coordinator_follows_a_child_from_missing_to_return_interview(page, live
     # The child's record shows the episode and the completed interview in the chronology.
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name=child.full_name).click()
     expect(heading(page)).to_have_text(child.full_name)
-    chronology = page.get_by_role("table", name="Missing episodes and return interviews, newest first")
+    chronology = page.get_by_role("table", name="Missing episodes, return interviews and meetings, newest first")
     expect(chronology.get_by_role("row").filter(has_text="Return interview")).to_contain_text("Completed")
     expect(chronology.get_by_role("row").filter(has_text="Outside the bus station")).to_contain_text("Returned")
     expect(page.get_by_role("link", name="Report missing")).to_be_visible()  # no episode is open now

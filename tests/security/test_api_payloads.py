@@ -20,6 +20,9 @@ from episodes.models import MissingEpisode
 from interviews.actions import record_offer
 from interviews.codes import Outcome
 from interviews.models import ReturnInterview
+from meetings.actions import add_action, call_meeting
+from meetings.codes import MeetingKind
+from meetings.models import MeetingAction
 from tests.factories import ChildFactory, EpisodeFactory
 from tests.security.test_csrf import _row_counts
 
@@ -128,7 +131,33 @@ def _valid_body(key: str, records) -> tuple[str, dict]:
             "consent_to_share": "yes",
             "version": interview.version,
         }
+    if key == "POST /api/v1/meeting-actions/{id}/status":
+        action = _meeting_action(records)
+        return f"/api/v1/meeting-actions/{action.pk}/status", {"status": "done", "note": "", "version": action.version}
     raise AssertionError(f"no valid body for {key}: add one here")
+
+
+def _meeting_action(records) -> MeetingAction:
+    """An open action of a strategy discussion about Jordan that the coordinator chairs (made once per test)."""
+    if getattr(records, "meeting_action", None) is None:
+        world = records.world
+        meeting = call_meeting(
+            kind=MeetingKind.STRATEGY_DISCUSSION,
+            held_at=timezone.now(),
+            online=True,
+            chair=world.users.coordinator,
+            children=[world.child],
+            agencies=[world.north],
+            acting_user=world.users.coordinator,
+        )
+        records.meeting_action = add_action(
+            meeting,
+            what="Payload check",
+            owner=world.users.social_worker,
+            due_on=timezone.localdate(),
+            acting_user=world.users.coordinator,
+        )
+    return records.meeting_action
 
 
 def test_every_api_write_has_a_valid_body(records):
@@ -152,6 +181,8 @@ def _stored(key: str, field: str, records, response) -> object:
     """Where the field landed: the episode or interview (through the model, so decrypted), or the grade change."""
     if key.startswith("POST /api/v1/return-interviews") or key.startswith("PATCH /api/v1/return"):
         return getattr(ReturnInterview.objects.get(pk=records.interview.pk), field)
+    if key.startswith("POST /api/v1/meeting-actions"):
+        return getattr(MeetingAction.objects.get(pk=records.meeting_action.pk), f"status_{field}")
     if key.endswith("/risk-grade"):
         return MissingEpisode.objects.get(pk=records.episode.pk).risk_changes.latest("pk").reason
     pk = response.json()["id"] if key == "POST /api/v1/episodes" else records.episode.pk
@@ -161,6 +192,8 @@ def _stored(key: str, field: str, records, response) -> object:
 def _page(key: str, records, response) -> str:
     if "return-interviews" in key:
         url = reverse("interviews:detail", args=[records.interview.pk])
+    elif "meeting-actions" in key:
+        url = reverse("meetings:action", args=[records.meeting_action.pk])
     else:
         pk = response.json()["id"] if key == "POST /api/v1/episodes" else records.episode.pk
         url = reverse("episodes:detail", args=[pk])

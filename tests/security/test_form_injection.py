@@ -33,6 +33,9 @@ from episodes.codes import FoundBy, RiskGrade
 from episodes.models import MissingEpisode
 from identity.models import GroupMapping
 from interviews.models import ReturnInterview
+from meetings.actions import add_action, call_meeting
+from meetings.codes import MeetingKind
+from meetings.models import Meeting, MeetingAction, MeetingChild
 from network import actions as network_actions
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
 from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
@@ -565,6 +568,84 @@ def _new_user_answers(world) -> dict:
     }
 
 
+def _call_a_meeting(world, records) -> None:
+    """A strategy discussion about Jordan chaired by the coordinator, with an action for the social worker."""
+    users = world.users
+    records.meeting = call_meeting(
+        kind=MeetingKind.STRATEGY_DISCUSSION,
+        held_at=timezone.now(),
+        online=True,
+        chair=users.coordinator,
+        children=[world.child],
+        agencies=[world.north],
+        acting_user=users.coordinator,
+    )
+    records.action = add_action(
+        records.meeting,
+        what="Visit",
+        owner=users.social_worker,
+        due_on=timezone.localdate(),
+        acting_user=users.coordinator,
+    )
+
+
+def _meeting_pages(world, records, record) -> list[Shown]:
+    meeting = records.meeting if hasattr(records, "meeting") else record
+    return [
+        Shown(reverse("meetings:detail", args=[meeting.pk])),
+        Shown(reverse("meetings:list")),
+        Shown(reverse("meetings:list"), user="social_worker"),
+        *_jordans_record(world),
+    ]
+
+
+MEETING_CASES: dict[str, FormCase] = {
+    "CallMeetingForm": FormCase(
+        url=lambda world, records: reverse("meetings:call-about-child", args=[world.child.pk]),
+        data=lambda world, records: {
+            "kind": MeetingKind.STRATEGY_DISCUSSION,
+            **date_time_boxes("held_at", minute(timezone.now() + dt.timedelta(days=1))),
+            "place": "Northmoor House",
+            "chair": str(world.users.coordinator.pk),
+            "agencies": [str(world.north.pk)],
+            "children": [str(world.child.pk)],
+        },
+        saved=_latest(Meeting),
+        shown=_meeting_pages,
+    ),
+    "DiscussionForm": FormCase(
+        url=lambda world, records: reverse("meetings:discussion", args=[records.meeting.pk, world.child.pk]),
+        data=lambda world, records: {"discussion": "Talked", "decisions": "Agreed", "version": "1"},
+        saved=lambda world, records, response: MeetingChild.objects.get(meeting=records.meeting),
+        shown=_meeting_pages,
+        setup=_call_a_meeting,
+    ),
+    "ActionForm": FormCase(
+        url=lambda world, records: reverse("meetings:new-action", args=[records.meeting.pk]),
+        data=lambda world, records: {
+            "what": "Safety plan",
+            "owner": str(world.users.social_worker.pk),
+            **{f"due_on_{i}": part for i, part in enumerate(timezone.localdate().strftime("%d %m %Y").split())},
+            "child": str(world.child.pk),
+        },
+        saved=_latest(MeetingAction),
+        shown=lambda world, records, action: [
+            *_meeting_pages(world, records, action),
+            Shown(reverse("meetings:action", args=[action.pk])),
+        ],
+        setup=_call_a_meeting,
+    ),
+    "CloseActionForm": FormCase(
+        url=lambda world, records: reverse("meetings:action", args=[records.action.pk]),
+        data=lambda world, records: {"status": "cancelled", "note": "No longer needed", "version": "1"},
+        saved=lambda world, records, response: MeetingAction.objects.get(pk=records.action.pk),
+        shown=lambda world, records, action: [Shown(reverse("meetings:action", args=[action.pk]))],
+        setup=_call_a_meeting,
+        columns={"note": "status_note"},
+    ),
+}
+FORM_CASES.update(MEETING_CASES)
+
 # Never saved: searched for, or used to sign in. Their echo is checked by test_search_boxes_echo_hostile_text_escaped.
 NOT_STORED = {
     ("ChildSearchForm", "q"),
@@ -584,6 +665,7 @@ NOT_STORED = {
     ("LinkChildForm", "la_child_id"),  # looked up among the council's children, never kept (tests/public)
     ("ConcernForm", "website"),  # the honeypot: a post with it filled is thrown away (public/protection.py)
     ("ConcernForm", "started"),  # the signed time-based token: checked, never kept
+    ("AddChildToPanelForm", "la_child_id"),  # looked up in the user's caseload, never kept
 }
 
 

@@ -23,6 +23,7 @@ NOT_NUMBERS = ("abc", "1.5", "-1", "1e3", "%2e%2e", "1%00", "\u0661")  # the las
 RECORDS = frozenset(
     {"child", "episode", "interview", "alert", "screening", "referral", "intel_person", "intel_link", "place"}
     | {"place_link", "photo", "share", "emergency_access", "stored_report", "open_episode", "open_interview"}
+    | {"meeting", "meeting_action"}
     | {"saved_search", "saved_audit_search"}  # opaque tokens: a tampered one is unknown, so 404
     | {"public_page", "concern"}  # a council's public page (its editor's pages) and a concern in the MASH queue
     | {"staff_user", "group_mapping"}  # administration: an account and a single sign-on group mapping
@@ -74,6 +75,7 @@ WRITE_BODIES = {
     },
     "POST /api/v1/return-interviews/{id}/assign": {"practitioner": None, "version": 1},
     "POST /api/v1/return-interviews/{id}/offer": {"version": 1},
+    "POST /api/v1/meeting-actions/{id}/status": {"status": "done", "version": 1},
     "POST /api/v1/return-interviews/{id}/interview": {
         "completed_at": SOON,
         "episode_ids": [1],

@@ -58,3 +58,6 @@ class Command(BaseCommand):
             "(none when already there), and demo.sso.social_worker, an account made by single sign-on; "
             f"{username[Role.ADMINISTRATOR]} sees them under Administration."
         )
+        self.stdout.write(
+            f"Meetings called, with their actions (some overdue): {result.meetings} (none when already there)."
+        )

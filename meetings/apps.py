@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class MeetingsConfig(AppConfig):
+    name = "meetings"
+    verbose_name = "Multi-agency meetings and their actions"
+
+    def ready(self) -> None:
+        from children import hooks as child_pages
+        from core import navigation
+        from meetings.pages_elsewhere import alert_links, call_meeting_link, chronology_entries, navigation_items
+        from risk import hooks as risk_pages
+
+        navigation.register(self.label, order=38, items=navigation_items)
+        child_pages.register_chronology(self.label, chronology_entries)
+        risk_pages.register_alert_link(self.label, alert_links)
+        child_pages.register_record_link(self.label, call_meeting_link)

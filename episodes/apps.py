@@ -7,13 +7,17 @@ class EpisodesConfig(AppConfig):
     def ready(self) -> None:
         from children import hooks as child_pages
         from core import navigation
+        from core.inbox import register_task_source
         from core.tags import register_coded_tags
         from episodes.child_pages import REPORT_MISSING, chronology_entries, police_reference_match
         from episodes.codes import RISK_TAG_CLASSES, RiskGrade
         from episodes.navigation import navigation_items
+        from episodes.work import SOURCES as TASK_SOURCES
 
         navigation.register(self.label, order=20, items=navigation_items)
         register_coded_tags("risk_grade", RiskGrade, RISK_TAG_CLASSES)
         child_pages.register_search_match(self.label, police_reference_match)
         child_pages.register_chronology(self.label, chronology_entries)
         child_pages.register_report_missing(REPORT_MISSING)
+        for source in TASK_SOURCES:
+            register_task_source(source)  # My work: children missing now, newly repeat missing

@@ -250,6 +250,11 @@ HOMEWARD_TRIGGER_SWEEP_MINUTES = envint("HOMEWARD_TRIGGER_SWEEP_MINUTES", 15, mi
 # Triggers look only at episodes open or returned, and interviews held, within this many days, so old
 # history (imported, or from before the triggers were switched on) does not flood My work with alerts.
 HOMEWARD_ALERT_LOOKBACK_DAYS = envint("HOMEWARD_ALERT_LOOKBACK_DAYS", 30, minimum=1)
+# My work's task inbox (core.inbox): an alert is due to be decided this many hours after it is raised, a share
+# received due to be acknowledged this many hours after it is made; past that the task shows as overdue.
+HOMEWARD_ALERT_DECISION_HOURS = envint("HOMEWARD_ALERT_DECISION_HOURS", 24, minimum=1)
+HOMEWARD_SHARE_ACKNOWLEDGE_HOURS = envint("HOMEWARD_SHARE_ACKNOWLEDGE_HOURS", 24, minimum=1)
+HOMEWARD_INBOX_PAGE_SIZE = envint("HOMEWARD_INBOX_PAGE_SIZE", 25, minimum=1)
 # Times entered up to this many minutes ahead of the server clock are accepted (clock drift).
 HOMEWARD_FUTURE_TOLERANCE_MINUTES = envint("HOMEWARD_FUTURE_TOLERANCE_MINUTES", 5, minimum=0)
 HOMEWARD_API_PAGE_SIZE = envint("HOMEWARD_API_PAGE_SIZE", 50, minimum=1)

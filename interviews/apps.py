@@ -6,6 +6,7 @@ class InterviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from children import hooks as child_pages
+        from core.inbox import register_task_source
         from core.tags import register_coded_tags
         from episodes import hooks as episode_pages
         from episodes.signals import episode_returned
@@ -13,8 +14,11 @@ class InterviewsConfig(AppConfig):
         from interviews.codes import INTERVIEW_STATUS_TAG_CLASSES
         from interviews.models import InterviewStatus
         from interviews.receivers import open_interview_on_return
+        from interviews.work import SOURCES as TASK_SOURCES
 
         register_coded_tags("interview_status", InterviewStatus, INTERVIEW_STATUS_TAG_CLASSES)
         episode_returned.connect(open_interview_on_return, dispatch_uid="interviews.open_interview_on_return")
         child_pages.register_chronology(self.label, chronology_entries)
         episode_pages.register_covering_interviews(covering_interviews)
+        for source in TASK_SOURCES:
+            register_task_source(source)  # My work's interviews to offer and to record

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from access.audit import SENSITIVE_MARK, record_event
-from access.models import AuditEvent, User
+from access.models import AuditEvent, Role, User
+from access.scoping import in_child_councils
 from children.models import Child
 from core.concurrency import lock_at_version
 from core.validation import check_choice, check_not_future, check_required
@@ -70,12 +71,18 @@ def acknowledge_alert(alert: Alert, *, decision: str, reason: str = "", acting_u
                 f"This alert was already acknowledged by {current.acknowledged_by} on "
                 f"{_when(current.acknowledged_at)}: its decision stands"
             )
+        elif current.is_resolved:
+            errors.setdefault("alert", []).append(
+                f"This alert resolved itself on {_when(current.resolved_at)} ({current.resolved_reason}): "
+                "there is nothing to decide"
+            )
         _raise_if(errors)
         current.acknowledged_at = timezone.now()
         current.acknowledged_by = acting_user
         current.decision = decision
         current.decision_reason = reason
-        current.save(update_fields=["acknowledged_at", "acknowledged_by", "decision", "decision_reason"])
+        current.version += 1
+        current.save(update_fields=["acknowledged_at", "acknowledged_by", "decision", "decision_reason", "version"])
         record_event(
             actor=acting_user,
             action=AuditEvent.Action.UPDATE,
@@ -83,6 +90,59 @@ def acknowledge_alert(alert: Alert, *, decision: str, reason: str = "", acting_u
             child_id=current.child_id,
             summary=f"Alert acknowledged: {current.title}",
             changes=_changed({"decision": [None, decision], "decision_reason": _sensitive_change("", reason)}),
+        )
+    return current
+
+
+def can_hold_alert(user: User, alert: Alert) -> bool:
+    """Whether `user` could decide the alert: active, at one of the child's councils, holding its role."""
+    return user.is_active and in_child_councils(user, alert.child) and user.has_role(alert.for_role)
+
+
+def assign_alert(alert: Alert, *, assignee: User | None, expected_version: int, acting_user: User) -> Alert:
+    """Hand the decision on an open alert to a colleague who holds the alert's role at the child's council (or
+    back to whoever holds the role, with no assignee)."""
+    if assignee is not None and not can_hold_alert(assignee, alert):
+        raise ValidationError(
+            {"assigned_to": f"Choose an active {Role(alert.for_role).label.lower()} at the child's council"}
+        )
+    with transaction.atomic():
+        current = lock_at_version(Alert, alert.pk, expected_version)
+        if not current.is_open:
+            raise ValidationError({"assigned_to": "This alert is no longer open: it cannot be handed on"})
+        before = current.assigned_to_id
+        current.assigned_to = assignee
+        current.version += 1
+        current.save(update_fields=["assigned_to", "version"])
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.UPDATE,
+            obj=current,
+            child_id=current.child_id,
+            summary=f"Alert handed on: {current.title}",
+            changes={"assigned_to": [before, assignee.pk if assignee else None]},
+        )
+    return current
+
+
+def resolve_alert(alert: Alert, *, reason: str, now: datetime) -> Alert | None:
+    """Close an open alert that is no longer true (no person decides: the audit event has no actor). The alert
+    stays, with its reason, in the child's history. Returns None if someone acted on it first."""
+    with transaction.atomic():
+        current = Alert.objects.select_for_update().get(pk=alert.pk)
+        if not current.is_open:
+            return None
+        current.resolved_at = now
+        current.resolved_reason = reason[:200]
+        current.version += 1
+        current.save(update_fields=["resolved_at", "resolved_reason", "version"])
+        record_event(
+            actor=None,
+            action=AuditEvent.Action.UPDATE,
+            obj=current,
+            child_id=current.child_id,
+            summary=f"Alert resolved itself: {current.title}",
+            changes={"resolved_at": [None, now], "resolved_reason": [None, current.resolved_reason]},
         )
     return current
 

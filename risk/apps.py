@@ -6,4 +6,9 @@ class RiskConfig(AppConfig):
     verbose_name = "Risk: triggers, alerts, exploitation screening and referrals"
 
     def ready(self) -> None:
+        from core.inbox import register_task_source
         from risk import checks  # noqa: F401 (registers the settings checks)
+        from risk.work import SOURCES as TASK_SOURCES
+
+        for source in TASK_SOURCES:
+            register_task_source(source)  # My work: alerts to decide

@@ -30,6 +30,23 @@ LEVEL_HINTS = {
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
+NOBODY = "nobody"
+
+
+class AssignAlertForm(GovukForm):
+    assigned_to = radios([], label="Who will decide on this alert?", error="Select a colleague")
+    version = VersionField()
+
+    def __init__(self, *args, colleagues: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.colleagues = {str(person.pk): person for person in colleagues}
+        choices = [(pk, f"{person}, {person.agency}") for pk, person in self.colleagues.items()]
+        self.fields["assigned_to"].choices = [*choices, (NOBODY, "Anyone in the role")]
+
+    def chosen_colleague(self):
+        return self.colleagues.get(self.cleaned_data["assigned_to"])
+
+
 class AcknowledgeAlertForm(GovukForm):
     decision = radios(
         AlertDecision.choices,

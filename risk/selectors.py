@@ -1,4 +1,4 @@
-"""The queries behind the risk pages, My work's alerts and the child record's risk section.
+"""The queries behind the risk pages and the child record's risk section.
 
 Each starts from a scoped queryset (risk.scoping), so a user only ever sees what their roles allow.
 """
@@ -20,11 +20,6 @@ from risk.scoping import alerts_for, can_refer, can_screen, referrals_for, scree
 def open_alerts(user: User) -> QuerySet[Alert]:
     """Alerts the user may see that nobody has acknowledged yet, the longest waiting first."""
     return alerts_for(user).unacknowledged().select_related("child", "episode", "interview").order_by("raised_at", "pk")
-
-
-def my_work_alerts(user: User) -> list[Alert]:
-    """Unacknowledged alerts for one of the user's roles: the coordinator's, or the escalation role's."""
-    return list(open_alerts(user).filter(for_role__in=user.roles))
 
 
 def latest_screening(screenings: QuerySet[Screening], child: Child) -> Screening | None:

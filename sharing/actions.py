@@ -25,7 +25,7 @@ from interviews.models import ReturnInterview
 from network.models import PersonOfConcern
 from sharing.codes import CONSENT_NEEDS_REASON, ChildConsent, LawfulBasis, ShareWhat
 from sharing.models import EmergencyAccess, Share
-from sharing.scoping import can_share, can_withdraw_share, emergency_access_to_review_for
+from sharing.scoping import can_share, can_withdraw_share, emergency_access_to_review_for, receives_share
 from sharing.selectors import active_share_exists, recipient_agencies, recipient_users
 
 MAX_TEXT = 5000
@@ -217,6 +217,33 @@ def withdraw_share(share: Share, *, reason: str, expected_version: int, acting_u
             child_id=current.child_id,
             summary="Share withdrawn",
             changes={"withdrawn_at": [None, current.withdrawn_at], "withdrawal_reason": [None, SENSITIVE_MARK]},
+        )
+    return current
+
+
+def acknowledge_share(share: Share, *, expected_version: int, acting_user: User) -> Share:
+    """The recipient confirms they have read what was shared (for an agency, any of its receiving users does it
+    for the agency): the share leaves their task inbox and the sharer can see it arrived."""
+    with transaction.atomic():
+        current = lock_at_version(Share, share.pk, expected_version)
+        if not receives_share(acting_user, current):
+            raise ValidationError("Only the recipient of an active share can acknowledge it")
+        if current.acknowledged_at is not None:
+            raise ValidationError(
+                f"{current.acknowledged_by} already acknowledged this share on "
+                f"{timezone.localtime(current.acknowledged_at):%d/%m/%Y %H:%M}"
+            )
+        current.acknowledged_at = timezone.now()
+        current.acknowledged_by = acting_user
+        current.version += 1
+        current.save(update_fields=["acknowledged_at", "acknowledged_by", "version"])
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.UPDATE,
+            obj=current,
+            child_id=current.child_id,
+            summary="Share acknowledged by its recipient",
+            changes={"acknowledged_at": [None, current.acknowledged_at]},
         )
     return current
 

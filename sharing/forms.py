@@ -103,6 +103,10 @@ class ShareForm(GovukForm):
         }
 
 
+class AcknowledgeShareForm(GovukForm):
+    version = VersionField()
+
+
 class WithdrawShareForm(GovukForm):
     reason = textarea(
         label="Why are you withdrawing this share?",

@@ -66,6 +66,12 @@ class Share(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     withdrawal_reason = EncryptedTextField(blank=True)
+    acknowledged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the recipient (for an agency: one of its users) confirmed they read it"
+    )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
 
     objects = ShareQuerySet.as_manager()

@@ -7,6 +7,7 @@ urlpatterns = [
     path("children/<int:child_id>/share/", views.share, name="share"),
     path("shares/<int:share_id>/", views.detail, name="detail"),
     path("shares/<int:share_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("shares/<int:share_id>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("received/", views.received, name="received"),
     path("emergency-access/", views.emergency_access, name="break-glass"),
     path("emergency-access/<int:access_id>/", views.emergency_access_result, name="break-glass-result"),

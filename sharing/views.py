@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from access.audit import record_event, record_page_viewed
 from access.models import AuditEvent, Role, User
@@ -25,9 +26,21 @@ from core.forms import submitted
 from core.pages import crumb
 from episodes.scoping import episodes_for
 from interviews.scoping import interviews_for
-from sharing.actions import request_emergency_access, review_emergency_access, share_record, withdraw_share
+from sharing.actions import (
+    acknowledge_share,
+    request_emergency_access,
+    review_emergency_access,
+    share_record,
+    withdraw_share,
+)
 from sharing.codes import ShareWhat
-from sharing.forms import EmergencyAccessForm, ReviewEmergencyAccessForm, ShareForm, WithdrawShareForm
+from sharing.forms import (
+    AcknowledgeShareForm,
+    EmergencyAccessForm,
+    ReviewEmergencyAccessForm,
+    ShareForm,
+    WithdrawShareForm,
+)
 from sharing.models import EmergencyAccess, Share
 from sharing.scoping import (
     can_review_emergency_access,
@@ -116,9 +129,33 @@ def detail(request: HttpRequest, share_id: int) -> HttpResponse:
             "item_link": _item_link(user, share_),
             "intelligence": intelligence,
             "can_withdraw": can_withdraw_share(user, share_),
+            "can_acknowledge": recipient and share_.acknowledged_at is None,
             "child_link": children_for(user).filter(pk=child.pk).exists(),
             "breadcrumbs": _child_crumbs(child),
         },
+    )
+
+
+@require_POST
+def acknowledge(request: HttpRequest, share_id: int) -> HttpResponse:
+    """The recipient confirms they read the share (a button on the share's page; POST only)."""
+    user = request.user
+    share_ = get_share_for_user(user, share_id)
+    if not receives_share(user, share_):
+        raise PermissionDenied("Only the recipient of this share can acknowledge it.")
+    form = AcknowledgeShareForm(request.POST)
+    if form.is_valid():
+        done = form.call_action(
+            acknowledge_share, share_, expected_version=form.cleaned_data["version"], acting_user=user
+        )
+        if done is not None:
+            messages.success(request, "Acknowledged: the sharer can see that it reached you")
+            return redirect("sharing:detail", share_.pk)
+    return render(
+        request,
+        "sharing/acknowledge_refused.html",
+        {"share": share_, "child": share_.child, "form": form, "breadcrumbs": _child_crumbs(share_.child)},
+        status=form.status_code,
     )
 
 

@@ -6,14 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from access.audit import diff, record_event
+from access.audit import SENSITIVE_MARK, diff, record_event
 from access.models import Agency, AgencyKind, AuditEvent, User
 from analytics import rollups
 from children.models import Child
 from core.concurrency import lock_at_version, snapshot
 from core.validation import check_choice, check_not_future, check_required
-from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
-from episodes.models import MissingEpisode, RiskGradeChange
+from episodes.codes import EpisodeType, FoundBy, LogEntryKind, MissingFrom, RiskGrade
+from episodes.models import EpisodeLogEntry, MissingEpisode, RiskGradeChange
 from episodes.signals import episode_returned
 from risk.tasks import queue_trigger_evaluation
 
@@ -271,3 +271,48 @@ def record_return(
         rollups.refresh_child(current.child_id)  # the dashboard's roll-ups, in this transaction
         queue_trigger_evaluation(current.child_id)
     return current
+
+
+def add_log_entry(
+    episode: MissingEpisode, *, kind: str, occurred_at: datetime, note: str, acting_user: User
+) -> EpisodeLogEntry:
+    """Add a timed, attributed entry to the log of an episode that is still open. Entries are never changed: a
+    correction is a new entry. The note goes into the audit trail only as changed."""
+    note = (note or "").strip()
+    errors: dict[str, list[str]] = {}
+    check_choice(errors, "kind", kind, LogEntryKind, "What happened")
+    check_required(errors, "occurred_at", occurred_at, "when it happened")
+    check_not_future(errors, "occurred_at", occurred_at, "The time it happened")
+    check_required(errors, "note", note, "what happened")
+    if len(note) > 5000:
+        errors.setdefault("note", []).append("The note must be 5,000 characters or fewer")
+    with transaction.atomic():
+        current = MissingEpisode.objects.select_for_update().get(pk=episode.pk)
+        if not current.is_open:
+            errors.setdefault("episode", []).append(
+                "The child's return has been recorded: the log is kept only while the child is missing"
+            )
+        if occurred_at and occurred_at < current.last_seen_at:
+            errors.setdefault("occurred_at", []).append(
+                "The time it happened must be after the child was last seen "
+                f"({timezone.localtime(current.last_seen_at):%d/%m/%Y %H:%M})"
+            )
+        _raise_if(errors)
+        entry = EpisodeLogEntry.objects.create(
+            episode=current,
+            kind=kind,
+            occurred_at=occurred_at,
+            note=note,
+            recorded_by=acting_user,
+            recorded_by_agency_id=acting_user.agency_id,
+            recorded_at=timezone.now(),
+        )
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.CREATE,
+            obj=entry,
+            child_id=current.child_id,
+            summary=f"Episode log: {entry.get_kind_display().lower()}",
+            changes={"kind": [None, kind], "occurred_at": [None, occurred_at], "note": [None, SENSITIVE_MARK]},
+        )
+    return entry

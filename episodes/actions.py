@@ -14,7 +14,7 @@ from core.concurrency import lock_at_version, snapshot
 from core.validation import check_choice, check_not_future, check_required
 from episodes.codes import EpisodeType, FoundBy, LogEntryKind, MissingFrom, RiskGrade
 from episodes.models import EpisodeLogEntry, MissingEpisode, RiskGradeChange
-from episodes.signals import episode_returned
+from episodes.signals import episode_reported, episode_returned
 from risk.tasks import queue_trigger_evaluation
 
 REPORT_FIELDS = [
@@ -133,6 +133,7 @@ def report_missing(
             summary="Reported missing",
             changes=diff({}, snapshot(episode, REPORT_FIELDS)),
         )
+        episode_reported.send(sender=MissingEpisode, episode=episode, acting_user=acting_user)  # notifications
         rollups.refresh_child(child.pk)  # the dashboard's roll-ups, in this transaction
         queue_trigger_evaluation(child.pk)
     return episode

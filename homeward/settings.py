@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "sharing",  # shares between agencies, and emergency ("break-glass") access
     "analytics",  # the dashboard, its incremental roll-ups, and the data quality list
     "reports",  # the safeguarding partnership's monthly and annual PDF reports
+    "notifications",  # in-app, e-mail and text notifications (GOV.UK Notify), sent by background jobs
 ]
 
 MIDDLEWARE = [
@@ -217,6 +218,42 @@ HOMEWARD_ENCRYPTION_KEYS = [
 ] or ([] if PRODUCTION else [_DEVELOPMENT_ENCRYPTION_KEY])
 if PRODUCTION and not HOMEWARD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("HOMEWARD_ENCRYPTION_KEYS (or HOMEWARD_ENCRYPTION_KEYS_FILE) must be set in production")
+
+# Notifications (notifications app; docs/notifications.md, docs/adr/0004-notification-delivery.md). E-mail and text
+# messages go through GOV.UK Notify when HOMEWARD_NOTIFICATIONS_BACKEND=notify (with its API key and the ids of one
+# e-mail and one text template, each with ((message)) and ((link))); otherwise e-mails go through Django's e-mail
+# backend (EMAIL_BACKEND: the console outside production, SMTP in production) and text messages are not sent.
+HOMEWARD_NOTIFICATIONS_BACKEND = envstr("HOMEWARD_NOTIFICATIONS_BACKEND", "django").strip()
+if HOMEWARD_NOTIFICATIONS_BACKEND not in ("notify", "django"):
+    raise ImproperlyConfigured("HOMEWARD_NOTIFICATIONS_BACKEND must be notify or django")
+HOMEWARD_NOTIFY_API_KEY = envstr("HOMEWARD_NOTIFY_API_KEY", "")
+HOMEWARD_NOTIFY_BASE_URL = envstr("HOMEWARD_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+HOMEWARD_NOTIFY_EMAIL_TEMPLATE_ID = envstr("HOMEWARD_NOTIFY_EMAIL_TEMPLATE_ID", "")
+HOMEWARD_NOTIFY_TEXT_TEMPLATE_ID = envstr("HOMEWARD_NOTIFY_TEXT_TEMPLATE_ID", "")
+if HOMEWARD_NOTIFICATIONS_BACKEND == "notify" and not (
+    HOMEWARD_NOTIFY_API_KEY and HOMEWARD_NOTIFY_EMAIL_TEMPLATE_ID and HOMEWARD_NOTIFY_TEXT_TEMPLATE_ID
+):
+    raise ImproperlyConfigured(
+        "HOMEWARD_NOTIFICATIONS_BACKEND=notify needs HOMEWARD_NOTIFY_API_KEY, HOMEWARD_NOTIFY_EMAIL_TEMPLATE_ID "
+        "and HOMEWARD_NOTIFY_TEXT_TEMPLATE_ID"
+    )
+# The address links in messages start with (no trailing slash), such as https://homeward.example.gov.uk.
+HOMEWARD_BASE_URL = envstr("HOMEWARD_BASE_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = envstr(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25, minimum=1)
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "homeward@localhost")
+# A delivery is retried after a temporary failure, waiting this many seconds, then twice that, four times...
+HOMEWARD_NOTIFY_RETRY_SECONDS = envint("HOMEWARD_NOTIFY_RETRY_SECONDS", 60, minimum=1)
+HOMEWARD_NOTIFY_MAX_ATTEMPTS = envint("HOMEWARD_NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
+# A worker holds a delivery this long; if it dies, the sweep hands the delivery to another after that.
+HOMEWARD_NOTIFY_LEASE_SECONDS = envint("HOMEWARD_NOTIFY_LEASE_SECONDS", 300, minimum=1)
+# The practitioner and the coordinator are told this many hours before a return interview's deadline.
+HOMEWARD_INTERVIEW_WARNING_HOURS = envint("HOMEWARD_INTERVIEW_WARNING_HOURS", 24, minimum=1)
 
 TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 

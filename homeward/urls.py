@@ -18,6 +18,7 @@ urlpatterns = [
     path("analytics/", include("analytics.urls")),  # the dashboard and the data quality list
     path("reports/", include("reports.urls")),  # the safeguarding partnership's PDF reports
     path("returns/", include("returns.urls")),  # the statutory returns: checks and downloads
+    path("notifications/", include("notifications.urls")),  # in-app notifications and each user's choices
     path("api/v1/", include("api.urls")),
 ]
 

@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
-from core.scheduling import DailyJob, daily_jobs
+from core.scheduling import DailyJob, daily_jobs, sweep_jobs
 from risk.tasks import sweep_open_episodes
 
 
@@ -55,6 +55,8 @@ class Command(BaseCommand):
     def _queue(self) -> None:
         result = sweep_open_episodes.enqueue()
         self.stdout.write(f"Queued the trigger sweep (job {result.id})")
+        for name, task in sweep_jobs().items():  # the apps' own clock-driven sweeps (core.scheduling)
+            self.stdout.write(f"Queued {name} (job {task.enqueue().id})")
         for job in daily_jobs():
             self._queue_daily(job)
 

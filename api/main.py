@@ -8,7 +8,9 @@ from api.children import router as children_router
 from api.episodes import router as episodes_router
 from api.errors import StrictJsonParser, install_error_handlers
 from api.interviews import router as interviews_router
+from api.notifications import router as notifications_router
 from api.rendering import PreciseJSONRenderer
+from api.work import alerts_router, tasks_router
 
 DESCRIPTION = """
 Homeward's REST API for the multi-agency response to children who go missing.
@@ -40,3 +42,6 @@ install_error_handlers(api)
 api.add_router("/children", children_router)
 api.add_router("/episodes", episodes_router)
 api.add_router("/return-interviews", interviews_router)
+api.add_router("/tasks", tasks_router)
+api.add_router("/alerts", alerts_router)
+api.add_router("/notifications", notifications_router)

@@ -56,8 +56,11 @@ def _when(moment: datetime) -> str:
 # --- Alerts ---------------------------------------------------------------------------------------
 
 
-def acknowledge_alert(alert: Alert, *, decision: str, reason: str = "", acting_user: User) -> Alert:
-    """Record the decision taken on an alert. An alert is acknowledged once; the decision then stands."""
+def acknowledge_alert(
+    alert: Alert, *, decision: str, reason: str = "", acting_user: User, expected_version: int | None = None
+) -> Alert:
+    """Record the decision taken on an alert. An alert is acknowledged once; the decision then stands. With
+    `expected_version` (the API), a stale version is a conflict."""
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
     check_choice(errors, "decision", decision, AlertDecision, "Decision")
@@ -65,7 +68,10 @@ def acknowledge_alert(alert: Alert, *, decision: str, reason: str = "", acting_u
         label = AlertDecision(decision).label.lower()
         errors.setdefault("reason", []).append(f"Enter why the decision is {label}")
     with transaction.atomic():
-        current = Alert.objects.select_for_update().get(pk=alert.pk)
+        if expected_version is None:
+            current = Alert.objects.select_for_update().get(pk=alert.pk)
+        else:
+            current = lock_at_version(Alert, alert.pk, expected_version)
         if current.is_acknowledged:
             errors.setdefault("alert", []).append(
                 f"This alert was already acknowledged by {current.acknowledged_by} on "

@@ -23,6 +23,15 @@ PATHS = {
     "/api/v1/return-interviews/{id}/assign": {"post"},
     "/api/v1/return-interviews/{id}/offer": {"post"},
     "/api/v1/return-interviews/{id}/interview": {"post"},
+    "/api/v1/episodes/{id}/log": {"get", "post"},
+    "/api/v1/tasks": {"get"},
+    "/api/v1/alerts": {"get"},
+    "/api/v1/alerts/{id}": {"get"},
+    "/api/v1/alerts/{id}/decide": {"post"},
+    "/api/v1/alerts/{id}/assign": {"post"},
+    "/api/v1/notifications": {"get"},
+    "/api/v1/notifications/{id}": {"get"},
+    "/api/v1/notifications/{id}/read": {"post"},
 }
 
 

@@ -147,7 +147,19 @@ MATRIX: list[Entry] = [
     page("accounts:two-factor", USERS, public="the second sign-in step", allowed_status=302),
     page("accounts:enrol", USERS, public="setting up the authenticator during sign-in", allowed_status=302),
     page("logout", USERS, public="signing out: POST only, so a GET is 405 for everyone", allowed_status=405),
-    page("core:my-work", USERS, sees={IDENTITY: {"coordinator"}}),
+    # My work (the task inbox): the coordinator's alert, and the school's share of Jordan's episode to acknowledge.
+    page("core:my-work", USERS, sees={IDENTITY: {"coordinator", "school_dsl"}}),
+    # --- notifications: everyone has their own, and nobody sees anyone else's -----------------------------
+    page("notifications:list", USERS),
+    page("notifications:preferences", USERS),
+    page("notifications:read-all", USERS, method="post", allowed_status=302),
+    page(
+        "notifications:read",
+        {"coordinator"},
+        args={"notification_id": "notification"},
+        method="post",
+        allowed_status=302,
+    ),
     # --- children ---------------------------------------------------------------------------------------
     page("children:search", everyone_but("health", "analyst", "admin", "auditor"), denied=403),
     # A saved search's results (Post/Redirect/Get): Northmoor users who search; anyone else cannot tell it exists.
@@ -185,6 +197,13 @@ MATRIX: list[Entry] = [
     ),
     page(
         "episodes:record-return",
+        NORTH_CASE | {"police"},
+        args={"episode_id": "episode"},
+        overrides=SEES_CANNOT_EDIT,
+        sees={IDENTITY: NORTH_CASE | {"police"}},
+    ),
+    page(
+        "episodes:add-to-log",
         NORTH_CASE | {"police"},
         args={"episode_id": "episode"},
         overrides=SEES_CANNOT_EDIT,
@@ -232,6 +251,14 @@ MATRIX: list[Entry] = [
         NORTH_CASE | {"police"},
         args={"alert_id": "alert"},
         sees={IDENTITY: NORTH_CASE | {"police"}},
+    ),
+    # Handing an alert on: whoever may decide it (the coordinator) and the council's managers.
+    page(
+        "risk:assign",
+        {"coordinator", "manager"},
+        args={"alert_id": "alert"},
+        overrides=forbid({"social_worker", "police"}),
+        sees={IDENTITY: {"coordinator", "manager"}},
     ),
     page(
         "risk:screen",
@@ -404,6 +431,15 @@ MATRIX: list[Entry] = [
         overrides={"school_dsl": 403},
         sees={IDENTITY: NORTH_CASE},
     ),
+    # Acknowledging a share (POST only, posted empty: the form answers that it is stale): its recipient.
+    page(
+        "sharing:acknowledge",
+        {"school_dsl"},
+        args={"share_id": "share"},
+        method="post",
+        overrides=forbid(NORTH_CASE),
+        sees={IDENTITY: {"school_dsl"}},
+    ),
     page("sharing:received", everyone_but("analyst", "admin", "auditor"), denied=403, sees={IDENTITY: {"school_dsl"}}),
     page(
         "sharing:break-glass",
@@ -489,6 +525,19 @@ MATRIX: list[Entry] = [
         args={"id": "interview"},
         sees={IDENTITY: INTERVIEW_SEERS, CHILD_SAID: INTERVIEW_SEERS},
     ),
+    api(
+        "GET",
+        "/episodes/{id}/log",
+        CHILD_SEERS,
+        args={"id": "episode"},
+        sees={EPISODE_WORDS: CHILD_SEERS - {"school_dsl"}},
+    ),
+    # Tasks name records, never children; every user has a (maybe empty) inbox.
+    api("GET", "/tasks", everyone_but()),
+    api("GET", "/alerts", everyone_but(), sees={IDENTITY: NORTH_CASE | {"police"}}),
+    api("GET", "/alerts/{id}", NORTH_CASE | {"police"}, args={"id": "alert"}, sees={IDENTITY: NORTH_CASE | {"police"}}),
+    api("GET", "/notifications", everyone_but()),
+    api("GET", "/notifications/{id}", {"coordinator"}, args={"id": "notification"}),
     # API writes, each user with a token and a valid body (`@name` is a record's id, `@name.version` its version as
     # stored now, other `@name`s a value the test makes). The test also checks that a refused write wrote nothing.
     # Riley (Southvale's child placed in Northmoor) is reported missing: her councils and Northmoor Police may.
@@ -580,6 +629,42 @@ MATRIX: list[Entry] = [
             "narrative": "Matrix write-up",
             "version": "@open_interview.version",
         },
+        write=True,
+    ),
+    api(
+        "POST",
+        "/episodes/{id}/log",
+        NORTH_CASE | {"police"},
+        args={"id": "open_episode"},
+        allowed_status=201,
+        body={"kind": "sighting", "occurred_at": "@hours_ago_1", "note": "Matrix: seen at the station"},
+        write=True,
+    ),
+    # Deciding on the alert: its role's holders at Jordan's council (the coordinator); others who see it are refused.
+    api(
+        "POST",
+        "/alerts/{id}/decide",
+        {"coordinator"},
+        args={"id": "alert"},
+        overrides=forbid(NORTH_CASE | {"police"}),
+        body={"decision": "strategy_discussion_held", "version": "@alert.version"},
+        write=True,
+    ),
+    api(
+        "POST",
+        "/alerts/{id}/assign",
+        {"coordinator", "manager"},
+        args={"id": "alert"},
+        overrides=forbid({"social_worker", "police"}),
+        body={"assigned_to": "@coordinator", "version": "@alert.version"},
+        write=True,
+    ),
+    api(
+        "POST",
+        "/notifications/{id}/read",
+        {"coordinator"},
+        args={"id": "notification"},
+        body={},
         write=True,
     ),
 ]

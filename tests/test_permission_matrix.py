@@ -15,13 +15,15 @@ from access.tokens import issue_token
 from api.main import api as ninja_api
 from children.views import CHILD_SEARCH
 from core.searches import save_search
-from episodes.codes import FoundBy
-from episodes.models import MissingEpisode, RiskGradeChange
+from episodes.codes import FoundBy, LogEntryKind
+from episodes.models import EpisodeLogEntry, MissingEpisode, RiskGradeChange
 from governance.views import AUDIT_SEARCH
 from interviews.codes import ConsentToShare, Outcome
 from interviews.models import InterviewFactor, ReturnInterview
 from network import actions as network_actions
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
+from notifications.actions import notify
+from notifications.codes import NotificationKind
 from philomena.actions import add_photo, save_profile
 from reports.models import StoredReport
 from reports.periods import ReportKind
@@ -201,6 +203,18 @@ def matrix(world, settings, tmp_path):
         size=38,
     )
     # A search for Jordan saved by Northmoor's coordinator (Post/Redirect/Get): its results page, by token.
+    EpisodeLogEntry.objects.create(
+        episode=episode,
+        kind=LogEntryKind.SIGHTING,
+        occurred_at=episode.last_seen_at + dt.timedelta(hours=1),
+        note=MARKERS["episode"],
+        recorded_by=users.police,
+        recorded_by_agency=world.police_north,
+        recorded_at=now,
+    )
+    [notification] = notify(
+        NotificationKind.CHILD_MISSING, [users.coordinator], about="matrix", link=f"/episodes/{episode.pk}/"
+    )
     saved_search = save_search(users.coordinator, CHILD_SEARCH, {"q": "Jordan", "reporting": False})
     saved_audit_search = save_search(users.auditor, AUDIT_SEARCH, {"child": "N000123", "username": "", "action": ""})
     return SimpleNamespace(
@@ -213,6 +227,7 @@ def matrix(world, settings, tmp_path):
         episode=episode,
         interview=interview,
         alert=alert,
+        notification=notification,
         screening=screening,
         referral=referral,
         intel_person=intel_person,
@@ -347,6 +362,7 @@ def writable(matrix):
         placed_child=world.placed_child,
         police_north=world.police_north,
         practitioner=users.practitioner,
+        coordinator=users.coordinator,
         **{f"hours_ago_{h}": (now - dt.timedelta(hours=h)).isoformat() for h in (1, 4, 5)},
     )
 

@@ -13,12 +13,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from access.models import Role
 from access.tokens import issue_token
 from api.main import api as ninja_api
-from episodes.models import MissingEpisode
+from episodes.models import EpisodeLogEntry, MissingEpisode
 from interviews.actions import record_offer
 from interviews.codes import Outcome
 from interviews.models import ReturnInterview
+from risk.codes import AlertKind
+from risk.models import Alert
 from tests.factories import ChildFactory, EpisodeFactory
 from tests.security.test_csrf import _row_counts
 
@@ -65,7 +68,18 @@ def records(world, interview):
     episode = EpisodeFactory(child=world.placed_child, police_force=world.police_north, created_by=world.users.police)
     reportable = ChildFactory(responsible_council=world.north, placement_council=world.north)
     token = issue_token(world.users.coordinator)
-    return SimpleNamespace(world=world, episode=episode, interview=interview, reportable=reportable, token=token)
+    alert = Alert.objects.create(
+        child=world.placed_child,
+        kind=AlertKind.HIGH_RISK,
+        episode=episode,
+        dedupe_key="payloads",
+        detail="Graded high",
+        raised_at=timezone.now(),
+        for_role=Role.COORDINATOR,
+    )
+    return SimpleNamespace(
+        world=world, episode=episode, interview=interview, reportable=reportable, token=token, alert=alert
+    )
 
 
 def _valid_body(key: str, records) -> tuple[str, dict]:
@@ -127,6 +141,22 @@ def _valid_body(key: str, records) -> tuple[str, dict]:
             "consent_to_share": "yes",
             "version": interview.version,
         }
+    if key == "POST /api/v1/episodes/{id}/log":
+        return f"/api/v1/episodes/{episode.pk}/log", {
+            "kind": "sighting",
+            "occurred_at": now.isoformat(),
+            "note": "Seen at the station",
+        }
+    if key == "POST /api/v1/alerts/{id}/decide":
+        return f"/api/v1/alerts/{records.alert.pk}/decide", {
+            "decision": "strategy_discussion_held",
+            "version": records.alert.version,
+        }
+    if key == "POST /api/v1/alerts/{id}/assign":
+        return f"/api/v1/alerts/{records.alert.pk}/assign", {
+            "assigned_to": world.users.coordinator.pk,
+            "version": records.alert.version,
+        }
     raise AssertionError(f"no valid body for {key}: add one here")
 
 
@@ -151,6 +181,10 @@ def _stored(key: str, field: str, records, response) -> object:
     """Where the field landed: the episode or interview (through the model, so decrypted), or the grade change."""
     if key.startswith("POST /api/v1/return-interviews") or key.startswith("PATCH /api/v1/return"):
         return getattr(ReturnInterview.objects.get(pk=records.interview.pk), field)
+    if key.endswith("/log"):
+        return EpisodeLogEntry.objects.get(pk=response.json()["id"]).note
+    if key.startswith("POST /api/v1/alerts"):
+        return getattr(Alert.objects.get(pk=records.alert.pk), {"reason": "decision_reason"}.get(field, field))
     if key.endswith("/risk-grade"):
         return MissingEpisode.objects.get(pk=records.episode.pk).risk_changes.latest("pk").reason
     pk = response.json()["id"] if key == "POST /api/v1/episodes" else records.episode.pk
@@ -160,6 +194,8 @@ def _stored(key: str, field: str, records, response) -> object:
 def _page(key: str, records, response) -> str:
     if "return-interviews" in key:
         url = reverse("interviews:detail", args=[records.interview.pk])
+    elif "/alerts/" in key:
+        url = reverse("risk:acknowledge", args=[records.alert.pk])
     else:
         pk = response.json()["id"] if key == "POST /api/v1/episodes" else records.episode.pk
         url = reverse("episodes:detail", args=[pk])

@@ -14,10 +14,11 @@ from django.urls import reverse
 from access.models import AuditEvent
 from tests.permission_matrix import MATRIX, Entry
 from tests.security.test_tampered_ids import WRITE_BODIES, _is_record
+from tests.test_permission_matrix import _arg
 
 
 def _url(entry: Entry, writable) -> str:
-    kwargs = {name: getattr(writable, v).pk if _is_record(v) else v for name, v in entry.args.items()}
+    kwargs = {name: _arg(getattr(writable, v)) if _is_record(v) else v for name, v in entry.args.items()}
     return reverse(entry.key, kwargs=kwargs)
 
 

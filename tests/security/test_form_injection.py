@@ -30,11 +30,13 @@ from access.models import Role
 from children.models import Child
 from core.encryption import PREFIX, EncryptedTextField
 from episodes.codes import FoundBy, RiskGrade
-from episodes.models import MissingEpisode
+from episodes.models import EpisodeLogEntry, MissingEpisode
 from interviews.models import ReturnInterview
 from network import actions as network_actions
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
 from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
+from notifications.codes import NotificationKind
+from notifications.models import ContactDetails
 from philomena.models import ProfileVersion
 from risk.actions import make_referral
 from risk.codes import AlertDecision, AlertKind, ReferralStatus, ReferralTo
@@ -223,6 +225,26 @@ def _asked_for(access: EmergencyAccess) -> str:
 
 
 FORM_CASES: dict[str, FormCase] = {
+    "LogEntryForm": FormCase(
+        url=lambda world, records: reverse("episodes:add-to-log", args=[records.episode.pk]),
+        data=lambda world, records: {
+            "kind": "sighting",
+            **date_time_boxes("occurred_at", minute(timezone.now())),
+            "note": "Seen at the bus station",
+        },
+        saved=_latest(EpisodeLogEntry),
+        shown=lambda world, records, entry: [reverse("episodes:detail", args=[records.episode.pk])],
+    ),
+    "PreferencesForm": FormCase(
+        url=lambda world, records: reverse("notifications:preferences"),
+        data=lambda world, records: {
+            **{kind.value: "email" for kind in NotificationKind},
+            "mobile_number": "07700900982",
+            "version": "1",
+        },
+        saved=lambda world, records, response: ContactDetails.objects.get(user=world.users.coordinator),
+        shown=lambda world, records, details: [reverse("notifications:preferences")],
+    ),
     "AddChildForm": FormCase(
         url=lambda world, records: reverse("children:add"),
         data=lambda world, records: child_answers(world),

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from access.tokens import issue_token
 from tests.permission_matrix import MATRIX, Entry
+from tests.test_permission_matrix import _arg
 
 # Ids no record has: not in the table, zero, the largest 64-bit integer, past it (not storable at all).
 MISSING_IDS = ("9999999", "0", str(2**63 - 1), str(2**64 + 7))
@@ -23,6 +24,7 @@ RECORDS = frozenset(
     {"child", "episode", "interview", "alert", "screening", "referral", "intel_person", "intel_link", "place"}
     | {"place_link", "photo", "share", "emergency_access", "stored_report", "open_episode", "open_interview"}
     | {"saved_search", "saved_audit_search"}  # opaque tokens: a tampered one is unknown, so 404
+    | {"notification"}  # a user's own notification: anyone else's id is unknown, so 404
 )
 
 
@@ -38,7 +40,7 @@ def _insider(entry: Entry) -> str:
 
 
 def _path(entry: Entry, writable, replace: str, value: str) -> str:
-    values = {name: getattr(writable, v).pk if _is_record(v) else v for name, v in entry.args.items()}
+    values = {name: _arg(getattr(writable, v)) if _is_record(v) else v for name, v in entry.args.items()}
     if entry.is_api:
         _method, path = entry.key.split(" ", 1)
         values[replace] = value
@@ -61,6 +63,10 @@ WRITE_BODIES = {
         "version": 1,
     },
     "POST /api/v1/return-interviews/{id}/assign": {"practitioner": None, "version": 1},
+    "POST /api/v1/episodes/{id}/log": {"kind": "sighting", "occurred_at": SOON, "note": "Tampered id check"},
+    "POST /api/v1/alerts/{id}/decide": {"decision": "strategy_discussion_held", "version": 1},
+    "POST /api/v1/alerts/{id}/assign": {"assigned_to": None, "version": 1},
+    "POST /api/v1/notifications/{id}/read": {},
     "POST /api/v1/return-interviews/{id}/offer": {"version": 1},
     "POST /api/v1/return-interviews/{id}/interview": {
         "completed_at": SOON,
@@ -124,7 +130,7 @@ def test_an_id_that_is_not_a_number_is_not_found(writable, entry: Entry, arg: st
 @pytest.mark.parametrize(("entry", "arg"), CASES)
 def test_another_councils_record_is_not_found(writable, entry: Entry, arg: str):
     """Southvale's coordinator, given Jordan's (Northmoor) record ids, learns nothing: 404, whatever the URL."""
-    url = _path(entry, writable, arg, str(getattr(writable, entry.args[arg]).pk))
+    url = _path(entry, writable, arg, str(_arg(getattr(writable, entry.args[arg]))))
     if "coordinator_south" in entry.allowed:
         pytest.skip("Southvale's coordinator may open this record (the permission matrix says why)")
     response = _request(entry, writable, "coordinator_south", url)

@@ -19,6 +19,7 @@ from children.models import Child
 from interviews.actions import assign_interview
 from interviews.codes import Outcome
 from interviews.models import ReturnInterview
+from synthetic.inbox_showcase import InboxShowcaseResult, add_inbox_showcase
 from synthetic.names import COUNCILS
 from synthetic.showcase import ShowcaseResult, add_showcase
 
@@ -186,6 +187,7 @@ class DemoResult:
     interviews_assigned: int
     children_allocated: int
     showcase: ShowcaseResult
+    inbox: InboxShowcaseResult
 
 
 def create_demo_users() -> DemoResult:
@@ -208,4 +210,7 @@ def create_demo_users() -> DemoResult:
         showcase = add_showcase(
             coordinator=coordinator, school=agencies.school, health=agencies.health, police=agencies.police
         )
-    return DemoResult(users=rows, interviews_assigned=assigned, children_allocated=allocated, showcase=showcase)
+        inbox = add_inbox_showcase(users=users, council=agencies.council)
+    return DemoResult(
+        users=rows, interviews_assigned=assigned, children_allocated=allocated, showcase=showcase, inbox=inbox
+    )

@@ -48,3 +48,9 @@ class Command(BaseCommand):
             f"Showcase records made through the actions: {shown.profiles} Philomena profiles, {shown.screenings} "
             f"screenings, {shown.referrals} referrals, {shown.shares} shares (none when already there)."
         )
+        inbox = result.inbox
+        self.stdout.write(
+            f"My work, episode logs and notifications: {inbox.log_entries} log entries, {inbox.alerts_handed_on} "
+            f"alert handed on, {inbox.alerts_resolved} alerts resolved themselves, {inbox.notifications} "
+            "notifications (none when already there)."
+        )

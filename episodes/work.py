@@ -70,7 +70,7 @@ def children_newly_over_repeat_threshold(user: User, now: datetime, scope: str =
     HOMEWARD_REPEAT_MISSING_RECENT_DAYS days: the ones a coordinator has not yet had time to act on.
 
     Only the episodes the user may see count. Each child gets `episodes_in_window`, `latest_seen_at` and
-    `latest_episode_id`, in one query.
+    `latest_episode_id`, in one query over the children with a recent episode.
     """
     window_start = now - timedelta(days=settings.HOMEWARD_REPEAT_MISSING_WINDOW_DAYS)
     recent_start = now - timedelta(days=settings.HOMEWARD_REPEAT_MISSING_RECENT_DAYS)
@@ -82,7 +82,10 @@ def children_newly_over_repeat_threshold(user: User, now: datetime, scope: str =
         .values("count")
     )
     latest = visible.filter(last_seen_at__lte=now).order_by("-last_seen_at", "-pk")
-    children = children_for(user)
+    # Only a child with a visible episode in the recent days can qualify: narrowing to them first keeps the
+    # per-child counts to a few hundred children, not the whole council's.
+    recent = episodes_for(user).filter(last_seen_at__gte=recent_start, last_seen_at__lte=now).values("child_id")
+    children = children_for(user).filter(pk__in=recent)
     if scope == MINE and not user.has_role(Role.COORDINATOR, Role.TEAM_MANAGER):
         children = children.filter(social_worker=user)
     return (

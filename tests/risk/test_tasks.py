@@ -109,7 +109,9 @@ def test_the_sweep_evaluates_only_children_missing_now(world, run_worker):
 def test_report_missing_queues_an_evaluation_only_when_it_commits(world, recent, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         reported = report_high_risk(world, recent)
-    assert len(callbacks) == 1
+    # The trigger evaluation, and the delivery of the coordinator's e-mail that the child is missing.
+    assert len(callbacks) == 2
+    assert len(queued("notifications.tasks.deliver")) == 1
     [job] = queued(EVALUATE)
     assert job.status == TaskResultStatus.READY
     assert job.task_result.args == [world.child.pk]

@@ -52,11 +52,15 @@ def interview_prompts_screening(interview: ReturnInterview) -> bool:
     return not Screening.objects.filter(child_id=interview.child_id, screened_at__gte=interview.completed_at).exists()
 
 
+PAST_ALERTS_SHOWN = 20
+
+
 @dataclass
 class ChildRisk:
     """What the child record's risk section shows to one user."""
 
     alerts: list[Alert] = field(default_factory=list)
+    past_alerts: list[Alert] = field(default_factory=list)  # decided or resolved themselves: the history
     screening: Screening | None = None
     sees_screenings: bool = False
     referrals: list[Referral] = field(default_factory=list)
@@ -67,13 +71,20 @@ class ChildRisk:
 
     @property
     def shown(self) -> bool:
-        return self.sees_screenings or self.sees_referrals or bool(self.alerts)
+        return self.sees_screenings or self.sees_referrals or bool(self.alerts or self.past_alerts)
 
 
 def child_risk(user: User, child: Child) -> ChildRisk:
     """Open alerts, the current screening, open referrals and the screening prompt, as far as the user may see."""
     risk = ChildRisk(
         alerts=list(open_alerts(user).filter(child=child)),
+        past_alerts=list(
+            alerts_for(user)
+            .filter(child=child)
+            .exclude(acknowledged_at__isnull=True, resolved_at__isnull=True)
+            .select_related("acknowledged_by")
+            .order_by("-raised_at", "-pk")[:PAST_ALERTS_SHOWN]
+        ),
         can_screen=can_screen(user, child),
         can_refer=can_refer(user, child),
     )

@@ -135,7 +135,9 @@ def test_closed_referrals_and_acknowledged_alerts_leave_the_child_record(client,
         acknowledge_alert(alert, decision=AlertDecision.OTHER, reason="S", acting_user=world.users.manager)
     risk = section(child_page(client, world.users.manager, world.child)[1], "risk-heading")
     assert reverse("risk:referral", args=[referral.pk]) not in risk
-    assert "High risk grade" not in risk
+    waiting = risk[risk.index("Alerts waiting") : risk.index("Earlier alerts")]
+    assert "High risk grade" not in waiting and "None." in waiting
+    assert "Earlier alerts (2)" in risk and "something else" in risk  # they stay in the child's history
     assert "The child has not been screened" in risk
 
 

@@ -73,6 +73,8 @@ def test_a_resolved_alert_stays_in_history_and_cannot_be_decided(client, world, 
     client.force_login(world.users.coordinator)
     page = client.get(reverse("risk:acknowledge", args=[alert.pk])).content.decode()
     assert "This alert resolved itself" in page and "Record decision" not in page
+    record = client.get(reverse("children:detail", args=[young.pk])).content.decode()
+    assert "Earlier alerts (2)" in record and "resolved itself on" in record
     with pytest.raises(Exception, match="resolved itself"):
         acknowledge_alert(
             alert, decision=AlertDecision.NO_FURTHER_ACTION, reason="x", acting_user=world.users.coordinator

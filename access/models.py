@@ -189,8 +189,11 @@ class AuditEvent(models.Model):
     channel = models.CharField(max_length=10, blank=True, help_text="web, api or command")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     path = models.CharField(max_length=300, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # The chain (access/audit.py, ADR): filled once, by the sealer, just after the event's transaction commits.
+    # Empty (NULL) until then; the database lets that one change through and refuses every other.
+    sequence = models.BigIntegerField(null=True, blank=True, unique=True, help_text="Position in the chain")
+    previous_hash = models.CharField(max_length=64, null=True, blank=True)  # NULL: not yet sealed
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -181,7 +181,7 @@ def anonymise_child(
 
     files: list = []
     with transaction.atomic():
-        child = Child.objects.select_for_update().get(pk=child.pk)
+        child = Child.objects.select_for_update(no_key=True).get(pk=child.pk)
         records = records_to_clear(child)
         born = child.date_of_birth
         Child.objects.filter(pk=child.pk).update(

@@ -63,7 +63,7 @@ def _lock_profile(child: Child, expected_version: int | None) -> PhilomenaProfil
     """The child's profile, locked for this transaction, after checking nobody saved it since the user
     loaded it (None if the child has none yet). Call inside transaction.atomic()."""
     # Lock the child's row first, so two people starting a profile at once cannot both create one.
-    Child.objects.select_for_update().filter(pk=child.pk).first()
+    Child.objects.select_for_update(no_key=True).filter(pk=child.pk).first()
     profile = PhilomenaProfile.objects.select_for_update().filter(child=child).first()
     if profile is None:
         if expected_version:

@@ -64,7 +64,7 @@ def acknowledge_alert(alert: Alert, *, decision: str, reason: str = "", acting_u
         label = AlertDecision(decision).label.lower()
         errors.setdefault("reason", []).append(f"Enter why the decision is {label}")
     with transaction.atomic():
-        current = Alert.objects.select_for_update().get(pk=alert.pk)
+        current = Alert.objects.select_for_update(no_key=True).get(pk=alert.pk)
         if current.is_acknowledged:
             errors.setdefault("alert", []).append(
                 f"This alert was already acknowledged by {current.acknowledged_by} on "
@@ -214,7 +214,7 @@ def make_referral(
     check_not_future(errors, "made_at", made_at, "The time of the referral")
     with transaction.atomic():
         # Lock the child's row so two people referring at once cannot both pass the check below.
-        Child.objects.select_for_update().filter(pk=child.pk).first()
+        Child.objects.select_for_update(no_key=True).filter(pk=child.pk).first()
         if to in ReferralTo.values:
             already = Referral.objects.open().filter(child=child, to=to).order_by("made_at").first()
             if already:

@@ -294,7 +294,7 @@ def review_emergency_access(access: EmergencyAccess, *, note: str, acting_user: 
     _check_text(errors, "note", note, "The note")
     _raise_if(errors)
     with transaction.atomic():
-        current = EmergencyAccess.objects.select_for_update().get(pk=access.pk)
+        current = EmergencyAccess.objects.select_for_update(no_key=True).get(pk=access.pk)
         if not emergency_access_to_review_for(acting_user).filter(pk=current.pk).exists():
             raise ValidationError("You cannot review this use of emergency access")
         if current.user_id == acting_user.pk:

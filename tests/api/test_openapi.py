@@ -167,3 +167,19 @@ def test_error_answers_match_their_declared_schemas(world, api_as, document, ope
     for response, path, method, status in cases:
         assert response.status_code == status, (path, response.content)
         assert not errors(response.json(), response_schema(document, path, method, status), document)
+
+
+def test_the_document_is_built_once_per_process(db, monkeypatch):
+    """Issue 13: the schema was rebuilt on every request (23 requests a second at most)."""
+    import ninja.main
+
+    from api.main import api
+
+    builds = []
+    real_get_schema = ninja.main.get_schema
+    monkeypatch.setattr(ninja.main, "get_schema", lambda **kwargs: builds.append(1) or real_get_schema(**kwargs))
+    api.__dict__.pop("_schema_cache", None)
+    first = ApiClient().get("/openapi.json").json()
+    second = ApiClient().get("/openapi.json").json()
+    assert first == second and "/api/v1/children/{id}" in first["paths"]
+    assert len(builds) == 1

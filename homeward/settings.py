@@ -116,10 +116,15 @@ TEMPLATES = [
     },
 ]
 
+# DATABASE_CONN_MAX_AGE: seconds a web or worker process keeps its database connection between requests (0 = a
+# new connection per request; 60 to 600 saves the connection set-up when PostgreSQL is reached directly; keep 0
+# behind PgBouncer in transaction mode). Health checks are always on: a kept connection that died with a database
+# restart is noticed and replaced before the next request uses it, instead of answering one 500 (docs/operations.md).
 DATABASES = {
     "default": dj_database_url.parse(
         _required_in_production("DATABASE_URL", f"sqlite:///{BASE_DIR / 'homeward.sqlite3'}"),
         conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -219,6 +224,11 @@ if PRODUCTION and not HOMEWARD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("HOMEWARD_ENCRYPTION_KEYS (or HOMEWARD_ENCRYPTION_KEYS_FILE) must be set in production")
 
 TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# The job worker (`manage.py run_worker`, core/worker.py) records a heartbeat this often; a worker silent for
+# HOMEWARD_WORKER_DEAD_SECONDS is dead, and a task it left RUNNING is queued again, up to this many attempts.
+HOMEWARD_WORKER_HEARTBEAT_SECONDS = envint("HOMEWARD_WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
+HOMEWARD_WORKER_DEAD_SECONDS = envint("HOMEWARD_WORKER_DEAD_SECONDS", 60, minimum=5)
+HOMEWARD_TASK_MAX_ATTEMPTS = envint("HOMEWARD_TASK_MAX_ATTEMPTS", 3, minimum=1)
 
 LOGGING = {
     "version": 1,

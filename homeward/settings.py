@@ -223,6 +223,14 @@ HOMEWARD_ENCRYPTION_KEYS = [
 if PRODUCTION and not HOMEWARD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("HOMEWARD_ENCRYPTION_KEYS (or HOMEWARD_ENCRYPTION_KEYS_FILE) must be set in production")
 
+# While the database is away the service answers 503 and asks clients to come back after this many seconds.
+HOMEWARD_RETRY_AFTER_SECONDS = envint("HOMEWARD_RETRY_AFTER_SECONDS", 30, minimum=1)
+# How many reverse proxies (load balancer, nginx) stand in front of Homeward and append to X-Forwarded-For. The
+# client's address is the one the outermost trusted proxy saw: that many entries from the right. 0 (the default)
+# ignores the header, which any client can write. A malformed header falls back to the connection's address.
+HOMEWARD_TRUSTED_PROXIES = envint("HOMEWARD_TRUSTED_PROXIES", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "access.middleware.client_ip"
+
 TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # The job worker (`manage.py run_worker`, core/worker.py) records a heartbeat this often; a worker silent for
 # HOMEWARD_WORKER_DEAD_SECONDS is dead, and a task it left RUNNING is queued again, up to this many attempts.

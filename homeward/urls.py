@@ -23,3 +23,5 @@ urlpatterns = [
 
 # "Page not found", which on a child's record offers emergency access to the roles that may ask for it.
 handler404 = "core.error_pages.page_not_found"
+# Database away (restart, outage, read-only, disk full): 503 with Retry-After, JSON for the API (core/outage.py).
+handler500 = "core.outage.server_error"

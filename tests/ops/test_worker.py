@@ -109,7 +109,7 @@ def test_the_worker_survives_losing_its_database_connection(world):
         "DATABASE_CONN_MAX_AGE": "600",  # persistent connections, as in production: there is one to cut
         "PYTHONUNBUFFERED": "1",
     }
-    worker = subprocess.Popen(  # noqa: S603: our own manage.py
+    worker = subprocess.Popen(  # our own manage.py
         [sys.executable, "manage.py", "run_worker", "--interval", "0.2", "--no-startup-delay", "--no-reload"],
         cwd=ROOT,
         env=env,

@@ -78,9 +78,12 @@ INSTALLED_APPS = [
     "sharing",  # shares between agencies, and emergency ("break-glass") access
     "analytics",  # the dashboard, its incremental roll-ups, and the data quality list
     "reports",  # the safeguarding partnership's monthly and annual PDF reports
+    "ops",  # liveness, readiness and Prometheus metrics for whoever runs the service
 ]
 
 MIDDLEWARE = [
+    "core.logs.RequestIdMiddleware",  # first: every log line of the request carries its id
+    "ops.metrics.RequestMetricsMiddleware",  # request latency by route, for /ops/metrics
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -190,6 +193,7 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^ops/(live|ready|metrics)$"]  # probes inside the network may speak plain HTTP
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -230,6 +234,13 @@ HOMEWARD_RETRY_AFTER_SECONDS = envint("HOMEWARD_RETRY_AFTER_SECONDS", 30, minimu
 # ignores the header, which any client can write. A malformed header falls back to the connection's address.
 HOMEWARD_TRUSTED_PROXIES = envint("HOMEWARD_TRUSTED_PROXIES", 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "access.middleware.client_ip"
+# /ops/metrics (Prometheus) and the figures behind /ops/ready need `Authorization: Bearer <this>`; unset, 404.
+HOMEWARD_METRICS_TOKEN = envstr("HOMEWARD_METRICS_TOKEN", "")
+# /ops/ready warns (never fails: only the database does) when the queue is longer or older than this, or an
+# alert has waited this long to be acknowledged.
+HOMEWARD_READY_MAX_QUEUE = envint("HOMEWARD_READY_MAX_QUEUE", 500, minimum=1)
+HOMEWARD_READY_MAX_QUEUE_AGE_SECONDS = envint("HOMEWARD_READY_MAX_QUEUE_AGE_SECONDS", 300, minimum=1)
+HOMEWARD_READY_ALERT_AGE_SECONDS = envint("HOMEWARD_READY_ALERT_AGE_SECONDS", 24 * 3600, minimum=60)
 
 TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # The job worker (`manage.py run_worker`, core/worker.py) records a heartbeat this often; a worker silent for
@@ -238,13 +249,32 @@ HOMEWARD_WORKER_HEARTBEAT_SECONDS = envint("HOMEWARD_WORKER_HEARTBEAT_SECONDS", 
 HOMEWARD_WORKER_DEAD_SECONDS = envint("HOMEWARD_WORKER_DEAD_SECONDS", 60, minimum=5)
 HOMEWARD_TASK_MAX_ATTEMPTS = envint("HOMEWARD_TASK_MAX_ATTEMPTS", 3, minimum=1)
 
+# Logs: one JSON object a line in production (LOG_FORMAT=json), carrying the request id and never personal data
+# (core/logs.py says what a line may hold); readable text in development.
+LOG_FORMAT = envstr("LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    # Request logs carry URLs only; case data never goes into URLs or log lines.
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # Request logs carry the route only; case data never goes into URLs or log lines. The access line of every
+    # request (homeward.request) is on in production, where the proxy's own log may be elsewhere.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.server": {"level": "WARNING"},
+        "homeward.request": {"level": envstr("ACCESS_LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
+    },
 }
 
 # --- Homeward's own rules: thresholds are settings, never constants in code ---------------------

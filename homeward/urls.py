@@ -19,6 +19,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),  # the safeguarding partnership's PDF reports
     path("returns/", include("returns.urls")),  # the statutory returns: checks and downloads
     path("api/v1/", include("api.urls")),
+    path("ops/", include("ops.urls")),  # liveness, readiness, Prometheus metrics
 ]
 
 # "Page not found", which on a child's record offers emergency access to the roles that may ask for it.

@@ -466,6 +466,15 @@ MATRIX: list[Entry] = [
         denied=403,
         overrides={"coordinator_south": 404},
     ),
+    # --- operations (ops app): probes and metrics hold no case data; the figures need the metrics token ----------
+    page("ops:live", USERS, public="the load balancer's liveness probe: says only that the process answers"),
+    page("ops:ready", USERS, public="the readiness probe: ok or warning per check, figures only with the token"),
+    page(
+        "ops:metrics",
+        USERS,
+        public="Prometheus scrapes it with HOMEWARD_METRICS_TOKEN; a session is not enough: 404 for everyone",
+        allowed_status=404,
+    ),
     # --- the API ----------------------------------------------------------------------------------------
     page("api:openapi-json", USERS, public="the API's published description"),
     page("api:openapi-view", USERS, public="the API's published documentation"),

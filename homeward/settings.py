@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "access.middleware.AuditContextMiddleware",
     "access.middleware.LoginRequiredMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",  # after sign-in: every page needs the 2FA step too
+    "core.replica.ReplicaReadsMiddleware",  # dashboards and reports read the replica, when there is one
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -138,6 +139,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+
+# A read replica for the dashboards, data quality and reports (core/replica.py, docs/operations.md): GET requests
+# under these paths read from it when DATABASE_REPLICA_URL is set; everything else, and every write, the primary.
+if envstr("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        envstr("DATABASE_REPLICA_URL"),
+        conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+        conn_health_checks=True,
+    )
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+HOMEWARD_REPLICA_PATHS = envlist("HOMEWARD_REPLICA_PATHS", ["/analytics/", "/reports/"])
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "access.User"

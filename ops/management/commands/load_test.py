@@ -57,6 +57,11 @@ class Sample:
     status: int  # 0: no answer (connection refused or timed out)
     seconds: float
     at: float
+    phase: str = "mixed"
+
+
+# Measured alone, one after the other, every user on the same kind: the throughput ratios compare these.
+CAPACITY_KINDS = ("trivial", "child_record", "api_child", "my_work", "dashboard", "openapi")
 
 
 @dataclass
@@ -87,8 +92,10 @@ class Command(BaseCommand):
         parser.add_argument("--fault-seconds", type=float, default=8, help="how long the database stays away")
         parser.add_argument("--worker-pid-file", default="", help="for worker-kill: the worker's pid file")
         parser.add_argument("--label", default="", help="a name for this run in the results")
+        parser.add_argument("--capacity-seconds", type=float, default=10, help="each capacity phase (no fault)")
 
     def handle(self, *args, **options) -> None:
+        self._phases: dict[str, float] = {}
         prepared = self._prepare()
         started = time.monotonic()
         samples, writes, fault_log = asyncio.run(self._run(prepared, options, started))
@@ -107,32 +114,55 @@ class Command(BaseCommand):
         coordinator = User.objects.get(username=demo_username("coordinator"))
         council = coordinator.agency
         child_ids = list(
-            Child.objects.filter(responsible_council=council, episodes__isnull=True)
+            Child.objects.filter(responsible_council=council)
+            .exclude(pk__in=MissingEpisode.objects.open().values("child_id"))
             .order_by("pk")
             .values_list("pk", flat=True)[:2000]
         )
         if not child_ids:
-            raise SystemExit("No children without episodes in the demo council: generate synthetic data first")
+            raise SystemExit("No children in the demo council who are not missing now: generate synthetic data first")
         return Prepared(child_ids=child_ids, police_force_id=police.agency_id, token=issue_token(police))
 
     # --- during ----------------------------------------------------------------------------------------------
 
     async def _run(self, prepared: Prepared, options: dict, started: float):
+        """First the capacity phases (every user on one kind, for the throughput ratios), then the mixed phase
+        (every kind by weight, the writes, and the fault if any) for the rest of --seconds."""
         samples: list[Sample] = []
         writes: list[dict] = []
         fault_log: list[dict] = []
-        deadline = started + options["seconds"]
-        limits = httpx.Limits(max_connections=options["users"] * 2)
-        async with httpx.AsyncClient(base_url=options["base_url"], timeout=30, limits=limits) as probe:
+        async with httpx.AsyncClient(base_url=options["base_url"], timeout=30) as probe:
             await self._wait_ready(probe)
-        tasks = [
-            asyncio.create_task(self._user(n, prepared, options, deadline, started, samples, writes))
+        self._clients = [httpx.AsyncClient(base_url=options["base_url"], timeout=30) for _ in range(options["users"])]
+        await asyncio.gather(*(self._sign_in_and_warm_up(client, prepared) for client in self._clients))
+        capacity_seconds = options["capacity_seconds"] if options["fault"] == "none" else 0
+        for kind in CAPACITY_KINDS if capacity_seconds else ():
+            phase_start = time.monotonic()
+            await asyncio.gather(
+                *(
+                    self._user(n, prepared, options, phase_start + capacity_seconds, started, samples, writes, kind)
+                    for n in range(options["users"])
+                )
+            )
+            self._phases[f"capacity:{kind}"] = time.monotonic() - phase_start
+        mixed_start = time.monotonic()
+        mixed_seconds = max(10.0, options["seconds"] - capacity_seconds * len(CAPACITY_KINDS))
+        users = [
+            self._user(n, prepared, options, mixed_start + mixed_seconds, started, samples, writes, None)
             for n in range(options["users"])
         ]
         if options["fault"] != "none":
-            tasks.append(asyncio.create_task(self._fault(options, started, fault_log)))
-        await asyncio.gather(*tasks)
+            users.append(self._fault(options, mixed_start, fault_log))
+        await asyncio.gather(*users)
+        self._phases["mixed"] = time.monotonic() - mixed_start
+        await asyncio.gather(*(client.aclose() for client in self._clients))
         return samples, writes, fault_log
+
+    async def _sign_in_and_warm_up(self, client: httpx.AsyncClient, prepared: Prepared) -> None:
+        """Sign in, and open each kind of page once (unmeasured): every gunicorn worker has loaded its code."""
+        await self._sign_in(client)
+        for path in ("/ops/live", f"/children/{prepared.child_ids[0]}/", "/", "/analytics/", "/api/v1/openapi.json"):
+            await client.get(path)
 
     async def _wait_ready(self, client: httpx.AsyncClient) -> None:
         for _ in range(120):
@@ -158,21 +188,23 @@ class Command(BaseCommand):
         if response.status_code != 302:
             raise SystemExit(f"Sign-in failed ({response.status_code}): is HOMEWARD_REQUIRE_2FA off for the run?")
 
-    async def _user(self, number, prepared, options, deadline, started, samples, writes) -> None:
+    async def _user(self, number, prepared, options, deadline, started, samples, writes, only_kind) -> None:
+        """One virtual user until the deadline: `only_kind` for a capacity phase, else kinds by weight."""
         rng = random.Random(number)  # noqa: S311 (choosing requests, not secrets)
+        phase = f"capacity:{only_kind}" if only_kind else "mixed"
         kinds, weights = list(WEIGHTS), list(WEIGHTS.values())
         api_headers = {"Authorization": f"Bearer {prepared.token}"}
-        async with httpx.AsyncClient(base_url=options["base_url"], timeout=30, follow_redirects=False) as client:
-            await self._sign_in(client)
-            while time.monotonic() < deadline:
-                kind = rng.choices(kinds, weights)[0]
-                child_id = rng.choice(prepared.child_ids)
-                if kind == "report_missing":
-                    await self._report_and_return(client, rng, prepared, api_headers, started, samples, writes)
-                    continue
-                method, path, headers = self._request_for(kind, child_id, api_headers)
-                sample, _ = await self._timed(client, kind, method, path, headers, started)
-                samples.append(sample)
+        client = self._clients[number]
+        while time.monotonic() < deadline:
+            kind = only_kind or rng.choices(kinds, weights)[0]
+            child_id = rng.choice(prepared.child_ids)
+            if kind == "report_missing":
+                await self._report_and_return(client, rng, prepared, api_headers, started, samples, writes)
+                continue
+            method, path, headers = self._request_for(kind, child_id, api_headers)
+            sample, _ = await self._timed(client, kind, method, path, headers, started)
+            sample.phase = phase
+            samples.append(sample)
 
     def _request_for(self, kind: str, child_id: int, api_headers: dict) -> tuple[str, str, dict]:
         return {
@@ -273,9 +305,11 @@ class Command(BaseCommand):
         time.sleep(3)  # let the worker finish what the writes queued
         found = defaultdict(list)
         for reference, pk, returned_at in MissingEpisode.objects.filter(
-            police_reference__startswith=f"LOAD-{prepared.run_id}-"
+            police_reference__istartswith=f"LOAD-{prepared.run_id}-"
         ).values_list("police_reference", "pk", "returned_at"):
-            found[reference].append((pk, returned_at))
+            found[reference.upper()].append((pk, returned_at))
+        for write in writes:
+            write["reference"] = write["reference"].upper()
         acknowledged = [write for write in writes if write["status"] == 201]
         lost = [w["reference"] for w in acknowledged if len(found.get(w["reference"], [])) == 0]
         doubled = [reference for reference, rows in found.items() if len(rows) > 1]
@@ -299,27 +333,14 @@ class Command(BaseCommand):
         }
 
     def _summarise(self, samples, reconciliation, fault_log, options, prepared) -> dict:
-        by_kind: dict[str, list[Sample]] = defaultdict(list)
-        for sample in samples:
-            by_kind[sample.kind].append(sample)
         seconds = options["seconds"]
-        kinds = {}
-        for kind, rows in sorted(by_kind.items()):
-            ok = [row.seconds for row in rows if 200 <= row.status < 400]
-            codes = defaultdict(int)
-            for row in rows:
-                codes[str(row.status)] += 1
-            kinds[kind] = {
-                "requests": len(rows),
-                "ok": len(ok),
-                "per_second": round(len(ok) / seconds, 2),
-                "p50_ms": round(statistics.median(ok) * 1000, 1) if ok else None,
-                "p95_ms": round(percentile(ok, 95) * 1000, 1),
-                "p99_ms": round(percentile(ok, 99) * 1000, 1),
-                "status_codes": dict(codes),
-            }
-        trivial = kinds.get("trivial", {}).get("per_second") or 0
-        for row in kinds.values():
+        kinds = _table([s for s in samples if s.phase == "mixed"], self._phases.get("mixed", seconds))
+        capacity = {}
+        for phase, lasted in self._phases.items():
+            if phase.startswith("capacity:"):
+                capacity.update(_table([s for s in samples if s.phase == phase], lasted))
+        trivial = capacity.get("trivial", {}).get("per_second") or 0
+        for row in capacity.values():
             row["throughput_ratio_to_trivial"] = round(row["per_second"] / trivial, 3) if trivial else None
         status_5xx = defaultdict(int)
         for sample in samples:
@@ -333,6 +354,8 @@ class Command(BaseCommand):
             "seconds": seconds,
             "children_in_database": Child.objects.count(),
             "fault": fault_log,
+            "phases_seconds": {phase: round(lasted, 1) for phase, lasted in self._phases.items()},
+            "capacity": capacity,
             "kinds": kinds,
             "errors": {"500": status_5xx.get("500", 0), "5xx_and_no_answer": dict(status_5xx)},
             "reconciliation": reconciliation,
@@ -340,14 +363,40 @@ class Command(BaseCommand):
         }
 
     def _print_table(self, result: dict) -> None:
-        self.stdout.write(f"{'kind':<22}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'ratio':>8}  codes")
-        for kind, row in result["kinds"].items():
+        for title, table in (("capacity (one kind at a time)", result["capacity"]), ("mixed", result["kinds"])):
             self.stdout.write(
-                f"{kind:<22}{row['per_second']:>8}{row['p50_ms'] or 0:>9}{row['p95_ms']:>9}{row['p99_ms']:>9}"
-                f"{row['throughput_ratio_to_trivial'] or 0:>8}  {row['status_codes']}"
+                f"{title}\n{'kind':<22}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'ratio':>8}  codes"
             )
+            for kind, row in table.items():
+                self.stdout.write(
+                    f"{kind:<22}{row['per_second']:>8}{row['p50_ms'] or 0:>9}{row['p95_ms']:>9}{row['p99_ms']:>9}"
+                    f"{row.get('throughput_ratio_to_trivial') or '':>8}  {row['status_codes']}"
+                )
         self.stdout.write(f"errors: {result['errors']}")
         self.stdout.write(f"reconciliation: {result['reconciliation']}")
+
+
+def _table(samples: list[Sample], seconds: float) -> dict:
+    """Throughput (answered, non-error requests a second) and latency percentiles by kind."""
+    by_kind: dict[str, list[Sample]] = defaultdict(list)
+    for sample in samples:
+        by_kind[sample.kind].append(sample)
+    table = {}
+    for kind, rows in sorted(by_kind.items()):
+        ok = [row.seconds for row in rows if 200 <= row.status < 400]
+        codes: dict[str, int] = defaultdict(int)
+        for row in rows:
+            codes[str(row.status)] += 1
+        table[kind] = {
+            "requests": len(rows),
+            "ok": len(ok),
+            "per_second": round(len(ok) / seconds, 2) if seconds else 0.0,
+            "p50_ms": round(statistics.median(ok) * 1000, 1) if ok else None,
+            "p95_ms": round(percentile(ok, 95) * 1000, 1),
+            "p99_ms": round(percentile(ok, 99) * 1000, 1),
+            "status_codes": dict(codes),
+        }
+    return table
 
 
 def _admin_url() -> str:

@@ -35,6 +35,14 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class OutageNoiseFilter(logging.Filter):
+    """Drop Django's "Service Unavailable" record (a full traceback) for each 503 of an outage: core.outage logs
+    one line for each instead, so an outage of a few seconds is a few hundred lines, not a few hundred thousand."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.name == "django.request" and getattr(record, "status_code", None) == 503)
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line = {

@@ -303,6 +303,7 @@ class Command(BaseCommand):
 
     def _reconcile(self, prepared: Prepared, writes: list[dict]) -> dict:
         time.sleep(3)  # let the worker finish what the writes queued
+        connection.close()  # a fault may have cut the harness's own connection too
         found = defaultdict(list)
         for reference, pk, returned_at in MissingEpisode.objects.filter(
             police_reference__istartswith=f"LOAD-{prepared.run_id}-"

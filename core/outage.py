@@ -21,11 +21,18 @@ READ_ONLY_SQLSTATE = "25006"  # PostgreSQL: cannot execute … in a read-only tr
 
 
 def is_outage(exc: BaseException | None) -> bool:
-    """Whether an exception means the database is unavailable (rather than that our code is wrong)."""
-    if isinstance(exc, OperationalError | InterfaceError):
-        return True
-    cause = getattr(exc, "__cause__", None)
-    return isinstance(exc, DatabaseError) and getattr(cause, "sqlstate", None) == READ_ONLY_SQLSTATE
+    """Whether an exception, or one it was raised from or while handling (Django turns a session that could not
+    be saved into a 400), means the database is unavailable rather than that our code or the request is wrong."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OperationalError | InterfaceError):
+            return True
+        cause = getattr(exc, "__cause__", None)
+        if isinstance(exc, DatabaseError) and getattr(cause, "sqlstate", None) == READ_ONLY_SQLSTATE:
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
 
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:
@@ -40,6 +47,14 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
     response["Retry-After"] = retry_after
     response["Cache-Control"] = "no-store"
     return response
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A 400 that is really an outage (the session could not be saved: the database is read-only or away)."""
+    if is_outage(exception):
+        logger.warning("Database unavailable while saving the session: answered 503")
+        return unavailable_response(request)
+    return defaults.bad_request(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

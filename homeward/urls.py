@@ -26,3 +26,4 @@ urlpatterns = [
 handler404 = "core.error_pages.page_not_found"
 # Database away (restart, outage, read-only, disk full): 503 with Retry-After, JSON for the API (core/outage.py).
 handler500 = "core.outage.server_error"
+handler400 = "core.outage.bad_request"  # a session that could not be saved in an outage: 503, not 400

@@ -88,3 +88,27 @@ def test_a_forged_address_does_not_reach_the_audit_trail(world, settings):
     client.get(f"/children/{world.child.pk}/", headers={"X-Forwarded-For": "6.6.6.6, 203.0.113.7"})
     event = AuditEvent.objects.filter(child_id=world.child.pk, action=AuditEvent.Action.VIEW).latest("id")
     assert event.ip_address == "203.0.113.7"
+
+
+def test_a_session_that_cannot_be_saved_in_a_read_only_database_is_503_not_400(world):
+    """Django turns a failed session save into 400 (SessionInterrupted); when the database refused it, it is an
+    outage. The read-only refusal is PostgreSQL's own error class, raised by the driver."""
+    import psycopg
+
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users.coordinator)
+
+    def read_only(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith(("UPDATE", "INSERT")):
+            try:
+                raise psycopg.errors.ReadOnlySqlTransaction("cannot execute UPDATE in a read-only transaction")
+            except psycopg.Error as exc:
+                from django.db import InternalError
+
+                raise InternalError(str(exc)) from exc
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(read_only):
+        response = client.get("/ops/live")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"

@@ -46,6 +46,6 @@ trap 'kill -TERM ${SUPERVISOR} 2>/dev/null; wait ${SUPERVISOR} 2>/dev/null; echo
 
 mkdir -p bench-results
 timeout $((LOAD_SECONDS + 180)) $PY manage.py load_test --base-url "http://127.0.0.1:${LOAD_PORT}" \
-  --seconds "${LOAD_SECONDS}" --capacity-seconds "${LOAD_CAPACITY_SECONDS:-10}" --users "${LOAD_USERS}" --fault "${FAULT}" --fault-at $((LOAD_SECONDS / 3)) \
+  --seconds "${LOAD_SECONDS}" --capacity-seconds "${LOAD_CAPACITY_SECONDS:-10}" --users "${LOAD_USERS}" --fault "${FAULT}" --fault-at "${LOAD_FAULT_AT:-$((LOAD_SECONDS / 3))}" \
   --worker-pid-file "${WORK}/worker.pid" --out "bench-results/load-${FAULT}.json"
 grep -c " 500 \|Traceback" "${WORK}/server.log" || true

@@ -20,7 +20,7 @@ REPLICA = "replica"
 _reading_replica: ContextVar[bool] = ContextVar("reading_replica", default=False)
 
 # Models that must always be read from the primary: what the request itself just wrote or must see at once.
-PRIMARY_ONLY_APPS = {"sessions", "django_tasks_db", "axes", "otp_totp", "otp_static", "accounts"}
+PRIMARY_ONLY_APPS = {"sessions", "django_tasks_database", "axes", "otp_totp", "otp_static", "accounts"}
 PRIMARY_ONLY_MODELS = {"access.auditevent", "access.apitoken", "core.workerheartbeat", "core.savedsearch"}
 
 

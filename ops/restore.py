@@ -14,7 +14,7 @@ COUNTED = [
     "episodes.MissingEpisode",
     "interviews.ReturnInterview",
     "risk.Alert",
-    "django_tasks_db.DBTaskResult",
+    "django_tasks_database.DBTaskResult",
 ]
 SAMPLE_PER_MODEL = 200
 

@@ -190,7 +190,7 @@ class Command(BaseCommand):
 
     async def _user(self, number, prepared, options, deadline, started, samples, writes, only_kind) -> None:
         """One virtual user until the deadline: `only_kind` for a capacity phase, else kinds by weight."""
-        rng = random.Random(number)  # noqa: S311 (choosing requests, not secrets)
+        rng = random.Random(number)  # choosing requests, not secrets
         phase = f"capacity:{only_kind}" if only_kind else "mixed"
         kinds, weights = list(WEIGHTS), list(WEIGHTS.values())
         api_headers = {"Authorization": f"Bearer {prepared.token}"}

@@ -132,7 +132,7 @@ class ResilientWorker(Worker):
         """A task this worker was running when the database went away is still RUNNING under its id: queue it."""
         for task in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING):  # a handful at most
             if task.worker_ids and task.worker_ids[-1] == self.worker_id and task.pk != self.current_task_id:
-                requeue(task, "the database went away while this worker ran it")
+                requeue(task, "this worker (by its id) was cut off or restarted while running it")
 
     def _beat_once(self) -> None:
         try:

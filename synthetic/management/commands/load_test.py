@@ -272,13 +272,42 @@ class Command(BaseCommand):
         began = time.monotonic() - started
         if fault == "worker-kill":
             pid = int(Path(options["worker_pid_file"]).read_text().strip())
-            os.kill(pid, signal.SIGKILL)
-            fault_log.append({"fault": "worker killed (SIGKILL)", "pid": pid, "at_seconds": round(began, 1)})
+            killed_mid_job = await asyncio.to_thread(self._kill_mid_job, pid)
+            self._killed_task = killed_mid_job
+            fault_log.append(
+                {
+                    "fault": "worker killed (SIGKILL) while running a job" if killed_mid_job else "worker killed",
+                    "job": killed_mid_job,
+                    "pid": pid,
+                    "at_seconds": round(time.monotonic() - started, 1),
+                }
+            )
             return
         await asyncio.to_thread(self._database_fault, fault, name, options["fault_seconds"])
         fault_log.append(
             {"fault": fault, "at_seconds": round(began, 1), "lasted_seconds": options["fault_seconds"], "db": name}
         )
+
+    def _kill_mid_job(self, pid: int, seconds: float = 20) -> str | None:
+        """SIGKILL the worker the moment it is running a job (polled for up to `seconds`), and return that job's id
+        if it was still RUNNING once the worker was dead; None if no job was caught (the worker is killed anyway)."""
+        deadline = time.monotonic() + seconds
+        try:
+            while time.monotonic() < deadline:
+                running = list(
+                    DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).values_list("pk", flat=True)[:1]
+                )
+                if running:
+                    os.kill(pid, signal.SIGKILL)
+                    time.sleep(0.2)
+                    if DBTaskResult.objects.filter(pk=running[0], status=TaskResultStatus.RUNNING).exists():
+                        return str(running[0])
+                    return None  # it finished in the instant before the kill
+                time.sleep(0.01)
+            os.kill(pid, signal.SIGKILL)
+            return None
+        finally:
+            connection.close()  # this thread's connection
 
     def _database_fault(self, fault: str, name: str, seconds: float) -> None:
         """The database (ours alone: the server is shared) goes away as in a restart, or turns read-only."""
@@ -302,7 +331,7 @@ class Command(BaseCommand):
     # --- after -----------------------------------------------------------------------------------------------
 
     def _reconcile(self, prepared: Prepared, writes: list[dict]) -> dict:
-        time.sleep(3)  # let the worker finish what the writes queued
+        time.sleep(5)  # let the worker finish what the writes queued (and a killed job run again)
         connection.close()  # a fault may have cut the harness's own connection too
         found = defaultdict(list)
         for reference, pk, returned_at in MissingEpisode.objects.filter(
@@ -320,7 +349,12 @@ class Command(BaseCommand):
             if w["returned"] == 200 and not any(returned for _, returned in found.get(w["reference"], []))
         ]
         unanswered = [w for w in writes if w["status"] not in (201, 400, 409, 422)]
+        killed = None
+        if getattr(self, "_killed_task", None):
+            job = DBTaskResult.objects.get(pk=self._killed_task)
+            killed = {"job": job.task_path, "status_after": job.status, "times_started": len(job.worker_ids)}
         return {
+            "job_running_when_the_worker_was_killed": killed,
             "writes_attempted": len(writes),
             "writes_acknowledged": len(acknowledged),
             "acknowledged_missing_from_database": len(lost),

@@ -131,6 +131,7 @@ class Command(BaseCommand):
         samples: list[Sample] = []
         writes: list[dict] = []
         fault_log: list[dict] = []
+        self._run_started = started
         async with httpx.AsyncClient(base_url=options["base_url"], timeout=30) as probe:
             await self._wait_ready(probe)
         self._clients = [httpx.AsyncClient(base_url=options["base_url"], timeout=30) for _ in range(options["users"])]
@@ -285,7 +286,13 @@ class Command(BaseCommand):
             return
         await asyncio.to_thread(self._database_fault, fault, name, options["fault_seconds"])
         fault_log.append(
-            {"fault": fault, "at_seconds": round(began, 1), "lasted_seconds": options["fault_seconds"], "db": name}
+            {
+                "fault": fault,
+                "at_seconds": round(began, 1),
+                "lasted_seconds": options["fault_seconds"],
+                "db": name,
+                "ended_at_run_seconds": time.monotonic() - self._run_started,  # on the samples' clock
+            }
         )
 
     def _kill_mid_job(self, pid: int, seconds: float = 20) -> str | None:
@@ -393,6 +400,7 @@ class Command(BaseCommand):
             "capacity": capacity,
             "kinds": kinds,
             "errors": {"500": status_5xx.get("500", 0), "5xx_and_no_answer": dict(status_5xx)},
+            "recovery": _recovery(samples, fault_log),
             "reconciliation": reconciliation,
             "run_id": prepared.run_id,
         }
@@ -409,6 +417,23 @@ class Command(BaseCommand):
                 )
         self.stdout.write(f"errors: {result['errors']}")
         self.stdout.write(f"reconciliation: {result['reconciliation']}")
+
+
+def _recovery(samples: list[Sample], fault_log: list[dict]) -> dict | None:
+    """After a database fault: how long from the database coming back to the first answered request that needs it,
+    and to the last 503 (a request that started during the fault may be answered just after it)."""
+    ended = next((fault.get("ended_at_run_seconds") for fault in fault_log if "ended_at_run_seconds" in fault), None)
+    if ended is None:
+        return None
+    needs_database = [s for s in samples if s.kind not in ("static",)]
+    first_ok = min((s.at + s.seconds for s in needs_database if s.at >= ended and 200 <= s.status < 400), default=None)
+    last_503 = max((s.at + s.seconds for s in samples if s.status == 503), default=None)
+    return {
+        "first_success_after_database_back_seconds": round(first_ok - ended, 3) if first_ok is not None else None,
+        "last_503_after_database_back_seconds": round(last_503 - ended, 3) if last_503 is not None else None,
+        "answers_503": sum(1 for s in samples if s.status == 503),
+        "answers_500": sum(1 for s in samples if s.status == 500),
+    }
 
 
 def _table(samples: list[Sample], seconds: float) -> dict:

@@ -37,7 +37,8 @@ def current_code(device: AuthenticatorDevice, *, at: float | None = None) -> str
     generator = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     generator.time = time.time() if at is None else at
     if at is None and generator.t() <= device.last_t:
-        generator.time = device.t0 + (device.last_t + 1) * device.step
+        # t() adds the device's drift to the time step, so take it off the step we aim for.
+        generator.time = device.t0 + (device.last_t + 1 - device.drift) * device.step
     return f"{generator.token():0{device.digits}d}"
 
 

@@ -38,7 +38,7 @@ demo: install ## Start Homeward with synthetic demo data on SQLite at http://127
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py generate_synthetic --children $(DEMO_CHILDREN) --seed $(DEMO_SEED) --if-empty
 	$(PY) manage.py create_demo_users
-	$(PY) manage.py db_worker > /tmp/homeward-worker.log 2>&1 & echo "$$!" > .worker.pid; \
+	$(PY) manage.py run_worker > /tmp/homeward-worker.log 2>&1 & echo "$$!" > .worker.pid; \
 	  $(PY) manage.py run_scheduler > /tmp/homeward-scheduler.log 2>&1 & echo "$$!" > .scheduler.pid; \
 	  trap 'kill $$(cat .worker.pid) $$(cat .scheduler.pid) 2>/dev/null; rm -f .worker.pid .scheduler.pid' EXIT; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
@@ -46,8 +46,35 @@ demo: install ## Start Homeward with synthetic demo data on SQLite at http://127
 serve: install ## Serve Homeward without touching the data
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-worker: install ## Run the background job worker
-	$(PY) manage.py db_worker
+worker: install ## Run the background job worker (rides out database outages; requeues a dead worker's tasks)
+	$(PY) manage.py run_worker
+
+PROMETHEUS_MULTIPROC_DIR ?= /tmp/homeward-metrics
+
+.PHONY: serve-prod
+serve-prod: install ## Production serving: gunicorn, the job worker and the scheduler under supervision (docs/operations.md)
+	$(PY) manage.py check --deploy --fail-level ERROR
+	$(PY) manage.py collectstatic --no-input -v0
+	rm -rf $(PROMETHEUS_MULTIPROC_DIR) && mkdir -p $(PROMETHEUS_MULTIPROC_DIR)
+	PROMETHEUS_MULTIPROC_DIR=$(PROMETHEUS_MULTIPROC_DIR) HOST=$(HOST) PORT=$(PORT) $(PY) scripts/supervise.py
+
+# --- Load and fault scenarios (docs/performance.md): PostgreSQL, loopback, bounded; results in bench-results/ -----
+.PHONY: load fault-db-restart fault-db-readonly fault-worker-kill load-short
+load: install ## Load: virtual staff against gunicorn + worker on PostgreSQL (LOAD_CHILDREN, LOAD_USERS, LOAD_SECONDS)
+	scripts/load.sh none
+
+fault-db-restart: install ## Fault: the database goes away mid-run (connections cut, refused for a while)
+	scripts/load.sh db-restart
+
+fault-db-readonly: install ## Fault: the database turns read-only mid-run
+	scripts/load.sh db-readonly
+
+fault-worker-kill: install ## Fault: the job worker is killed (SIGKILL) mid-run and restarted by the supervisor
+	scripts/load.sh worker-kill
+
+load-short: install ## The CI version: 400 children, 5 users, 15 seconds, and the database fault
+	LOAD_DB=homeward_load_ci LOAD_CHILDREN=400 LOAD_USERS=5 LOAD_SECONDS=15 scripts/load.sh none
+	LOAD_DB=homeward_load_ci LOAD_CHILDREN=400 LOAD_USERS=5 LOAD_SECONDS=15 scripts/load.sh db-restart
 
 test: install ## Run the whole test suite (SQLite unless DATABASE_URL is set)
 	$(PY) manage.py check

@@ -1,5 +1,6 @@
 """Request-wide security plumbing: deny-by-default sign-in, and who/where for the audit trail."""
 
+import ipaddress
 from collections.abc import Callable
 
 from django.conf import settings
@@ -10,11 +11,34 @@ from access.audit import AuditContext, reset_context, set_context
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR")
+    """The client's address, for the audit trail and sign-in throttling.
+
+    Behind HOMEWARD_TRUSTED_PROXIES proxies, each appending the address it saw to X-Forwarded-For, the client is
+    that many entries from the right: entries further left were written by the client and prove nothing. A
+    header that is missing, too short or not an address falls back to the connection's own address; a
+    malformed value is never passed on (it would fail the audit row's address field: a 500).
+    """
+    trusted = settings.HOMEWARD_TRUSTED_PROXIES
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if trusted else ""
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    if len(hops) >= trusted > 0:
+        address = _valid_address(hops[-trusted])
+        if address:
+            return address
+    return _valid_address(request.META.get("REMOTE_ADDR", ""))
+
+
+def _valid_address(value: str) -> str | None:
+    """The address in `value` ("192.0.2.1", "192.0.2.1:5000", "[2001:db8::1]:443"), or None if it is not one."""
+    value = value.strip()
+    if value.startswith("[") and "]" in value:
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:  # an IPv4 address with a port
+        value = value.split(":", 1)[0]
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
 
 
 # A strict Content Security Policy: no inline script or style anywhere, nothing from other origins.

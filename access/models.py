@@ -103,6 +103,9 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp'
     job_title = models.CharField(max_length=200, blank=True)
     # Optimistic locking of an administrator's changes (identity.actions): each change bumps it.
     version = models.PositiveIntegerField(default=1)
+    # Set in memory only, at a single sign-on, to what the provider asserted of its multi-factor sign-in
+    # (identity.backends; read by identity.views).
+    provider_mfa_evidence: str
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -135,10 +138,59 @@ class RoleAssignment(models.Model):
             raise ValidationError({"role": f"{self.get_role_display()} must belong to a {', '.join(sorted(allowed))}."})
 
 
+class ApiScope(models.TextChoices):
+    """What a token may do: read or write one area of the API. Scope narrows a token; it never widens what its
+    user (or system client's service account) may see, which the user's roles and agency decide."""
+
+    CHILDREN_READ = "children:read", "Read children"
+    CHILDREN_WRITE = "children:write", "Add and change children"
+    EPISODES_READ = "episodes:read", "Read missing episodes and risk changes"
+    EPISODES_WRITE = "episodes:write", "Report, regrade and close missing episodes"
+    INTERVIEWS_READ = "interviews:read", "Read return interviews"
+    INTERVIEWS_WRITE = "interviews:write", "Record return interviews"
+    RISK_READ = "risk:read", "Read alerts, screenings and referrals"
+    RISK_WRITE = "risk:write", "Record alert decisions"
+    NETWORK_READ = "network:read", "Read persons of concern, places and their links"
+    SHARING_READ = "sharing:read", "Read shares"
+    SHARING_WRITE = "sharing:write", "Share and withdraw shares"
+    PHILOMENA_READ = "philomena:read", "Read Philomena profiles"
+    MEETINGS_READ = "meetings:read", "Read meetings and actions"
+    MEETINGS_WRITE = "meetings:write", "Record meetings and actions"
+    POLICE_NOTIFICATIONS_WRITE = "police-notifications:write", "Push a police force's notifications (its own force's)"
+
+
+class ApiClient(models.Model):
+    """Another system (a council's case management system, a police force's system, a data warehouse) that calls
+    the API and receives webhooks. It acts through its own service account, whose agency and roles scope it exactly
+    as they scope a person; the service account cannot sign in to the web pages (it has no usable password)."""
+
+    name = models.CharField(max_length=200)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="api_clients")
+    service_user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="api_client")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ApiToken(models.Model):
-    """A bearer token for the API. Only a SHA-256 digest is stored; the token is shown once."""
+    """A bearer token for the API. Only a SHA-256 digest is stored; the token is shown once.
+
+    A token belongs to a person (`client` empty) or to a system client (`user` is the client's service account);
+    it carries scopes, the agency it was issued for (it stops working if its user moves agency) and an expiry."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    client = models.ForeignKey(ApiClient, null=True, blank=True, on_delete=models.PROTECT, related_name="tokens")
+    name = models.CharField(max_length=100, blank=True, help_text="What the token is for")
+    scopes = models.JSONField(default=list, blank=True, help_text="ApiScope values")
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     digest = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8, help_text="The first characters, to tell tokens apart")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -146,7 +198,10 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.prefix}… for {self.user}"
+        return f"{self.prefix}… for {self.client or self.user}"
+
+    def is_expired(self, now) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
 
     @staticmethod
     def digest_of(token: str) -> str:
@@ -166,6 +221,8 @@ class AuditEvent(models.Model):
         SIGN_OUT = "sign_out", "Signed out"
         SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
         TOKEN = "token", "API token issued"
+        TOKEN_REVOKED = "token_revoked", "API token revoked"
+        API_CALL = "api_call", "API token used"
         TWO_FACTOR_ENROLLED = "two_factor_enrolled", "Two-factor sign-in set up"
         TWO_FACTOR_VERIFIED = "two_factor_verified", "Two-factor code accepted"
         TWO_FACTOR_FAILED = "two_factor_failed", "Two-factor code refused"
@@ -177,6 +234,7 @@ class AuditEvent(models.Model):
         SUBJECT_ACCESS = "subject_access", "Subject access export"
         RETENTION = "retention", "Retention rules applied"
         BREAK_GLASS = "break_glass", "Emergency access"
+        MERGE = "merge", "Duplicate records merged"
 
     occurred_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -191,8 +249,11 @@ class AuditEvent(models.Model):
     channel = models.CharField(max_length=10, blank=True, help_text="web, api or command")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     path = models.CharField(max_length=300, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # The chain (access/audit.py, ADR): filled once, by the sealer, just after the event's transaction commits.
+    # Empty (NULL) until then; the database lets that one change through and refuses every other.
+    sequence = models.BigIntegerField(null=True, blank=True, unique=True, help_text="Position in the chain")
+    previous_hash = models.CharField(max_length=64, null=True, blank=True)  # NULL: not yet sealed
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

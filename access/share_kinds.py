@@ -12,6 +12,10 @@ class ShareWhat(models.TextChoices):
     INTERVIEW_SUMMARY = "interview_summary", "Return interview summary"
     FULL_INTERVIEW = "full_interview", "Full return interview"
     POLICE_INTELLIGENCE = "police_intelligence", "Police intelligence"
+    # Persons, places, vehicles, phone numbers and addresses of concern a return interview named, passed to the
+    # police force as structured intelligence (sharing.IntelligenceItem). It grants no access to the interview:
+    # what the child said reaches the police only where the sharer chose to include it.
+    INTERVIEW_INTELLIGENCE = "interview_intelligence", "Intelligence from a return interview"
 
 
 INTERVIEW_SHARES = (ShareWhat.INTERVIEW_SUMMARY, ShareWhat.FULL_INTERVIEW)

@@ -71,9 +71,10 @@ def is_verified(request: HttpRequest) -> bool:
     return getattr(user, "otp_device", None) is not None or request.session.get(PROVIDER_MFA_SESSION_KEY) == user.pk
 
 
-def mark_verified_by_provider(request: HttpRequest, *, evidence: str) -> None:
+def mark_verified_by_provider(request: AuthenticatedHttpRequest, *, evidence: str) -> None:
     """Accept the identity provider's multi-factor authentication in place of Homeward's code step, for this
-    session only, audited with what the provider asserted (its amr or acr values, never a token)."""
+    session only, audited with what the provider asserted (its amr or acr values, never a token). Called once the
+    provider's sign-in has signed the user in."""
     request.session[PROVIDER_MFA_SESSION_KEY] = request.user.pk
     record_event(
         actor=request.user,

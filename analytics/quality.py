@@ -22,7 +22,8 @@ from access.models import User
 from access.scoping import sees_case_work
 from children.codes import LegalStatus
 from children.models import Child
-from children.scoping import children_for
+from children.scoping import can_merge_children, children_for
+from children.selectors import likely_duplicates
 from core.templatetags.govuk import govuk_date, govuk_datetime
 from episodes.codes import EpisodeType
 from episodes.models import MissingEpisode
@@ -273,6 +274,32 @@ def _away_not_looked_after(user: User) -> Group:
     )
 
 
+def _likely_duplicates(user: User) -> Group:
+    """Pairs of the council's children (those it is responsible for) that are probably one child recorded twice
+    (children.selectors.likely_duplicates). The coordinator gets a link to review each pair and merge it."""
+    merges = can_merge_children(user)
+    pairs = likely_duplicates(_scoped_children(user).filter(responsible_council_id=user.agency_id))
+    return _limited(
+        Group(
+            "likely-duplicates",
+            "Children who may be recorded twice",
+            "Two records with the same date of birth (or day and month swapped) and names that look or sound "
+            "alike, or the same UPN. A child recorded twice has their episodes split between two records: review "
+            "each pair and merge it if it is one child.",
+        ),
+        (
+            Item(
+                pair.first_id,
+                f"{pair.first_ref} and {pair.second_ref}",
+                f"{pair.why} ({round(pair.score * 100)}% alike)",
+                "Review the pair",
+                reverse("children:merge", args=[pair.first_id, pair.second_id]) if merges else "",
+            )
+            for pair in pairs
+        ),
+    )
+
+
 def problems_for(user: User, now: dt.datetime | None = None) -> list[Group]:
     now = now or timezone.now()
     return [
@@ -283,4 +310,5 @@ def problems_for(user: User, now: dt.datetime | None = None) -> list[Group]:
         _looked_after_without_care(user),
         _outside_care(user, timezone.localtime(now).date()),
         _away_not_looked_after(user),
+        _likely_duplicates(user),
     ]

@@ -1,21 +1,42 @@
 """/children: the children the caller may see, exactly as the pages scope them."""
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.responses import Status
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
-from api.auth import ApiRequest
-from api.reading import audit_list_read, audit_record_read, paginate, refuse_unknown_query_parameters
-from api.schemas import AgencyRef, BodyIn, Page, PageQuery, PersonRef, coded, error_responses
+from access.models import Agency, AgencyKind, Role, User
+from api.auth import ApiRequest, scoped
+from api.reading import audit_list_read, audit_record_read, list_page, paginate, refuse_unknown_query_parameters
+from api.schemas import (
+    AgencyRef,
+    BodyIn,
+    ListQuery,
+    Page,
+    PageQuery,
+    PersonRef,
+    RecordId,
+    Version,
+    coded,
+    error_responses,
+    keep,
+    text,
+)
+from children.actions import add_child, update_child
 from children.codes import Ethnicity, LegalStatus, LivingArrangement, Sex
 from children.forms import ChildSearchForm
 from children.models import Child
 from children.scoping import (
+    can_add_child,
+    can_edit_child,
     children_in_full_for,
     children_with_record_for,
     get_child_with_record_for_user,
@@ -24,7 +45,7 @@ from children.scoping import (
 from children.selectors import search_children
 from episodes.scoping import episodes_for
 
-router = Router(tags=["Children"])
+router = Router(tags=["Children"], auth=scoped("children"))
 
 
 IDENTIFIERS_ONLY = "Null when you see only the child's identifiers (a school, for example), not their care record."
@@ -44,7 +65,17 @@ if TYPE_CHECKING:
     EthnicityCode: TypeAlias = str
     LegalStatusCode: TypeAlias = str
     LivingArrangementCode: TypeAlias = str
+    LaChildIdText: TypeAlias = str
+    UpnText: TypeAlias = str
+    NameText: TypeAlias = str
+    PostcodeText: TypeAlias = str
+    GenderText: TypeAlias = str
 else:
+    LaChildIdText = text(Child, "la_child_id", "The council's own identifier for the child")
+    UpnText = text(Child, "upn", "Unique pupil number: a letter and 12 digits, or UN1 to UN5")
+    NameText = text(Child, "first_name")
+    PostcodeText = text(Child, "placement_postcode")
+    GenderText = text(Child, "gender_identity")
     SexCode = coded(Sex)
     EthnicityCode = coded(Ethnicity, "DfE ethnicity code.")
     LegalStatusCode = coded(LegalStatus)
@@ -53,6 +84,7 @@ else:
 
 class ChildOut(Schema):
     id: int
+    version: int = Field(description="Send this back with any change to the child's record")
     la_child_id: str = Field(description="The council's own identifier, used in statutory returns")
     upn: str = Field(description="Unique pupil number, or empty")
     first_name: str
@@ -82,7 +114,7 @@ class ChildPage(Page):
     items: list[ChildOut]
 
 
-class ChildFilters(PageQuery):
+class ChildFilters(ListQuery):
     """Filters that identify nobody. To find a child by name, council child ID, date of birth or police
     reference, POST the words to /children/search: query strings end up in server and proxy logs."""
 
@@ -136,15 +168,17 @@ def _filter(user, queryset: QuerySet[Child], filters: ChildFilters) -> QuerySet[
 @router.get("", response={200: ChildPage, **error_responses(400, 401)}, summary="List children")
 def list_children(request: ApiRequest, filters: Query[ChildFilters]):
     """The children you may see, ordered by last name, first name and id."""
-    refuse_unknown_query_parameters(request, filters)
     queryset = _filter(request.auth, _queryset(request.auth), filters).order_by("last_name", "first_name", "id")
-    page = _page_out(request, queryset, filters.page)
+    page = _page_out(request, list_page(request, queryset, filters))
     audit_list_read(request.auth, "child-list", page, filters.page, filters)
     return page
 
 
 @router.post(
-    "/search", response={200: ChildPage, **error_responses(400, 401)}, summary="Find children by name or identifier"
+    "/search",
+    response={200: ChildPage, **error_responses(400, 401, 403)},
+    summary="Find children by name or identifier",
+    auth=scoped("children", "read"),
 )
 def search(request: ApiRequest, payload: ChildSearchIn, paging: Query[PageQuery]):
     """The children you may see whose name, council child ID, date of birth or police reference matches the
@@ -153,14 +187,13 @@ def search(request: ApiRequest, payload: ChildSearchIn, paging: Query[PageQuery]
     made). `next` and `previous` take the same body."""
     refuse_unknown_query_parameters(request, paging)
     queryset = search_children(request.auth, payload.text, with_record_only=True).select_related(*RELATED)
-    page = _page_out(request, queryset, paging.page)
+    page = _page_out(request, paginate(request, queryset, paging.page))
     audit_list_read(request.auth, "child-search", page, paging.page, payload)
     return page
 
 
-def _page_out(request: ApiRequest, queryset: QuerySet[Child], page_number: int) -> dict:
+def _page_out(request: ApiRequest, page: dict) -> dict:
     """One page of children, each as the caller may see them."""
-    page = paginate(request, queryset, page_number)
     full = set(
         children_in_full_for(request.auth).filter(pk__in=[c.pk for c in page["items"]]).values_list("pk", flat=True)
     )
@@ -180,3 +213,148 @@ def _out(child: Child, full_record: bool) -> Child | dict:
     if full_record:
         return child
     return {**ChildOut.from_orm(child).model_dump(), **dict.fromkeys(CARE_FIELDS)}
+
+
+class ChildIn(BodyIn):
+    """A child's record, as the "Add a child" page takes it. Agencies and the social worker are ids."""
+
+    la_child_id: LaChildIdText = Field(min_length=1)
+    upn: UpnText = ""
+    first_name: NameText = Field(min_length=1)
+    last_name: NameText = Field(min_length=1)
+    preferred_name: NameText = ""
+    date_of_birth: date
+    sex: SexCode
+    gender_identity: GenderText = ""
+    ethnicity: EthnicityCode
+    legal_status: LegalStatusCode
+    responsible_council: RecordId = Field(description="Your own council's agency id: you add only its children")
+    living_arrangement: LivingArrangementCode
+    placement_council: RecordId = Field(description="The agency id of the council whose area the child lives in")
+    placement_postcode: PostcodeText = ""
+    school: RecordId | None = Field(None, description="The school's agency id, or null")
+    social_worker: RecordId | None = Field(None, description="A social worker of your council (user id), or null")
+
+
+class ChildChangeIn(BodyIn):
+    """Send only the fields to change, and the version you read. null is refused except for `school` and
+    `social_worker` (null removes them): leave a field out to keep it."""
+
+    version: Version
+    la_child_id: LaChildIdText = keep()
+    upn: UpnText = keep()
+    first_name: NameText = keep()
+    last_name: NameText = keep()
+    preferred_name: NameText = keep()
+    date_of_birth: date = keep()
+    sex: SexCode = keep()
+    gender_identity: GenderText = keep()
+    ethnicity: EthnicityCode = keep()
+    legal_status: LegalStatusCode = keep()
+    responsible_council: RecordId = keep()
+    living_arrangement: LivingArrangementCode = keep()
+    placement_council: RecordId = keep()
+    placement_postcode: PostcodeText = keep()
+    school: RecordId | None = keep()
+    social_worker: RecordId | None = keep()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def refuse_null(cls, value: object, info: Any) -> object:
+        if value is None and info.field_name not in ("school", "social_worker"):
+            raise PydanticCustomError("null_refused", "null is refused: leave the field out to keep its value")
+        return value
+
+
+REFERENCES = {
+    "responsible_council": ("Choose a council", {"kind": AgencyKind.COUNCIL}),
+    "placement_council": ("Choose the council area the child lives in", {"kind": AgencyKind.COUNCIL}),
+    "school": ("Choose the child's school", {"kind": AgencyKind.SCHOOL}),
+}
+
+
+def _child_fields(user: User, given: dict[str, Any]) -> dict[str, Any]:
+    """The body as children.actions takes it: agency and user ids checked (as the page's lists offer them) and
+    named `<field>_id`; text trimmed as the page trims it."""
+    assert user.agency_id is not None  # can_add_child / can_edit_child: a user at a council
+    errors: dict[str, list[str]] = {}
+    fields: dict[str, Any] = {}
+    for name, value in given.items():
+        if name in REFERENCES:
+            message, kind = REFERENCES[name]
+            if value is not None and not Agency.objects.filter(pk=value, **kind).exists():
+                errors[name] = [message]
+            fields[f"{name}_id"] = value
+        elif name == "social_worker":
+            if value is not None and not (
+                User.objects.filter(
+                    pk=value, is_active=True, agency_id=user.agency_id, role_assignments__role=Role.SOCIAL_WORKER
+                ).exists()
+            ):
+                errors[name] = ["Choose a social worker from your council"]
+            fields["social_worker_id"] = value
+        elif name == "date_of_birth" and value > timezone.localdate():
+            errors[name] = ["The date of birth must be today or in the past"]
+        elif name == "upn":
+            fields[name] = value.strip().upper()
+        elif name == "placement_postcode":
+            fields[name] = " ".join(value.upper().split())
+        elif isinstance(value, str):
+            fields[name] = value.strip()
+        else:
+            fields[name] = value
+    if errors:
+        raise ValidationError(errors)
+    return fields
+
+
+RENAMES = {f"{name}_id": name for name in ("responsible_council", "placement_council", "school", "social_worker")}
+
+
+def _refused(error: ValidationError) -> ValidationError:
+    """The model's field names (`school_id`, the council child ID's uniqueness) as the body names them."""
+    if not hasattr(error, "error_dict"):
+        return error
+    renamed: dict[str, list[str]] = {}
+    for name, messages in error.message_dict.items():
+        if name == "__all__" and any("council child ID" in m or "Council child ID" in m for m in messages):
+            name = "la_child_id"
+        renamed.setdefault(RENAMES.get(name, name), []).extend(messages)
+    return ValidationError(renamed)
+
+
+@router.post("", response={201: ChildOut, **error_responses(400, 401, 403)}, summary="Add a child's record")
+def create_child(request: ApiRequest, payload: ChildIn):
+    """The same as the "Add a child" page: coordinators and social workers, for their own council's children."""
+    user: User = request.auth
+    if not can_add_child(user):
+        raise HttpError(403, "Your role does not include adding children's records")
+    fields = _child_fields(user, payload.model_dump())
+    if fields["responsible_council_id"] != user.agency_id:
+        raise ValidationError({"responsible_council": ["You can add only children your council is responsible for"]})
+    try:
+        child = add_child(acting_user=user, **fields)
+    except ValidationError as error:
+        raise _refused(error) from error
+    return Status(201, _out(get_child_with_record_for_user(user, child.pk), True))
+
+
+@router.patch(
+    "/{id}",
+    response={200: ChildOut, **error_responses(400, 401, 403, 404, 409)},
+    summary="Change a child's record",
+)
+def change_child(request: ApiRequest, id: int, payload: ChildChangeIn):
+    """Coordinators and social workers of the child's responsible or placement council; the version you read."""
+    user: User = request.auth
+    child = get_child_with_record_for_user(user, id)
+    if not can_edit_child(user, child):
+        raise HttpError(403, "You cannot change this child's record")
+    given = payload.model_dump(exclude_unset=True, exclude={"version"})
+    if not given:
+        raise ValidationError("Send at least one field to change")
+    try:
+        update_child(child, expected_version=payload.version, acting_user=user, **_child_fields(user, given))
+    except ValidationError as error:
+        raise _refused(error) from error
+    return _out(get_child_with_record_for_user(user, id), True)

@@ -13,16 +13,16 @@ from pydantic_core import PydanticCustomError
 
 from access.models import Agency, AgencyKind, Role, User
 from access.scoping import COUNCIL_CASE_ROLES
-from api.auth import ApiRequest
-from api.reading import audit_list_read, audit_record_read, paginate, refuse_unknown_query_parameters
+from api.auth import ApiRequest, scoped
+from api.reading import audit_list_read, audit_record_read, list_page
 from api.schemas import (
     AgencyRef,
     AwareDateTime,
     BodyIn,
     ChildRef,
     FilterId,
+    ListQuery,
     Page,
-    PageQuery,
     PersonRef,
     RecordId,
     Version,
@@ -47,7 +47,7 @@ from episodes.scoping import (
 )
 from interviews.scoping import interviews_for
 
-router = Router(tags=["Missing episodes"])
+router = Router(tags=["Missing episodes"], auth=scoped("episodes"))
 
 # Fields whose type is built at import (the codes of a coded list, a column's maximum length): pydantic reads the
 # Annotated types below; to the type checker each is the str it holds.
@@ -149,7 +149,7 @@ class EpisodePage(Page):
     items: list[EpisodeOut]
 
 
-class EpisodeFilters(PageQuery):
+class EpisodeFilters(ListQuery):
     """Filters that identify nobody. To find a child's episodes by police reference, POST it to /children/search
     and list the child's episodes with `child`: query strings end up in server and proxy logs."""
 
@@ -250,10 +250,9 @@ def _filter(queryset: EpisodeQuerySet, filters: EpisodeFilters) -> EpisodeQueryS
 @router.get("", response={200: EpisodePage, **error_responses(400, 401)}, summary="List missing episodes")
 def list_episodes(request: ApiRequest, filters: Query[EpisodeFilters]):
     """The episodes you may see, most recently last seen first (then by id, newest first)."""
-    refuse_unknown_query_parameters(request, filters)
     queryset = episodes_for(request.auth).select_related("child", "police_force")
     queryset = _filter(queryset, filters).order_by("-last_seen_at", "-id")
-    page = paginate(request, queryset, filters.page)
+    page = list_page(request, queryset, filters)
     page["items"] = redact_episodes(request.auth, page["items"])
     audit_list_read(request.auth, "episode-list", page, filters.page, filters)
     return page

@@ -10,17 +10,17 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from access.models import User
-from api.auth import ApiRequest
+from api.auth import ApiRequest, scoped
 from api.errors import ActionValidationError
-from api.reading import audit_list_read, audit_record_read, paginate, refuse_unknown_query_parameters
+from api.reading import audit_list_read, audit_record_read, list_page
 from api.schemas import (
     AgencyRef,
     AwareDateTime,
     BodyIn,
     ChildRef,
     FilterId,
+    ListQuery,
     Page,
-    PageQuery,
     PersonRef,
     RecordId,
     Version,
@@ -40,7 +40,7 @@ from interviews.scoping import (
     redact_interview,
 )
 
-router = Router(tags=["Return interviews"])
+router = Router(tags=["Return interviews"], auth=scoped("interviews"))
 
 # Fields whose type is built at import (the codes of a coded list, a column's maximum length): pydantic reads the
 # Annotated types below; to the type checker each is the str it holds.
@@ -152,7 +152,7 @@ class InterviewPage(Page):
     items: list[InterviewOut]
 
 
-class InterviewFilters(PageQuery):
+class InterviewFilters(ListQuery):
     child: FilterId | None = Field(None, description="The child's id")
     status: StatusCode | None = None
     assigned_to: FilterId | None = Field(None, description="The assigned practitioner's user id")
@@ -228,14 +228,13 @@ def _filter(queryset: InterviewQuerySet, filters: InterviewFilters) -> Interview
 @router.get("", response={200: InterviewPage, **error_responses(400, 401)}, summary="List return interviews")
 def list_interviews(request: ApiRequest, filters: Query[InterviewFilters]):
     """The return interviews you may see, soonest due first (then by id)."""
-    refuse_unknown_query_parameters(request, filters)
     queryset = (
         interviews_for(request.auth)
         .select_related("child", "provider", "assigned_to", "completed_by")
         .prefetch_related("episodes")
     )
     queryset = _filter(queryset, filters).order_by("due_by", "id")
-    page = paginate(request, queryset, filters.page)
+    page = list_page(request, queryset, filters)
     audit_list_read(request.auth, "return-interview-list", page, filters.page, filters)
     return page
 

@@ -124,6 +124,11 @@ class ErrorOut(Schema):
 
 class Page(Schema):
     count: int = Field(description="How many records match, across all pages")
+    next_cursor: str | None = Field(
+        description="In sync (with `updated_since` or `cursor`): the cursor to send for the next page, or null at "
+        "the end of the changes so far (keep it: send `updated_since` from your last record's change next time); "
+        "null when paging by number"
+    )
     next: str | None = Field(description="The URL of the next page, or null on the last page")
     previous: str | None = Field(description="The URL of the previous page, or null on the first page")
 
@@ -132,8 +137,25 @@ class PageQuery(RefusesNul):
     page: int = Field(1, ge=1, le=10**6, description="Page number, from 1; the page size is set by the service")
 
 
+class ListQuery(PageQuery):
+    """Every list's paging and sync parameters (api.reading.list_page)."""
+
+    updated_since: AwareDateTime | None = Field(
+        None,
+        description="Sync: only records changed at or after this time (with offset). The list is then ordered by "
+        "when each record last changed, then id, and `next` carries a `cursor`.",
+    )
+    cursor: str | None = Field(
+        None,
+        max_length=200,
+        description="Sync: the opaque cursor from the previous page's `next`, ordered by when each record last "
+        "changed, then id. Do not combine with `page`.",
+    )
+
+
 def error_responses(*codes: int) -> dict[int, type[Schema]]:
-    return dict.fromkeys(codes, ErrorOut)
+    """The error answers an operation documents. Every operation needs a token (401) whose scopes cover it (403)."""
+    return dict.fromkeys(sorted({*codes, 401, 403}), ErrorOut)
 
 
 def _without_default(schema: dict[str, Any]) -> None:

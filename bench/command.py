@@ -25,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--children", type=int, default=20_000, help="Children to generate (default 20,000)")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument(
+            "--rows", type=int, default=5_000, help="Rows of a file-import benchmark (police_import; default 5,000)"
+        )
+        parser.add_argument(
             "--keep", action="store_true", help="Keep the data benchmarks write (default: roll it back)"
         )
 
@@ -44,7 +47,11 @@ class Command(BaseCommand):
         out = Path(options["out"])
         out.mkdir(parents=True, exist_ok=True)
         bench_options = BenchmarkOptions(
-            children=options["children"], seed=options["seed"], keep=options["keep"], report=self.stdout.write
+            children=options["children"],
+            seed=options["seed"],
+            rows=options["rows"],
+            keep=options["keep"],
+            report=self.stdout.write,
         )
         for name in names:
             self.stdout.write(f"Running {name}…")

@@ -23,6 +23,7 @@ from synthetic.generator import generate
 class BenchmarkOptions:
     children: int = 20_000
     seed: int = 2026
+    rows: int = 5_000  # rows of a file-import benchmark (police_import): 1,000,000 for the full run
     keep: bool = False  # commit what a benchmark writes instead of rolling it back
     report: Callable[[str], None] = print  # progress messages for the person running it
 

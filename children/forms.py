@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from access.models import Agency, AgencyKind, Role, User
 from children.codes import Ethnicity, LegalStatus, LivingArrangement, Sex
-from core.forms import GovukForm, radios
+from core.forms import GovukForm, VersionField, radios
 from core.widgets import GovukDateField
 
 
@@ -160,3 +160,35 @@ class AddChildForm(GovukForm):
                 return
             error = ValidationError(remaining)
         super().add_action_errors(error)
+
+
+class MergeChildrenForm(GovukForm):
+    """Which of two records of one child survives, why, and the versions of both the user reviewed."""
+
+    survivor = forms.ChoiceField(widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="Why are these two records the same child?",
+        help_text="For example: the same child added twice, once by the police and once by the council",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Enter why these two records are the same child"},
+    )
+    first_version = VersionField()
+    second_version = VersionField()
+
+    def __init__(self, *args, first, second, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["survivor"])
+        field.label = "Which record should be kept?"
+        field.help_text = "The other record's episodes, interviews, links and shares move to the one kept"
+        field.choices = [
+            (str(child.pk), f"Keep {child.la_child_id} (added {child.created_at:%d/%m/%Y})")
+            for child in (first, second)
+        ]
+        field.error_messages = {
+            "required": "Choose the record to keep",
+            "invalid_choice": "Choose the record to keep",
+        }
+        self.initial.setdefault("survivor", str(first.pk))
+        self.initial.setdefault("first_version", first.version)
+        self.initial.setdefault("second_version", second.version)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Q, QuerySet
 
 from access.models import User
@@ -76,3 +77,55 @@ def chronology(user: User, child_id: int, now: datetime) -> list[dict]:
 def report_missing() -> ReportMissing:
     """The episodes app's "Report a child missing" (registered in EpisodesConfig.ready)."""
     return _report_missing[0]
+
+
+# --- Merging duplicate records (children.actions.merge_children) ------------------------------------------------
+# Each app that holds records about a child registers one MergeMover from its AppConfig.ready, so the merge moves
+# every app's records without children importing any of them. `check` runs first for every app (the merge is
+# refused with every reason at once if any app objects: two open episodes, two Philomena profiles...), then `move`
+# repoints the app's records from the merged child to the survivor inside the merge's transaction and returns
+# what it moved ({"missing episodes": 2}), for the audit event. `fields` names every ForeignKey to Child the mover
+# handles ("episodes.MissingEpisode.child"): a test checks that together they cover every one in the project.
+
+
+@dataclass(frozen=True)
+class MergeMover:
+    fields: tuple[str, ...]
+    check: Callable[[int, int], list[str]]  # (merged_id, survivor_id) -> reasons the merge cannot go ahead
+    move: Callable[[int, int, Any], dict[str, int]]  # (merged_id, survivor_id, acting_user) -> counts moved
+
+
+_merge_movers: dict[str, MergeMover] = {}
+
+
+def register_merge_mover(app_label: str, mover: MergeMover) -> None:
+    _merge_movers[app_label] = mover
+
+
+def merge_movers() -> dict[str, MergeMover]:
+    return dict(_merge_movers)
+
+
+def moved_fields() -> set[str]:
+    return {name for mover in _merge_movers.values() for name in mover.fields}
+
+
+def repoint(field: str, merged_id: int, survivor_id: int) -> int:
+    """Point every row whose `field` ("episodes.MissingEpisode.child") is the merged child at the survivor."""
+    label, name = field.rsplit(".", 1)
+    manager = apps.get_model(label)._base_manager
+    return manager.filter(**{f"{name}_id": merged_id}).update(**{f"{name}_id": survivor_id})
+
+
+def no_problems(merged_id: int, survivor_id: int) -> list[str]:
+    return []
+
+
+def repointing_mover(moves: dict[str, str], check: Callable[[int, int], list[str]] = no_problems) -> MergeMover:
+    """A mover that repoints each field in `moves` (field -> what its rows are, for the counts) to the survivor,
+    for an app whose records need nothing more than that (and, optionally, a check first)."""
+
+    def move(merged_id: int, survivor_id: int, acting_user: Any) -> dict[str, int]:
+        return {what: repoint(field, merged_id, survivor_id) for field, what in moves.items()}
+
+    return MergeMover(fields=tuple(moves), check=check, move=move)

@@ -8,6 +8,8 @@ from django.db import models
 
 from access.models import Agency, AgencyKind
 from children.codes import Ethnicity, LegalStatus, LivingArrangement, Sex
+from children.matching import name_key
+from core.encryption import EncryptedTextField
 
 # A UPN is a check letter then 12 digits, or 11 digits then a letter (temporary UPN); I, O and S
 # are never used as the letter. UN1-UN5 record why a UPN is not known (DfE codes).
@@ -64,6 +66,20 @@ class Child(models.Model):
     # SSDA903 header: asked of looked-after girls aged 12 or more; null until recorded.
     mother = models.BooleanField("is a mother", null=True, blank=True)
     mother_child_dob = models.DateField("her child's date of birth", null=True, blank=True)
+    # Phonetic keys of the names (children.matching.name_key), kept by save(): Find a child matches them.
+    first_name_key = models.CharField(max_length=4, blank=True, editable=False)
+    last_name_key = models.CharField(max_length=4, blank=True, editable=False)
+    # A record found to be a duplicate is merged into the surviving one (children.actions.merge_children): its
+    # episodes, interviews, links and shares move there; the record itself stays, marked, with its audit trail.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records", editable=False
+    )
+    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    merge_reason = EncryptedTextField(blank=True, editable=False, help_text="Why the two records are one child")
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -76,6 +92,8 @@ class Child(models.Model):
         "date_of_birth",
         "gender_identity",
         "placement_postcode",
+        "first_name_key",  # the names' sound-alike keys say as much as the names
+        "last_name_key",
     )
 
     class Meta:
@@ -88,10 +106,28 @@ class Child(models.Model):
             models.Index(fields=["last_name", "first_name"]),
             models.Index(fields=["date_of_birth"]),
             models.Index(fields=["placement_council"]),
+            models.Index(fields=["first_name_key"]),
+            models.Index(fields=["last_name_key"]),
         ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.set_name_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "first_name_key", "last_name_key"}
+        super().save(*args, **kwargs)
+
+    def set_name_keys(self) -> None:
+        """Keep the phonetic keys in step with the names (called by save; call it before a bulk_create)."""
+        self.first_name_key = name_key(self.first_name)
+        self.last_name_key = name_key(self.last_name)
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
 
     @property
     def full_name(self) -> str:

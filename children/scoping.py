@@ -3,7 +3,7 @@
 
 from django.db.models import OuterRef, QuerySet
 
-from access.models import Role, User
+from access.models import AgencyKind, Role, User
 from access.scoping import combine, emergency_grants, get_or_404, granted_grants, own_child_grants, received_shares
 from children.models import Child
 
@@ -67,3 +67,30 @@ def get_child_with_record_for_user(user: User, child_id: object) -> Child:
 
 def can_add_child(user: User) -> bool:
     return user.has_role(Role.COORDINATOR, Role.SOCIAL_WORKER)
+
+
+def can_edit_child(user: User, child: Child) -> bool:
+    """Change a child's record: those who may add one, at the child's responsible or placement council."""
+    return can_add_child(user) and user.agency_id in (child.responsible_council_id, child.placement_council_id)
+
+
+MERGE_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
+def can_merge_children(user: User) -> bool:
+    """Merging duplicate records: the coordinator or an administrator of a council, for its own children."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.agency is not None
+        and user.agency.kind == AgencyKind.COUNCIL
+        and user.has_role(*MERGE_ROLES)
+    )
+
+
+def children_to_merge_for(user: User) -> QuerySet[Child]:
+    """The records the user may merge: those of the children their council is responsible for (an administrator,
+    who works no case, sees only the identifiers the merge page shows), not already merged."""
+    if not can_merge_children(user):
+        return Child.objects.none()
+    return Child.objects.filter(responsible_council_id=user.agency_id, merged_into__isnull=True)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("results/<str:token>/", views.results, name="results"),
     path("add/", views.add, name="add"),
     path("<int:child_id>/", views.detail, name="detail"),
+    path("merge/<int:first_id>/<int:second_id>/", views.merge, name="merge"),
 ]

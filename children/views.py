@@ -2,26 +2,29 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from access.audit import record_event
 from access.http import AuthenticatedHttpRequest
 from access.models import AuditEvent, Role, User
-from access.scoping import EPISODE_EDITOR_ROLES, sees_case_work
+from access.scoping import EPISODE_EDITOR_ROLES, get_or_404, sees_case_work
 from children import hooks
-from children.actions import add_child, record_child_viewed
-from children.forms import AddChildForm, ChildSearchForm
+from children.actions import add_child, merge_children, record_child_viewed
+from children.forms import AddChildForm, ChildSearchForm, MergeChildrenForm
 from children.scoping import (
     can_add_child,
+    can_merge_children,
     caseload_children_for,
     children_in_full_for,
+    children_to_merge_for,
     get_child_for_user,
     sees_full_child_record,
 )
-from children.selectors import SEARCH_LIMIT, search_children
+from children.selectors import SEARCH_LIMIT, records_held, search_children
 from core.forms import submitted
 from core.pages import crumb
 from core.searches import SearchEnded, save_search, saved_criteria
@@ -149,7 +152,59 @@ def detail(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
             open_episode=open_episode,
             can_report=hooks.report_missing().allowed(user)
             and open_episode is None
+            and not child.is_merged
             and caseload_children_for(user).filter(pk=child.pk).exists(),
             record_links=hooks.record_links(user, child),
         )
     return render(request, "children/detail.html", context)
+
+
+def merge(request: AuthenticatedHttpRequest, first_id: int, second_id: int) -> HttpResponse:
+    """Two records proposed as one child (the data quality list's likely duplicates), side by side: the user
+    picks the record to keep, says why, and confirms. Their council's coordinator or administrator only (403 for
+    any other role); a record outside their council, or already merged, is not found (404)."""
+    user = request.user
+    if not can_merge_children(user):
+        raise PermissionDenied("Merging records is for the council's coordinator or administrator.")
+    scope = children_to_merge_for(user).select_related("responsible_council", "placement_council", "school")
+    first, second = get_or_404(scope, first_id), get_or_404(scope, second_id)
+    if first.pk == second.pk:
+        raise Http404("Choose two different records")
+    form = MergeChildrenForm(submitted(request), first=first, second=second)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        keep, gone = (first, second) if data["survivor"] == str(first.pk) else (second, first)
+        versions = {first.pk: data["first_version"], second.pk: data["second_version"]}
+        kept = form.call_action(
+            merge_children,
+            survivor=keep,
+            merged=gone,
+            survivor_version=versions[keep.pk],
+            merged_version=versions[gone.pk],
+            reason=data["reason"],
+            acting_user=user,
+        )
+        if kept is not None:
+            messages.success(request, f"Record {gone.la_child_id} was merged into {kept.la_child_id}")
+            if sees_full_child_record(user, kept):
+                return redirect("children:detail", kept.pk)
+            return redirect("core:my-work")
+    with transaction.atomic():
+        for child in (first, second):
+            record_event(
+                actor=user,
+                action=AuditEvent.Action.VIEW,
+                obj=child,
+                child_id=child.pk,
+                summary="Child record reviewed as a possible duplicate",
+            )
+    return render(
+        request,
+        "children/merge.html",
+        {
+            "form": form,
+            "records": [(child, records_held(child.pk)) for child in (first, second)],
+            "breadcrumbs": [crumb("My work", "core:my-work"), crumb("Data quality", "analytics:data-quality")],
+        },
+        status=form.status_code,
+    )

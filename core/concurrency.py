@@ -32,8 +32,12 @@ def lock_at_version(model: type[M], pk: int, expected_version: int) -> M:
     Call inside `transaction.atomic()`. On PostgreSQL the row lock makes a concurrent writer wait;
     on SQLite the IMMEDIATE transaction mode serialises writers. Either way the second of two
     editors who loaded the same version gets a ConflictError instead of overwriting the first.
+
+    The lock is FOR NO KEY UPDATE (no_key=True): it still excludes other writers of the row, but not
+    the key-share lock that another transaction's foreign-key check takes at commit (the job worker
+    inserting an alert on this episode), so the two never wait on each other (issue 13's deadlock).
     """
-    instance = model._default_manager.select_for_update().get(pk=pk)
+    instance = model._default_manager.select_for_update(no_key=True).get(pk=pk)
     if cast(Versioned, instance).version != expected_version:
         raise ConflictError()
     return instance

@@ -27,3 +27,16 @@ class SavedSearch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} search {self.pk}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A job worker's sign of life (core/worker.py): /ops/ready, the metrics and the orphaned-task sweep read it."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=100)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} on {self.hostname}"

@@ -41,11 +41,12 @@ class GovukDateTimeWidget(GovukDateWidget):
 
     def __init__(self, attrs=None):
         super().__init__(attrs)
-        self.widgets.append(
+        self.widgets = [
+            *self.widgets,
             forms.TextInput(
                 attrs={"class": "govuk-input govuk-date-input__input govuk-input--width-4", "autocomplete": "off"}
-            )
-        )
+            ),
+        ]
         # MultiWidget names its parts when it is built; the time box is added afterwards, so name it too
         # (without this the time, posted as name_3, is never read).
         self.widgets_names = [f"_{index}" for index in range(len(self.widgets))]
@@ -129,4 +130,5 @@ class GovukDateTimeField(forms.MultiValueField):
             errors.append(error)
         if errors:
             raise ValidationError(errors)
+        assert day is not None and time is not None  # each parsed, or its error was raised above
         return timezone.make_aware(dt.datetime.combine(day, time))

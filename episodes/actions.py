@@ -265,3 +265,94 @@ def record_return(
         episode_returned.send(sender=MissingEpisode, episode=current, acting_user=acting_user)  # interviews opens one
         child_changed(current.child_id)
     return current
+
+
+IMPORT_SOURCES = ("SSDA903",)
+IMPORTED_PLACE = "Not recorded (imported history)"
+
+
+def record_imported_episode(
+    *,
+    acting_user: User,
+    child: Child,
+    episode_type: str,
+    last_seen_at: datetime,
+    returned_at: datetime | None,
+    source: str,
+) -> MissingEpisode:
+    """Record a historic missing period brought in from another system's return (e.g. a council's SSDA903).
+
+    Only what the return holds is known: the type and the dates. The period is marked `imported_from`, so it
+    raises no alert (risk.triggers skips imported periods) and opens no return interview (no `episode_returned`
+    signal); it is audited like any other new episode and counted by the roll-ups (`child_changed`). The police
+    force recorded is the one covering the child's council area. The caller checks the period does not repeat
+    one already held (the importer's idempotency)."""
+    errors = Errors()
+    council = child.responsible_council
+    force = council.police_force if council is not None else None
+    if source not in IMPORT_SOURCES:
+        errors.add("imported_from", f"Unknown source of imported history: {source!r}")
+    check_choice(errors, "episode_type", episode_type, EpisodeType, "Type")
+    check_required(errors, "last_seen_at", last_seen_at, "when the period started")
+    check_not_future(errors, "last_seen_at", last_seen_at, "The start of the period")
+    check_not_future(errors, "returned_at", returned_at, "The end of the period")
+    if last_seen_at and timezone.localdate(last_seen_at) < child.date_of_birth:
+        errors.add("last_seen_at", "The period starts before the child's date of birth")
+    if last_seen_at and returned_at and returned_at < last_seen_at:
+        errors.add("returned_at", "The period ends before it starts")
+    if force is None:
+        errors.add("police_force", "The child's council has no police force recorded for its area")
+    if acting_user.agency_id != child.responsible_council_id:
+        errors.add("child", "Only the council responsible for this child can import its history")
+    with transaction.atomic():
+        if returned_at is None and MissingEpisode.objects.open().filter(child=child).exists():
+            errors.add("returned_at", f"{child.la_child_id or 'The child'} already has an open missing episode")
+        errors.raise_if_any()
+        assert force is not None  # checked above
+        episode = MissingEpisode(
+            child=child,
+            episode_type=episode_type,
+            missing_from=MissingFrom.PLACEMENT,
+            last_seen_at=last_seen_at,
+            last_seen_place=IMPORTED_PLACE,
+            reported_at=last_seen_at,
+            reported_by=f"Imported from {source}",
+            police_force=force,
+            risk_grade=RiskGrade.NO_APPARENT_RISK,
+            returned_at=returned_at,
+            found_place=IMPORTED_PLACE if returned_at else "",
+            imported_from=source,
+            created_by=acting_user,
+        )
+        try:
+            with transaction.atomic():
+                episode.save()
+        except IntegrityError as exc:  # a concurrent open episode won the race past the check above
+            raise ValidationError(
+                {"returned_at": "Another open episode was recorded for this child meanwhile"}
+            ) from exc
+        RiskGradeChange.objects.create(
+            episode=episode,
+            grade=RiskGrade.NO_APPARENT_RISK,
+            changed_at=last_seen_at,
+            changed_by=acting_user,
+            reason=f"Imported from {source}: no grade recorded",
+        )
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.CREATE,
+            obj=episode,
+            child_id=child.pk,
+            summary=f"Missing period imported from {source}",
+            changes=diff({}, snapshot(episode, [*REPORT_FIELDS, "returned_at", "imported_from"])),
+        )
+        child_changed(child.pk)
+    return episode
+
+
+def child_merge_problems(merged_id: int, survivor_id: int) -> list[str]:
+    """Why two records cannot be merged, as far as missing episodes go: a child is missing once at a time."""
+    open_ids = MissingEpisode.objects.filter(child_id__in=(merged_id, survivor_id), returned_at__isnull=True)
+    if open_ids.values("child_id").distinct().count() > 1:
+        return ["Both records have an open missing episode: record the return of one of them first"]
+    return []

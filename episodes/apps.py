@@ -8,6 +8,7 @@ class EpisodesConfig(AppConfig):
         from children import hooks as child_pages
         from core import navigation
         from core.tags import register_coded_tags
+        from episodes.actions import child_merge_problems
         from episodes.child_pages import REPORT_MISSING, chronology_entries, police_reference_match
         from episodes.codes import RISK_TAG_CLASSES, RiskGrade
         from episodes.navigation import navigation_items
@@ -17,3 +18,9 @@ class EpisodesConfig(AppConfig):
         child_pages.register_search_match(self.label, police_reference_match)
         child_pages.register_chronology(self.label, chronology_entries)
         child_pages.register_report_missing(REPORT_MISSING)
+        child_pages.register_merge_mover(
+            self.label,
+            child_pages.repointing_mover(
+                {"episodes.MissingEpisode.child": "missing episodes"}, check=child_merge_problems
+            ),
+        )

@@ -1,5 +1,7 @@
 """Forms for reporting a child missing and for each later change to the episode."""
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 
@@ -125,7 +127,7 @@ class ReportMissingForm(GovukForm):
     def own_force(self) -> Agency | None:
         return self.user.agency if self.user.has_role(Role.POLICE) else None
 
-    def action_kwargs(self) -> dict[str, object]:
+    def action_kwargs(self) -> dict[str, Any]:
         """The answers as episodes.actions.report_missing takes them."""
         return {**self.cleaned_data, "police_force": self.own_force or self.cleaned_data["police_force"]}
 
@@ -184,7 +186,7 @@ class RecordReturnForm(GovukForm):
     )
     version = VersionField()
 
-    def action_kwargs(self) -> dict[str, object]:
+    def action_kwargs(self) -> dict[str, Any]:
         """The answers as episodes.actions.record_return takes them."""
         answers = {name: value for name, value in self.cleaned_data.items() if name != "version"}
         answers["prevention_interview_done"] = PREVENTION_VALUES[answers["prevention_interview_done"]]

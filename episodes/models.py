@@ -38,6 +38,12 @@ class MissingEpisode(models.Model):
     found_with = EncryptedTextField(blank=True, help_text="Who the child was with: often other children or adults")
     harm_on_return = EncryptedTextField(blank=True)
     prevention_interview_done = models.BooleanField(null=True, blank=True)
+    imported_from = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Where a historic period was imported from (e.g. SSDA903); blank for an episode reported in "
+        "Homeward. Imported history raises no alerts and opens no return interview.",
+    )
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every change; guards against lost updates")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -70,7 +76,13 @@ class MissingEpisode(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["child", "last_seen_at"]),
+            # A child's episodes in time order, carrying what the SSDA903 return and the trigger sweep read
+            # (PostgreSQL answers them from the index alone: the table's rows are wide with encrypted text).
+            models.Index(
+                fields=["child", "last_seen_at"],
+                include=["returned_at", "episode_type", "id"],
+                name="episode_child_seen_cover",
+            ),
             models.Index(fields=["returned_at"]),
             models.Index(fields=["police_force", "last_seen_at"]),
         ]

@@ -183,7 +183,7 @@ def anonymise_child(
 
     files: list = []
     with transaction.atomic():
-        child = Child.objects.select_for_update().get(pk=child.pk)
+        child = Child.objects.select_for_update(no_key=True).get(pk=child.pk)
         records = records_to_clear(child)
         born = child.date_of_birth
         Child.objects.filter(pk=child.pk).update(
@@ -235,3 +235,16 @@ def record_subject_access_export(child: Child, *, acting_user: User | None, file
             child_id=child.pk,
             summary=f"Subject access export produced ({file_format.upper()})",
         )
+
+
+def child_merge_problems(merged_id: int, survivor_id: int) -> list[str]:
+    """A record anonymised under the retention rules is merged with nothing: what it held is gone."""
+    from governance.models import AnonymisedChild
+
+    if AnonymisedChild.objects.filter(child_id__in=(merged_id, survivor_id)).exists():
+        return ["One of these records has been anonymised under the retention rules"]
+    return []
+
+
+def move_no_records(merged_id: int, survivor_id: int, acting_user: User) -> dict[str, int]:
+    return {}  # child_merge_problems refuses every merge that involves an anonymised record

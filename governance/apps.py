@@ -14,3 +14,12 @@ class GovernanceConfig(AppConfig):
 
         navigation.register(self.label, order=30, items=navigation_items)
         register_daily_job(DailyJob("the daily retention job", apply_retention, retention_due_today))
+        from children import hooks
+        from governance.actions import child_merge_problems, move_no_records
+
+        hooks.register_merge_mover(
+            self.label,
+            hooks.MergeMover(
+                fields=("governance.AnonymisedChild.child",), check=child_merge_problems, move=move_no_records
+            ),
+        )

@@ -80,10 +80,15 @@ INSTALLED_APPS = [
     "reports",  # the safeguarding partnership's monthly and annual PDF reports
     "public",  # public pages with the quick exit, the content editor, concerns from the public and the MASH queue
     "identity",  # single sign-on (OpenID Connect), group mappings, and administrators' account pages
+    "webhooks",  # system clients' webhook subscriptions and the delivery log
+    "intake",  # police notifications in: the push endpoint, the import command and page, the match queue
     "meetings",  # multi-agency meetings (strategy, missing review, MACE), their actions, packs and minutes
+    "ops",  # liveness, readiness and Prometheus metrics for whoever runs the service
 ]
 
 MIDDLEWARE = [
+    "core.logs.RequestIdMiddleware",  # first: every log line of the request carries its id
+    "ops.metrics.RequestMetricsMiddleware",  # request latency by route, for /ops/metrics
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,6 +102,7 @@ MIDDLEWARE = [
     "access.middleware.AuditContextMiddleware",
     "access.middleware.LoginRequiredMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",  # after sign-in: every page needs the 2FA step too
+    "core.replica.ReplicaReadsMiddleware",  # dashboards and reports read the replica, when there is one
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -119,10 +125,15 @@ TEMPLATES = [
     },
 ]
 
+# DATABASE_CONN_MAX_AGE: seconds a web or worker process keeps its database connection between requests (0 = a
+# new connection per request; 60 to 600 saves the connection set-up when PostgreSQL is reached directly; keep 0
+# behind PgBouncer in transaction mode). Health checks are always on: a kept connection that died with a database
+# restart is noticed and replaced before the next request uses it, instead of answering one 500 (docs/operations.md).
 DATABASES = {
     "default": dj_database_url.parse(
         _required_in_production("DATABASE_URL", f"sqlite:///{BASE_DIR / 'homeward.sqlite3'}"),
         conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -133,6 +144,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+
+# A read replica for the dashboards, data quality and reports (core/replica.py, docs/operations.md): GET requests
+# under these paths read from it when DATABASE_REPLICA_URL is set; everything else, and every write, the primary.
+if envstr("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        envstr("DATABASE_REPLICA_URL"),
+        conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+        conn_health_checks=True,
+    )
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+HOMEWARD_REPLICA_PATHS = envlist("HOMEWARD_REPLICA_PATHS", ["/analytics/", "/reports/"])
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "access.User"
@@ -226,6 +248,7 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^ops/(live|ready|metrics)$"]  # probes inside the network may speak plain HTTP
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -259,15 +282,57 @@ HOMEWARD_ENCRYPTION_KEYS = [
 if PRODUCTION and not HOMEWARD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("HOMEWARD_ENCRYPTION_KEYS (or HOMEWARD_ENCRYPTION_KEYS_FILE) must be set in production")
 
-TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# While the database is away the service answers 503 and asks clients to come back after this many seconds.
+HOMEWARD_RETRY_AFTER_SECONDS = envint("HOMEWARD_RETRY_AFTER_SECONDS", 30, minimum=1)
+# How many reverse proxies (load balancer, nginx) stand in front of Homeward and append to X-Forwarded-For. The
+# client's address is the one the outermost trusted proxy saw: that many entries from the right. 0 (the default)
+# ignores the header, which any client can write. A malformed header falls back to the connection's address.
+HOMEWARD_TRUSTED_PROXIES = envint("HOMEWARD_TRUSTED_PROXIES", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "access.middleware.client_ip"
+# /ops/metrics (Prometheus) and the figures behind /ops/ready need `Authorization: Bearer <this>`; unset, 404.
+HOMEWARD_METRICS_TOKEN = envstr("HOMEWARD_METRICS_TOKEN", "")
+# /ops/ready warns (never fails: only the database does) when the queue is longer or older than this, or an
+# alert has waited this long to be acknowledged.
+HOMEWARD_READY_MAX_QUEUE = envint("HOMEWARD_READY_MAX_QUEUE", 500, minimum=1)
+HOMEWARD_READY_MAX_QUEUE_AGE_SECONDS = envint("HOMEWARD_READY_MAX_QUEUE_AGE_SECONDS", 300, minimum=1)
+HOMEWARD_READY_ALERT_AGE_SECONDS = envint("HOMEWARD_READY_ALERT_AGE_SECONDS", 24 * 3600, minimum=60)
 
+TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# The job worker (`manage.py run_worker`, core/worker.py) records a heartbeat this often; a worker silent for
+# HOMEWARD_WORKER_DEAD_SECONDS is dead, and a task it left RUNNING is queued again, up to this many attempts.
+HOMEWARD_WORKER_HEARTBEAT_SECONDS = envint("HOMEWARD_WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
+HOMEWARD_WORKER_DEAD_SECONDS = envint("HOMEWARD_WORKER_DEAD_SECONDS", 60, minimum=5)
+HOMEWARD_TASK_MAX_ATTEMPTS = envint("HOMEWARD_TASK_MAX_ATTEMPTS", 3, minimum=1)
+
+# Logs: one JSON object a line in production (LOG_FORMAT=json), carrying the request id and never personal data
+# (core/logs.py says what a line may hold); readable text in development.
+LOG_FORMAT = envstr("LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "core.logs.RequestIdFilter"},
+        "outage_noise": {"()": "core.logs.OutageNoiseFilter"},
+    },
+    "formatters": {
+        "json": {"()": "core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["request_id", "outage_noise"],
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    # Request logs carry URLs only; case data never goes into URLs or log lines.
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # Request logs carry the route only; case data never goes into URLs or log lines. The access line of every
+    # request (homeward.request) is on in production, where the proxy's own log may be elsewhere.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.server": {"level": "WARNING"},
+        "homeward.request": {"level": envstr("ACCESS_LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
+    },
 }
 
 # --- Homeward's own rules: thresholds are settings, never constants in code ---------------------
@@ -294,6 +359,12 @@ HOMEWARD_ALERT_LOOKBACK_DAYS = envint("HOMEWARD_ALERT_LOOKBACK_DAYS", 30, minimu
 # Times entered up to this many minutes ahead of the server clock are accepted (clock drift).
 HOMEWARD_FUTURE_TOLERANCE_MINUTES = envint("HOMEWARD_FUTURE_TOLERANCE_MINUTES", 5, minimum=0)
 HOMEWARD_API_PAGE_SIZE = envint("HOMEWARD_API_PAGE_SIZE", 50, minimum=1)
+# Outgoing webhooks (docs/webhooks.md): attempts before a delivery is failed, the first retry's wait (doubling
+# after each failure), the receiver's time to answer, and whether plain-http receivers are allowed (local only).
+HOMEWARD_WEBHOOK_MAX_ATTEMPTS = envint("HOMEWARD_WEBHOOK_MAX_ATTEMPTS", 6, minimum=1)
+HOMEWARD_WEBHOOK_RETRY_BASE_SECONDS = envint("HOMEWARD_WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
+HOMEWARD_WEBHOOK_TIMEOUT_SECONDS = envint("HOMEWARD_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+HOMEWARD_WEBHOOK_ALLOW_HTTP = envbool("HOMEWARD_WEBHOOK_ALLOW_HTTP", False)
 # Pattern detection (network app): children missing at overlapping times and linked to the same person or
 # place count as "missing together" when their links fall within this many days of the episodes.
 HOMEWARD_MISSING_TOGETHER_WINDOW_DAYS = envint("HOMEWARD_MISSING_TOGETHER_WINDOW_DAYS", 30, minimum=1)
@@ -308,6 +379,8 @@ HOMEWARD_BREAK_GLASS_MINUTES = envint("HOMEWARD_BREAK_GLASS_MINUTES", 60, minimu
 HOMEWARD_PRIVATE_MEDIA_ROOT = Path(envstr("HOMEWARD_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
 # An uploaded photo larger than this many bytes is refused (default 5 MB), as is one of more pixels than this.
 HOMEWARD_PHOTO_MAX_BYTES = envint("HOMEWARD_PHOTO_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
+# The largest SSDA903 file (each of Header, Episodes, Missing) the Returns import page accepts.
+HOMEWARD_RETURN_IMPORT_MAX_BYTES = envint("HOMEWARD_RETURN_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 HOMEWARD_PHOTO_MAX_PIXELS = envint("HOMEWARD_PHOTO_MAX_PIXELS", 40_000_000, minimum=1)
 # Retention (governance app; docs/security.md says why): a child's record is anonymised this many years after
 # their date of birth, by legal status. Looked-after children and care leavers (and any child with an episode of

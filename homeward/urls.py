@@ -19,10 +19,16 @@ urlpatterns = [
     path("reports/", include("reports.urls")),  # the safeguarding partnership's PDF reports
     path("returns/", include("returns.urls")),  # the statutory returns: checks and downloads
     path("", include("identity.urls")),  # single sign-on, and administrators' account pages
+    path("administration/webhooks/", include("webhooks.urls")),  # system clients' webhooks and delivery log
     path("meetings/", include("meetings.urls")),  # multi-agency meetings and their actions
+    path("police-notifications/", include("intake.urls")),  # import, the match queue and the quarantine
     path("api/v1/", include("api.urls")),
+    path("ops/", include("ops.urls")),  # liveness, readiness, Prometheus metrics
     path("", include("public.urls")),  # the public site (/help/), its content editor and the MASH queue
 ]
 
 # "Page not found", which on a child's record offers emergency access to the roles that may ask for it.
 handler404 = "core.error_pages.page_not_found"
+# Database away (restart, outage, read-only, disk full): 503 with Retry-After, JSON for the API (core/outage.py).
+handler500 = "core.outage.server_error"
+handler400 = "core.outage.bad_request"  # a session that could not be saved in an outage: 503, not 400

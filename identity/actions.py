@@ -31,7 +31,7 @@ PROVIDER_ROLES_MESSAGE = (
 )
 
 
-AGENCY_KIND_NOUNS = {
+AGENCY_KIND_NOUNS: dict[str, str] = {
     AgencyKind.COUNCIL: "a council",
     AgencyKind.POLICE: "a police force",
     AgencyKind.SCHOOL: "a school",
@@ -309,6 +309,7 @@ def add_group_mapping(*, acting_user: User | None, group: str, agency: Agency | 
         errors["group"] = [f"{group} already gives {Role(role).label} at {agency}."]
     if errors:
         raise ValidationError(errors)
+    assert agency is not None  # refused above
     with transaction.atomic():
         mapping = GroupMapping.objects.create(group=group, agency=agency, role=role)
         record_event(

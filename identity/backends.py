@@ -35,7 +35,7 @@ def check_issuer_and_audience(payload: dict) -> None:
 
 def is_single_sign_on(request, credentials: dict | None) -> bool:
     """For django-axes: an authentication with no username is the provider's callback (it carries a nonce)."""
-    return bool(credentials) and "username" not in credentials and "nonce" in credentials
+    return bool(credentials and "username" not in credentials and "nonce" in credentials)
 
 
 class ProviderBackend(OIDCAuthenticationBackend):
@@ -94,7 +94,7 @@ class ProviderBackend(OIDCAuthenticationBackend):
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
-def _seconds(value: object) -> int | None:
+def _seconds(value: str | float | None) -> int | None:
     try:
         return int(value) if value not in (None, "", 0) else None
     except (TypeError, ValueError):

@@ -1,11 +1,14 @@
 """The administrator's forms. Choices of agency are only the agencies the administrator looks after, so a posted
 id of any other agency is refused on its field."""
 
+from collections.abc import Mapping
+from typing import Any, cast
+
 from django import forms
 
-from access.models import AgencyKind, Role, User
+from access.models import AgencyKind, ApiScope, Role, User
 from core.forms import GovukForm, VersionField
-from identity.scoping import agencies_for
+from identity.scoping import agencies_for, users_for
 
 ROLE_HINTS = {
     Role.ADMINISTRATOR: "Manages accounts, agencies and single sign-on groups",
@@ -30,6 +33,12 @@ def _agency_field(user: User, label: str) -> forms.ModelChoiceField:
     )
 
 
+class _CheckboxesField(forms.MultipleChoiceField):
+    """Checkboxes with a hint under each option (read by `govuk_field`, as `core.forms.RadiosField`'s are)."""
+
+    option_hints: Mapping[Any, str] = {}
+
+
 class UserDetailsForm(GovukForm):
     first_name = forms.CharField(
         label="First name", max_length=150, error_messages={"required": "Enter the first name"}
@@ -42,7 +51,7 @@ class UserDetailsForm(GovukForm):
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     job_title = forms.CharField(label="Job title (optional)", max_length=200, required=False)
-    roles = forms.MultipleChoiceField(
+    roles = _CheckboxesField(
         label="Roles",
         help_text="Select all that apply. Each role must suit the agency.",
         choices=Role.choices,
@@ -53,7 +62,7 @@ class UserDetailsForm(GovukForm):
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"] = _agency_field(user, "Agency")
-        self.fields["roles"].option_hints = ROLE_HINTS
+        cast(_CheckboxesField, self.fields["roles"]).option_hints = ROLE_HINTS
         self.order_fields(["username", "first_name", "last_name", "email", "job_title", "agency", "roles"])
 
 
@@ -127,3 +136,54 @@ class GroupMappingForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["agency"] = _agency_field(user, "Agency its members belong to")
         self.order_fields(["group", "agency", "role"])
+
+
+# --- API credentials ---------------------------------------------------------------------------------------
+
+CASE_ROLES_FOR_CLIENTS = [(role.value, role.label) for role in Role if role not in (Role.ADMINISTRATOR,)]
+
+
+class _TokenFields(GovukForm):
+    name = forms.CharField(
+        label="What the token is for", max_length=100, required=False, help_text="Such as 'Nightly warehouse load'"
+    )
+    scopes = forms.MultipleChoiceField(
+        label="What the token may do",
+        choices=ApiScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one thing the token may do"},
+    )
+    expires_on = forms.DateField(
+        label="Expires on",
+        help_text="For example, 31/3/2027. The token stops working at the start of this day.",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        error_messages={"required": "Enter the day the token expires", "invalid": "Enter a date such as 31/3/2027"},
+    )
+
+
+class SystemClientForm(_TokenFields):
+    client_name = forms.CharField(
+        label="System's name",
+        max_length=200,
+        help_text="Such as 'Northmoor case management system'",
+        error_messages={"required": "Enter the system's name"},
+    )
+    role = forms.ChoiceField(
+        label="It sees what this role at your agency sees",
+        choices=[("", "Choose a role"), *CASE_ROLES_FOR_CLIENTS],
+        error_messages={"required": "Choose a role", "invalid_choice": "Choose a role from the list"},
+    )
+
+    field_order = ["client_name", "role", "name", "scopes", "expires_on"]
+
+
+class PersonTokenForm(_TokenFields):
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"] = forms.ModelChoiceField(
+            queryset=users_for(user).filter(api_client__isnull=True, is_active=True).order_by("last_name", "username"),
+            label="Person",
+            empty_label="Choose a person",
+            error_messages={"required": "Choose a person", "invalid_choice": "Choose a person from the list"},
+        )
+        self.order_fields(["person", "name", "scopes", "expires_on"])

@@ -123,7 +123,7 @@ def sign_on(identity: ProviderIdentity, *, refresh_token: str = "", refresh_expi
     now = timezone.now()
     with transaction.atomic():
         link = (
-            ProviderAccount.objects.select_for_update()
+            ProviderAccount.objects.select_for_update(no_key=True)
             .select_related("user")
             .filter(issuer=identity.issuer, subject=identity.subject)
             .first()
@@ -132,7 +132,7 @@ def sign_on(identity: ProviderIdentity, *, refresh_token: str = "", refresh_expi
             user = _first_sign_on(identity, agency, roles)
             link = ProviderAccount(user=user, issuer=identity.issuer, subject=identity.subject)
         else:
-            user = User.objects.select_for_update().get(pk=link.user_id)
+            user = User.objects.select_for_update(no_key=True).get(pk=link.user_id)
             if not user.is_active:
                 if link.disabled_by_provider_at is None:
                     raise SignOnRefused("This account is not active. Ask your administrator.")
@@ -182,7 +182,7 @@ def deactivate_for_provider(link: ProviderAccount, *, why: str) -> None:
     """The provider no longer vouches for the person: deactivate the account (sessions end, API tokens revoked),
     remembered so that a later successful sign-on reactivates it. Audited with the reason."""
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=link.user_id)
+        user = User.objects.select_for_update(no_key=True).get(pk=link.user_id)
         if user.is_active:
             set_active(user, acting_user=None, expected_version=user.version, active=False, reason=why)
         ProviderAccount.objects.filter(pk=link.pk).update(
@@ -200,5 +200,5 @@ def sync_after_check(link: ProviderAccount, claims: dict) -> None:
         deactivate_for_provider(link, why=f"at the provider check: {refused}")
         return
     with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=link.user_id)
+        user = User.objects.select_for_update(no_key=True).get(pk=link.user_id)
         _sync_grants(user, agency, roles, why="at the provider check")

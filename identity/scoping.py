@@ -7,7 +7,7 @@ refused the pages outright (403). Management commands, run by the service's oper
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from access.models import Agency, AgencyKind, Role, User
+from access.models import Agency, AgencyKind, ApiClient, ApiToken, Role, User
 from access.scoping import get_or_404
 from identity.models import GroupMapping
 
@@ -27,6 +27,7 @@ def agencies_for(user: User) -> QuerySet[Agency]:
     """The agencies whose accounts `user` administers (none unless an administrator)."""
     if not is_administrator(user):
         return Agency.objects.none()
+    assert user.agency is not None  # is_administrator: a user at an agency
     area = Q(pk=user.agency_id)
     if user.agency.kind == AgencyKind.COUNCIL:
         area |= Q(local_authority_id=user.agency_id)
@@ -35,7 +36,7 @@ def agencies_for(user: User) -> QuerySet[Agency]:
 
 def can_add_agencies(user: User) -> bool:
     """A council's administrator adds the agencies in the council's area (schools, health, providers)."""
-    return is_administrator(user) and user.agency.kind == AgencyKind.COUNCIL
+    return is_administrator(user) and user.agency is not None and user.agency.kind == AgencyKind.COUNCIL
 
 
 def users_for(user: User) -> QuerySet[User]:
@@ -54,3 +55,17 @@ def mappings_for(user: User) -> QuerySet[GroupMapping]:
 def get_mapping_for_admin(user: User, mapping_id: object) -> GroupMapping:
     require_administrator(user)
     return get_or_404(mappings_for(user), mapping_id)
+
+
+def tokens_for(user: User) -> QuerySet[ApiToken]:
+    """The API tokens an administrator looks after: those of accounts at agencies they administer."""
+    return ApiToken.objects.filter(user__agency__in=agencies_for(user)).select_related("user", "client", "agency")
+
+
+def get_token_for_admin(user: User, token_id: object) -> ApiToken:
+    require_administrator(user)
+    return get_or_404(tokens_for(user), token_id)
+
+
+def clients_for(user: User) -> QuerySet[ApiClient]:
+    return ApiClient.objects.filter(agency__in=agencies_for(user)).select_related("agency", "service_user")

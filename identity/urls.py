@@ -14,6 +14,8 @@ urlpatterns = [
     path("administration/users/<int:user_id>/two-factor/", views.user_reset_two_factor, name="user-two-factor"),
     path("administration/agencies/", views.agencies, name="agencies"),
     path("administration/agencies/add/", views.agency_add, name="agency-add"),
+    path("administration/api-credentials/", views.api_credentials, name="api-credentials"),
+    path("administration/api-credentials/<int:token_id>/revoke/", views.api_token_revoke, name="api-token-revoke"),
     path("administration/single-sign-on-groups/", views.group_mappings, name="group-mappings"),
     path(
         "administration/single-sign-on-groups/<int:mapping_id>/remove/",

@@ -2,19 +2,24 @@
 identity-provider group mappings. Thin: every change is an action in identity/actions.py (or accounts' two-factor
 reset); every record is reached through identity/scoping.py (another agency's account is a 404)."""
 
+from datetime import datetime, time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 from requests import RequestException
 
 from access.audit import record_event
+from access.http import AuthenticatedHttpRequest
 from access.models import AuditEvent, Role, RoleAssignment
+from access.tokens import issue_token, register_client_with_token, revoke_token
 from accounts.two_factor import confirmed_device, mark_verified_by_provider, reset_two_factor, two_factor_not_required
 from core.encryption import decrypt, encrypt
 from core.forms import submitted
@@ -23,14 +28,26 @@ from identity import actions
 from identity.actions import NewAccount
 from identity.backends import REFUSAL_ATTRIBUTE
 from identity.bulk import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, BulkAddRefused, bulk_add_users
-from identity.forms import AccountStatusForm, AddAgencyForm, AddUserForm, BulkAddForm, ChangeUserForm, GroupMappingForm
+from identity.forms import (
+    AccountStatusForm,
+    AddAgencyForm,
+    AddUserForm,
+    BulkAddForm,
+    ChangeUserForm,
+    GroupMappingForm,
+    PersonTokenForm,
+    SystemClientForm,
+)
 from identity.scoping import (
     agencies_for,
     can_add_agencies,
+    clients_for,
     get_mapping_for_admin,
+    get_token_for_admin,
     get_user_for_admin,
     mappings_for,
     require_administrator,
+    tokens_for,
     users_for,
 )
 
@@ -91,7 +108,7 @@ def _crumbs(*extra: dict[str, str]) -> list[dict[str, str]]:
     return [crumb("Administration", "identity:users"), *extra]
 
 
-def users(request: HttpRequest) -> HttpResponse:
+def users(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_administrator(request.user)
     people = (
         users_for(request.user)
@@ -108,7 +125,7 @@ def users(request: HttpRequest) -> HttpResponse:
     return render(request, "identity/users.html", context)
 
 
-def user_add(request: HttpRequest) -> HttpResponse:
+def user_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     admin = request.user
     require_administrator(admin)
     form = AddUserForm(submitted(request), user=admin)
@@ -122,7 +139,7 @@ def user_add(request: HttpRequest) -> HttpResponse:
 NEW_ACCOUNTS_SESSION_KEY = "identity_new_accounts"
 
 
-def _accounts_added(request: HttpRequest, accounts: list[NewAccount]) -> HttpResponse:
+def _accounts_added(request: AuthenticatedHttpRequest, accounts: list[NewAccount]) -> HttpResponse:
     """Post/Redirect/Get: the new accounts' first passwords and enrolment codes go (encrypted) into this session and
     the users page shows them once, then forgets them. Homeward keeps no other copy."""
     request.session[NEW_ACCOUNTS_SESSION_KEY] = [
@@ -132,7 +149,7 @@ def _accounts_added(request: HttpRequest, accounts: list[NewAccount]) -> HttpRes
     return redirect("identity:users")
 
 
-def _pop_new_accounts(request: HttpRequest) -> list[NewAccount]:
+def _pop_new_accounts(request: AuthenticatedHttpRequest) -> list[NewAccount]:
     pending = request.session.pop(NEW_ACCOUNTS_SESSION_KEY, [])
     people = users_for(request.user).in_bulk([item["user"] for item in pending])
     shown = []
@@ -143,7 +160,7 @@ def _pop_new_accounts(request: HttpRequest) -> list[NewAccount]:
     return shown
 
 
-def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_detail(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     """One account: change its details, agency and roles (optimistic locking: a stale page is refused)."""
     admin = request.user
     person = get_user_for_admin(admin, user_id)
@@ -174,7 +191,7 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     return render(request, "identity/user_detail.html", context, status=form.status_code)
 
 
-def user_status(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_status(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     """Deactivate an account (or reactivate it): confirm, with a reason for the audit trail."""
     admin = request.user
     person = get_user_for_admin(admin, user_id)
@@ -198,7 +215,7 @@ def user_status(request: HttpRequest, user_id: int) -> HttpResponse:
     return render(request, "identity/user_status.html", context, status=form.status_code)
 
 
-def user_reset_two_factor(request: HttpRequest, user_id: int) -> HttpResponse:
+def user_reset_two_factor(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     """Remove the person's authenticator app and issue a new enrolment code (shown once)."""
     admin = request.user
     person = get_user_for_admin(admin, user_id)
@@ -212,7 +229,7 @@ def user_reset_two_factor(request: HttpRequest, user_id: int) -> HttpResponse:
     return render(request, "identity/user_reset_two_factor.html", {"person": person, "breadcrumbs": crumbs})
 
 
-def bulk_add(request: HttpRequest) -> HttpResponse:
+def bulk_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Add many accounts from a CSV file: all or nothing, every refusal named by row and column."""
     admin = request.user
     require_administrator(admin)
@@ -240,7 +257,7 @@ def bulk_add(request: HttpRequest) -> HttpResponse:
 # --- agencies ------------------------------------------------------------------------------------------------
 
 
-def agencies(request: HttpRequest) -> HttpResponse:
+def agencies(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_administrator(request.user)
     context = {
         "agencies": agencies_for(request.user).order_by("kind", "name"),
@@ -250,7 +267,7 @@ def agencies(request: HttpRequest) -> HttpResponse:
     return render(request, "identity/agencies.html", context)
 
 
-def agency_add(request: HttpRequest) -> HttpResponse:
+def agency_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A council's administrator adds a school, health body, return interview provider or other agency in the
     council's area."""
     admin = request.user
@@ -272,7 +289,7 @@ def agency_add(request: HttpRequest) -> HttpResponse:
 # --- identity-provider group mappings ------------------------------------------------------------------------
 
 
-def group_mappings(request: HttpRequest) -> HttpResponse:
+def group_mappings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Which groups at the identity provider give which role at which agency; add one on the same page."""
     admin = request.user
     require_administrator(admin)
@@ -292,7 +309,7 @@ def group_mappings(request: HttpRequest) -> HttpResponse:
     return render(request, "identity/group_mappings.html", context, status=form.status_code)
 
 
-def group_mapping_remove(request: HttpRequest, mapping_id: int) -> HttpResponse:
+def group_mapping_remove(request: AuthenticatedHttpRequest, mapping_id: int) -> HttpResponse:
     admin = request.user
     mapping = get_mapping_for_admin(admin, mapping_id)
     if request.method == "POST":
@@ -301,3 +318,76 @@ def group_mapping_remove(request: HttpRequest, mapping_id: int) -> HttpResponse:
         return redirect("identity:group-mappings")
     crumbs = _crumbs(crumb("Single sign-on groups", "identity:group-mappings"))
     return render(request, "identity/group_mapping_remove.html", {"mapping": mapping, "breadcrumbs": crumbs})
+
+
+# --- API credentials -----------------------------------------------------------------------------------------
+
+NEW_TOKEN_SESSION_KEY = "identity_new_api_token"  # noqa: S105 (a session key name, not a secret)
+
+
+def _start_of_day(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def api_credentials(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The API tokens of the accounts an administrator looks after, and the system clients of their agencies:
+    listed with scopes, expiry and last use; a token is issued (to a person or a new system client) on the same
+    page and shown once."""
+    admin = request.user
+    require_administrator(admin)
+    posted = submitted(request)
+    which = request.POST.get("form") if request.method == "POST" else None
+    client_form = SystemClientForm(posted if which == "client" else None, prefix="client")
+    person_form = PersonTokenForm(posted if which == "person" else None, prefix="person", user=admin)
+    if which == "client" and client_form.is_valid():
+        data = client_form.cleaned_data
+        result = client_form.call_action(
+            register_client_with_token,
+            name=data["client_name"],
+            agency=admin.agency,
+            role=data["role"],
+            scopes=data["scopes"],
+            expires_at=_start_of_day(data["expires_on"]),
+            token_name=data["name"],
+            acting_user=admin,
+        )
+        if result is not None:
+            request.session[NEW_TOKEN_SESSION_KEY] = encrypt(result[1])
+            messages.success(request, f"{result[0].name} was registered")
+            return redirect("identity:api-credentials")
+    if which == "person" and person_form.is_valid():
+        data = person_form.cleaned_data
+        token = person_form.call_action(
+            issue_token,
+            data["person"],
+            scopes=data["scopes"],
+            expires_at=_start_of_day(data["expires_on"]),
+            name=data["name"],
+            acting_user=admin,
+        )
+        if token is not None:
+            request.session[NEW_TOKEN_SESSION_KEY] = encrypt(token)
+            messages.success(request, f"A token was issued to {data['person']}")
+            return redirect("identity:api-credentials")
+    new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None)
+    context = {
+        "tokens": tokens_for(admin).order_by("revoked_at", "-created_at"),
+        "clients": clients_for(admin).order_by("name"),
+        "client_form": client_form,
+        "person_form": person_form,
+        "new_token": decrypt(new_token) if new_token else None,
+        "now": timezone.now(),
+        "breadcrumbs": _crumbs(),
+    }
+    status = 400 if which and request.method == "POST" else 200
+    return render(request, "identity/api_credentials.html", context, status=status)
+
+
+def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
+    admin = request.user
+    api_token = get_token_for_admin(admin, token_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    revoke_token(api_token, acting_user=admin)
+    messages.success(request, f"The token {api_token.prefix}… was revoked")
+    return redirect("identity:api-credentials")

@@ -18,3 +18,6 @@ class InterviewsConfig(AppConfig):
         episode_returned.connect(open_interview_on_return, dispatch_uid="interviews.open_interview_on_return")
         child_pages.register_chronology(self.label, chronology_entries)
         episode_pages.register_covering_interviews(covering_interviews)
+        child_pages.register_merge_mover(
+            self.label, child_pages.repointing_mover({"interviews.ReturnInterview.child": "return interviews"})
+        )

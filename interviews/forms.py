@@ -1,6 +1,6 @@
 """Forms for assigning, offering and recording a return home interview."""
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 
@@ -67,7 +67,7 @@ class OfferForm(GovukForm):
             self.add_error("outcome", "Select what happened to the offer")
         return cleaned
 
-    def action_kwargs(self) -> dict[str, object]:
+    def action_kwargs(self) -> dict[str, Any]:
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
@@ -129,5 +129,5 @@ class RecordInterviewForm(GovukForm):
             (episode.pk, label) for episode, label in episodes
         ]
 
-    def action_kwargs(self) -> dict[str, object]:
+    def action_kwargs(self) -> dict[str, Any]:
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}

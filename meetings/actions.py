@@ -6,11 +6,12 @@ Who may do what is the caller's check (`meetings.scoping`: `can_call_about`, `ca
 and an action's note are sensitive free text: the audit trail records only that they changed.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from access.audit import SENSITIVE_MARK, record_event
@@ -32,8 +33,15 @@ from network.models import PersonOfConcern, Place
 from risk.actions import acknowledge_alert
 from risk.models import Alert
 
-WHAT_MAX = MeetingAction._meta.get_field("what").max_length
-PLACE_MAX = Meeting._meta.get_field("place").max_length
+
+def _max_length(model: type[Meeting] | type[MeetingAction], name: str) -> int:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.CharField) and field.max_length is not None  # set in meetings/models.py
+    return field.max_length
+
+
+WHAT_MAX = _max_length(MeetingAction, "what")
+PLACE_MAX = _max_length(Meeting, "place")
 
 
 def _raise_if(errors: dict[str, list[str]]) -> None:
@@ -102,6 +110,8 @@ def call_meeting(
     if from_alert is not None and from_alert.child not in children:
         errors.setdefault("children", []).append("The meeting must discuss the child the alert is about")
     _raise_if(errors)
+    assert held_at is not None and chair is not None  # checked above: _raise_if refused a missing one
+    assert acting_user.agency_id is not None  # can_call_meeting: only a council's user calls a meeting
     with transaction.atomic():
         meeting = Meeting.objects.create(
             kind=kind,
@@ -140,7 +150,7 @@ def call_meeting(
 
 
 def _decide_alert(alert: Alert, kind: str, acting_user: User) -> None:
-    current = Alert.objects.select_for_update().get(pk=alert.pk)
+    current = Alert.objects.select_for_update(no_key=True).get(pk=alert.pk)
     if current.is_acknowledged or not acting_user.has_role(current.for_role):
         return
     if not in_child_councils(acting_user, current.child):
@@ -154,8 +164,8 @@ def _decide_alert(alert: Alert, kind: str, acting_user: User) -> None:
 def record_attendance(
     meeting: Meeting,
     *,
-    agencies: dict[int, str],
-    people: dict[int, str],
+    agencies: Mapping[int, str],
+    people: Mapping[int, str],
     expected_version: int,
     acting_user: User,
     invite: User | None = None,
@@ -173,19 +183,19 @@ def record_attendance(
             elif current.people.filter(user=invite).exists():
                 errors.setdefault("invite", []).append(f"{invite} is already invited")
         _raise_if(errors)
-        changes = {}
+        changes: dict[str, list[str | None]] = {}
         for row in current.agencies.select_related("agency"):
             status = agencies.get(row.agency_id, row.attendance)
             if status != row.attendance:
                 changes[f"agency:{row.agency_id}"] = [row.attendance, status]
                 row.attendance = status
                 row.save(update_fields=["attendance"])
-        for row in current.people.all():
-            status = people.get(row.user_id, row.attendance)
-            if status != row.attendance:
-                changes[f"person:{row.user_id}"] = [row.attendance, status]
-                row.attendance = status
-                row.save(update_fields=["attendance"])
+        for person in current.people.all():
+            status = people.get(person.user_id, person.attendance)
+            if status != person.attendance:
+                changes[f"person:{person.user_id}"] = [person.attendance, status]
+                person.attendance = status
+                person.save(update_fields=["attendance"])
         if invite is not None:
             MeetingPerson.objects.create(meeting=current, user=invite)
             changes[f"person:{invite.pk}"] = [None, Attendance.INVITED]
@@ -312,6 +322,8 @@ def add_action(
     if child is not None and not meeting.children.filter(child=child).exists():
         errors.setdefault("child", []).append("Choose a child discussed at this meeting")
     _raise_if(errors)
+    # Checked above (_raise_if refused a missing one; an owner is at an invited agency):
+    assert owner is not None and owner.agency_id is not None and due_on is not None
     with transaction.atomic():
         action = MeetingAction.objects.create(
             meeting=meeting,
@@ -389,3 +401,12 @@ def cancel_action(action: MeetingAction, *, note: str, expected_version: int, ac
     return close_action(
         action, status=ActionStatus.CANCELLED, note=note, expected_version=expected_version, acting_user=acting_user
     )
+
+
+def child_merge_problems(merged_id: int, survivor_id: int) -> list[str]:
+    """Two records discussed at the same meeting cannot be merged: the meeting would discuss the child twice."""
+    meetings = MeetingChild.objects.filter(child_id__in=(merged_id, survivor_id))
+    both = meetings.values("meeting_id").annotate(records=Count("child_id", distinct=True)).filter(records__gt=1)
+    if both.exists():
+        return ["Both records are discussed at the same meeting: take one of them off that meeting first"]
+    return []

@@ -15,3 +15,12 @@ class MeetingsConfig(AppConfig):
         child_pages.register_chronology(self.label, chronology_entries)
         risk_pages.register_alert_link(self.label, alert_links)
         child_pages.register_record_link(self.label, call_meeting_link)
+        from meetings.actions import child_merge_problems
+
+        child_pages.register_merge_mover(
+            self.label,
+            child_pages.repointing_mover(
+                {"meetings.MeetingChild.child": "meetings", "meetings.MeetingAction.child": "meeting actions"},
+                check=child_merge_problems,
+            ),
+        )

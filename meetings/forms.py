@@ -1,6 +1,8 @@
 """Forms for calling a meeting, recording attendance, discussion and decisions, linking persons and places, and
 agreeing and closing actions. Every choice offered is drawn from the user's scoped lookups."""
 
+from typing import cast
+
 from django import forms
 from django.db.models import Q, QuerySet
 
@@ -21,6 +23,11 @@ SELECT = {"class": "govuk-select"}
 class _PersonChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj}, {obj.agency}" if obj.agency_id else str(obj)
+
+
+class _ChildChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Child) -> str:
+        return obj.full_name
 
 
 class _AgencyChoices(forms.ModelMultipleChoiceField):
@@ -74,21 +81,22 @@ class CallMeetingForm(GovukForm):
         required=False,
         error_messages={"invalid_choice": "Choose agencies from the list"},
     )
-    children = forms.ModelMultipleChoiceField(
+    children: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         queryset=None, widget=forms.MultipleHiddenInput, error_messages={"required": "Choose the child"}
     )
 
     def __init__(self, *args, user: User, children: list[Child], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["chair"].queryset = (
+        assert user.agency_id is not None  # can_call_meeting, checked before the form: a council's user
+        cast(forms.ModelChoiceField, self.fields["chair"]).queryset = (
             User.objects.filter(agency_id=user.agency_id, is_active=True, role_assignments__role__in=COUNCIL_CASE_ROLES)
             .select_related("agency")
             .distinct()
             .order_by("last_name", "first_name")
         )
         self.fields["chair"].widget.attrs.update(SELECT)
-        self.fields["agencies"].queryset = candidate_agencies(children)
-        self.fields["children"].queryset = children_to_add_for(user)
+        cast(forms.ModelChoiceField, self.fields["agencies"]).queryset = candidate_agencies(children)
+        cast(forms.ModelChoiceField, self.fields["children"]).queryset = children_to_add_for(user)
 
 
 class AttendanceForm(GovukForm):
@@ -98,17 +106,16 @@ class AttendanceForm(GovukForm):
     def __init__(self, *args, meeting: Meeting, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         invited_agencies = [meeting.council_id, *meeting.agencies.values_list("agency_id", flat=True)]
-        self.rows = []
         for row in meeting.agencies.select_related("agency"):
             name = f"agency_{row.agency_id}"
             self.fields[name] = radios(Attendance.choices, label=row.agency.name, error="Select the attendance")
             self.initial[name] = row.attendance
-        for row in meeting.people.select_related("user", "user__agency"):
-            name = f"person_{row.user_id}"
-            label = f"{row.user}, {row.user.agency}" if row.user.agency_id else str(row.user)
+        for person in meeting.people.select_related("user", "user__agency"):
+            name = f"person_{person.user_id}"
+            label = f"{person.user}, {person.user.agency}" if person.user.agency_id else str(person.user)
             self.fields[name] = radios(Attendance.choices, label=label, error="Select the attendance")
-            self.initial[name] = row.attendance
-        self.fields["invite"].queryset = (
+            self.initial[name] = person.attendance
+        cast(forms.ModelChoiceField, self.fields["invite"]).queryset = (
             User.objects.filter(agency_id__in=invited_agencies, is_active=True)
             .exclude(meeting_invitations__meeting=meeting)
             .select_related("agency")
@@ -146,18 +153,18 @@ class AddChildToPanelForm(GovukForm):
 
 
 class LinkForm(GovukForm):
-    persons = forms.ModelMultipleChoiceField(
+    persons: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         queryset=None, widget=forms.CheckboxSelectMultiple, required=False, label="Persons of concern"
     )
-    places = forms.ModelMultipleChoiceField(
+    places: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         queryset=None, widget=forms.CheckboxSelectMultiple, required=False, label="Places"
     )
     version = VersionField()
 
     def __init__(self, *args, persons: QuerySet, places: QuerySet, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["persons"].queryset = persons
-        self.fields["places"].queryset = places
+        cast(forms.ModelChoiceField, self.fields["persons"]).queryset = persons
+        cast(forms.ModelChoiceField, self.fields["places"]).queryset = places
 
 
 class DiscussionForm(GovukForm):
@@ -177,20 +184,19 @@ class ActionForm(GovukForm):
         help_text="For example, 27 3 2027",
         error_messages={"required": "Enter when the action is due"},
     )
-    child = forms.ModelChoiceField(
-        queryset=None, required=False, label="About (optional)", empty_label="The whole meeting"
-    )
+    child = _ChildChoice(queryset=None, required=False, label="About (optional)", empty_label="The whole meeting")
 
     def __init__(self, *args, meeting: Meeting, children: list[Child], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         invited_agencies = [meeting.council_id, *meeting.agencies.values_list("agency_id", flat=True)]
-        self.fields["owner"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = (
             User.objects.filter(agency_id__in=invited_agencies, is_active=True)
             .select_related("agency")
             .order_by("agency__name", "last_name", "first_name")
         )
-        self.fields["child"].queryset = Child.objects.filter(pk__in=[child.pk for child in children])
-        self.fields["child"].label_from_instance = lambda child: child.full_name
+        cast(forms.ModelChoiceField, self.fields["child"]).queryset = Child.objects.filter(
+            pk__in=[child.pk for child in children]
+        )
         for name in ("owner", "child"):
             self.fields[name].widget.attrs.update(SELECT)
 

@@ -8,6 +8,8 @@ it is due and its status. A meeting called from an alert keeps the alert (`from_
 links to the meeting.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -106,11 +108,11 @@ class MeetingChild(models.Model):
         return f"Child {self.child_id} at {self.meeting}"
 
 
-class MeetingActionQuerySet(models.QuerySet):
+class MeetingActionQuerySet(models.QuerySet["MeetingAction"]):
     def open(self) -> "MeetingActionQuerySet":
         return self.filter(status=ActionStatus.OPEN)
 
-    def overdue(self, today) -> "MeetingActionQuerySet":
+    def overdue(self, today: date) -> "MeetingActionQuerySet":
         return self.open().filter(due_on__lt=today)
 
 

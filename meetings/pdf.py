@@ -9,7 +9,9 @@ discussed and decided, and every action with its status. Everything is real text
 """
 
 import io
+from collections.abc import Sequence
 from functools import partial
+from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
@@ -63,7 +65,8 @@ def _para(text: object, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
 
 
-TABLE_STYLE = [
+# reportlab-stubs type each table command as a tuple of its own shape; this list mixes shapes.
+TABLE_STYLE: list[tuple[Any, ...]] = [
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE_GREY),
     ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -73,14 +76,14 @@ TABLE_STYLE = [
 ]
 
 
-def _pairs(rows: list[tuple[str, object]], st: dict) -> Table:
+def _pairs(rows: Sequence[tuple[str, object]], st: dict) -> Table:
     data = [[_para(label, st["cell_bold"]), _para(value, st["cell"])] for label, value in rows]
     table = Table(data, colWidths=[LABEL_WIDTH, CONTENT_WIDTH - LABEL_WIDTH], hAlign="LEFT")
     table.setStyle(Style(TABLE_STYLE))
     return table
 
 
-def _grid(header: list[str], rows: list[list[object]], widths: list[float], st: dict) -> Table:
+def _grid(header: list[str], rows: Sequence[Sequence[object]], widths: list[float], st: dict) -> Table:
     data = [[_para(h, st["cell_bold"]) for h in header], *[[_para(v, st["cell"]) for v in row] for row in rows]]
     table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(Style([*TABLE_STYLE, ("BACKGROUND", (0, 0), (-1, 0), LIGHT_GREY)]))
@@ -118,7 +121,10 @@ def _attendance(view: MeetingView, st: dict, *, minutes: bool) -> list[Flowable]
         [f"{row.user}, {row.user.agency}" if row.user.agency_id else str(row.user), row.get_attendance_display()]
         for row in view.people
     ]
-    out = [_para("Agencies", st["subheading"]), _grid(["Agency", "Attendance"], agencies, [120 * mm, 50 * mm], st)]
+    out: list[Flowable] = [
+        _para("Agencies", st["subheading"]),
+        _grid(["Agency", "Attendance"], agencies, [120 * mm, 50 * mm], st),
+    ]
     out += [_para("People", st["subheading"]), _grid(["Person", "Attendance"], people, [120 * mm, 50 * mm], st)]
     if minutes:
         present = sum(1 for row in view.people if row.attendance == Attendance.PRESENT)
@@ -127,7 +133,7 @@ def _attendance(view: MeetingView, st: dict, *, minutes: bool) -> list[Flowable]
 
 
 def _episodes(section: ChildSection, st: dict) -> list[Flowable]:
-    out = [_para("Missing history", st["subheading"])]
+    out: list[Flowable] = [_para("Missing history", st["subheading"])]
     rows = []
     for episode in section.episodes:
         returned = govuk_datetime(episode.returned_at) if episode.returned_at else "Still missing"
@@ -158,7 +164,7 @@ def _episodes(section: ChildSection, st: dict) -> list[Flowable]:
 
 
 def _interviews(section: ChildSection, st: dict) -> list[Flowable]:
-    out = [_para("Return interview findings", st["subheading"])]
+    out: list[Flowable] = [_para("Return interview findings", st["subheading"])]
     for findings in section.interviews:
         interview = findings.interview
         rows = [

@@ -28,7 +28,7 @@ from access.scoping import (
 )
 from children.models import Child
 from children.scoping import caseload_children_for, children_for
-from meetings.models import Meeting, MeetingAction, MeetingAgency, MeetingPerson
+from meetings.models import Meeting, MeetingAction, MeetingActionQuerySet, MeetingAgency, MeetingPerson
 
 # Who may call a meeting and run one their council called (besides its chair).
 MEETING_ORGANISER_ROLES = (Role.COORDINATOR, Role.TEAM_MANAGER)
@@ -36,12 +36,13 @@ AGENCY_READER_ID = 0
 
 
 def _receiving_roles(user: User) -> tuple[str, ...]:
-    return SHARE_RECEIVING_ROLES.get(user.agency.kind, ()) if user.agency_id else ()
+    return SHARE_RECEIVING_ROLES.get(user.agency.kind, ()) if user.agency is not None else ()
 
 
 def meetings_for(user: User) -> QuerySet[Meeting]:
     if not can_see_cases(user):
         return Meeting.objects.none()
+    assert user.agency_id is not None  # can_see_cases: a user at an agency
     grants = [Q(Exists(MeetingPerson.objects.filter(meeting=OuterRef("pk"), user_id=user.pk)))]
     if user.has_role(*COUNCIL_CASE_ROLES):
         grants.append(Q(council_id=user.agency_id))
@@ -54,13 +55,15 @@ def get_meeting_for_user(user: User, meeting_id: object) -> Meeting:
     return get_or_404(meetings_for(user).select_related("council", "chair", "from_alert"), meeting_id)
 
 
-def actions_for(user: User) -> QuerySet[MeetingAction]:
+def actions_for(user: User) -> MeetingActionQuerySet:
     """The actions of the meetings the user sees, except those about a child they may not see; and every action
     they own."""
     if not can_see_cases(user):
         return MeetingAction.objects.none()
+    # Correlated EXISTS, not `child__in=<every child the user sees>`: PostgreSQL would build the whole set (a
+    # council's 20,000 children) for every query, where each action needs one look-up by key (docs/performance.md).
     visible = Q(meeting__in=meetings_for(user).values("pk")) & (
-        Q(child__isnull=True) | Q(child__in=children_for(user).values("pk"))
+        Q(child__isnull=True) | Q(Exists(children_for(user).filter(pk=OuterRef("child_id"))))
     )
     return MeetingAction.objects.filter(visible | Q(owner_id=user.pk))
 
@@ -117,5 +120,6 @@ def pack_agency_for(user: User, meeting: Meeting) -> Agency | None:
     meeting) and they hold the role its shares go to; else None."""
     if not can_see_cases(user) or not user.has_role(*_receiving_roles(user)):
         return None
+    assert user.agency_id is not None  # can_see_cases: a user at an agency
     invited = meeting.council_id == user.agency_id or meeting.agencies.filter(agency_id=user.agency_id).exists()
     return user.agency if invited else None

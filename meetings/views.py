@@ -5,11 +5,12 @@ not see is a 404; a change their role does not allow on one they can see is a 40
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from access.audit import record_page_viewed
+from access.http import AuthenticatedHttpRequest
 from access.models import User
 from children.models import Child
 from children.scoping import get_child_for_user
@@ -63,7 +64,7 @@ def _meeting_crumbs(meeting: Meeting) -> list[dict[str, str]]:
     return [*_list_crumbs(), crumb(str(meeting), "meetings:detail", meeting.pk)]
 
 
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not sees_meetings_page(user):
         raise PermissionDenied("Your role does not include meetings.")
@@ -81,14 +82,14 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def call_about_child(request: HttpRequest, child_id: int) -> HttpResponse:
+def call_about_child(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     user = request.user
     if not can_call_meeting(user):
         raise PermissionDenied("Only a coordinator or social work manager can call a meeting.")
     return _call(request, get_child_for_user(user, child_id), alert=None)
 
 
-def call_from_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
+def call_from_alert(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
     """Call the meeting an alert calls for, pre-filled with the child, the reason and the agencies involved."""
     user = request.user
     if not can_call_meeting(user):
@@ -97,7 +98,7 @@ def call_from_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
     return _call(request, alert.child, alert=alert)
 
 
-def _call(request: HttpRequest, child: Child, *, alert: Alert | None) -> HttpResponse:
+def _call(request: AuthenticatedHttpRequest, child: Child, *, alert: Alert | None) -> HttpResponse:
     user = request.user
     if not can_call_about(user, child):
         raise PermissionDenied("Only a coordinator or manager of the child's council can call a meeting about them.")
@@ -139,7 +140,7 @@ def _call(request: HttpRequest, child: Child, *, alert: Alert | None) -> HttpRes
     )
 
 
-def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     user = request.user
     meeting = get_meeting_for_user(user, meeting_id)
     view = meeting_view(user, meeting)
@@ -161,11 +162,12 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 def _record_viewed(user: User, view: MeetingView, summary: str) -> None:
     """Audit a read of the meeting once for each child it showed (so each child's trail has it), or once."""
-    for child_id in [section.child.pk for section in view.children] or [None]:
+    child_ids: list[int | None] = [section.child.pk for section in view.children]
+    for child_id in child_ids or [None]:
         record_page_viewed(user, view.meeting, child_id=child_id, summary=summary)
 
 
-def _managed_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+def _managed_meeting(request: AuthenticatedHttpRequest, meeting_id: int) -> Meeting:
     meeting = get_meeting_for_user(request.user, meeting_id)
     if not can_manage_meeting(request.user, meeting):
         raise PermissionDenied(
@@ -174,7 +176,7 @@ def _managed_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
     return meeting
 
 
-def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def attendance(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     user = request.user
     meeting = _managed_meeting(request, meeting_id)
     form = AttendanceForm(submitted(request), meeting=meeting, initial={"version": meeting.version})
@@ -199,7 +201,7 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
 
 
-def add_child(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def add_child(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     user = request.user
     meeting = _managed_meeting(request, meeting_id)
     if meeting.kind not in SEVERAL_CHILDREN_KINDS:
@@ -225,7 +227,7 @@ def add_child(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
 
 
-def link(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def link(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     """A MACE panel: the persons and places that link its children, among those the user may see."""
     user = request.user
     meeting = _managed_meeting(request, meeting_id)
@@ -264,7 +266,7 @@ def link(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
 
 
-def discussion(request: HttpRequest, meeting_id: int, child_id: int) -> HttpResponse:
+def discussion(request: AuthenticatedHttpRequest, meeting_id: int, child_id: int) -> HttpResponse:
     user = request.user
     meeting = _managed_meeting(request, meeting_id)
     view = meeting_view(user, meeting)
@@ -298,14 +300,14 @@ def discussion(request: HttpRequest, meeting_id: int, child_id: int) -> HttpResp
     )
 
 
-def _int(value: object) -> int | None:
+def _int(value: str | int) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
         return None
 
 
-def new_action(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def new_action(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     user = request.user
     meeting = _managed_meeting(request, meeting_id)
     children = [section.child for section in meeting_view(user, meeting).children]
@@ -323,7 +325,7 @@ def new_action(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
 
 
-def action(request: HttpRequest, action_id: int) -> HttpResponse:
+def action(request: AuthenticatedHttpRequest, action_id: int) -> HttpResponse:
     user = request.user
     current = get_action_for_user(user, action_id)
     closable = can_close_action(user, current)
@@ -360,7 +362,7 @@ def action(request: HttpRequest, action_id: int) -> HttpResponse:
     )
 
 
-def _pdf(request: HttpRequest, meeting_id: int, *, minutes: bool) -> HttpResponse:
+def _pdf(request: AuthenticatedHttpRequest, meeting_id: int, *, minutes: bool) -> HttpResponse:
     user = request.user
     meeting = get_meeting_for_user(user, meeting_id)
     agency = pack_agency_for(user, meeting)
@@ -379,9 +381,9 @@ def _pdf(request: HttpRequest, meeting_id: int, *, minutes: bool) -> HttpRespons
     return response
 
 
-def pack(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def pack(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     return _pdf(request, meeting_id, minutes=False)
 
 
-def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def minutes(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     return _pdf(request, meeting_id, minutes=True)

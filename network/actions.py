@@ -350,3 +350,26 @@ def end_place_link(link: ChildPlaceLink, *, acting_user: User, expected_version:
         expected_version=expected_version,
         reason=reason,
     )
+
+
+def move_child_records(merged_id: int, survivor_id: int, acting_user: User) -> dict[str, int]:
+    """Move the merged child's links to persons and places to the survivor (children.actions.merge_children).
+
+    A link the survivor already has (same person or place, source and date, both active) is ended on the merged
+    record first, as a duplicate, so the survivor keeps one active link and the history keeps both."""
+    now = timezone.now()
+    moved = {}
+    for model, target, what in (
+        (ChildPersonLink, "person_id", "links to persons"),
+        (ChildPlaceLink, "place_id", "links to places"),
+    ):
+        active = model.objects.filter(ended_at__isnull=True)
+        held = set(active.filter(child_id=survivor_id).values_list(target, "source", "linked_on"))
+        for link in active.filter(child_id=merged_id):
+            if (getattr(link, target), link.source, link.linked_on) in held:
+                link.ended_at, link.ended_by = now, acting_user
+                link.end_reason = "The same link is on the record this one was merged into"
+                link.version += 1
+                link.save(update_fields=["ended_at", "ended_by", "end_reason", "version"])
+        moved[what] = model.objects.filter(child_id=merged_id).update(child_id=survivor_id)
+    return moved

@@ -12,3 +12,13 @@ class NetworkConfig(AppConfig):
 
         navigation.register(self.label, order=35, items=navigation_items)
         hooks.register_record_link(self.label, child_network_link)
+        from network.actions import move_child_records
+
+        hooks.register_merge_mover(
+            self.label,
+            hooks.MergeMover(
+                fields=("network.ChildPersonLink.child", "network.ChildPlaceLink.child"),
+                check=hooks.no_problems,
+                move=move_child_records,
+            ),
+        )

@@ -9,7 +9,13 @@ from network.scoping import can_use_network, network_children_for
 
 
 def navigation_items(user: User) -> list[tuple[str, str]]:
-    return [("Network", reverse("network:graph"))] if can_use_network(user) else []
+    if not can_use_network(user):
+        return []
+    return [
+        ("Network", reverse("network:graph")),
+        ("Persons of concern", reverse("network:persons")),
+        ("Places", reverse("network:places")),
+    ]
 
 
 def child_network_link(user: User, child: Child) -> tuple[str, str] | None:

@@ -57,7 +57,7 @@ def _lock_profile(child: Child, expected_version: int | None) -> PhilomenaProfil
     """The child's profile, locked for this transaction, after checking nobody saved it since the user
     loaded it (None if the child has none yet). Call inside transaction.atomic()."""
     # Lock the child's row first, so two people starting a profile at once cannot both create one.
-    Child.objects.select_for_update().filter(pk=child.pk).first()
+    Child.objects.select_for_update(no_key=True).filter(pk=child.pk).first()
     profile = PhilomenaProfile.objects.select_for_update().filter(child=child).first()
     if profile is None:
         if expected_version:
@@ -227,3 +227,10 @@ def record_grab_pack_produced(child: Child, *, viewer: User, profile: PhilomenaP
             summary="Philomena grab-pack produced",
             changes={"version": [None, profile.version]} if profile else {},
         )
+
+
+def child_merge_problems(merged_id: int, survivor_id: int) -> list[str]:
+    """A child has one Philomena profile: two records that each have one cannot be merged yet."""
+    if PhilomenaProfile.objects.filter(child_id__in=(merged_id, survivor_id)).count() > 1:
+        return ["Both records have a Philomena profile: a person must bring them into one first"]
+    return []

@@ -6,4 +6,13 @@ class PhilomenaConfig(AppConfig):
     verbose_name = "Philomena profiles: the grab-pack police use when a child in care goes missing"
 
     def ready(self) -> None:
+        from children import hooks
         from philomena import checks  # noqa: F401 (registers the settings check)
+        from philomena.actions import child_merge_problems
+
+        hooks.register_merge_mover(
+            self.label,
+            hooks.repointing_mover(
+                {"philomena.PhilomenaProfile.child": "Philomena profiles"}, check=child_merge_problems
+            ),
+        )

@@ -69,7 +69,9 @@ def save_page(
     with transaction.atomic():
         if page is not None:
             page = lock_at_version(PublicPage, page.pk, expected_version or 0)
-        clash = PublicPage.objects.filter(council=council, slug=slug).exclude(pk=page.pk if page else None)
+        clash = PublicPage.objects.filter(council=council, slug=slug)
+        if page is not None:
+            clash = clash.exclude(pk=page.pk)
         if slug and clash.exists():
             errors.setdefault("slug", []).append("Another of your council's pages already has this address")
         _raise_if(errors)
@@ -123,6 +125,7 @@ def unpublish_page(page: PublicPage, *, expected_version: int, acting_user: User
         if current.published_version_id is None:
             raise ValidationError("This page is not published")
         before = _page_state(current)
+        assert current.latest_version is not None  # save_page writes a version with every page
         current.published_version = None
         current.version += 1
         current.save(update_fields=["published_version", "version", "updated_at"])

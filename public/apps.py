@@ -10,3 +10,8 @@ class PublicConfig(AppConfig):
         from public.navigation import navigation_items
 
         navigation.register(self.label, order=45, items=navigation_items)
+        from children import hooks
+
+        hooks.register_merge_mover(
+            self.label, hooks.repointing_mover({"public.Concern.child": "concerns from the public"})
+        )

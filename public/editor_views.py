@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from access.http import AuthenticatedHttpRequest
 from access.models import User
 from core.forms import submitted
 from core.pages import crumb
@@ -27,7 +28,7 @@ def _crumbs() -> list[dict[str, str]]:
     return [crumb("Public pages", "public:editor-pages")]
 
 
-def pages(request: HttpRequest) -> HttpResponse:
+def pages(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     _require_editor(user)
     today = timezone.localdate()
@@ -35,12 +36,12 @@ def pages(request: HttpRequest) -> HttpResponse:
     return render(request, "public/staff/pages.html", {"pages": listed, "today": today, "council": user.agency})
 
 
-def new_page(request: HttpRequest) -> HttpResponse:
+def new_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_editor(request.user)
     return _edit(request, None)
 
 
-def edit_page(request: HttpRequest, page_id: int) -> HttpResponse:
+def edit_page(request: AuthenticatedHttpRequest, page_id: int) -> HttpResponse:
     _require_editor(request.user)
     return _edit(request, get_page_for_editor(request.user, page_id))
 
@@ -49,6 +50,7 @@ def _initial(page: PublicPage | None) -> dict:
     if page is None:
         return {"order": 10, "review_by": timezone.localdate().replace(year=timezone.localdate().year + 1)}
     latest = page.latest_version
+    assert latest is not None  # save_page writes a version with every page
     return {
         "title": latest.title,
         "summary": latest.summary,
@@ -60,7 +62,7 @@ def _initial(page: PublicPage | None) -> dict:
     }
 
 
-def _edit(request: HttpRequest, page: PublicPage | None) -> HttpResponse:
+def _edit(request: AuthenticatedHttpRequest, page: PublicPage | None) -> HttpResponse:
     """One form, three buttons: preview (nothing saved), save as a draft, and save and publish."""
     user = request.user
     form = PageForm(submitted(request), initial=_initial(page))
@@ -83,19 +85,20 @@ def _edit(request: HttpRequest, page: PublicPage | None) -> HttpResponse:
                 **{name: data[name] for name in ("title", "summary", "body", "slug", "order", "review_by")},
             )
             if saved is not None:
+                assert saved.latest_version is not None  # save_page just wrote one
                 done = "published" if intent == "publish" else "saved as a draft"
                 messages.success(
                     request, f"{saved.latest_version.title} {done} (version {saved.latest_version.number})"
                 )
                 return redirect("public:editor-edit", saved.pk)
-    context = {"form": form, "page": page, "preview": preview, "breadcrumbs": _crumbs()}
+    context: dict[str, object] = {"form": form, "page": page, "preview": preview, "breadcrumbs": _crumbs()}
     if page is not None:
         context["unpublish_form"] = UnpublishForm(initial={"version": page.version})
     return render(request, "public/staff/edit.html", context, status=form.status_code)
 
 
 @require_POST
-def unpublish(request: HttpRequest, page_id: int) -> HttpResponse:
+def unpublish(request: AuthenticatedHttpRequest, page_id: int) -> HttpResponse:
     user = request.user
     _require_editor(user)
     page = get_page_for_editor(user, page_id)
@@ -103,13 +106,14 @@ def unpublish(request: HttpRequest, page_id: int) -> HttpResponse:
     if form.is_valid():
         done = form.call_action(unpublish_page, page, expected_version=form.cleaned_data["version"], acting_user=user)
         if done is not None:
+            assert done.latest_version is not None  # save_page writes a version with every page
             messages.success(request, f"{done.latest_version.title} is no longer on the public site")
             return redirect("public:editor-edit", page.pk)
     context = {"form": PageForm(initial=_initial(page)), "page": page, "unpublish_form": form, "breadcrumbs": _crumbs()}
     return render(request, "public/staff/edit.html", context, status=form.status_code)
 
 
-def versions(request: HttpRequest, page_id: int) -> HttpResponse:
+def versions(request: AuthenticatedHttpRequest, page_id: int) -> HttpResponse:
     user = request.user
     _require_editor(user)
     page = get_page_for_editor(user, page_id)
@@ -124,7 +128,7 @@ def versions(request: HttpRequest, page_id: int) -> HttpResponse:
     )
 
 
-def version(request: HttpRequest, page_id: int, number: int) -> HttpResponse:
+def version(request: AuthenticatedHttpRequest, page_id: int, number: int) -> HttpResponse:
     user = request.user
     _require_editor(user)
     page = get_page_for_editor(user, page_id)

@@ -127,7 +127,8 @@ class ConcernForm(GovukForm):
         return worry
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if (
             not cleaned.get("reporter_email")
             and not cleaned.get("reporter_phone")

@@ -2,10 +2,11 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from access.audit import record_event, record_page_viewed
+from access.http import AuthenticatedHttpRequest
 from access.models import AuditEvent, User
 from core.forms import GovukForm, submitted
 from core.pages import crumb
@@ -29,7 +30,7 @@ def _require_mash(user: User) -> None:
         raise PermissionDenied("The MASH queue is for the Multi Agency Safeguarding Hub's workers.")
 
 
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open concerns oldest first (they wait longest), then the most recently triaged."""
     user = request.user
     _require_mash(user)
@@ -52,7 +53,7 @@ def _crumbs(concern: Concern | None = None) -> list[dict[str, str]]:
     return crumbs
 
 
-def concern(request: HttpRequest, concern_id: int) -> HttpResponse:
+def concern(request: AuthenticatedHttpRequest, concern_id: int) -> HttpResponse:
     user = request.user
     _require_mash(user)
     current = get_concern_for_user(user, concern_id)
@@ -65,7 +66,7 @@ def concern(request: HttpRequest, concern_id: int) -> HttpResponse:
 
 
 def _triage_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     concern_id: int,
     *,
     form_class: type[GovukForm],
@@ -95,7 +96,7 @@ def _triage_page(
     )
 
 
-def link_child(request: HttpRequest, concern_id: int) -> HttpResponse:
+def link_child(request: AuthenticatedHttpRequest, concern_id: int) -> HttpResponse:
     def run(form, current, user):
         la_child_id = form.cleaned_data["la_child_id"].strip()
         child = children_to_link(current).filter(la_child_id__iexact=la_child_id).first()
@@ -120,7 +121,7 @@ def link_child(request: HttpRequest, concern_id: int) -> HttpResponse:
     )
 
 
-def create_child(request: HttpRequest, concern_id: int) -> HttpResponse:
+def create_child(request: AuthenticatedHttpRequest, concern_id: int) -> HttpResponse:
     def run(form, current, user):
         data = form.cleaned_data
         done = form.call_action(
@@ -146,7 +147,7 @@ def create_child(request: HttpRequest, concern_id: int) -> HttpResponse:
     )
 
 
-def refer(request: HttpRequest, concern_id: int) -> HttpResponse:
+def refer(request: AuthenticatedHttpRequest, concern_id: int) -> HttpResponse:
     def run(form, current, user):
         data = form.cleaned_data
         done = form.call_action(
@@ -159,7 +160,7 @@ def refer(request: HttpRequest, concern_id: int) -> HttpResponse:
     )
 
 
-def close(request: HttpRequest, concern_id: int) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, concern_id: int) -> HttpResponse:
     def run(form, current, user):
         data = form.cleaned_data
         done = form.call_action(

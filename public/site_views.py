@@ -38,6 +38,7 @@ def council_home(request: HttpRequest, code: str) -> HttpResponse:
 def page(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     council = get_public_council(code)
     shown = get_published_page(council, slug).published_version
+    assert shown is not None  # published_pages: only pages with a published version
     return _site(
         request,
         "page.html",
@@ -64,8 +65,9 @@ def concern(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error(None, problem)
         elif valid and form.call_action(submit_concern, council, **form.action_fields()) is not None:
             return redirect("public:concern-sent", code=council.code)
-        form.data = form.data.copy()
-        form.data["started"] = issue_form_token()
+        fresh = data.copy()  # the form's data: a fresh token, the answers kept
+        fresh["started"] = issue_form_token()
+        form.data = fresh
     else:
         form.initial["started"] = issue_form_token()
     return _site(request, "concern.html", {"council": council, "form": form}, status=form.status_code)

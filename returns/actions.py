@@ -266,3 +266,11 @@ def end_care_episode(
             changes=changed,
         )
     return current
+
+
+def child_merge_problems(merged_id: int, survivor_id: int) -> list[str]:
+    """Why two records cannot be merged, as far as periods of care go: one open period of care at a time."""
+    open_care = CareEpisode.objects.open().filter(child_id__in=(merged_id, survivor_id))
+    if open_care.values("child_id").distinct().count() > 1:
+        return ["Both records have an open period of care: end the one recorded in error first"]
+    return []

@@ -5,10 +5,12 @@ and one placement. A new episode starts whenever either changes; consecutive epi
 `decom` equal to the previous `dec`) make up one *period of care* (see `returns.periods`).
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
 from children.models import Child
+from core.encryption import EncryptedTextField
 from returns.codes import (
     CareLegalStatus,
     CategoryOfNeed,
@@ -86,3 +88,38 @@ class CareEpisode(models.Model):
     @property
     def is_open(self) -> bool:
         return self.dec is None
+
+
+class ReturnImport(models.Model):
+    """One upload of a council's SSDA903 files, imported by a background job (`returns.tasks.run_import`).
+
+    The files are held (encrypted) only until the job has run; the result keeps the counts and the errors by
+    file, row and column (child IDs and codes, never names)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Not imported: the files have errors"
+
+    council = models.ForeignKey(
+        "access.Agency", on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": "council"}
+    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    header = EncryptedTextField(blank=True)
+    episodes = EncryptedTextField(blank=True)
+    missing = EncryptedTextField(blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"SSDA903 import {self.pk} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any, Protocol
 
 
@@ -58,7 +59,11 @@ class PeriodOfCare:
 
 def periods_of_care(episodes: Iterable[EpisodeLike]) -> list[PeriodOfCare]:
     """One child's episodes, in any order, grouped into periods of care in date order."""
-    ordered = sorted(episodes, key=lambda e: (e.decom, e.dec or dt.date.max))
+    ordered = list(episodes)
+    # Most callers pass one child's episodes already in date order (the return's query does): sort only when the
+    # starts are not strictly increasing, since the key function is most of the cost for a large council.
+    if len(ordered) > 1 and any(earlier.decom >= later.decom for earlier, later in pairwise(ordered)):
+        ordered.sort(key=lambda e: (e.decom, e.dec or dt.date.max))
     periods: list[list[Any]] = []
     for episode in ordered:
         if periods and periods[-1][-1].dec is not None and periods[-1][-1].dec == episode.decom:

@@ -17,3 +17,12 @@ def return_council_for(user: User) -> Agency | None:
 
 def can_produce_returns(user: User) -> bool:
     return return_council_for(user) is not None
+
+
+def import_council_for(user: User) -> Agency | None:
+    """The council whose SSDA903 files the user may import: its coordinator only (an import adds children and
+    their history, which an analyst, who reads figures, may not)."""
+    council = return_council_for(user)
+    if council is None or not user.has_role(Role.COORDINATOR):
+        return None
+    return council

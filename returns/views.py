@@ -3,16 +3,19 @@ its coordinator and analysts, without a command line."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from access.http import AuthenticatedHttpRequest
 from access.models import Agency, User
 from children.scoping import children_for
 from returns.exports import RETURN_FILES, annex_a_day, build_download, record_download
-from returns.forms import ReturnDownloadForm, ReturnYearForm, current_collection_year
-from returns.scoping import return_council_for
+from returns.forms import ReturnDownloadForm, ReturnImportForm, ReturnYearForm, current_collection_year
+from returns.imports import queue_import
+from returns.models import ReturnImport
+from returns.scoping import import_council_for, return_council_for
 from returns.ssda903 import CollectionYear, build_return
+from returns.tasks import enqueue_import
 from returns.validation import RULES, validate_return
 
 
@@ -88,6 +91,35 @@ def _page(
             "counts": {name: len(table) for name, table in ssda.tables().items()},
             "files": RETURN_FILES.values(),
             "annex_a_day": annex_a_day(year),
+            "can_import": import_council_for(user) is not None,
         },
         status=status,
     )
+
+
+def _import_council(user: User) -> Agency:
+    council = import_council_for(user)
+    if council is None:
+        raise PermissionDenied("Only the council's coordinator can import its SSDA903 return.")
+    return council
+
+
+def import_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Upload the council's SSDA903 Header, Episodes and Missing files; a background job imports them."""
+    user = request.user
+    council = _import_council(user)
+    form = ReturnImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = queue_import(acting_user=user, **form.cleaned_data)
+        enqueue_import(job)
+        return redirect("returns:import-detail", import_id=job.pk)
+    imports = ReturnImport.objects.filter(council=council).select_related("uploaded_by")[:20]
+    status = 400 if request.method == "POST" else 200
+    return render(request, "returns/import.html", {"form": form, "council": council, "imports": imports}, status=status)
+
+
+def import_detail(request: AuthenticatedHttpRequest, import_id: int) -> HttpResponse:
+    """One upload: waiting, imported (what was added) or refused (every error by file, row and column)."""
+    council = _import_council(request.user)
+    job = get_object_or_404(ReturnImport.objects.select_related("uploaded_by"), pk=import_id, council=council)
+    return render(request, "returns/import_detail.html", {"job": job, "council": council})

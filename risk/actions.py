@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from access.audit import SENSITIVE_MARK, record_event
 from access.models import AuditEvent, User
+from children.hooks import repoint
 from children.models import Child
 from core.concurrency import versioned_update
 from core.errors import Errors
@@ -59,7 +60,7 @@ def acknowledge_alert(alert: Alert, *, decision: str, reason: str = "", acting_u
         label = AlertDecision(decision).label.lower()
         errors.add("reason", f"Enter why the decision is {label}")
     with transaction.atomic():
-        current = Alert.objects.select_for_update().get(pk=alert.pk)
+        current = Alert.objects.select_for_update(no_key=True).get(pk=alert.pk)
         if current.is_acknowledged:
             assert current.acknowledged_at is not None  # set with the acknowledgement
             errors.add(
@@ -210,7 +211,7 @@ def make_referral(
     check_not_future(errors, "made_at", made_at, "The time of the referral")
     with transaction.atomic():
         # Lock the child's row so two people referring at once cannot both pass the check below.
-        Child.objects.select_for_update().filter(pk=child.pk).first()
+        Child.objects.select_for_update(no_key=True).filter(pk=child.pk).first()
         if to in ReferralTo.values:
             already = Referral.objects.open().filter(child=child, to=to).order_by("made_at").first()
             if already:
@@ -292,3 +293,17 @@ def update_referral_status(
             changes=_changed({"status": [previous, status], "note": _sensitive_change("", note)}),
         )
     return current
+
+
+def move_child_records(merged_id: int, survivor_id: int, acting_user: User) -> dict[str, int]:
+    """Move the merged child's alerts, screenings and referrals to the survivor (children.actions.merge_children).
+    An alert for a cause the survivor already has an alert for keeps its history under a key marked as merged."""
+    taken = set(Alert.objects.filter(child_id=survivor_id).values_list("dedupe_key", flat=True))
+    for alert in Alert.objects.filter(child_id=merged_id, dedupe_key__in=taken):
+        alert.dedupe_key = f"{alert.dedupe_key}:merged-{merged_id}"[:100]
+        alert.save(update_fields=["dedupe_key"])
+    return {
+        "alerts": repoint("risk.Alert.child", merged_id, survivor_id),
+        "screenings": repoint("risk.Screening.child", merged_id, survivor_id),
+        "referrals": repoint("risk.Referral.child", merged_id, survivor_id),
+    }

@@ -14,3 +14,14 @@ class RiskConfig(AppConfig):
 
         # Looked up at each call (not bound now), so the queue can be replaced in a test.
         changes.subscribe("risk triggers", lambda child_id: tasks.enqueue_evaluation(child_id), when="on_commit")
+        from children import hooks
+        from risk.actions import move_child_records
+
+        hooks.register_merge_mover(
+            self.label,
+            hooks.MergeMover(
+                fields=("risk.Alert.child", "risk.Screening.child", "risk.Referral.child"),
+                check=hooks.no_problems,
+                move=move_child_records,
+            ),
+        )

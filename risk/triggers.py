@@ -26,7 +26,7 @@ loaded at once do not flood anyone's My work. Every alert goes to the coordinato
 escalations.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -198,13 +198,27 @@ def exploitation_disclosed(child: Child, now: datetime) -> list[DueAlert]:
 def due_alerts(child: Child, now: datetime) -> list[DueAlert]:
     """Every alert the child's records call for at `now`, raised before or not."""
     episodes = list(MissingEpisode.objects.filter(child=child).order_by("last_seen_at", "pk"))
+    # Imported history (a council's SSDA903, episodes.actions.record_imported_episode) raises no alert: the
+    # periods are long past and were dealt with in the council's own system. They still count towards a repeat
+    # when an episode reported in Homeward crosses the threshold.
+    live = [episode for episode in episodes if not episode.imported_from]
+    repeat = repeat_missing(episodes, now) if live and episodes[-1] is live[-1] else []
     return [
-        *repeat_missing(episodes, now),
-        *high_risk(episodes, now),
-        *missing_duration(episodes, now),
-        *young_child(child, episodes, now),
+        *[_on_live(alert, live) for alert in repeat],
+        *high_risk(live, now),
+        *missing_duration(live, now),
+        *young_child(child, live, now),
         *exploitation_disclosed(child, now),
     ]
+
+
+def _on_live(alert: DueAlert, live: list[MissingEpisode]) -> DueAlert:
+    """A repeat alert whose crossing episode was imported names the first episode reported in Homeward after it."""
+    crossing = alert.episode
+    if crossing is None or not crossing.imported_from:
+        return alert
+    first = next(episode for episode in live if episode.last_seen_at >= crossing.last_seen_at)
+    return replace(alert, dedupe_key=f"repeat:{first.pk}", episode=first)
 
 
 def _raise(child: Child, due: DueAlert, now: datetime) -> Alert | None:

@@ -7,6 +7,7 @@ Bad input raises ValidationError with a field name → messages dict, and nothin
 """
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from access.audit import SENSITIVE_MARK, record_event
-from access.models import Agency, AuditEvent, User
+from access.models import Agency, AgencyKind, AuditEvent, User
 from access.scoping import can_request_emergency_access
 from access.share_kinds import INTERVIEW_SHARES
 from children.models import Child
@@ -23,11 +24,23 @@ from core.errors import Errors
 from core.validation import check_choice, check_required
 from episodes.models import MissingEpisode
 from interviews.models import ReturnInterview
-from network.models import PersonOfConcern
+from network.models import PersonOfConcern, Place
 from sharing.codes import CONSENT_NEEDS_REASON, ChildConsent, LawfulBasis, ShareWhat
-from sharing.models import EmergencyAccess, Share
-from sharing.scoping import can_share, can_withdraw_share, emergency_access_to_review_for
-from sharing.selectors import active_share_exists, recipient_agencies, recipient_users
+from sharing.models import EmergencyAccess, IntelligenceItem, Share
+from sharing.scoping import (
+    can_acknowledge,
+    can_share,
+    can_withdraw_share,
+    emergency_access_to_review_for,
+)
+from sharing.selectors import (
+    active_share_exists,
+    intelligence_persons,
+    intelligence_places,
+    police_forces_of,
+    recipient_agencies,
+    recipient_users,
+)
 
 MAX_TEXT = 5000
 MIN_EMERGENCY_REASON = 10
@@ -59,7 +72,11 @@ def _item_label(share: Share) -> str:
     return "the child's links"
 
 
-def _sensible_recipient(user: User, child: Child, to_agency: Agency | None, to_user: User | None) -> bool:
+def _sensible_recipient(
+    user: User, child: Child, to_agency: Agency | None, to_user: User | None, what: str = ""
+) -> bool:
+    if what == ShareWhat.INTERVIEW_INTELLIGENCE:  # to a police force of the child's, never a named person
+        return to_agency is not None and police_forces_of(child).filter(pk=to_agency.pk).exists()
     if to_agency is not None:
         return recipient_agencies(user, child).filter(pk=to_agency.pk).exists()
     assert to_user is not None  # a share goes to an agency or to a named user
@@ -82,6 +99,7 @@ def share_record(
     child_consent_reason: str = "",
     purpose: str,
     expires_at: dt.datetime | None = None,
+    include_childs_words: bool = False,
 ) -> Share:
     """Share one item about a child with one agency or one person, recording why and on what basis.
 
@@ -100,6 +118,8 @@ def share_record(
         errors.add("what", "Choose the missing episode to share")
     elif what in INTERVIEW_SHARES and (interview is None or episode is not None or person is not None):
         errors.add("what", "Choose the return interview to share")
+    elif what == ShareWhat.INTERVIEW_INTELLIGENCE and (interview is None or episode is not None or person is not None):
+        errors.add("what", "Choose the return interview the intelligence comes from")
     elif what == ShareWhat.POLICE_INTELLIGENCE and (episode is not None or interview is not None):
         errors.add("what", "Police intelligence is about a person of concern or the child's links")
     elif what in ShareWhat.values and not can_share(
@@ -109,7 +129,7 @@ def share_record(
 
     if (to_agency is None) == (to_user is None):
         errors.add("recipient", "Choose one agency or one person to share with")
-    elif not _sensible_recipient(acting_user, child, to_agency, to_user):
+    elif not _sensible_recipient(acting_user, child, to_agency, to_user, what):
         errors.add("recipient", RECIPIENT_REFUSED)
 
     check_choice(errors, "lawful_basis", lawful_basis, LawfulBasis, "Lawful basis")
@@ -158,6 +178,7 @@ def share_record(
         child_consent_reason=child_consent_reason,
         purpose=purpose,
         expires_at=expires_at,
+        include_childs_words=include_childs_words and what == ShareWhat.INTERVIEW_INTELLIGENCE,
     )
     with transaction.atomic():
         if active_share_exists(share):
@@ -290,7 +311,7 @@ def review_emergency_access(access: EmergencyAccess, *, note: str, acting_user: 
     _check_text(errors, "note", note, "The note")
     errors.raise_if_any()
     with transaction.atomic():
-        current = EmergencyAccess.objects.select_for_update().get(pk=access.pk)
+        current = EmergencyAccess.objects.select_for_update(no_key=True).get(pk=access.pk)
         if not emergency_access_to_review_for(acting_user).filter(pk=current.pk).exists():
             raise ValidationError("You cannot review this use of emergency access")
         if current.user_id == acting_user.pk:
@@ -308,5 +329,116 @@ def review_emergency_access(access: EmergencyAccess, *, note: str, acting_user: 
             child_id=current.child_id,
             summary="Emergency access reviewed",
             changes={"reviewed_at": [None, current.reviewed_at], "review_note": [None, SENSITIVE_MARK]},
+        )
+    return current
+
+
+MAX_ITEM = 300
+
+
+def share_interview_intelligence(
+    *,
+    acting_user: User,
+    interview: ReturnInterview,
+    to_agency: Agency | None,
+    persons: Sequence[PersonOfConcern] = (),
+    places: Sequence[Place] = (),
+    vehicles: Sequence[str] = (),
+    phone_numbers: Sequence[str] = (),
+    addresses: Sequence[str] = (),
+    lawful_basis: str = LawfulBasis.CRIME_PREVENTION,
+    lawful_basis_other: str = "",
+    child_consent: str,
+    child_consent_reason: str = "",
+    purpose: str,
+    include_childs_words: bool = False,
+) -> Share:
+    """Pass what a return interview named (persons and places of concern linked to the child, vehicles, phone
+    numbers, addresses) to a police force as structured intelligence: one share of kind "intelligence from a return
+    interview" (its lawful basis, crime prevention by default; the child's consent; the purpose) and one item for
+    each thing named, in one transaction. What the child said is withheld unless `include_childs_words`.
+
+    The coordinator of the child's councils or the interview's practitioner only (sharing.scoping.can_share); the
+    recipient must be a police force among the child's sensible recipients; persons and places must be ones linked
+    to the child; at least one thing must be named."""
+    child = interview.child
+    errors = Errors()
+    texts = {"vehicles": vehicles, "phone_numbers": phone_numbers, "addresses": addresses}
+    cleaned = {field: [v.strip() for v in values if v and v.strip()] for field, values in texts.items()}
+    for field, values in cleaned.items():
+        if any(len(value) > MAX_ITEM for value in values):
+            errors.add(field, f"Each line must be {MAX_ITEM} characters or fewer")
+    if not (persons or places or any(cleaned.values())):
+        errors.add("persons", "Choose or enter at least one person, place, vehicle, phone number or address")
+    if to_agency is not None and to_agency.kind != AgencyKind.POLICE:
+        errors.add("recipient", "Intelligence goes to a police force: choose one from the list")
+    linked_persons = set(intelligence_persons(child).values_list("pk", flat=True))
+    if any(person.pk not in linked_persons for person in persons):
+        errors.add("persons", "Choose persons of concern linked to this child")
+    linked_places = set(intelligence_places(child).values_list("pk", flat=True))
+    if any(place.pk not in linked_places for place in places):
+        errors.add("places", "Choose places linked to this child")
+    errors.raise_if_any()
+    with transaction.atomic():
+        share = share_record(
+            acting_user=acting_user,
+            child=child,
+            what=ShareWhat.INTERVIEW_INTELLIGENCE,
+            interview=interview,
+            to_agency=to_agency,
+            lawful_basis=lawful_basis,
+            lawful_basis_other=lawful_basis_other,
+            child_consent=child_consent,
+            child_consent_reason=child_consent_reason,
+            purpose=purpose,
+            include_childs_words=include_childs_words,
+        )
+        kinds = {"vehicles": "vehicle", "phone_numbers": "phone", "addresses": "address"}
+        items = [IntelligenceItem(share=share, kind="person", person=person) for person in persons]
+        items += [IntelligenceItem(share=share, kind="place", place=place) for place in places]
+        items += [
+            IntelligenceItem(share=share, kind=kinds[field], detail=value)
+            for field, values in cleaned.items()
+            for value in values
+        ]
+        IntelligenceItem.objects.bulk_create(items)
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.UPDATE,
+            obj=share,
+            child_id=child.pk,
+            summary=f"Intelligence items added to the share ({len(items)})",
+            changes={
+                "persons": [None, [person.pk for person in persons]],
+                "places": [None, [place.pk for place in places]],
+                "vehicles": [None, SENSITIVE_MARK if cleaned["vehicles"] else None],
+                "phone_numbers": [None, SENSITIVE_MARK if cleaned["phone_numbers"] else None],
+                "addresses": [None, SENSITIVE_MARK if cleaned["addresses"] else None],
+                "include_childs_words": [None, share.include_childs_words],
+            },
+        )
+    return share
+
+
+def acknowledge_intelligence(share: Share, *, expected_version: int, acting_user: User) -> Share:
+    """Police staff of the receiving force mark intelligence from a return interview as received and being worked:
+    who, when. Once only; version-checked."""
+    with transaction.atomic():
+        edit = versioned_update(Share, share.pk, expected_version)
+        current = edit.record
+        if current.acknowledged_at is not None:
+            raise ValidationError("This intelligence has already been acknowledged")
+        if not can_acknowledge(acting_user, current):
+            raise ValidationError("You cannot acknowledge this intelligence")
+        current.acknowledged_at = timezone.now()
+        current.acknowledged_by = acting_user
+        edit.save(update_fields=["acknowledged_at", "acknowledged_by", "version"])
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.UPDATE,
+            obj=current,
+            child_id=current.child_id,
+            summary="Intelligence acknowledged by the police",
+            changes={"acknowledged_at": [None, current.acknowledged_at]},
         )
     return current

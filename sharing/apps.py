@@ -13,3 +13,11 @@ class SharingConfig(AppConfig):
 
         navigation.register(self.label, order=50, items=navigation_items)  # shared with my agency; reviews
         register_not_found_context(self.label, emergency_access_offer)  # the way to ask for emergency access
+        from children import hooks
+
+        hooks.register_merge_mover(
+            self.label,
+            hooks.repointing_mover(
+                {"sharing.Share.child": "shares", "sharing.EmergencyAccess.child": "uses of emergency access"}
+            ),
+        )

@@ -156,3 +156,62 @@ class ReviewEmergencyAccessForm(GovukForm):
         required=True,
         error="Enter what you found when you reviewed this use",
     )
+
+
+class InterviewIntelligenceForm(GovukForm):
+    """What a return interview named, passed to a police force as structured intelligence."""
+
+    force = forms.ChoiceField(
+        label="Which police force?",
+        error_messages={"required": "Select the police force", "invalid_choice": "Select the police force"},
+    )
+    persons = forms.MultipleChoiceField(
+        label="Persons of concern linked to the child", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    places = forms.MultipleChoiceField(
+        label="Places linked to the child", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    vehicles = textarea(label="Vehicles (one a line)", help_text="Make, colour, registration as the child gave them")
+    phone_numbers = textarea(label="Phone numbers (one a line)")
+    addresses = textarea(label="Addresses (one a line)")
+    lawful_basis = radios(
+        LawfulBasis.choices,
+        label="What is the lawful basis for sharing?",
+        error="Select the lawful basis for sharing",
+        hints=LAWFUL_BASIS_HINTS,
+    )
+    lawful_basis_other = textarea(
+        label="Give the lawful basis (if you chose Other)", help_text="Required if the lawful basis is Other"
+    )
+    child_consent = radios(
+        ChildConsent.choices, label="Did the child agree to this being shared?", error="Select whether the child agreed"
+    )
+    child_consent_reason = textarea(
+        label="Why are you sharing without the child's agreement? (if they refused or were not asked)",
+        help_text="Required if the child refused or consent was not sought",
+    )
+    purpose = textarea(
+        label="Why are you sharing this?",
+        help_text="What the police need it for, and what you expect them to do",
+        required=True,
+        error="Enter why you are sharing this",
+    )
+    include_childs_words = forms.BooleanField(
+        label="Include what the child said in the interview",
+        help_text="Left unticked, the police see the names, places and details only, not the child's words",
+        required=False,
+    )
+
+    def __init__(self, *args, forces, persons, places, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["force"]).choices = [("", "Choose a force")] + [
+            (str(force.pk), force.name) for force in forces
+        ]
+        self.fields["force"].widget.attrs["class"] = "govuk-select"
+        cast(forms.MultipleChoiceField, self.fields["persons"]).choices = [(str(p.pk), str(p)) for p in persons]
+        cast(forms.MultipleChoiceField, self.fields["places"]).choices = [(str(p.pk), str(p)) for p in places]
+        self.initial.setdefault("lawful_basis", LawfulBasis.CRIME_PREVENTION)
+
+
+class AcknowledgeIntelligenceForm(GovukForm):
+    version = VersionField()

@@ -66,6 +66,13 @@ class Share(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     withdrawal_reason = EncryptedTextField(blank=True)
+    # Intelligence from a return interview: whether what the child said goes with it (withheld unless chosen),
+    # and who at the force acknowledged it, when.
+    include_childs_words = models.BooleanField(default=False)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
 
     objects = ShareQuerySet.as_manager()
@@ -88,6 +95,12 @@ class Share(models.Model):
                         person__isnull=True,
                     )
                     | Q(what=ShareWhat.POLICE_INTELLIGENCE, episode__isnull=True, interview__isnull=True)
+                    | Q(
+                        what=ShareWhat.INTERVIEW_INTELLIGENCE,
+                        episode__isnull=True,
+                        interview__isnull=False,
+                        person__isnull=True,
+                    )
                 ),
                 name="share_item_matches_what",
             ),
@@ -130,6 +143,40 @@ class Share(models.Model):
         if self.lawful_basis == LawfulBasis.OTHER:
             return f"Other: {self.lawful_basis_other}"
         return self.get_lawful_basis_display()
+
+
+class IntelligenceItem(models.Model):
+    """One thing of concern a return interview named, passed to the police in an intelligence share: a person or
+    place of concern already recorded (network), or a vehicle, phone number or address in words (encrypted)."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person of concern"
+        PLACE = "place", "Place"
+        VEHICLE = "vehicle", "Vehicle"
+        PHONE = "phone", "Phone number"
+        ADDRESS = "address", "Address"
+
+    share = models.ForeignKey(Share, on_delete=models.PROTECT, related_name="intelligence_items")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    person = models.ForeignKey(PersonOfConcern, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    place = models.ForeignKey("network.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    detail = EncryptedTextField(blank=True, help_text="The vehicle, phone number or address as the interview gave it")
+
+    class Meta:
+        ordering = ["share", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="person", person__isnull=False, place__isnull=True)
+                | Q(kind="place", place__isnull=False, person__isnull=True)
+                | (
+                    Q(kind__in=["vehicle", "phone", "address"], person__isnull=True, place__isnull=True) & ~Q(detail="")
+                ),
+                name="intelligence_item_names_one_thing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} in share {self.share_id}"
 
 
 class EmergencyAccessQuerySet(models.QuerySet):

@@ -123,6 +123,13 @@ def can_share(
         return in_child_councils(user, child) or (
             user.has_role(Role.RHI_PRACTITIONER) and interview.assigned_to_id == user.pk
         )
+    if what == ShareWhat.INTERVIEW_INTELLIGENCE:
+        # The coordinator of the child's councils, or the practitioner who holds the interview.
+        if interview is None or interview.child_id != child.pk:
+            return False
+        return (user.has_role(Role.COORDINATOR) and in_child_councils(user, child)) or (
+            user.has_role(Role.RHI_PRACTITIONER) and interview.assigned_to_id == user.pk
+        )
     if what == ShareWhat.POLICE_INTELLIGENCE:
         if not user.has_role(Role.POLICE):
             return False
@@ -145,3 +152,14 @@ def can_withdraw_share(user: User, share: Share) -> bool:
     if share.what == ShareWhat.POLICE_INTELLIGENCE:
         return user.has_role(Role.POLICE) and share.from_agency_id == user.agency_id
     return in_child_councils(user, share.child)
+
+
+def intelligence_received_by(user: User) -> QuerySet[Share]:
+    """The intelligence from return interviews the user's force received (active shares), for its police staff."""
+    if not user.has_role(Role.POLICE):
+        return Share.objects.none()
+    return received_shares(user).filter(what=ShareWhat.INTERVIEW_INTELLIGENCE)
+
+
+def can_acknowledge(user: User, share: Share) -> bool:
+    return share.acknowledged_at is None and intelligence_received_by(user).filter(pk=share.pk).exists()

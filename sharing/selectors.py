@@ -17,7 +17,7 @@ from children.models import Child
 from core.templatetags.govuk import govuk_datetime
 from episodes.scoping import episodes_for
 from interviews.scoping import interviews_for
-from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern
+from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
 from sharing.codes import WHAT_HINTS, ShareWhat
 from sharing.models import Share
 from sharing.scoping import can_share, works_for_childs_council
@@ -214,3 +214,24 @@ def shared_intelligence(share: Share) -> SharedIntelligence:
 def end_of_day(day: dt.date) -> dt.datetime:
     """A share "until 30 June" runs to the end of that day in the service's time zone."""
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def police_forces_of(child: Child) -> QuerySet[Agency]:
+    """The police forces intelligence about this child goes to: those covering the child's responsible and
+    placement councils, and those holding the child's missing episodes."""
+    councils = [child.responsible_council_id, child.placement_council_id]
+    forces = set(
+        Agency.objects.filter(pk__in=councils, police_force__isnull=False).values_list("police_force_id", flat=True)
+    )
+    forces |= set(child.episodes.values_list("police_force_id", flat=True))
+    return Agency.objects.filter(kind=AgencyKind.POLICE, pk__in=forces).order_by("name", "pk")
+
+
+def intelligence_persons(child: Child) -> QuerySet[PersonOfConcern]:
+    """The persons of concern an interview's intelligence may name: those linked to the child, not police-only
+    (police-only intelligence is the force's own already)."""
+    return PersonOfConcern.objects.filter(child_links__child=child, police_only=False).distinct()
+
+
+def intelligence_places(child: Child) -> QuerySet[Place]:
+    return Place.objects.filter(child_links__child=child, police_only=False).distinct()

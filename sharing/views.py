@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,26 +20,51 @@ from django.utils import timezone
 from access.audit import record_event, record_page_viewed
 from access.http import AuthenticatedHttpRequest
 from access.models import AuditEvent, Role, User
-from access.scoping import can_request_emergency_access, receives_shares
+from access.scoping import can_request_emergency_access, can_see_cases, receives_shares
 from children.scoping import children_for, children_in_full_for, get_child_for_user
 from core.forms import submitted
 from core.pages import crumb
 from episodes.scoping import episodes_for
-from interviews.scoping import interviews_for
-from sharing.actions import request_emergency_access, review_emergency_access, share_record, withdraw_share
+from interviews.scoping import get_interview_for_user, interviews_for
+from sharing.actions import (
+    acknowledge_intelligence,
+    request_emergency_access,
+    review_emergency_access,
+    share_interview_intelligence,
+    share_record,
+    withdraw_share,
+)
 from sharing.codes import ShareWhat
-from sharing.forms import EmergencyAccessForm, ReviewEmergencyAccessForm, ShareForm, WithdrawShareForm
+from sharing.forms import (
+    AcknowledgeIntelligenceForm,
+    EmergencyAccessForm,
+    InterviewIntelligenceForm,
+    ReviewEmergencyAccessForm,
+    ShareForm,
+    WithdrawShareForm,
+)
 from sharing.models import EmergencyAccess, Share
 from sharing.scoping import (
+    can_acknowledge,
     can_review_emergency_access,
+    can_share,
     can_share_about,
     can_withdraw_share,
     emergency_access_to_review_for,
     get_share_for_user,
+    intelligence_received_by,
     receives_share,
     shares_received_by,
 )
-from sharing.selectors import recipient_agencies, recipient_users, share_options, shared_intelligence
+from sharing.selectors import (
+    intelligence_persons,
+    intelligence_places,
+    police_forces_of,
+    recipient_agencies,
+    recipient_users,
+    share_options,
+    shared_intelligence,
+)
 
 CHILD_RECORD_PATH = re.compile(r"^/children/(\d{1,18})/$")
 REVIEWED_SHOWN = 100
@@ -107,10 +132,19 @@ def detail(request: AuthenticatedHttpRequest, share_id: int) -> HttpResponse:
     if share_.what == ShareWhat.POLICE_INTELLIGENCE and (recipient or owner):
         intelligence = shared_intelligence(share_)
     child = share_.child
+    items = list(share_.intelligence_items.select_related("person", "place"))
+    # The child's words go with intelligence from an interview only where the sharer chose to include them.
+    childs_words = (
+        share_.interview if share_.include_childs_words and (recipient or not user.has_role(Role.POLICE)) else None
+    )
     return render(
         request,
         "sharing/detail.html",
         {
+            "items": items,
+            "childs_words": childs_words,
+            "can_acknowledge": can_acknowledge(user, share_),
+            "acknowledge_form": AcknowledgeIntelligenceForm(initial={"version": share_.version}),
             "share": share_,
             "child": child,
             "recipient": recipient,
@@ -345,3 +379,93 @@ def emergency_access_offer(request: HttpRequest) -> dict[str, str]:
     if match and user is not None and user.is_authenticated and can_request_emergency_access(user):
         return {"emergency_access_url": f"{reverse('sharing:break-glass')}?child={match.group(1)}"}
     return {}
+
+
+# --- Intelligence from return interviews, to the police ----------------------------------------------------
+
+
+def share_intelligence(request: AuthenticatedHttpRequest, interview_id: int) -> HttpResponse:
+    """Pass the persons, places, vehicles, phone numbers and addresses an interview named to a police force."""
+    user = request.user
+    interview = get_interview_for_user(user, interview_id)
+    child = interview.child
+    if not can_share(user, child, ShareWhat.INTERVIEW_INTELLIGENCE, interview=interview):
+        raise PermissionDenied("The coordinator or the interview's practitioner passes intelligence to the police.")
+    forces = list(police_forces_of(child))
+    persons = list(intelligence_persons(child))
+    places = list(intelligence_places(child))
+    form = InterviewIntelligenceForm(submitted(request), forces=forces, persons=persons, places=places)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = {"persons": set(data["persons"]), "places": set(data["places"])}
+        made = form.call_action(
+            share_interview_intelligence,
+            acting_user=user,
+            interview=interview,
+            to_agency=next((f for f in forces if str(f.pk) == data["force"]), None),
+            persons=[p for p in persons if str(p.pk) in chosen["persons"]],
+            places=[p for p in places if str(p.pk) in chosen["places"]],
+            vehicles=data["vehicles"].splitlines(),
+            phone_numbers=data["phone_numbers"].splitlines(),
+            addresses=data["addresses"].splitlines(),
+            lawful_basis=data["lawful_basis"],
+            lawful_basis_other=data["lawful_basis_other"],
+            child_consent=data["child_consent"],
+            child_consent_reason=data["child_consent_reason"],
+            purpose=data["purpose"],
+            include_childs_words=data["include_childs_words"],
+        )
+        if made is not None:
+            messages.success(request, f"Intelligence passed to {made.to_agency}")
+            return redirect("sharing:detail", made.pk)
+    return render(
+        request,
+        "sharing/share_intelligence.html",
+        {"form": form, "child": child, "interview": interview, "breadcrumbs": _child_crumbs(child)},
+        status=form.status_code,
+    )
+
+
+def intelligence(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The force's list of intelligence from return interviews: newest first, those not yet acknowledged on top."""
+    user = request.user
+    if not user.has_role(Role.POLICE) or not can_see_cases(user):
+        raise PermissionDenied("This list is for police staff.")
+    shares = list(
+        intelligence_received_by(user)
+        .select_related("child", "from_agency", "shared_by", "acknowledged_by")
+        .annotate(items=Count("intelligence_items"))
+        .order_by(F("acknowledged_at").desc(nulls_first=True), "-shared_at", "-pk")
+    )
+    with transaction.atomic():
+        record_event(
+            actor=user,
+            action=AuditEvent.Action.VIEW,
+            object_type="intelligence-list",
+            summary=f"Intelligence from return interviews listed ({len(shares)})",
+            changes={"children_shown": [None, sorted({s.child_id for s in shares})]} if shares else {},
+        )
+    return render(
+        request,
+        "sharing/intelligence.html",
+        {"shares": shares, "breadcrumbs": [crumb("My work", "core:my-work")]},
+    )
+
+
+def acknowledge(request: AuthenticatedHttpRequest, share_id: int) -> HttpResponse:
+    """Police staff of the receiving force acknowledge intelligence (POST only)."""
+    user = request.user
+    share_ = get_share_for_user(user, share_id)
+    if request.method != "POST" or not can_acknowledge(user, share_):
+        raise PermissionDenied("Only police staff of the force it was passed to acknowledge it, once.")
+    form = AcknowledgeIntelligenceForm(request.POST)
+    done = None
+    if form.is_valid():
+        done = form.call_action(
+            acknowledge_intelligence, share_, expected_version=form.cleaned_data["version"], acting_user=user
+        )
+    if done is not None:
+        messages.success(request, "Acknowledged")
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("sharing:detail", share_.pk)

@@ -22,10 +22,14 @@ from identity.provider import ProviderIdentity, sign_on
 from interviews.actions import assign_interview
 from interviews.codes import Outcome
 from interviews.models import ReturnInterview
+from synthetic.duplicates import add_demo_duplicates
 from synthetic.meetings import add_demo_meetings
 from synthetic.names import COUNCILS
+from synthetic.police_notifications import add_demo_notifications
 from synthetic.public_pages import PublicDemoResult, add_public_demo
+from synthetic.returns_demo import add_returns_demo
 from synthetic.showcase import ShowcaseResult, add_showcase
+from synthetic.webhooks import add_demo_webhooks
 
 DEMO_PASSWORD = "homeward-demo-2026"  # noqa: S105 (a published demo password, never used in production)
 DEMO_INTERVIEWS_AWAITING_OFFER = 8
@@ -234,6 +238,10 @@ class DemoResult:
     public: PublicDemoResult
     group_mappings: int = 0
     meetings: int = 0
+    webhook_deliveries: int = 0
+    return_imports: int = 0
+    duplicates: int = 0
+    police_notifications: int = 0
 
 
 def create_demo_users() -> DemoResult:
@@ -261,6 +269,10 @@ def create_demo_users() -> DemoResult:
         meetings = add_demo_meetings(
             users=users, school=agencies.school, health=agencies.health, provider=agencies.provider
         )
+        webhook_deliveries = add_demo_webhooks(admin=users[Role.ADMINISTRATOR], council=agencies.council)
+        return_imports = add_returns_demo(coordinator)
+        duplicates = add_demo_duplicates(coordinator)
+        notifications = add_demo_notifications(police=users[Role.POLICE], council=agencies.council)
     return DemoResult(
         users=rows,
         interviews_assigned=assigned,
@@ -269,4 +281,8 @@ def create_demo_users() -> DemoResult:
         public=public,
         group_mappings=mappings,
         meetings=meetings,
+        webhook_deliveries=webhook_deliveries,
+        return_imports=return_imports,
+        duplicates=duplicates,
+        police_notifications=notifications,
     )

@@ -1061,6 +1061,8 @@ def _write_chunk(plans: list[ChildPlan], rows: Counter) -> None:
     """Insert one chunk's rows, parents first; bulk_create fills in each parent's new pk."""
     through = ReturnInterview.episodes.through
     children = [plan.child for plan in plans]
+    for child in children:
+        child.set_name_keys()
     Child.objects.bulk_create(children, batch_size=BATCH_SIZE)
     care = [episode for plan in plans for episode in plan.care]
     CareEpisode.objects.bulk_create(care, batch_size=BATCH_SIZE)

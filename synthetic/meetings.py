@@ -33,7 +33,9 @@ def add_demo_meetings(*, users: dict[str, User], school: Agency, health: Agency,
     coordinator = users[Role.COORDINATOR]
     if Meeting.objects.filter(created_by=coordinator).exists():
         return 0
-    council, police = coordinator.agency, coordinator.agency.police_force
+    council = coordinator.agency
+    assert council is not None and council.police_force is not None  # the demo's council and its force (demo users)
+    police = council.police_force
     children = _children(council, school)
     if len(children) < 3:
         return 0

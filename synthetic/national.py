@@ -227,6 +227,8 @@ def _copy_chunk(plans: list[ChildPlan], rows: Counter, due: timedelta) -> None:
     """One chunk's rows, parents first, each table in one COPY; records look entered when they happened."""
     through = ReturnInterview.episodes.through
     children = [plan.child for plan in plans]
+    for child in children:
+        child.set_name_keys()
     _copy(Child, children)
     care = [episode for plan in plans for episode in plan.care]
     _copy(CareEpisode, care)

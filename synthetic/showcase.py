@@ -25,8 +25,9 @@ from philomena.actions import add_photo, save_profile
 from risk.actions import make_referral, record_screening
 from risk.codes import Indicator, ReferralTo, ScreeningKind, ScreeningLevel
 from risk.models import Referral, Screening
-from sharing.actions import share_record
+from sharing.actions import share_interview_intelligence, share_record
 from sharing.codes import ChildConsent, LawfulBasis, ShareWhat
+from sharing.selectors import intelligence_persons, police_forces_of
 
 SHOWCASE_CHILDREN = 6
 # What the synthetic profiles say: invented, ordinary descriptions, the same shape for every child.
@@ -167,6 +168,20 @@ def _shares(child: Child, coordinator: User, *, school: Agency, health: Agency, 
                 lawful_basis=LawfulBasis.CHILDREN_ACT_S47,
                 child_consent=ChildConsent.GIVEN,
                 purpose="Synthetic demo: what the child told us that the agency needs to keep them safe.",
+            )
+            made += 1
+        if police_forces_of(child).filter(pk=police.pk).exists():
+            # What the interview named, passed to the force as structured intelligence (the child's words withheld).
+            share_interview_intelligence(
+                acting_user=coordinator,
+                interview=interview,
+                to_agency=police,
+                persons=list(intelligence_persons(child)[:2]),
+                vehicles=[f"Silver hatchback, registration SY{child.pk % 100:02d} DEM (synthetic)"],
+                phone_numbers=[f"07700 900{child.pk % 1000:03d} (a synthetic number)"],
+                child_consent=ChildConsent.NOT_SOUGHT,
+                child_consent_reason="Synthetic demo: asking would have put the child at risk.",
+                purpose="Synthetic demo: the adult and the car the child named, for the force to disrupt.",
             )
             made += 1
     return made

@@ -147,6 +147,8 @@ class Entry:
     write: bool = False  # an API write: checked for every user against records of its own (see the test)
     sees: dict = field(default_factory=dict)  # field group -> the allowed users who see it; nobody else does
     pdf: bool = False  # a PDF download: its text is read back (pdfplumber) and checked for the field groups
+    # Users who may open the page but whose post (the action it offers) is refused, with the status they get.
+    post_refused: dict = field(default_factory=dict)
 
     @property
     def is_api(self) -> bool:
@@ -194,6 +196,16 @@ MATRIX: list[Entry] = [
     ),
     page("children:add", {"coordinator", "social_worker", "coordinator_south"}, denied=403),
     page("children:detail", CHILD_SEERS, args={"child_id": "child"}, sees={IDENTITY: CHILD_SEERS}),
+    # Reviewing and merging a likely duplicate (Jordan recorded twice): Northmoor's coordinator and administrator
+    # only; Southvale's coordinator cannot tell the records exist (404); any other role is refused (403).
+    page(
+        "children:merge",
+        {"coordinator", "admin"},
+        args={"first_id": "child", "second_id": "duplicate"},
+        denied=403,
+        overrides={"coordinator_south": 404},
+        sees={IDENTITY: {"coordinator", "admin"}},
+    ),
     # --- episodes ---------------------------------------------------------------------------------------
     # Reporting missing is for council case roles and police; any other role is refused outright (403).
     page(
@@ -266,6 +278,8 @@ MATRIX: list[Entry] = [
         NORTH_CASE | {"police"},
         args={"alert_id": "alert"},
         sees={IDENTITY: NORTH_CASE | {"police"}},
+        # The alert is for coordinators: only they decide it.
+        post_refused=forbid({"social_worker", "manager", "police"}),
     ),
     page(
         "risk:screen",
@@ -292,6 +306,7 @@ MATRIX: list[Entry] = [
         NORTH_CASE | {"police"},
         args={"referral_id": "referral"},
         sees={IDENTITY: NORTH_CASE | {"police"}, REFERRAL: NORTH_CASE | {"police"}},
+        post_refused=forbid({"police"}),  # the council's referral: the police read it, the council updates it
     ),
     # --- network ----------------------------------------------------------------------------------------
     page("network:graph", CASE_WORKERS, denied=403, sees={IDENTITY: NORTH_CASE | {"police"}, INTELLIGENCE: {"police"}}),
@@ -443,7 +458,26 @@ MATRIX: list[Entry] = [
         "sharing:received",
         everyone_but("analyst", "admin", "auditor", *NO_CASE_WORK),
         denied=403,
-        sees={IDENTITY: {"school_dsl"}},
+        sees={IDENTITY: {"school_dsl", "police"}},  # the school's episode share; the force's interview intelligence
+    ),
+    # Intelligence from Jordan's interview, passed by the practitioner to Northmoor Police: the coordinator or the
+    # interview's practitioner passes it (social workers and managers, who see the interview, are refused); Northmoor
+    # Police's staff list and acknowledge it (Southvale's see an empty list); the child's words are not in it.
+    page(
+        "sharing:share-intelligence",
+        {"coordinator", "practitioner"},
+        args={"interview_id": "interview"},
+        overrides=forbid({"social_worker", "manager"}),
+        sees={IDENTITY: {"coordinator", "practitioner"}},
+    ),
+    page("sharing:intelligence", {"police", "police_south"}, denied=403, sees={IDENTITY: {"police"}}),
+    page(
+        "sharing:acknowledge",
+        {"police"},
+        args={"share_id": "intelligence_share"},
+        method="post",
+        allowed_status=302,
+        overrides=forbid(NORTH_CASE | {"practitioner"}),
     ),
     page(
         "sharing:break-glass",
@@ -496,6 +530,17 @@ MATRIX: list[Entry] = [
     # The statutory returns: each council's coordinator and analysts, for their own council only.
     page("returns:returns", RETURN_USERS, denied=403, query={"year": "2025"}),
     page("returns:download", RETURN_USERS, denied=403, method="post", query={"year": "2025", "file": "ssd-missing"}),
+    # Importing a council's SSDA903 files: its coordinator only (an analyst reads figures, adds no children); an
+    # upload of Northmoor's is not found for Southvale's coordinator. Its errors name child IDs (Jordan's here).
+    page("returns:import", {"coordinator", "coordinator_south"}, denied=403),
+    page(
+        "returns:import-detail",
+        {"coordinator"},
+        args={"import_id": "return_import"},
+        denied=403,
+        overrides={"coordinator_south": 404},
+        sees={IDENTITY: {"coordinator"}},
+    ),
     page("reports:index", REPORT_USERS, denied=403),
     page("reports:download", REPORT_USERS, denied=403, query={"kind": "monthly", "period": ENDED_MONTH}),
     page("reports:stored", REPORT_USERS, denied=403),
@@ -525,6 +570,28 @@ MATRIX: list[Entry] = [
     page("identity:agency-add", {"admin"}, denied=403),
     page("identity:group-mappings", {"admin"}, denied=403),
     page("identity:group-mapping-remove", {"admin"}, args={"mapping_id": "group_mapping"}, denied=403),
+    # API credentials and webhooks (issue 17): administrators only, for the accounts and system clients of the
+    # agencies they administer (tests/identity/test_api_credentials.py, tests/webhooks/test_pages.py).
+    page("identity:api-credentials", {"admin"}, denied=403),
+    page(
+        "identity:api-token-revoke",
+        {"admin"},
+        args={"token_id": "api_token"},
+        denied=403,
+        method="post",
+        allowed_status=302,
+    ),
+    page("webhooks:subscriptions", {"admin"}, denied=403),
+    page("webhooks:deliveries", {"admin"}, args={"subscription_id": "subscription"}, denied=403),
+    page(
+        "webhooks:end",
+        {"admin"},
+        args={"subscription_id": "subscription"},
+        denied=403,
+        method="post",
+        allowed_status=302,
+    ),
+    page("webhooks:replay", {"admin"}, args={"delivery_id": "delivery"}, denied=403, method="post", allowed_status=302),
     # --- meetings -----------------------------------------------------------------------------------------
     # The list: those who may call a meeting, and anyone invited (in person or by agency) to one.
     page(
@@ -591,6 +658,17 @@ MATRIX: list[Entry] = [
         MEETING_CHILD_SEERS,
         args={"action_id": "meeting_action"},
         sees={IDENTITY: MEETING_CHILD_SEERS},
+        # Only the action's owner (the social worker) or the meeting's organisers close it.
+        post_refused=forbid(MEETING_CHILD_SEERS - NORTH_CASE),
+    ),
+    # --- operations (ops app): probes and metrics hold no case data; the figures need the metrics token ----------
+    page("ops:live", USERS, public="the load balancer's liveness probe: says only that the process answers"),
+    page("ops:ready", USERS, public="the readiness probe: ok or warning per check, figures only with the token"),
+    page(
+        "ops:metrics",
+        USERS,
+        public="Prometheus scrapes it with HOMEWARD_METRICS_TOKEN; a session is not enough: 404 for everyone",
+        allowed_status=404,
     ),
     # --- the API ----------------------------------------------------------------------------------------
     page("api:openapi-json", USERS, public="the API's published description"),
@@ -624,6 +702,90 @@ MATRIX: list[Entry] = [
         MEETING_CHILD_SEERS,
         args={"id": "meeting_action"},
         sees={IDENTITY: MEETING_CHILD_SEERS},
+    ),
+    # Issue 17's resources, each scoped as its pages (a record outside the caller's scope is 404, as everywhere in
+    # the API): risk grade changes as their episode, with the reasons as the episode's free text.
+    api(
+        "GET",
+        "/risk-changes",
+        everyone_but(),
+        sees={IDENTITY: CHILD_SEERS, EPISODE_WORDS: CHILD_SEERS - {"school_dsl"}},
+    ),
+    api(
+        "GET",
+        "/risk-changes/{id}",
+        CHILD_SEERS,
+        args={"id": "risk_change"},
+        sees={IDENTITY: CHILD_SEERS, EPISODE_WORDS: CHILD_SEERS - {"school_dsl"}},
+    ),
+    api("GET", "/alerts", everyone_but(), sees={IDENTITY: NORTH_CASE | {"police"}}),
+    api("GET", "/alerts/{id}", NORTH_CASE | {"police"}, args={"id": "alert"}, sees={IDENTITY: NORTH_CASE | {"police"}}),
+    api("GET", "/screenings", everyone_but(), sees={IDENTITY: NORTH_CASE, SCREENING: NORTH_CASE}),
+    api(
+        "GET",
+        "/screenings/{id}",
+        NORTH_CASE,
+        args={"id": "screening"},
+        sees={IDENTITY: NORTH_CASE, SCREENING: NORTH_CASE},
+    ),
+    api(
+        "GET",
+        "/referrals",
+        everyone_but(),
+        sees={IDENTITY: NORTH_CASE | {"police"}, REFERRAL: NORTH_CASE | {"police"}},
+    ),
+    api(
+        "GET",
+        "/referrals/{id}",
+        NORTH_CASE | {"police"},
+        args={"id": "referral"},
+        sees={IDENTITY: NORTH_CASE | {"police"}, REFERRAL: NORTH_CASE | {"police"}},
+    ),
+    api("GET", "/persons", everyone_but(), sees={INTELLIGENCE: {"police"}}),
+    api("GET", "/persons/{id}", {"police"}, args={"id": "intel_person"}, sees={INTELLIGENCE: {"police"}}),
+    api("GET", "/places", everyone_but()),
+    api("GET", "/places/{id}", NORTH_CASE | {"police"}, args={"id": "place"}),
+    api("GET", "/person-links", everyone_but(), sees={IDENTITY: {"police"}, INTELLIGENCE: {"police"}}),
+    api(
+        "GET",
+        "/person-links/{id}",
+        {"police"},
+        args={"id": "intel_link"},
+        sees={IDENTITY: {"police"}, INTELLIGENCE: {"police"}},
+    ),
+    api("GET", "/place-links", everyone_but(), sees={IDENTITY: NORTH_CASE | {"police"}}),
+    api(
+        "GET",
+        "/place-links/{id}",
+        NORTH_CASE | {"police"},
+        args={"id": "place_link"},
+        sees={IDENTITY: NORTH_CASE | {"police"}},
+    ),
+    api(
+        "GET",
+        "/shares",
+        everyone_but(),
+        # Police see the child's ID on the interview intelligence shared with them, and the practitioner on the
+        # share they made from their interview (issue 12); the purpose of the other shares stays with the council.
+        sees={
+            IDENTITY: NORTH_CASE | {"school_dsl", "police", "practitioner"},
+            SHARE_PURPOSE: NORTH_CASE | {"school_dsl"},
+        },
+    ),
+    api(
+        "GET",
+        "/shares/{id}",
+        NORTH_CASE | {"school_dsl"},
+        args={"id": "share"},
+        sees={IDENTITY: NORTH_CASE | {"school_dsl"}, SHARE_PURPOSE: NORTH_CASE | {"school_dsl"}},
+    ),
+    api(
+        "GET",
+        "/philomena-profiles/{child_id}",
+        NORTH_CASE | {"police"},
+        args={"child_id": "child"},
+        overrides=forbid(CHILD_SEERS),
+        sees={IDENTITY: NORTH_CASE | {"police"}, PHILOMENA: NORTH_CASE | {"police"}},
     ),
     # API writes, each user with a token and a valid body (`@name` is a record's id, `@name.version` its version as
     # stored now, other `@name`s a value the test makes). The test also checks that a refused write wrote nothing.
@@ -718,6 +880,80 @@ MATRIX: list[Entry] = [
         },
         write=True,
     ),
+    # Coordinators and social workers add their own council's children (as on the "Add a child" page): Southvale's
+    # coordinator names Northmoor as the responsible council, refused as input.
+    api(
+        "POST",
+        "/children",
+        {"coordinator", "social_worker"},
+        allowed_status=201,
+        denied=403,
+        overrides={"coordinator_south": 400},
+        body={
+            "la_child_id": "MATRIX-NEW-1",
+            "first_name": "Alex",
+            "last_name": "Matrix",
+            "date_of_birth": "2012-05-01",
+            "sex": "F",
+            "ethnicity": "WBRI",
+            "legal_status": "looked_after",
+            "responsible_council": "@north",
+            "living_arrangement": "foster_care",
+            "placement_council": "@north",
+        },
+        write=True,
+    ),
+    # ... and change the records of their council's children; others who see Jordan may not.
+    api(
+        "PATCH",
+        "/children/{id}",
+        {"coordinator", "social_worker"},
+        args={"id": "child"},
+        overrides=forbid(CHILD_SEERS - {"coordinator", "social_worker"}),
+        body={"version": "@child.version", "preferred_name": "Jo"},
+        write=True,
+    ),
+    # The alert is for Northmoor's coordinator role: only its holders decide; others who see it may not.
+    api(
+        "POST",
+        "/alerts/{id}/decision",
+        {"coordinator"},
+        args={"id": "alert"},
+        overrides=forbid({"social_worker", "manager", "police"}),
+        body={"decision": "no_further_action", "reason": "Matrix: seen and safe"},
+        write=True,
+    ),
+    # Jordan's open episode shared with Jordan's school: Northmoor's case roles may; those who see Jordan but may
+    # share nothing about them are refused (403); an episode they may not share is refused as input (400), and so
+    # is a child they cannot see (the same answer as an id that does not exist).
+    api(
+        "POST",
+        "/shares",
+        NORTH_CASE,
+        allowed_status=201,
+        denied=400,
+        overrides={"school_dsl": 403},
+        body={
+            "child": "@child",
+            "what": "episode_summary",
+            "episode": "@open_episode",
+            "to_agency": "@school",
+            "lawful_basis": "children_act_s47",
+            "child_consent": "not_sought_with_reason",
+            "child_consent_reason": "Seeking consent would put the child at risk",
+            "purpose": "Matrix: keep an eye out at school",
+        },
+        write=True,
+    ),
+    api(
+        "POST",
+        "/shares/{id}/withdraw",
+        NORTH_CASE,
+        args={"id": "share"},
+        overrides={"school_dsl": 403},
+        body={"reason": "Matrix: no longer needed", "version": "@share.version"},
+        write=True,
+    ),
     # The action's owner (Northmoor's social worker) and the panel's organisers close it; others who see it may not.
     api(
         "POST",
@@ -775,3 +1011,52 @@ MATRIX += [
 
 BY_KEY = {entry.key: entry for entry in MATRIX}
 assert len(BY_KEY) == len(MATRIX), "an entry appears twice in the permission matrix"
+
+# --- police notifications in: the upload page, its progress, the match queue and the quarantine (issue 12) --------
+# The matrix's notification is in Northmoor Police's match queue, proposing Jordan by a misspelt name. Who works a
+# force's queue: its police and MASH users, and the coordinators and MASH workers of the councils it covers; each
+# sees of a proposal only the children their own scoping shows (Northmoor's coordinator and police see Jordan).
+MATRIX_NOTIFICATION = {
+    "kind": "missing",
+    "force_code": "41",
+    "police_reference": "41-MATRIX-1",
+    "event_at": "2026-01-10T10:00:00+00:00",
+    "first_name": "Jordyn",
+    "last_name": "Exampal",
+    "date_of_birth": "2011-03-04",
+    "missing_from": "home",
+    "last_seen_at": "2026-01-10T08:00:00+00:00",
+    "last_seen_place": "Northmoor bus station",
+    "reported_by": "Parent",
+    "risk_grade": "medium",
+}
+UPLOADERS = frozenset({"police", "police_south", "mash", "mash_south"})
+QUEUE_WORKERS = UPLOADERS | {"coordinator", "coordinator_south"}
+NORTH_QUEUE = frozenset({"police", "mash", "coordinator"})
+MATRIX += [
+    page("intake:upload", UPLOADERS, denied=403),
+    page("intake:batch", {"police"}, args={"batch_id": "import_batch"}, overrides=forbid(set(USERS) - UPLOADERS)),
+    page(
+        "intake:batch-import-valid",
+        {"police"},
+        args={"batch_id": "import_batch"},
+        method="post",
+        allowed_status=302,
+        overrides=forbid(set(USERS) - UPLOADERS),
+    ),
+    page("intake:queue", QUEUE_WORKERS, denied=403),
+    page("intake:quarantine", QUEUE_WORKERS, denied=403),
+    page(
+        "intake:queued",
+        NORTH_QUEUE,
+        args={"notification_id": "queued_notification"},
+        overrides=forbid(set(USERS) - QUEUE_WORKERS),
+        sees={IDENTITY: {"police", "coordinator"}},
+    ),
+    # The push endpoint (scope police-notifications:write) is for a police force's own staff; an empty batch is
+    # refused as malformed (tests/intake covers real batches, the scope and the force).
+    api(
+        "POST", "/police-notifications", {"police", "police_south"}, denied=403, body={"notifications": []}, write=True
+    ),
+]
+BY_KEY = {entry.key: entry for entry in MATRIX}

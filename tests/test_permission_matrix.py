@@ -1,5 +1,6 @@
 """The permission matrix test (issue 4), driven by the one table in tests/permission_matrix.py."""
 
+import copy
 import datetime as dt
 import io
 import json
@@ -7,20 +8,26 @@ from types import SimpleNamespace
 
 import pdfplumber
 import pytest
+from django.apps import apps
 from django.conf import settings as django_settings
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
 from django.utils import timezone
 
-from access.models import AuditEvent, Role
-from access.tokens import issue_token
+from access.models import ApiToken, AuditEvent, Role
+from access.tokens import create_client, issue_token
 from api.main import api as ninja_api
+from children.models import Child
 from children.views import CHILD_SEARCH
 from core.searches import save_search
 from episodes.codes import FoundBy
 from episodes.models import MissingEpisode, RiskGradeChange
 from governance.views import AUDIT_SEARCH
 from identity.actions import add_group_mapping
+from intake.actions import import_notifications
+from intake.models import ImportBatch, Notification
+from intake.parsing import read_objects
 from interviews.codes import ConsentToShare, Outcome
 from interviews.models import InterviewFactor, ReturnInterview
 from meetings.actions import add_action, call_meeting
@@ -32,14 +39,29 @@ from public.actions import save_page, submit_concern
 from public.codes import MissingNow, ReporterRole
 from reports.models import StoredReport
 from reports.periods import ReportKind
+from returns.imports import queue_import, run_queued_import
 from risk.actions import make_referral, record_screening
 from risk.codes import AlertKind, ReferralTo, ScreeningKind, ScreeningLevel
 from risk.models import Alert
-from sharing.actions import request_emergency_access, share_record
+from sharing.actions import request_emergency_access, share_interview_intelligence, share_record
 from sharing.codes import ChildConsent, LawfulBasis
-from tests.factories import EpisodeFactory, InterviewFactory, UserFactory
-from tests.permission_matrix import BY_KEY, GROUPS, MARKERS, MATRIX, PROTECTED_VALUES, PUBLIC_SLUG, USERS, Entry
+from sharing.models import Share
+from tests.factories import ChildFactory, EpisodeFactory, InterviewFactory, UserFactory
+from tests.permission_matrix import (
+    BY_KEY,
+    GROUPS,
+    MARKERS,
+    MATRIX,
+    MATRIX_NOTIFICATION,
+    PROTECTED_VALUES,
+    PUBLIC_SLUG,
+    USERS,
+    Entry,
+)
 from tests.philomena.conftest import png_bytes, upload
+from tests.world import build_world
+from webhooks.actions import create_subscription
+from webhooks.models import WebhookDelivery
 
 API_PREFIX = "/api/v1"
 
@@ -110,9 +132,46 @@ def test_the_matrix_names_only_urls_that_exist():
 # --- the records the matrix is checked against -----------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def matrix_records(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world and the matrix's records, built once per module (per xdist worker) rather than for each of the
+    thousands of cases.
+
+    They are written inside a transaction opened here and rolled back when the module ends. Each test runs inside
+    it in a savepoint of its own (pytest-django's `db`, as in any test), so whatever a test writes is undone with
+    its savepoint and the next test sees the records exactly as built, on SQLite and PostgreSQL alike.
+    """
+    settings_for_module = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],  # as tests/conftest.py's autouse fixture
+        HOMEWARD_PRIVATE_MEDIA_ROOT=tmp_path_factory.mktemp("private_media"),
+        HOMEWARD_WEBHOOK_ALLOW_HTTP=True,  # the matrix's subscription points at a local http address
+    )
+    settings_for_module.enable()
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        module_transaction.__enter__()
+        try:
+            records = _build_matrix(build_world())
+        except BaseException:
+            transaction.set_rollback(True)
+            module_transaction.__exit__(None, None, None)
+            settings_for_module.disable()
+            raise
+    yield records
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        module_transaction.__exit__(None, None, None)
+    settings_for_module.disable()
+
+
 @pytest.fixture
-def matrix(world, settings, tmp_path):
-    settings.HOMEWARD_PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
+def matrix(matrix_records, db):
+    """Each test's own copy of the records (the rows are shared and rolled back; the Python objects are copied, so a
+    test that changes one in memory does not change it for the next), as Django's setUpTestData does."""
+    return copy.deepcopy(matrix_records)
+
+
+def _build_matrix(world):
     users = world.users
     users.auditor = UserFactory(username="auditor.north", agency=world.north, roles=[Role.AUDITOR])
     users.mash = UserFactory(username="mash.north", agency=world.north, roles=[Role.MASH])
@@ -199,6 +258,16 @@ def matrix(world, settings, tmp_path):
         child_consent_reason="Seeking consent would put the child at risk",
         purpose=MARKERS["share"],
     )
+    # What Jordan's interview named, passed by the practitioner to Northmoor Police (the child's words withheld).
+    intelligence_share = share_interview_intelligence(
+        acting_user=users.practitioner,
+        interview=interview,
+        to_agency=world.police_north,
+        vehicles=["A blue hatchback"],
+        child_consent=ChildConsent.NOT_SOUGHT,
+        child_consent_reason="Seeking consent would put the child at risk",
+        purpose="Disrupt the adult named in the interview",
+    )
     emergency_access = request_emergency_access(
         acting_user=users.health, reason="Matrix: found at A&E", child_id=world.south_child.pk
     )
@@ -257,10 +326,68 @@ def matrix(world, settings, tmp_path):
     group_mapping = add_group_mapping(
         acting_user=users.admin, group="/homeward/northmoor/coordinators", agency=world.north, role=Role.COORDINATOR
     )
+    issue_token(users.social_worker, scopes=["children:read"], acting_user=users.admin)
+    api_token = ApiToken.objects.filter(user=users.social_worker).latest("pk")
+    system_client = create_client(
+        name="Northmoor CMS", agency=world.north, role=Role.COORDINATOR, acting_user=users.admin
+    )
+    subscription, _secret = create_subscription(
+        client=system_client, url="http://127.0.0.1:9/hooks", events=["episode.reported"], acting_user=users.admin
+    )
+    delivery = WebhookDelivery.objects.create(
+        subscription=subscription,
+        event="episode.reported",
+        object_type="episode",
+        object_id=episode.pk,
+        data={"episode_id": episode.pk, "child_id": child.pk},
+        occurred_at=timezone.now(),
+        status="failed",
+    )
+    # Northmoor's coordinator uploaded SSDA903 files naming Jordan's child ID in a row with a problem (issue 17).
+    return_import = run_queued_import(
+        queue_import(
+            acting_user=users.coordinator,
+            header="CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n",
+            episodes="CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n",
+            missing="CHILD,DOB,MISSING,MIS_START,MIS_END\nN000123,04/03/2011,M,01/05/2025,02/05/2025\n",
+        ).pk
+    )
+    # Jordan recorded a second time, misspelt: the data quality list's likely duplicate, reviewed on the merge page.
+    duplicate = ChildFactory(
+        first_name="Jordon",
+        last_name="Exampel",
+        date_of_birth=child.date_of_birth,
+        sex=child.sex,
+        responsible_council=world.north,
+        la_child_id="N000999",
+    )
+    # Police notifications (issue 12): a notification in Northmoor Police's match queue proposing Jordan, and an
+    # upload of Northmoor Police's waiting for its user's decision.
+    import_notifications(
+        lambda: read_objects([MATRIX_NOTIFICATION]),
+        acting_user=users.police,
+        force=world.police_north,
+        source="api",
+    )
+    queued_notification = Notification.objects.get(police_reference="41-MATRIX-1")
+    import_batch = ImportBatch.objects.create(
+        police_force=world.police_north,
+        created_by=users.police,
+        source="upload",
+        filename="matrix.csv",
+        state=ImportBatch.State.NEEDS_DECISION,
+    )
     return SimpleNamespace(
+        queued_notification=queued_notification,
+        import_batch=import_batch,
         world=world,
         users=users,
+        return_import=return_import,
         child=child,
+        api_token=api_token,
+        subscription=subscription,
+        delivery=delivery,
+        duplicate=duplicate,
         public_page=public_page,
         concern=concern,
         saved_search=saved_search,
@@ -269,6 +396,7 @@ def matrix(world, settings, tmp_path):
         episode=episode,
         interview=interview,
         alert=alert,
+        risk_change=episode.risk_changes.first(),
         screening=screening,
         referral=referral,
         intel_person=intel_person,
@@ -277,6 +405,7 @@ def matrix(world, settings, tmp_path):
         place_link=place_link,
         photo=version.photo,
         share=share,
+        intelligence_share=intelligence_share,
         emergency_access=emergency_access,
         staff_user=users.social_worker,  # an account Northmoor's administrator looks after
         group_mapping=group_mapping,
@@ -413,6 +542,8 @@ def writable(matrix):
         open_interview=open_interview,
         placed_child=world.placed_child,
         police_north=world.police_north,
+        north=world.north,
+        school=world.school,
         practitioner=users.practitioner,
         **{f"hours_ago_{h}": (now - dt.timedelta(hours=h)).isoformat() for h in (1, 4, 5)},
     )
@@ -436,11 +567,15 @@ def _database_state() -> dict:
     """What a write could change: the rows of every case table and their versions, and the audit trail (token
     issuing aside)."""
     return {
+        "children": list(Child.objects.order_by("pk").values_list("pk", "version", "updated_at")),
+        "alerts": list(Alert.objects.order_by("pk").values_list("pk", "acknowledged_at")),
+        "shares": list(Share.objects.order_by("pk").values_list("pk", "version")),
         "episodes": list(MissingEpisode.objects.order_by("pk").values_list("pk", "version", "updated_at")),
         "grades": RiskGradeChange.objects.count(),
         "interviews": list(ReturnInterview.objects.order_by("pk").values_list("pk", "version", "updated_at")),
         "factors": InterviewFactor.objects.count(),
-        "audit": AuditEvent.objects.exclude(action=AuditEvent.Action.TOKEN).count(),
+        # Every call is audited (api_call, issue 17), refused or not: that is the call's record, not a write.
+        "audit": AuditEvent.objects.exclude(action__in=[AuditEvent.Action.TOKEN, AuditEvent.Action.API_CALL]).count(),
     }
 
 
@@ -464,6 +599,77 @@ def test_api_write_as_each_user(writable, entry: Entry, user: str):
         _assert_reveals_nothing(response)
     else:
         assert _database_state() != before
+
+
+# --- every web form POST, for every user -----------------------------------------------------------------
+
+# The project's own tables (not sessions, django-axes or django-tasks' queue): what a refused post must not change.
+PROJECT_APPS = (
+    "access",
+    "accounts",
+    "identity",
+    "children",
+    "episodes",
+    "interviews",
+    "risk",
+    "network",
+    "philomena",
+    "public",
+    "sharing",
+    "meetings",
+    "returns",
+    "analytics",
+    "reports",
+    "governance",
+    "core",
+)
+
+
+def _every_row() -> dict:
+    """Every row of the project's tables, as stored (an audit trail of reads aside: a refused user's view is not a
+    write, and a page that shows a form's errors may audit that it was seen)."""
+    state = {}
+    for model in apps.get_models():
+        if model._meta.app_label not in PROJECT_APPS or model._meta.proxy or not model._meta.managed:
+            continue
+        rows = model._default_manager.order_by("pk")
+        if model is AuditEvent:
+            rows = rows.exclude(action__in=[AuditEvent.Action.VIEW, AuditEvent.Action.API_READ])
+        state[model._meta.label] = list(rows.values_list())
+    return state
+
+
+FORM_CASES = [
+    pytest.param(entry, user, id=f"POST {entry.key}-{user}")
+    for entry in MATRIX
+    if not entry.is_api and not entry.public
+    for user in USERS
+]
+
+
+@pytest.mark.parametrize(("entry", "user"), FORM_CASES)
+def test_form_post_as_each_user(matrix, entry: Entry, user: str):
+    """Every page posted as every user, with an empty form (or the entry's posted search): a refused user (or one
+    who may open the page but not act on it, `post_refused`) gets the matrix's 403 or 404 (or 405 where the page
+    takes no post) and nothing is written; an allowed user's post is done or shows what is wrong with it; never a
+    500 (the test client raises a view's exception)."""
+    client = Client()
+    client.force_login(getattr(matrix.users, user))
+    url = _url(entry, matrix)
+    before = _every_row()
+    response = client.post(url, entry.query)
+    status = response.status_code
+    if user in entry.allowed and user not in entry.post_refused:
+        # Done: a redirect, or a page (a posted search or download, audited; a one-time code shown). Refused for
+        # what was sent: 400, or 409 for a stale version, and then nothing is written.
+        assert status in {200, 302, 400, 405, 409}, f"POST {entry.key} as {user}: {status}"
+        if status in {400, 405, 409}:
+            assert _every_row() == before, f"POST {entry.key} as {user} answered {status} but wrote"
+    else:
+        expected = entry.post_refused.get(user) or entry.expected(user)
+        assert status in {expected, 405}, f"POST {entry.key} as {user}: {status}, expected {expected}"
+        assert _every_row() == before, f"POST {entry.key} as {user} was refused ({status}) but wrote"
+        _assert_reveals_nothing(response)
 
 
 # --- anonymous -------------------------------------------------------------------------------------------

@@ -59,7 +59,10 @@ def share_button(context: template.Context, child: Child, episode=None, intervie
         allowed = can_share(user, child, ShareWhat.INTERVIEW_SUMMARY, interview=interview)
         query = f"?interview={interview.pk}"
     href = reverse("sharing:share", args=[child.pk]) + query if allowed else ""
-    return {"href": href}
+    intelligence = ""
+    if interview is not None and can_share(user, child, ShareWhat.INTERVIEW_INTELLIGENCE, interview=interview):
+        intelligence = reverse("sharing:share-intelligence", args=[interview.pk])
+    return {"href": href, "intelligence_href": intelligence}
 
 
 @register.simple_tag

@@ -6,13 +6,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from access.audit import GENESIS_HASH, first_broken_event, record_event
+from access.audit import GENESIS_HASH, first_broken_event, record_event, seal_pending_events
 from access.models import AuditEvent
 
 
 @pytest.fixture
 def chain(world):
-    return [
+    """Four events, sealed as they are once their transaction commits (here the test's own transaction)."""
+    events = [
         record_event(
             actor=world.users.coordinator,
             action=AuditEvent.Action.VIEW,
@@ -22,9 +23,12 @@ def chain(world):
         )
         for n in range(4)
     ]
+    seal_pending_events()
+    return [AuditEvent.objects.get(pk=event.pk) for event in events]
 
 
 def test_events_chain_to_each_other(chain):
+    assert [event.sequence for event in chain] == [1, 2, 3, 4]
     assert chain[0].previous_hash == GENESIS_HASH
     for earlier, later in itertools.pairwise(chain):
         assert later.previous_hash == earlier.hash
@@ -74,3 +78,28 @@ def test_verify_audit_names_the_event_after_a_removed_one(chain):
 def test_postgresql_itself_refuses_changes(chain, sql):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, [chain[0].pk])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database-level refusal is PostgreSQL's trigger")
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE access_auditevent SET hash = repeat('a', 64) WHERE id = %s",  # re-sealing a sealed event
+        "UPDATE access_auditevent SET sequence = NULL, hash = NULL, previous_hash = NULL WHERE id = %s",  # unsealing
+    ],
+)
+def test_postgresql_refuses_to_reseal_or_unseal(chain, sql):
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [chain[0].pk])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database-level refusal is PostgreSQL's trigger")
+def test_postgresql_lets_sealing_through_only_with_the_contents_unchanged(world):
+    event = record_event(actor=None, action=AuditEvent.Action.VIEW, object_type="unsealed")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE access_auditevent SET sequence = 99, previous_hash = %s, hash = %s, summary = 'x' WHERE id = %s",
+            [GENESIS_HASH, "b" * 64, event.pk],
+        )
+    assert seal_pending_events() == 1  # the real sealing, contents untouched, goes through
+    assert first_broken_event(seal=False) is None

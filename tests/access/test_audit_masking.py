@@ -37,6 +37,7 @@ CASE_APPS = ["children", "episodes", "interviews", "network", "philomena", "retu
 PLAIN_TEXT = {
     "children.child.la_child_id": "the council's own record number, as the event's child_id is Homeward's",
     "episodes.missingepisode.police_reference": "the police force's reference number for the report",
+    "episodes.missingepisode.imported_from": "the name of the return a period was imported from (SSDA903)",
     "interviews.interviewfactor.code": "a code from Homeward's lists of push and pull factors",
     "risk.alert.dedupe_key": "built by Homeward from the alert's kind and record ids",
     "risk.alert.detail": "written by Homeward's triggers from counts and dates, never typed",

@@ -121,6 +121,7 @@ def test_each_kind_of_problem_is_caught_with_a_link_to_fix_it(world, planted):
         "looked-after-no-care",
         "outside-care",
         "away-not-looked-after",
+        "likely-duplicates",
     ]
     assert _refs(groups["open-episodes"]) == {"DQ-OPEN"}
     (item,) = groups["open-episodes"].items

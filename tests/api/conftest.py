@@ -159,7 +159,9 @@ def snapshot_counts():
             "grade_changes": RiskGradeChange.objects.count(),
             "interviews": ReturnInterview.objects.count(),
             "factors": InterviewFactor.objects.count(),
-            "audit": AuditEvent.objects.exclude(action=AuditEvent.Action.TOKEN).count(),
+            "audit": AuditEvent.objects.exclude(
+                action__in=[AuditEvent.Action.TOKEN, AuditEvent.Action.API_CALL]
+            ).count(),
             "versions": sum(MissingEpisode.objects.values_list("version", flat=True))
             + sum(ReturnInterview.objects.values_list("version", flat=True)),
         }

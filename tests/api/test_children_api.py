@@ -10,6 +10,7 @@ from tests.factories import ChildFactory, EpisodeFactory
 
 CHILD_FIELDS = {
     "id",
+    "version",
     "la_child_id",
     "upn",
     "first_name",
@@ -219,7 +220,7 @@ def test_reads_are_audited_without_personal_data(world, api_as):
     client.get("/children", {"legal_status": "looked_after"})
     client.post("/children/search", {"text": "Jordan"})
     client.get(f"/children/{world.child.pk}")
-    events = list(AuditEvent.objects.filter(pk__gt=before).order_by("id"))
+    events = list(AuditEvent.objects.filter(pk__gt=before).exclude(action=AuditEvent.Action.API_CALL).order_by("id"))
     assert [e.action for e in events] == [AuditEvent.Action.API_READ] * 3
     listing, search, detail = events
     assert listing.object_type == "child-list"

@@ -11,9 +11,9 @@ from tests.api.conftest import ApiClient
 from tests.api.schema_check import errors, resolve, response_schema
 
 PATHS = {
-    "/api/v1/children": {"get"},
+    "/api/v1/children": {"get", "post"},
     "/api/v1/children/search": {"post"},
-    "/api/v1/children/{id}": {"get"},
+    "/api/v1/children/{id}": {"get", "patch"},
     "/api/v1/episodes": {"get", "post"},
     "/api/v1/episodes/{id}": {"get", "patch"},
     "/api/v1/episodes/{id}/risk-grade": {"post"},
@@ -28,6 +28,28 @@ PATHS = {
     "/api/v1/meeting-actions": {"get"},
     "/api/v1/meeting-actions/{id}": {"get"},
     "/api/v1/meeting-actions/{id}/status": {"post"},
+    "/api/v1/risk-changes": {"get"},
+    "/api/v1/risk-changes/{id}": {"get"},
+    "/api/v1/alerts": {"get"},
+    "/api/v1/alerts/{id}": {"get"},
+    "/api/v1/alerts/{id}/decision": {"post"},
+    "/api/v1/screenings": {"get"},
+    "/api/v1/screenings/{id}": {"get"},
+    "/api/v1/referrals": {"get"},
+    "/api/v1/referrals/{id}": {"get"},
+    "/api/v1/persons": {"get"},
+    "/api/v1/persons/{id}": {"get"},
+    "/api/v1/places": {"get"},
+    "/api/v1/places/{id}": {"get"},
+    "/api/v1/person-links": {"get"},
+    "/api/v1/person-links/{id}": {"get"},
+    "/api/v1/place-links": {"get"},
+    "/api/v1/place-links/{id}": {"get"},
+    "/api/v1/shares": {"get", "post"},
+    "/api/v1/shares/{id}": {"get"},
+    "/api/v1/shares/{id}/withdraw": {"post"},
+    "/api/v1/philomena-profiles/{child_id}": {"get"},
+    "/api/v1/police-notifications": {"post"},
 }
 
 
@@ -181,3 +203,19 @@ def test_error_answers_match_their_declared_schemas(world, api_as, document, ope
     for response, path, method, status in cases:
         assert response.status_code == status, (path, response.content)
         assert not errors(response.json(), response_schema(document, path, method, status), document)
+
+
+def test_the_document_is_built_once_per_process(db, monkeypatch):
+    """Issue 13: the schema was rebuilt on every request (23 requests a second at most)."""
+    import ninja.main
+
+    from api.main import api
+
+    builds = []
+    real_get_schema = ninja.main.get_schema
+    monkeypatch.setattr(ninja.main, "get_schema", lambda **kwargs: builds.append(1) or real_get_schema(**kwargs))
+    api.__dict__.pop("_schema_cache", None)
+    first = ApiClient().get("/openapi.json").json()
+    second = ApiClient().get("/openapi.json").json()
+    assert first == second and "/api/v1/children/{id}" in first["paths"]
+    assert len(builds) == 1

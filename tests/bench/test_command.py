@@ -46,3 +46,16 @@ def test_benchmark_refuses_an_unknown_name(tmp_path):
 
 def test_benchmark_list_names_the_benchmarks():
     assert "generate:" in run("--list")
+
+
+def test_the_returns_benchmark_compares_the_same_tables_and_leaves_no_data(tmp_path):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the yardsticks read PostgreSQL's tables as the benchmark does")
+    run("--out", str(tmp_path), "--only", "returns", "--children", "40")
+    result = json.loads((tmp_path / "returns.json").read_text())
+    measured = result["sizes"]["40"]
+    assert measured["duckdb_agrees"] and measured["pandas_agrees"]
+    assert measured["ratio_to_duckdb"] > 0 and measured["homeward_ms"] > 0
+    assert not Child.objects.exists(), "the benchmark rolls back what it wrote"

@@ -174,6 +174,17 @@ def sign_in(page: Page, live_server, user, password: str = TEST_PASSWORD) -> Non
     enter_two_factor_code(page, current_code(device), user)
 
 
+def sign_out(page: Page) -> None:
+    """Press Sign out and wait until the sign-in page it leads to has loaded.
+
+    Going on at once (say, to `sign_in` as someone else) would abort that redirect mid-flight, and the
+    aborted request would be reported as a problem loading the page.
+    """
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
 def enter_two_factor_code(page: Page, code: str, user) -> None:
     """On the two-factor step: check the page, type the code, continue, and fail if it was refused."""
     expect(page.get_by_role("heading", level=1)).to_have_text("Enter the code from your authenticator app")

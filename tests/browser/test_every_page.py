@@ -19,9 +19,21 @@ from django.test import Client
 
 from tests.browser.helpers import assert_accessible, sign_in
 from tests.permission_matrix import MATRIX, Entry
-from tests.test_permission_matrix import _url, matrix  # noqa: F401 - `matrix` is the fixture the sweep uses
+from tests.test_permission_matrix import _build_matrix, _url
+from tests.world import build_world
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def matrix(db, settings, tmp_path):
+    """The matrix's records, built for each test in its own database (as the matrix builds them). Not the matrix
+    module's shared fixture: that one holds a transaction open for the whole module, and the live server's thread
+    could not read the database past it (SQLite: "database table is locked")."""
+    settings.HOMEWARD_PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
+    settings.HOMEWARD_WEBHOOK_ALLOW_HTTP = True  # the matrix's webhook subscription points at a local http address
+    return _build_matrix(build_world())
+
 
 # Who opens a page: the first of these the matrix allows it for. The coordinator sees the most of a council's
 # work; police see police-only intelligence; the others are for the pages only they may open.
@@ -45,6 +57,9 @@ NOT_OPENED: dict[str, str] = {
     "test_two_factor.py",
     "accounts:enrol": "a redirect when signed in; enrolment is checked in test_two_factor.py",
     "logout": "POST only (a GET is 405)",
+    "identity:api-token-revoke": "POST only (a GET is 405); the revoke button is on the credentials page, swept",
+    "webhooks:end": "POST only (a GET is 405); the button is on the subscriptions page, swept",
+    "webhooks:replay": "POST only (a GET is 405); the button is on the delivery log, swept",
     "governance:subject-access-download": "POST only: a download (JSON or HTML file)",
     "analytics:download": DOWNLOAD,
     "analytics:workbook": DOWNLOAD,
@@ -61,6 +76,11 @@ NOT_OPENED: dict[str, str] = {
     "api:openapi-json": "the API's published description: JSON",
     "api:openapi-view": "the API's documentation page: django-ninja's Swagger UI, not a Homeward page",
     "api:api-root": "a 404 for everyone",
+    "ops:live": "a probe for the load balancer: JSON (tests/ops)",
+    "ops:ready": "a probe for the load balancer: JSON (tests/ops)",
+    "ops:metrics": "Prometheus metrics, with the metrics token only: plain text (tests/ops)",
+    "sharing:acknowledge": "POST only: the police's acknowledge button is on the intelligence share, swept",
+    "intake:batch-import-valid": "POST only (a GET is 405): its button is on the upload's page, swept",
     "public:editor-unpublish": "POST only (a GET is 405): its button is on the page editor, which is swept",
     "identity:sign-on": "a 404 unless single sign-on is configured; run against a real provider in tests/identity",
     "identity:sign-on-callback": "a 404 unless single sign-on is configured; run against a real provider in "
@@ -110,7 +130,7 @@ def _get(records, entry: Entry, user: str):
 
 
 @pytest.mark.parametrize("user", sorted(PAGES_BY_USER))
-def test_every_page_passes_axe(page, live_server, matrix, user):  # noqa: F811 - `matrix` is the imported fixture
+def test_every_page_passes_axe(page, live_server, matrix, user):
     """Sign in once as `user`, open each page given to them, and collect every page's problems before failing."""
     entries = PAGES_BY_USER[user]
     started = time.monotonic()
@@ -138,7 +158,7 @@ def test_every_page_passes_axe(page, live_server, matrix, user):  # noqa: F811 -
     assert not failures, f"{len(failures)} of {len(entries)} pages failed as {user}:\n\n" + "\n\n".join(failures)
 
 
-def test_downloads_are_not_html(matrix):  # noqa: F811 - `matrix` is the imported fixture
+def test_downloads_are_not_html(matrix):
     """The downloads NOT_OPENED skips really answer with a file, so no HTML page hides in the list."""
     for key in sorted(DOWNLOADS):
         entry = next(entry for entry in MATRIX if entry.key == key)
@@ -171,7 +191,7 @@ FORMS_SENT_EMPTY = (
 )
 
 
-def test_main_forms_sent_empty_show_accessible_errors(page, live_server, matrix):  # noqa: F811 - the fixture
+def test_main_forms_sent_empty_show_accessible_errors(page, live_server, matrix):
     entries = [entry for entry in MATRIX if entry.key in FORMS_SENT_EMPTY]
     assert {entry.key for entry in entries} == set(FORMS_SENT_EMPTY)
     sign_in(page, live_server, matrix.users.coordinator)

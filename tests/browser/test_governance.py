@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from access.models import Role
-from tests.browser.helpers import assert_accessible, assert_error_summary, sign_in
+from tests.browser.helpers import assert_accessible, assert_error_summary, sign_in, sign_out
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
@@ -14,7 +14,7 @@ def test_an_auditor_searches_the_trail_and_opens_a_childs_trail(page, live_serve
     auditor = UserFactory(username="auditor.north", agency=world.north, roles=[Role.AUDITOR])
     sign_in(page, live_server, world.users.coordinator)
     page.goto(f"{live_server.url}/children/{world.child.pk}/")
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     sign_in(page, live_server, auditor)
     page.get_by_role("link", name="Audit trail").click()

@@ -15,7 +15,7 @@ from meetings.codes import ActionStatus
 from meetings.models import Meeting, MeetingAction
 from risk.codes import AlertDecision, AlertKind
 from risk.models import Alert
-from tests.browser.helpers import assert_accessible, sign_in
+from tests.browser.helpers import assert_accessible, sign_in, sign_out
 from tests.browser.test_journey import fill_date_time
 from tests.factories import EpisodeFactory
 
@@ -81,7 +81,7 @@ def test_an_alert_opens_a_meeting_actions_are_assigned_and_the_pack_downloads(pa
 
     text = _pack_text(page)
     assert "MEETING PACK FOR NORTHMOOR COUNCIL" in text and SECRET in text and "Visit the carers" in text
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     # The owner sees the action in their list and completes it.
     sign_in(page, live_server, users.social_worker)
@@ -93,7 +93,7 @@ def test_an_alert_opens_a_meeting_actions_are_assigned_and_the_pack_downloads(pa
     expect(page.locator(".govuk-summary-list")).to_contain_text("Done")
     assert_accessible(page)
     assert MeetingAction.objects.get(what="Visit the carers").status == ActionStatus.DONE
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     # The school's copy: the child and the actions, never the episode's free text (nothing was shared with it).
     sign_in(page, live_server, users.school_dsl)

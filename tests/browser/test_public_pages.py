@@ -135,7 +135,7 @@ def test_every_public_page_passes_axe(page: Page, live_server, public):  # noqa:
     # An unknown council is a 404.
     allow_status(page, 404)
     response = page.goto(f"{live_server.url}{reverse('public:council', args=['999'])}")
-    assert response.status == 404
+    assert response is not None and response.status == 404
 
 
 def test_the_too_many_page_passes_axe(page: Page, live_server, public, settings):  # noqa: F811

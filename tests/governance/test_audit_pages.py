@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from access.audit import first_broken_event, record_event
+from access.audit import first_broken_event, record_event, seal_pending_events
 from access.models import AuditEvent, Role
 from access.tokens import issue_token
 from governance.audit_trail import CSV_COLUMNS
@@ -52,6 +52,7 @@ def trail(client, world):
     client.get(f"/api/v1/children/{world.child.pk}", headers={"Authorization": f"Bearer {token}"})
     client.post(reverse("login"), {"username": '=HYPERLINK("http://x")', "password": "wrong"})
     client.logout()
+    seal_pending_events()  # as each request's commit would (the test runs inside one transaction)
 
 
 def search(client, **data):

@@ -223,6 +223,7 @@ class Provider:
             self._send(handler, 401, {"error": "invalid_client"})
             return
         grant_type = form.get("grant_type")
+        username: str | None
         if grant_type == "authorization_code":
             grant = self._codes.pop(form.get("code", ""), None)  # a code works once
             if grant is None or grant.redirect_uri != form.get("redirect_uri"):

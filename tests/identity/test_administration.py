@@ -44,7 +44,9 @@ def _new_user(world, **changes) -> dict:
 
 
 def _audit(action: str, user: User) -> AuditEvent:
-    return AuditEvent.objects.filter(action=action, object_type="user", object_id=str(user.pk)).last()
+    event = AuditEvent.objects.filter(action=action, object_type="user", object_id=str(user.pk)).last()
+    assert event is not None, f"no {action} event for {user}"
+    return event
 
 
 # --- who may --------------------------------------------------------------------------------------------------

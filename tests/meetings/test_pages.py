@@ -20,7 +20,7 @@ def signed_in(user) -> Client:
     return client
 
 
-def _when(prefix: str, moment: dt.datetime) -> dict[str, str]:
+def _when(prefix: str, moment: dt.datetime) -> dict[str, int | str]:
     local = timezone.localtime(moment)
     return {f"{prefix}_0": local.day, f"{prefix}_1": local.month, f"{prefix}_2": local.year, f"{prefix}_3": "10:30"}
 

@@ -4,5 +4,5 @@ referral, a share, a Philomena profile and photo, persons, places and links, a s
 and interview the API writes act on), so every record type a URL can name exists."""
 
 from tests.api.conftest import interview, returned_episode  # noqa: F401 - the API tests' fixtures, shared
-from tests.test_permission_matrix import matrix, writable  # noqa: F401 - the fixtures, shared
+from tests.test_permission_matrix import matrix, matrix_records, writable  # noqa: F401 - the fixtures, shared
 from tests.web.conftest import case  # noqa: F401 - the page tests' interview fixture, shared

@@ -25,7 +25,10 @@ def _url(entry: Entry, writable) -> str:
 def _row_counts() -> dict[str, int]:
     """How many rows every table holds, and the newest audit event: a refused request changes neither."""
     counts = {model._meta.label: cast(Any, model).objects.count() for model in apps.get_models() if model._meta.managed}
-    counts["last audit event"] = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    # Every API call is audited (api_call, issue 17), refused or not: that is the call's own record, not a write.
+    audit = AuditEvent.objects.exclude(action=AuditEvent.Action.API_CALL)
+    counts["access.AuditEvent"] = audit.count()
+    counts["last audit event"] = audit.order_by("-id").values_list("id", flat=True).first() or 0
     return counts
 
 

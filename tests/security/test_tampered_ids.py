@@ -23,10 +23,14 @@ NOT_NUMBERS = ("abc", "1.5", "-1", "1e3", "%2e%2e", "1%00", "\u0661")  # the las
 RECORDS = frozenset(
     {"child", "episode", "interview", "alert", "screening", "referral", "intel_person", "intel_link", "place"}
     | {"place_link", "photo", "share", "emergency_access", "stored_report", "open_episode", "open_interview"}
-    | {"meeting", "meeting_action"}
+    | {"meeting", "meeting_action", "risk_change"}
+    | {"queued_notification", "import_batch"}  # police notifications in: the match queue and an upload (issue 12)
+    | {"duplicate", "intelligence_share"}  # a child recorded twice (the merge page); police intelligence (issue 12)
+    | {"return_import"}  # an upload of a council's SSDA903 files (issue 17)
     | {"saved_search", "saved_audit_search"}  # opaque tokens: a tampered one is unknown, so 404
     | {"public_page", "concern"}  # a council's public page (its editor's pages) and a concern in the MASH queue
     | {"staff_user", "group_mapping"}  # administration: an account and a single sign-on group mapping
+    | {"api_token", "subscription", "delivery"}  # API credentials and webhooks (issue 17)
 )
 # URL arguments that name no record: a council's code and a page's address on the public site (issue 16), which
 # anyone may read; a wrong one is a 404 (tests/public).
@@ -76,6 +80,9 @@ WRITE_BODIES = {
     "POST /api/v1/return-interviews/{id}/assign": {"practitioner": None, "version": 1},
     "POST /api/v1/return-interviews/{id}/offer": {"version": 1},
     "POST /api/v1/meeting-actions/{id}/status": {"status": "done", "version": 1},
+    "PATCH /api/v1/children/{id}": {"preferred_name": "Jo", "version": 1},
+    "POST /api/v1/alerts/{id}/decision": {"decision": "no_further_action", "reason": "Tampered id check"},
+    "POST /api/v1/shares/{id}/withdraw": {"reason": "Tampered id check", "version": 1},
     "POST /api/v1/return-interviews/{id}/interview": {
         "completed_at": SOON,
         "episode_ids": [1],

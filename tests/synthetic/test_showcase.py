@@ -44,3 +44,20 @@ def test_the_showcase_is_made_once_through_the_actions_and_the_coordinator_sees_
     body = client.get(reverse("children:detail", args=[child.pk])).content.decode()
     assert "Philomena" in body
     assert client.get(reverse("network:persons")).status_code == 200
+
+
+def test_the_demo_has_likely_duplicates_and_intelligence_for_the_police(client, demo):
+    from children.models import Child
+    from children.selectors import likely_duplicates
+
+    coordinator = User.objects.get(username="demo.coordinator")
+    council = coordinator.agency
+    assert "likely duplicates: 3" in demo
+    copies = Child.objects.filter(responsible_council=council, la_child_id__startswith="DUP-")
+    pairs = likely_duplicates(Child.objects.filter(responsible_council=council))
+    assert {pair.second_id for pair in pairs} >= set(copies.values_list("pk", flat=True))
+    intelligence = Share.objects.filter(what="interview_intelligence", shared_by=coordinator)
+    assert intelligence.exists() and all(share.intelligence_items.exists() for share in intelligence)
+    police = User.objects.filter(agency=intelligence[0].to_agency, role_assignments__role="police").first()
+    client.force_login(police)
+    assert intelligence[0].child.la_child_id in client.get(reverse("sharing:intelligence")).content.decode()

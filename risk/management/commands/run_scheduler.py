@@ -1,5 +1,6 @@
 """Queue the trigger sweep on a schedule: django-tasks runs jobs but has no scheduler of its own.
 
+Each run also seals into the audit chain any event whose after-commit sealing failed (access/audit.py).
 It also queues the daily jobs the apps register (`core.scheduling`): the daily retention job
 (`governance.tasks.apply_retention`) once a day, the first time it runs on a day when no retention run has
 started yet, in the loop and with `--once` alike; and the partnership reports job
@@ -19,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
+from access.audit import seal_pending_events
 from core.scheduling import DailyJob, daily_jobs
 from risk.tasks import sweep_open_episodes
 
@@ -53,6 +55,9 @@ class Command(BaseCommand):
             time.sleep(max(0.0, next_run - time.monotonic()))
 
     def _queue(self) -> None:
+        sealed = seal_pending_events()  # the safety net for events whose after-commit sealing failed
+        if sealed:
+            self.stdout.write(f"Sealed {sealed} audit events left unsealed")
         result = sweep_open_episodes.enqueue()
         self.stdout.write(f"Queued the trigger sweep (job {result.id})")
         for job in daily_jobs():

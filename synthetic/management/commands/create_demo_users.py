@@ -61,3 +61,20 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Meetings called, with their actions (some overdue): {result.meetings} (none when already there)."
         )
+        self.stdout.write(
+            f"API and webhooks: a system client with a token and a webhook subscription, and "
+            f"{result.webhook_deliveries} deliveries queued (none when already there); "
+            f"{username[Role.ADMINISTRATOR]} sees them under Administration, API credentials and Webhooks."
+        )
+        self.stdout.write(
+            f"SSDA903 imports on the Returns page: {result.return_imports} (one imported, one refused with its "
+            "errors; none when already there)."
+        )
+        self.stdout.write(
+            f"Children recorded twice, misspelt, for the data quality list's likely duplicates: {result.duplicates} "
+            "(none when already there); the coordinator reviews and merges them."
+        )
+        self.stdout.write(
+            f"Police notifications imported (three in the match queue, under Police notifications): "
+            f"{result.police_notifications} (none when already there)."
+        )

@@ -1,0 +1,233 @@
+"""/alerts (and their decisions), /screenings and /referrals: the risk app's records, scoped as its pages
+(`risk.scoping`)."""
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, TypeAlias
+
+from django.db.models.functions import Coalesce
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from access.models import User
+from api.auth import ApiRequest, scoped
+from api.reading import audit_list_read, audit_record_read, list_page
+from api.schemas import BodyIn, ChildRef, FilterId, ListQuery, Page, PersonRef, blank_to_none, coded, error_responses
+from risk.actions import acknowledge_alert
+from risk.codes import AlertDecision, AlertKind, ReferralStatus, ReferralTo, ScreeningKind, ScreeningLevel
+from risk.models import Alert, Referral, Screening
+from risk.scoping import (
+    alerts_for,
+    can_acknowledge_alert,
+    get_alert_for_user,
+    get_referral_for_user,
+    get_screening_for_user,
+    referrals_for,
+    screenings_for,
+)
+
+alerts_router = Router(tags=["Alerts"], auth=scoped("risk"))
+screenings_router = Router(tags=["Exploitation screenings"], auth=scoped("risk"))
+referrals_router = Router(tags=["Referrals"], auth=scoped("risk"))
+
+if TYPE_CHECKING:
+    AlertKindCode: TypeAlias = str
+    DecisionCode: TypeAlias = str
+    ScreeningKindCode: TypeAlias = str
+    ScreeningLevelCode: TypeAlias = str
+    ReferralToCode: TypeAlias = str
+    ReferralStatusCode: TypeAlias = str
+else:
+    AlertKindCode = coded(AlertKind)
+    DecisionCode = coded(AlertDecision)
+    ScreeningKindCode = coded(ScreeningKind)
+    ScreeningLevelCode = coded(ScreeningLevel)
+    ReferralToCode = coded(ReferralTo)
+    ReferralStatusCode = coded(ReferralStatus)
+
+
+# --- alerts ---------------------------------------------------------------------------------------------
+
+
+class AlertOut(Schema):
+    id: int
+    child: ChildRef
+    kind: AlertKindCode
+    title: str
+    detail: str
+    episode_id: int | None
+    interview_id: int | None
+    raised_at: datetime
+    for_role: str = Field(description="The role whose holders decide on the alert")
+    acknowledged_at: datetime | None
+    acknowledged_by: PersonRef | None
+    decision: DecisionCode | None
+    decision_reason: str | None = Field(description="null until a decision is recorded")
+
+    @staticmethod
+    def resolve_decision(obj: Alert) -> str | None:
+        return blank_to_none(obj.decision)
+
+    @staticmethod
+    def resolve_decision_reason(obj: Alert) -> str | None:
+        return obj.decision_reason if obj.is_acknowledged else None
+
+
+class AlertPage(Page):
+    items: list[AlertOut]
+
+
+class AlertFilters(ListQuery):
+    child: FilterId | None = Field(None, description="The child's id")
+    acknowledged: bool | None = Field(None, description="Only alerts with (true) or without (false) a decision")
+
+
+class DecisionIn(BodyIn):
+    decision: DecisionCode
+    reason: str = Field("", description="Why: required for some decisions (the 400 says which)")
+
+
+# An alert has no updated_at: it changes once, when its decision is recorded.
+ALERT_CHANGED = Coalesce("acknowledged_at", "raised_at")
+
+
+@alerts_router.get("", response={200: AlertPage, **error_responses(400, 401)}, summary="List alerts")
+def list_alerts(request: ApiRequest, filters: Query[AlertFilters]):
+    """The alerts you may see (as on the alerts page), oldest raised first. In sync an alert counts as changed when
+    it was raised and when its decision was recorded."""
+    queryset = alerts_for(request.auth).select_related("child", "acknowledged_by").order_by("raised_at", "id")
+    if filters.child is not None:
+        queryset = queryset.filter(child_id=filters.child)
+    if filters.acknowledged is not None:
+        queryset = queryset.filter(acknowledged_at__isnull=not filters.acknowledged)
+    page = list_page(request, queryset, filters, changed=ALERT_CHANGED)
+    audit_list_read(request.auth, "alert-list", page, filters.page, filters)
+    return page
+
+
+@alerts_router.get("/{id}", response={200: AlertOut, **error_responses(400, 401, 404)}, summary="Read an alert")
+def get_alert(request: ApiRequest, id: int):
+    alert = get_alert_for_user(request.auth, id)
+    audit_record_read(request.auth, alert, alert.child_id, "Alert")
+    return alert
+
+
+@alerts_router.post(
+    "/{id}/decision",
+    response={200: AlertOut, **error_responses(400, 401, 403, 404)},
+    summary="Record the decision on an alert",
+)
+def decide(request: ApiRequest, id: int, payload: DecisionIn):
+    """As on the page: a holder of the alert's role at the child's councils, once (a second decision is a 400
+    naming `alert`: the first stands)."""
+    user: User = request.auth
+    alert = get_alert_for_user(user, id)
+    if not can_acknowledge_alert(user, alert):
+        raise HttpError(403, "You cannot record the decision on this alert")
+    acknowledge_alert(alert, decision=payload.decision, reason=payload.reason, acting_user=user)
+    return get_alert_for_user(user, id)
+
+
+# --- screenings -----------------------------------------------------------------------------------------
+
+
+class ScreeningOut(Schema):
+    id: int
+    child: ChildRef
+    screened_at: datetime
+    screened_by: PersonRef
+    kind: ScreeningKindCode
+    level: ScreeningLevelCode
+    learning_disability: bool
+    review_date: date | None
+    indicators: list[dict[str, str]] = Field(description="Each indicator's `code` and `timing`")
+    flags: list[str]
+    notes: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_indicators(obj: Screening) -> list[dict[str, str]]:
+        return [{"code": row.code, "timing": row.timing} for row in obj.indicators.all()]
+
+    @staticmethod
+    def resolve_flags(obj: Screening) -> list[str]:
+        return obj.flag_codes()
+
+
+class ScreeningPage(Page):
+    items: list[ScreeningOut]
+
+
+class ScreeningFilters(ListQuery):
+    child: FilterId | None = Field(None, description="The child's id")
+
+
+@screenings_router.get("", response={200: ScreeningPage, **error_responses(400, 401)}, summary="List screenings")
+def list_screenings(request: ApiRequest, filters: Query[ScreeningFilters]):
+    """The exploitation screenings you may see (social care's: council case roles of the child's councils), newest
+    first. A screening never changes: a new one is a new record."""
+    queryset = (
+        screenings_for(request.auth)
+        .select_related("child", "screened_by")
+        .prefetch_related("indicators", "flags")
+        .order_by("-screened_at", "-id")
+    )
+    if filters.child is not None:
+        queryset = queryset.filter(child_id=filters.child)
+    page = list_page(request, queryset, filters, changed="created_at")
+    audit_list_read(request.auth, "screening-list", page, filters.page, filters)
+    return page
+
+
+@screenings_router.get(
+    "/{id}", response={200: ScreeningOut, **error_responses(400, 401, 404)}, summary="Read a screening"
+)
+def get_screening(request: ApiRequest, id: int):
+    screening = get_screening_for_user(request.auth, id)
+    audit_record_read(request.auth, screening, screening.child_id, "Exploitation screening")
+    return screening
+
+
+# --- referrals ------------------------------------------------------------------------------------------
+
+
+class ReferralOut(Schema):
+    id: int
+    version: int
+    child: ChildRef
+    to: ReferralToCode
+    made_at: datetime
+    made_by: PersonRef
+    reason: str
+    status: ReferralStatusCode
+    status_changed_at: datetime
+    created_at: datetime
+    updated_at: datetime
+
+
+class ReferralPage(Page):
+    items: list[ReferralOut]
+
+
+class ReferralFilters(ListQuery):
+    child: FilterId | None = Field(None, description="The child's id")
+    status: ReferralStatusCode | None = None
+
+
+@referrals_router.get("", response={200: ReferralPage, **error_responses(400, 401)}, summary="List referrals")
+def list_referrals(request: ApiRequest, filters: Query[ReferralFilters]):
+    """The referrals you may see, newest first."""
+    queryset = referrals_for(request.auth).select_related("child", "made_by").order_by("-made_at", "-id")
+    if filters.child is not None:
+        queryset = queryset.filter(child_id=filters.child)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    page = list_page(request, queryset, filters)
+    audit_list_read(request.auth, "referral-list", page, filters.page, filters)
+    return page
+
+
+@referrals_router.get("/{id}", response={200: ReferralOut, **error_responses(400, 401, 404)}, summary="Read a referral")
+def get_referral(request: ApiRequest, id: int):
+    referral: Referral = get_referral_for_user(request.auth, id)
+    audit_record_read(request.auth, referral, referral.child_id, "Referral")
+    return referral

@@ -25,6 +25,7 @@ from children.scoping import (
     sees_full_child_record,
 )
 from children.selectors import SEARCH_LIMIT, records_held, search_children
+from core import sections
 from core.forms import submitted
 from core.pages import crumb
 from core.searches import SearchEnded, save_search, saved_criteria
@@ -143,6 +144,11 @@ def detail(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
         "full_record": sees_full_child_record(user, child),
         "breadcrumbs": [crumb("My work", "core:my-work"), crumb("Find a child", "children:search")],
     }
+    # The sections apps above children add (risk, Philomena, sharing, subject access), each built by its app.
+    for place in ("top", "bottom"):
+        context[f"sections_{place}"] = sections.build(
+            f"child:{place}", user, child=child, full_record=context["full_record"]
+        )
     if context["full_record"]:
         # Every episode and return interview of the child the user may see, newest first (children.hooks).
         chronology = hooks.chronology(user, child.pk, timezone.now())

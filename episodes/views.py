@@ -11,6 +11,7 @@ from access.audit import record_page_viewed
 from access.http import AuthenticatedHttpRequest
 from access.models import User
 from children.scoping import caseload_children_for, get_child_for_user
+from core import sections
 from core.formatting import duration_text, yes_no_not_known
 from core.forms import submitted
 from core.pages import crumb
@@ -92,6 +93,8 @@ def detail(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
         "can_edit": editable,
         "can_change_open_episode": editable and episode.is_open,
         "breadcrumbs": _child_crumbs(episode.child),
+        # The grab-pack link and the "Share" button (Philomena, sharing), each built by its app.
+        "sections_actions": sections.build("episode:actions", user, episode=episode),
     }
     return render(request, "episodes/detail.html", context)
 

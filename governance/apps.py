@@ -6,6 +6,16 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Information governance: audit trail, subject access, retention"
 
     def ready(self) -> None:
+        from core import sections
+        from governance import pages_elsewhere
+
+        sections.register(
+            "child:bottom",
+            self.label,
+            order=20,
+            template="governance/includes/child_section.html",
+            context=pages_elsewhere.subject_access_section,
+        )
         from core import navigation
         from core.scheduling import DailyJob, register_daily_job
         from governance.navigation import navigation_items

@@ -9,6 +9,7 @@ from django.utils import timezone
 from access.audit import record_page_viewed
 from access.http import AuthenticatedHttpRequest
 from access.models import Role, User
+from core import sections
 from core.formatting import yes_no_not_known
 from core.forms import submitted
 from core.pages import crumb
@@ -72,6 +73,9 @@ def detail(request: AuthenticatedHttpRequest, interview_id: int) -> HttpResponse
         "can_record_offer": may_work and interview.completed_at is None,
         "can_record_interview": may_work and interview.outcome == Outcome.ACCEPTED,
         "breadcrumbs": _crumbs(interview, with_interview=False),
+        # The screening prompt (risk) and the "Share" buttons (sharing), each built by its app.
+        "sections_top": sections.build("interview:top", user, interview=interview),
+        "sections_actions": sections.build("interview:actions", user, interview=interview),
     }
     return render(request, "interviews/detail.html", context)
 

@@ -18,6 +18,7 @@ from children.actions import add_child
 from children.codes import LivingArrangement, Sex
 from children.models import Child
 from core.concurrency import lock_at_version
+from core.errors import Errors
 from core.validation import check_choice, check_required
 from public.codes import CloseReason, ConcernOutcome, MissingNow, ReferTo, ReporterRole
 from public.markup import problems_in
@@ -27,21 +28,16 @@ from public.models import Concern, PublicPage, PublicPageVersion
 PROVISIONAL_ID_PREFIX = "PROV-"
 
 
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
 # --- pages ------------------------------------------------------------------------------------------------
 
 
-def _check_page(errors: dict[str, list[str]], *, title: str, summary: str, body: str, slug: str) -> None:
+def _check_page(errors: Errors, *, title: str, summary: str, body: str, slug: str) -> None:
     check_required(errors, "title", title, "the page's title")
     check_required(errors, "summary", summary, "a summary of the page")
     check_required(errors, "body", body, "the page's content")
     check_required(errors, "slug", slug, "the page's address")
     for problem in problems_in(body):
-        errors.setdefault("body", []).append(problem)
+        errors.add("body", problem)
 
 
 def save_page(
@@ -64,7 +60,7 @@ def save_page(
     cleaned, so what the editor previewed is exactly what the public gets.
     """
     title, summary, body, slug = (title or "").strip(), (summary or "").strip(), (body or "").strip(), slug or ""
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     _check_page(errors, title=title, summary=summary, body=body, slug=slug)
     with transaction.atomic():
         if page is not None:
@@ -73,8 +69,8 @@ def save_page(
         if page is not None:
             clash = clash.exclude(pk=page.pk)
         if slug and clash.exists():
-            errors.setdefault("slug", []).append("Another of your council's pages already has this address")
-        _raise_if(errors)
+            errors.add("slug", "Another of your council's pages already has this address")
+        errors.raise_if_any()
         before = _page_state(page) if page else {}
         if page is None:
             page = PublicPage.objects.create(council=council, slug=slug, order=order, review_by=review_by)
@@ -179,17 +175,17 @@ def submit_concern(
         "worry": worry,
     }
     values = {name: (value or "").strip() for name, value in values.items()}
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     check_required(errors, "reporter_name", values["reporter_name"], "your name")
     check_choice(errors, "reporter_role", reporter_role, ReporterRole, "Where you know the child from")
     check_choice(errors, "missing_now", missing_now, MissingNow, "Whether the child is missing now")
     check_required(errors, "worry", values["worry"], "what worries you")
     if not (values["reporter_email"] or values["reporter_phone"]):
-        errors.setdefault("reporter_email", []).append("Enter an email address or a phone number so the team can reply")
+        errors.add("reporter_email", "Enter an email address or a phone number so the team can reply")
     for name, limit in CONCERN_TEXT_LIMITS.items():
         if len(values[name]) > limit:
-            errors.setdefault(name, []).append(f"Enter {limit} characters or fewer")
-    _raise_if(errors)
+            errors.add(name, f"Enter {limit} characters or fewer")
+    errors.raise_if_any()
     with transaction.atomic():
         concern = Concern.objects.create(
             council=council,
@@ -249,12 +245,12 @@ def create_child_from_concern(
     Its council child ID is PROV-<concern number> until the council records its own; the record is the concern
     council's (responsible for and hosting the child until someone knows better).
     """
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     check_required(errors, "first_name", (first_name or "").strip(), "the child's first name")
     check_required(errors, "last_name", (last_name or "").strip(), "the child's last name")
     check_required(errors, "date_of_birth", date_of_birth, "the child's date of birth (an estimate if not known)")
     check_choice(errors, "sex", sex or Sex.UNKNOWN, Sex, "Sex")
-    _raise_if(errors)
+    errors.raise_if_any()
     with transaction.atomic():
         current = _locked_open_concern(concern, expected_version)
         child = add_child(
@@ -285,10 +281,10 @@ def create_child_from_concern(
 def refer_concern(concern: Concern, *, to: str, note: str, expected_version: int, acting_user: User) -> Concern:
     """Pass the concern on to a team: the end of the MASH's triage."""
     note = (note or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     check_choice(errors, "to", to, ReferTo, "Who the concern is referred to")
     check_required(errors, "note", note, "what you are asking the team to do")
-    _raise_if(errors)
+    errors.raise_if_any()
     return _finish(
         concern,
         outcome=ConcernOutcome.REFERRED,
@@ -303,11 +299,11 @@ def refer_concern(concern: Concern, *, to: str, note: str, expected_version: int
 def close_concern(concern: Concern, *, reason: str, note: str, expected_version: int, acting_user: User) -> Concern:
     """Close the concern with a reason: nothing more for the MASH to do."""
     note = (note or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     check_choice(errors, "reason", reason, CloseReason, "Why the concern is closed")
     if reason == CloseReason.OUTSIDE_AREA:
         check_required(errors, "note", note, "which council it was passed to")
-    _raise_if(errors)
+    errors.raise_if_any()
     return _finish(
         concern,
         outcome=ConcernOutcome.CLOSED,

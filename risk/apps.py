@@ -6,6 +6,23 @@ class RiskConfig(AppConfig):
     verbose_name = "Risk: triggers, alerts, exploitation screening and referrals"
 
     def ready(self) -> None:
+        from core import sections
+        from risk import pages_elsewhere
+
+        sections.register(
+            "child:top",
+            self.label,
+            order=10,
+            template="risk/includes/child_risk.html",
+            context=pages_elsewhere.child_risk_section,
+        )
+        sections.register(
+            "interview:top",
+            self.label,
+            order=10,
+            template="risk/includes/interview_prompt.html",
+            context=pages_elsewhere.interview_screening_prompt,
+        )
         from children import changes
         from risk import (
             checks,  # noqa: F401 (registers the settings checks)

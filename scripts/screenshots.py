@@ -4,7 +4,8 @@
 
 Signs in as the demo coordinator (`manage.py create_demo_users`), then saves full-page PNGs of
 My work (my-work.png) and of the record of a child with several missing episodes and return
-interviews (child-record.png). `make screenshots` builds a throwaway synthetic database, serves it
+interviews (child-record.png), and the top of the council's network picture (network.png) and of
+its dashboard (dashboard.png). `make screenshots` builds a throwaway synthetic database, serves it
 and runs this script. Only synthetic data may ever be photographed: never point this at a live service.
 """
 
@@ -31,7 +32,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-CHRONOLOGY = "Missing episodes and return interviews, newest first"
+CHRONOLOGY = "Missing episodes, return interviews and meetings, newest first"
 
 
 def _setup_django() -> None:
@@ -121,6 +122,15 @@ def child_with_history(page: Page, base_url: str, child_id: int | None) -> None:
     page.goto(f"{base_url}{max(candidates, key=scores.__getitem__)}")
 
 
+def _around(box: dict, page: Page) -> dict[str, float]:
+    """The part's box (in the viewport) as page coordinates, widened to the main column with a margin above for
+    its heading, so the picture has its context."""
+    column = page.locator("main").bounding_box() or box
+    scrolled = page.evaluate("() => window.scrollY")
+    top = max(box["y"] + scrolled - 90, 0)
+    return {"x": column["x"], "y": top, "width": column["width"], "height": box["height"] + 110}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="where Homeward is served")
@@ -161,6 +171,19 @@ def main() -> None:
         settle(page)
         page.screenshot(path=str(args.out / "child-record.png"), full_page=True)
         print(f"saved {args.out / 'child-record.png'} ({page.get_by_role('heading', level=1).inner_text().strip()})")
+
+        # These pages run long: the picture of the network, and the dashboard's first section of charts.
+        for name, path, part in (
+            ("network.png", "/network/", "figure.hw-net-figure"),
+            ("dashboard.png", "/analytics/", "main figure.hw-figure >> nth=0"),
+        ):
+            page.goto(f"{base_url}{path}")
+            settle(page)
+            box = page.locator(part).bounding_box()
+            if box is None:
+                raise SystemExit(f"Nothing to photograph on {path}: is the synthetic data loaded?")
+            page.screenshot(path=str(args.out / name), full_page=True, clip=_around(box, page))
+            print(f"saved {args.out / name} ({page.get_by_role('heading', level=1).inner_text().strip()})")
         context.close()
 
 

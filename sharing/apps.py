@@ -6,6 +6,30 @@ class SharingConfig(AppConfig):
     verbose_name = "Sharing between agencies, and emergency access"
 
     def ready(self) -> None:
+        from core import sections
+        from sharing import pages_elsewhere
+
+        sections.register(
+            "child:bottom",
+            self.label,
+            order=10,
+            template="sharing/includes/child_shares.html",
+            context=pages_elsewhere.child_sharing_section,
+        )
+        sections.register(
+            "episode:actions",
+            self.label,
+            order=20,
+            template="sharing/includes/share_button.html",
+            context=pages_elsewhere.episode_share_button,
+        )
+        sections.register(
+            "interview:actions",
+            self.label,
+            order=10,
+            template="sharing/includes/share_button.html",
+            context=pages_elsewhere.interview_share_buttons,
+        )
         from core import navigation
         from core.error_pages import register_not_found_context
         from sharing.navigation import navigation_items

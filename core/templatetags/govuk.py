@@ -9,9 +9,12 @@ from typing import Any, cast
 
 from django import forms, template
 from django.forms.boundfield import BoundField
+from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from core.forms import GovukFormMixin
+from core.sections import Section
 from core.tags import coded_tag
 from core.widgets import GovukDateTimeWidget, GovukDateWidget
 
@@ -175,3 +178,11 @@ def interview_status_tag(status: str) -> str:
     if not status:
         return ""
     return _tag(*coded_tag("interview_status", status))  # registered by the interviews app
+
+
+@register.simple_tag(takes_context=True)
+def page_sections(context: template.Context, sections: list[Section]) -> SafeString:
+    """Render the sections the page's view built (core.sections): display only, every query ran in the view."""
+    request = context.get("request")
+    rendered = (render_to_string(section.template, section.context, request=request) for section in sections)
+    return mark_safe("".join(rendered))  # noqa: S308 - each part is a rendered template, autoescaped

@@ -1,13 +1,12 @@
-"""Tags for the risk pages, and the blocks other pages include: My work's alerts, the child record's
-risk section and an interview's screening prompt. The queries are in risk.selectors, scoped to the user."""
+"""Tags for the risk pages, and My work's alerts block (the task inbox replaces it). The sections risk adds to the
+child record and the interview page are built by their views (risk.pages_elsewhere, core.sections)."""
 
 from django import template
 from django.utils.html import format_html
 
 from access.scoping import COUNCIL_CASE_ROLES
 from risk.codes import ReferralStatus, ScreeningLevel
-from risk.scoping import can_screen
-from risk.selectors import child_risk, interview_prompts_screening, my_work_alerts
+from risk.selectors import my_work_alerts
 
 register = template.Library()
 
@@ -48,17 +47,3 @@ def my_work_alerts_section(context: template.Context) -> dict:
     """My work's "Alerts" section: unacknowledged alerts for the user's roles (nothing for other roles)."""
     user = context["request"].user
     return {"shown": user.has_role(*COUNCIL_CASE_ROLES), "alerts": my_work_alerts(user)}
-
-
-@register.inclusion_tag("risk/includes/child_risk.html", takes_context=True)
-def child_risk_section(context: template.Context, child) -> dict:
-    """The child record's "Risk" section: open alerts, the current screening, open referrals, the prompt."""
-    return {"child": child, "risk": child_risk(context["request"].user, child)}
-
-
-@register.inclusion_tag("risk/includes/interview_prompt.html", takes_context=True)
-def interview_screening_prompt(context: template.Context, interview) -> dict:
-    """On an interview that recorded an exploitation disclosure: prompt a screening if none has been done since."""
-    user = context["request"].user
-    prompt = can_screen(user, interview.child) and interview_prompts_screening(interview)
-    return {"prompt": prompt, "child": interview.child}

@@ -19,7 +19,7 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import FloatRect, Page, expect, sync_playwright
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = [
@@ -122,13 +122,13 @@ def child_with_history(page: Page, base_url: str, child_id: int | None) -> None:
     page.goto(f"{base_url}{max(candidates, key=scores.__getitem__)}")
 
 
-def _around(box: dict, page: Page) -> dict[str, float]:
+def _around(box: FloatRect, page: Page) -> FloatRect:
     """The part's box (in the viewport) as page coordinates, widened to the main column with a margin above for
     its heading, so the picture has its context."""
     column = page.locator("main").bounding_box() or box
     scrolled = page.evaluate("() => window.scrollY")
     top = max(box["y"] + scrolled - 90, 0)
-    return {"x": column["x"], "y": top, "width": column["width"], "height": box["height"] + 110}
+    return FloatRect(x=column["x"], y=top, width=column["width"], height=box["height"] + 110)
 
 
 def main() -> None:

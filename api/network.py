@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 from api.auth import ApiRequest, scoped
 from api.reading import audit_list_read, audit_record_read, list_page
 from api.schemas import AgencyRef, ChildRef, FilterId, ListQuery, Page, PersonRef, coded, error_responses
-from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
+from network.codes import Confidence, LinkSource, PersonKind, PlaceKind, Relationship
 from network.scoping import (
     child_links_for,
     get_person_for_user,
@@ -32,11 +32,13 @@ if TYPE_CHECKING:
     PlaceKindCode: TypeAlias = str
     SourceCode: TypeAlias = str
     ConfidenceCode: TypeAlias = str
+    RelationshipCode: TypeAlias = str
 else:
     PersonKindCode = coded(PersonKind)
     PlaceKindCode = coded(PlaceKind)
     SourceCode = coded(LinkSource)
     ConfidenceCode = coded(Confidence)
+    RelationshipCode = coded(Relationship)
 
 
 class PersonOut(Schema):
@@ -91,6 +93,9 @@ class LinkOut(Schema):
 
 class PersonLinkOut(LinkOut):
     person_id: int
+    relationship: RelationshipCode = Field(
+        description="What the person is to the child; a family member or carer not of concern adds nothing to rankings"
+    )
 
 
 class PlaceLinkOut(LinkOut):

@@ -26,7 +26,7 @@ from episodes.models import MissingEpisode
 from episodes.scoping import episodes_for
 from interviews.models import ReturnInterview
 from interviews.scoping import interviews_for
-from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
+from network.codes import Confidence, LinkSource, PersonKind, PlaceKind, Relationship
 from network.models import ChildLink, ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
 from network.scoping import can_record_police_intelligence, can_use_network, child_links_for, persons_for, places_for
 
@@ -174,6 +174,7 @@ def _link(
     interview: ReturnInterview | None,
     police_only: bool,
     notes: str,
+    extra: dict[str, Any] | None = None,
 ) -> Link:
     police_only = bool(police_only) or bool(getattr(target, "police_only", False))
     errors = Errors()
@@ -208,6 +209,7 @@ def _link(
         "interview_id": interview.pk if interview else None,
         "police_only": police_only,
         "notes": (notes or "").strip(),
+        **(extra or {}),
     }
     assert acting_user.agency_id is not None  # caseload_children_for: only a user at an agency has a caseload
     link = model(
@@ -248,10 +250,19 @@ def link_child_to_person(
     interview: ReturnInterview | None = None,
     police_only: bool = False,
     notes: str = "",
+    relationship: str = "",
 ) -> ChildPersonLink:
     """Link a child the user can see to a person the user can see. A link to a police-only person is
-    police-only; police may also mark a link police-only themselves."""
+    police-only; police may also mark a link police-only themselves.
+
+    `relationship` says what the person is to the child (`Relationship`); left blank it follows the person's
+    kind: a peer is a peer, an adult an adult of concern. A family member or carer not of concern is recorded
+    so that the link is known, and adds nothing to the network's ranking."""
     visible = person is not None and persons_for(acting_user).filter(pk=person.pk).exists()
+    if not relationship and person is not None:
+        relationship = Relationship.PEER if person.kind == PersonKind.PEER else Relationship.ADULT_OF_CONCERN
+    if relationship not in Relationship.values:
+        raise ValidationError({"relationship": "Select what the person is to the child"})
     return _link(
         ChildPersonLink,
         "person",
@@ -266,6 +277,7 @@ def link_child_to_person(
         interview=interview,
         police_only=police_only,
         notes=notes,
+        extra={"relationship": relationship},
     )
 
 

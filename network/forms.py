@@ -10,7 +10,7 @@ from core.forms import GovukForm, VersionField, radios, textarea
 from core.widgets import GovukDateField
 from episodes.scoping import episodes_for
 from interviews.scoping import interviews_for
-from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
+from network.codes import Confidence, LinkSource, PersonKind, PlaceKind, Relationship
 from network.scoping import can_record_police_intelligence, persons_for, places_for
 
 POLICE_ONLY_HINT = "Only police users of your force will see it. Councils, schools and other forces will not."
@@ -123,7 +123,18 @@ class PersonLinkForm(_LinkForm):
         label="Person",
         error_messages={"required": "Choose the person", "invalid_choice": "Choose the person"},
     )
-    field_order = ["person"]
+    relationship = radios(
+        Relationship.choices,
+        label="What is the person to the child?",
+        error="Select what the person is to the child",
+        hints={
+            Relationship.ADULT_OF_CONCERN: "An adult who may be exploiting or harming the child",
+            Relationship.PEER: "Another young person the child spends time with",
+            Relationship.FAMILY_CARER: "A relative or carer the child visits or stays with: it adds nothing to the "
+            "network's ranking",
+        },
+    )
+    field_order = ["person", "relationship"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -17,7 +17,7 @@ from children.models import Child
 from core.encryption import EncryptedTextField
 from episodes.models import MissingEpisode
 from interviews.models import ReturnInterview
-from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
+from network.codes import Confidence, LinkSource, PersonKind, PlaceKind, Relationship
 
 
 class PersonOfConcern(models.Model):
@@ -125,6 +125,12 @@ class ChildLink(models.Model):
 
 class ChildPersonLink(ChildLink):
     person = models.ForeignKey(PersonOfConcern, on_delete=models.PROTECT, related_name="child_links")
+    relationship = models.CharField(
+        max_length=20,
+        choices=Relationship.choices,
+        default=Relationship.ADULT_OF_CONCERN,
+        help_text="What the person is to the child: a family member or carer not of concern adds nothing to rankings",
+    )
 
     class Meta:
         ordering = ["-linked_on", "-id"]

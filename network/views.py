@@ -368,6 +368,7 @@ def _link_page(request: AuthenticatedHttpRequest, child_id: int, kind: str) -> H
             police_only=data.get("police_only", False),
             notes=data["notes"],
             **{kind: data[kind]},
+            **({"relationship": data["relationship"]} if kind == PERSON else {}),
         )
         if link is not None:
             messages.success(request, f"{child.full_name} linked to {data[kind]}")
@@ -498,6 +499,20 @@ def missing_together(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _score_terms(entry, names: dict[int, str], network) -> dict:
+    """How a ranked score was made, one line a child (the children the user may see, as the row names them)."""
+    shown = [
+        {
+            "name": names[term.child],
+            "weight": network.weight_of(term.child).explained,
+            "term": term.explained,
+        }
+        for term in entry.terms[:NAMES_PER_ROW]
+        if term.child in names
+    ]
+    return {"items": shown, "more": max(0, len(entry.terms) - len(shown))}
+
+
 def network_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     _require_network(user)
@@ -529,7 +544,7 @@ def network_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     for pk, name in names.items():
         labels[node(CHILD, pk)] = name
         hrefs[node(CHILD, pk)] = reverse("network:child", args=[pk])
-        details[node(CHILD, pk)] = f"weight {network.child_weights.get(pk, 1)}"
+        details[node(CHILD, pk)] = f"weight {network.weight_of(pk).weight:g}"
     for kind, records, viewname in ((PERSON, people, "network:person"), (PLACE, spots, "network:place")):
         for pk, record in records.items():
             labels[node(kind, pk)] = str(record)
@@ -544,7 +559,12 @@ def network_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     def ranked_rows(entries, records):
         return [
-            {"entry": e, "record": records[e.pk], "children": _names_row(e.children, names)}
+            {
+                "entry": e,
+                "record": records[e.pk],
+                "children": _names_row(e.children, names),
+                "terms": _score_terms(e, names, network),
+            }
             for e in entries
             if e.pk in records
         ]
@@ -576,7 +596,7 @@ def network_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "places_total": len(network.ranked(PLACE)),
             "clusters": cluster_rows,
             "clusters_total": len(network.clusters),
-            "recent_days": settings.HOMEWARD_REPEAT_MISSING_WINDOW_DAYS,
+            "half_life_days": settings.HOMEWARD_NETWORK_HALF_LIFE_DAYS,
             "can_record_police_intelligence": can_record_police_intelligence(user),
         },
     )

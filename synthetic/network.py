@@ -23,7 +23,7 @@ from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
 from episodes.models import MissingEpisode, RiskGradeChange
 from interviews.codes import ConsentToShare, Disclosure, FactorKind, Outcome, PullFactor
 from interviews.models import InterviewFactor, ReturnInterview
-from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
+from network.codes import Confidence, LinkSource, PersonKind, PlaceKind, Relationship
 from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
 from synthetic import names
 
@@ -454,6 +454,14 @@ class NetworkPlanter:
                     given=rng.choice(names.GIVEN_NAMES_ANY), car=rng.choice(CARS)
                 )
                 person_kind = PersonKind.PEER if "(peer)" in label or rng.random() < 0.5 else PersonKind.ADULT
+                # A cousin who is an adult is family the child visits, not of concern: ranked at nothing.
+                relationship = (
+                    Relationship.PEER
+                    if person_kind == PersonKind.PEER
+                    else Relationship.FAMILY_CARER
+                    if "cousin" in label
+                    else Relationship.ADULT_OF_CONCERN
+                )
                 person = PersonOfConcern(
                     owning_agency_id=agency_id,
                     kind=person_kind,
@@ -466,6 +474,7 @@ class NetworkPlanter:
                 writes.noise_person_links.append(
                     ChildPersonLink(
                         child_id=pk,
+                        relationship=relationship,
                         source=rng.choice(NOISE_PERSON_SOURCES),
                         linked_on=day,
                         confidence=confidence,

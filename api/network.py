@@ -10,9 +10,11 @@ from ninja import Field, Query, Router, Schema
 
 from api.auth import ApiRequest, scoped
 from api.reading import audit_list_read, audit_record_read, list_page
-from api.schemas import AgencyRef, ChildRef, FilterId, ListQuery, Page, PersonRef, coded, error_responses
+from api.schemas import AgencyRef, BodyIn, ChildRef, FilterId, ListQuery, Page, PersonRef, coded, error_responses
+from network import actions
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind, Relationship
 from network.scoping import (
+    can_use_network,
     child_links_for,
     get_person_for_user,
     get_person_link_for_user,
@@ -51,6 +53,7 @@ class PersonOut(Schema):
     description: str
     vehicles: str
     phone_numbers: str
+    born_about: int | None = Field(description="The year the person was born, about")
     police_only: bool = Field(description="Police intelligence: only its force's police see it")
     created_by: PersonRef
     created_at: datetime
@@ -146,6 +149,93 @@ def list_persons(request: ApiRequest, filters: Query[ListQuery]):
     page = list_page(request, queryset, filters)
     audit_list_read(request.auth, "person-list", page, filters.page, filters)
     return page
+
+
+class PersonFindIn(BodyIn):
+    """Exact identifiers, as on the "Find a person in the partnership register" page: at least one of a phone
+    number, a vehicle registration, or a name or alias with an approximate age."""
+
+    phone: str = Field("", max_length=40, description="A phone number (spaces, +44 and 0044 allowed)")
+    vehicle: str = Field("", max_length=20, description="A UK vehicle registration, such as AB12 CDE")
+    name: str = Field("", max_length=200, description="A name or alias exactly as it may have been recorded")
+    approximate_age: int | None = Field(None, description="In years; needed with a name (within 3 years matches)")
+
+
+class PlaceFindIn(BodyIn):
+    """A postcode, an address (exactly, ignoring case and punctuation), or both."""
+
+    postcode: str = Field("", max_length=10)
+    address: str = Field("", max_length=2000)
+
+
+class FoundPerson(Schema):
+    id: int
+    kind: PersonKindCode
+    display_name: str
+    owning_agency: AgencyRef
+    police_only: bool
+    matched: list[str] = Field(description="Which identifiers matched, such as 'Phone number'")
+
+
+class FoundPlace(Schema):
+    id: int
+    kind: PlaceKindCode
+    name: str
+    postcode: str
+    owning_agency: AgencyRef
+    police_only: bool
+    matched: list[str]
+
+
+class FoundPersons(Schema):
+    items: list[FoundPerson] = Field(description="At most 20, the most identifiers matched first")
+
+
+class FoundPlaces(Schema):
+    items: list[FoundPlace]
+
+
+def _found(found: list[actions.Found], fields: tuple[str, ...]) -> dict:
+    return {
+        "items": [
+            {
+                "id": item.record.pk,
+                **{name: getattr(item.record, name) for name in fields},
+                "owning_agency": item.record.owning_agency,
+                "police_only": item.record.police_only,
+                "matched": item.matched,
+            }
+            for item in found
+        ]
+    }
+
+
+@persons_router.post(
+    "/find",
+    response={200: FoundPersons, **error_responses(400)},
+    summary="Find a person in the partnership register",
+    auth=scoped("network", "read"),
+)
+def find_persons(request: ApiRequest, payload: PersonFindIn):
+    """Persons recorded by any agency in the partnership with exactly this identifier (never another agency's
+    police-only intelligence). Only the records: never the children other agencies linked to them. The
+    identifiers go in the body, never the URL; the audit trail records which kinds were searched, not them."""
+    if not can_use_network(request.auth):
+        return {"items": []}
+    return _found(actions.find_persons(acting_user=request.auth, **payload.dict()), ("kind", "display_name"))
+
+
+@places_router.post(
+    "/find",
+    response={200: FoundPlaces, **error_responses(400)},
+    summary="Find a place in the partnership register",
+    auth=scoped("network", "read"),
+)
+def find_places(request: ApiRequest, payload: PlaceFindIn):
+    """Places recorded by any agency in the partnership at exactly this postcode or address (as `find_persons`)."""
+    if not can_use_network(request.auth):
+        return {"items": []}
+    return _found(actions.find_places(acting_user=request.auth, **payload.dict()), ("kind", "name", "postcode"))
 
 
 @persons_router.get(

@@ -279,6 +279,10 @@ _DEVELOPMENT_ENCRYPTION_KEY = "aG9tZXdhcmQtZGV2ZWxvcG1lbnQtb25seS1rZXktMDA="
 HOMEWARD_ENCRYPTION_KEYS = [
     key.strip() for key in envstr("HOMEWARD_ENCRYPTION_KEYS").replace("\n", ",").split(",") if key.strip()
 ] or ([] if PRODUCTION else [_DEVELOPMENT_ENCRYPTION_KEY])
+# The key of the partnership register's blind index (network.identifiers): keyed hashes of phone numbers,
+# registrations, names and addresses. SECRET_KEY when unset; after changing either, run
+# `manage.py reindex_network_register`.
+HOMEWARD_REGISTER_KEY = envstr("HOMEWARD_REGISTER_KEY", "")
 if PRODUCTION and not HOMEWARD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("HOMEWARD_ENCRYPTION_KEYS (or HOMEWARD_ENCRYPTION_KEYS_FILE) must be set in production")
 

@@ -75,6 +75,22 @@ def places_for(user: User) -> QuerySet[Place]:
     return Place.objects.filter(_intelligence_visible(user), Q(Exists(linked)) | Q(owning_agency_id=user.agency_id))
 
 
+def partnership_persons_for(user: User) -> QuerySet[PersonOfConcern]:
+    """Every person in the partnership register a network user may find by an exact identifier and link a
+    child to: all agencies' records, never another agency's police-only intelligence. Finding a person shows
+    the record, never the children other agencies linked to it (those stay behind `child_links_for`)."""
+    if not _sees_network(user):
+        return PersonOfConcern.objects.none()
+    return PersonOfConcern.objects.filter(_intelligence_visible(user))
+
+
+def partnership_places_for(user: User) -> QuerySet[Place]:
+    """Every place in the partnership register a network user may find and link (as `partnership_persons_for`)."""
+    if not _sees_network(user):
+        return Place.objects.none()
+    return Place.objects.filter(_intelligence_visible(user))
+
+
 def network_episodes_for(user: User) -> EpisodeQuerySet:
     """The episodes pattern detection looks at: the user's episodes of children in their own caseload (not
     children they reach only through a share or emergency access)."""

@@ -33,6 +33,8 @@ from network import actions
 from network.drawing import MAX_CLUSTERS, draw
 from network.forms import (
     EndLinkForm,
+    FindPersonForm,
+    FindPlaceForm,
     PersonForm,
     PersonLinkForm,
     PlaceForm,
@@ -352,7 +354,13 @@ def _link_page(request: AuthenticatedHttpRequest, child_id: int, kind: str) -> H
     _require_network(user)
     child = get_network_child_for_user(user, child_id)
     form_class = PersonLinkForm if kind == PERSON else PlaceLinkForm
-    form = form_class(submitted(request), user=user, child=child, initial={kind: request.GET.get(kind)})
+    form = form_class(
+        submitted(request),
+        user=user,
+        child=child,
+        offered=_offered(request, kind),
+        initial={kind: request.GET.get(kind)},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         action = actions.link_child_to_person if kind == PERSON else actions.link_child_to_place
@@ -382,10 +390,64 @@ def _link_page(request: AuthenticatedHttpRequest, child_id: int, kind: str) -> H
             "kind": kind,
             "title": f"Link {child.full_name} to a {'person of concern' if kind == PERSON else 'place'}",
             "add_url": reverse("network:person-add" if kind == PERSON else "network:place-add") + f"?child={child.pk}",
+            "find_url": reverse("network:find-person" if kind == PERSON else "network:find-place", args=[child.pk]),
             "breadcrumbs": [crumb(child.full_name, "network:child", child.pk)],
         },
         status=form.status_code,
     )
+
+
+# --- Finding a person or place in the partnership register -------------------------------------------
+
+OFFERED_KEY = "network_found_{kind}"
+MAX_OFFERED = 100
+
+
+def _offered(request: AuthenticatedHttpRequest, kind: str) -> list[int]:
+    """Persons or places the user found in the partnership register this session: the link form offers them."""
+    return [int(pk) for pk in request.session.get(OFFERED_KEY.format(kind=kind), [])][:MAX_OFFERED]
+
+
+def _find_page(request: AuthenticatedHttpRequest, child_id: int, kind: str) -> HttpResponse:
+    """Find a person or place anywhere in the partnership by an exact identifier, to link this child to it.
+    Shows the records found, never the children other agencies linked to them."""
+    user = request.user
+    _require_network(user)
+    child = get_network_child_for_user(user, child_id)
+    form_class = FindPersonForm if kind == PERSON else FindPlaceForm
+    form = form_class(submitted(request))
+    found = None
+    if request.method == "POST" and form.is_valid():
+        action = actions.find_persons if kind == PERSON else actions.find_places
+        found = form.call_action(action, acting_user=user, **form.cleaned_data)
+        if found is not None:
+            key = OFFERED_KEY.format(kind=kind)
+            earlier = [pk for pk in _offered(request, kind) if pk not in {f.record.pk for f in found}]
+            request.session[key] = ([f.record.pk for f in found] + earlier)[:MAX_OFFERED]
+    what = "person" if kind == PERSON else "place"
+    return render(
+        request,
+        "network/find.html",
+        {
+            "form": form,
+            "child": child,
+            "kind": kind,
+            "found": found,
+            "title": f"Find a {what} in the partnership register",
+            "link_url": reverse("network:link-person" if kind == PERSON else "network:link-place", args=[child.pk]),
+            "add_url": reverse("network:person-add" if kind == PERSON else "network:place-add") + f"?child={child.pk}",
+            "breadcrumbs": [crumb(child.full_name, "network:child", child.pk)],
+        },
+        status=form.status_code,
+    )
+
+
+def find_person(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
+    return _find_page(request, child_id, PERSON)
+
+
+def find_place(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
+    return _find_page(request, child_id, PLACE)
 
 
 def link_person(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:

@@ -24,7 +24,8 @@ from episodes.models import MissingEpisode, RiskGradeChange
 from interviews.codes import ConsentToShare, Disclosure, FactorKind, Outcome, PullFactor
 from interviews.models import InterviewFactor, ReturnInterview
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind, Relationship
-from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
+from network.identifiers import person_identifiers, place_identifiers
+from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place, RegisterIdentifier
 from synthetic import names
 
 if TYPE_CHECKING:
@@ -243,6 +244,7 @@ class NetworkPlanter:
                 description=f"Synthetic record. Man in his twenties seen with several children in {town}.",
                 vehicles=f"{rng.choice(CARS)}, registration not known",
                 phone_numbers=f"07700 900{rng.randrange(1000):03d}",
+                born_about=generator.today.year - 24,
                 created_by_id=worker.pk,
             ),
             PersonOfConcern(
@@ -561,6 +563,20 @@ class _Writes:
         places = [p for c in self.clusters for p in c.places] + self.noise_places
         PersonOfConcern.objects.bulk_create(persons, batch_size=BATCH_SIZE)
         Place.objects.bulk_create(places, batch_size=BATCH_SIZE)
+        # The partnership register's blind index, so a user can find these by phone number, name or address.
+        register = [
+            RegisterIdentifier(person_id=person.pk, kind=kind, digest=digest)
+            for person in persons
+            for kind, digest in person_identifiers(
+                person.display_name, person.aliases, person.vehicles, person.phone_numbers
+            )
+        ] + [
+            RegisterIdentifier(place_id=place.pk, kind=kind, digest=digest)
+            for place in places
+            for kind, digest in place_identifiers(place.address)
+        ]
+        RegisterIdentifier.objects.bulk_create(register, batch_size=BATCH_SIZE)
+        rows[RegisterIdentifier] += len(register)
         episodes = [e for c in self.clusters for e in c.episodes]
         MissingEpisode.objects.bulk_create(episodes, batch_size=BATCH_SIZE)
         changes = [g for c in self.clusters for g in c.grade_changes]

@@ -349,6 +349,21 @@ MATRIX: list[Entry] = [
         overrides=NOT_NETWORK,
         sees={IDENTITY: NORTH_CASE | {"police"}},
     ),
+    # The partnership register's search: shows the records found, never another agency's children.
+    page(
+        "network:find-person",
+        NORTH_CASE | {"police"},
+        args={"child_id": "child"},
+        overrides=NOT_NETWORK,
+        sees={IDENTITY: NORTH_CASE | {"police"}},
+    ),
+    page(
+        "network:find-place",
+        NORTH_CASE | {"police"},
+        args={"child_id": "child"},
+        overrides=NOT_NETWORK,
+        sees={IDENTITY: NORTH_CASE | {"police"}},
+    ),
     page(
         "network:end-person-link",
         {"police"},
@@ -743,6 +758,10 @@ MATRIX: list[Entry] = [
     ),
     api("GET", "/persons", everyone_but(), sees={INTELLIGENCE: {"police"}}),
     api("GET", "/persons/{id}", {"police"}, args={"id": "intel_person"}, sees={INTELLIGENCE: {"police"}}),
+    # The partnership register's search answers everyone (empty for those without the network), and shows the
+    # record found, never a child.
+    api("POST", "/persons/find", everyone_but(), body={"phone": "07700 900123"}),
+    api("POST", "/places/find", everyone_but(), body={"postcode": "NM4 7AB"}),
     api("GET", "/places", everyone_but()),
     api("GET", "/places/{id}", NORTH_CASE | {"police"}, args={"id": "place"}),
     api("GET", "/person-links", everyone_but(), sees={IDENTITY: {"police"}, INTELLIGENCE: {"police"}}),

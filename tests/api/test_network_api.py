@@ -26,3 +26,33 @@ def test_a_person_link_carries_its_relationship(world, api_as):
     assert body["relationship"] == "family_carer" and body["person_id"] == aunt.pk
     listed = client.get("/person-links", {"child": world.child.pk}).json()["items"]
     assert [item["relationship"] for item in listed] == ["family_carer"]
+
+
+def test_the_register_is_searched_across_the_partnership_without_the_other_childrens_ids(world, api_as):
+    north = world.users.coordinator
+    dee = actions.add_person(
+        acting_user=north, kind=PersonKind.ADULT, display_name="Dee", phone_numbers="07700 900123", approximate_age=25
+    )
+    actions.link_child_to_person(
+        acting_user=north,
+        child=world.child,
+        person=dee,
+        source=LinkSource.SEEN_WITH,
+        linked_on=timezone.localdate(),
+        confidence=Confidence.CONFIRMED,
+    )
+    south = api_as("coordinator_south")
+    response = south.post("/persons/find", {"phone": "+44 7700 900123"})
+    assert response.status_code == 200
+    (item,) = response.json()["items"]
+    assert item["id"] == dee.pk and item["matched"] == ["Phone number"]
+    assert item["owning_agency"]["name"] == "Northmoor Council"
+    text = response.content.decode()
+    assert set(item) == {"id", "kind", "display_name", "owning_agency", "police_only", "matched"}
+    assert world.child.first_name not in text and "child" not in text
+    by_name = south.post("/persons/find", {"name": "dee", "approximate_age": 27}).json()["items"]
+    assert [i["id"] for i in by_name] == [dee.pk]
+    assert south.post("/persons/find", {}).status_code == 400
+    assert south.post("/persons/find", {"name": "dee"}).status_code == 400
+    assert api_as("health").post("/persons/find", {"phone": "07700900123"}).json() == {"items": []}
+    assert south.post("/places/find", {"postcode": "ZZ9 9ZZ"}).json() == {"items": []}

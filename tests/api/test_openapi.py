@@ -39,6 +39,8 @@ PATHS = {
     "/api/v1/referrals/{id}": {"get"},
     "/api/v1/persons": {"get"},
     "/api/v1/persons/{id}": {"get"},
+    "/api/v1/persons/find": {"post"},
+    "/api/v1/places/find": {"post"},
     "/api/v1/places": {"get"},
     "/api/v1/places/{id}": {"get"},
     "/api/v1/person-links": {"get"},

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from access.audit import diff, record_event
 from access.models import AuditEvent, User
+from children.changes import child_changed
 from children.models import Child
 from children.scoping import caseload_children_for
 from core.concurrency import versioned_update
@@ -298,6 +299,10 @@ def _link(
             summary=f"Child linked to a {'person of concern' if target_field == 'person' else 'place'}",
             changes=diff({}, {f"{target_field}_id": target.pk, **fields}),
         )
+        # The risk triggers look again at this child, and at the children of other councils already linked to
+        # the same person or place (network.alerts: the cross-border alert), once this commits.
+        for linked in {child.pk, *_other_councils_children(model, target_field, target, child)}:
+            child_changed(linked)
     return link
 
 
@@ -408,6 +413,16 @@ def find_places(*, acting_user: User, postcode: str = "", address: str = "") -> 
     found = _found(records, matches)
     _audit_search(acting_user, "place", [k for k, v in (("postcode", code), ("address", words)) if v], found)
     return found
+
+
+MAX_CHILDREN_TOLD = 500
+
+
+def _other_councils_children(model: type[Link], target_field: str, target: Any, child: Child) -> list[int]:
+    links = model.objects.filter(ended_at__isnull=True, **{target_field: target}).exclude(
+        child__responsible_council_id=child.responsible_council_id
+    )
+    return list(links.values_list("child_id", flat=True).distinct().order_by("child_id")[:MAX_CHILDREN_TOLD])
 
 
 def link_child_to_person(

@@ -18,7 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.utils import timezone
+
 from children.codes import LegalStatus, LivingArrangement
+from children.models import Child
 from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
 from episodes.models import MissingEpisode, RiskGradeChange
 from interviews.codes import ConsentToShare, Disclosure, FactorKind, Outcome, PullFactor
@@ -26,6 +30,7 @@ from interviews.models import InterviewFactor, ReturnInterview
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind, Relationship
 from network.identifiers import person_identifiers, place_identifiers
 from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place, RegisterIdentifier
+from risk.triggers import evaluate_child
 from synthetic import names
 
 if TYPE_CHECKING:
@@ -383,6 +388,23 @@ class NetworkPlanter:
                             interview=plan.interviews[-1][0],
                         )
                     )
+        # A cross-border group still live: a child of another council seen with the adult two days ago, so both
+        # councils' coordinators get the cross-border alert (network.alerts) when the alerts are raised.
+        outsiders = [c for c in chosen if c.responsible_council_id != chosen[0].responsible_council_id]
+        if outsiders:
+            plan.person_links.append(
+                _link(
+                    ChildPersonLink,
+                    outsiders[-1].pk,
+                    "person",
+                    0,
+                    LinkSource.SEEN_WITH,
+                    generator.today - timedelta(days=2),
+                    Confidence.PROBABLE,
+                    force.pk,
+                    loader.pk,
+                )
+            )
         plan.episodes = episodes
         writes.clusters.append(plan)
         return PlantedCluster(
@@ -623,3 +645,17 @@ class _Writes:
         rows[InterviewFactor] += len(factors)
         rows[ChildPersonLink] += len(person_links)
         rows[ChildPlaceLink] += len(place_links)
+
+
+def raise_cross_border_alerts(now: datetime | None = None) -> int:
+    """Evaluate the risk triggers of every child with a person or place link dated within the alert look-back:
+    bulk writes skip the link action that would have asked, so this raises the cross-border alerts
+    (network.alerts) for the planted groups still live. Returns how many alerts were raised."""
+    now = now or timezone.now()
+    since = timezone.localdate(now) - timedelta(days=settings.HOMEWARD_ALERT_LOOKBACK_DAYS)
+    linked = {
+        *ChildPersonLink.objects.filter(linked_on__gte=since).values_list("child_id", flat=True),
+        *ChildPlaceLink.objects.filter(linked_on__gte=since).values_list("child_id", flat=True),
+    }
+    children = Child.objects.filter(pk__in=sorted(linked)).order_by("pk")
+    return sum(1 for child in children for alert in evaluate_child(child, now=now) if alert.kind == "cross_border_link")

@@ -94,3 +94,20 @@ def test_scoped_detection_for_the_force_and_a_council(planted):
     seen = {entry.pk for entry in network.ranked(PERSON)}
     assert not seen & set(cluster.police_only_adults)
     assert set(cluster.adults) - set(cluster.police_only_adults) <= seen
+
+
+def test_the_planted_cross_border_groups_raise_their_alert_naming_no_child(planted):
+    from children.models import Child
+    from risk.models import Alert
+    from synthetic.network import raise_cross_border_alerts
+
+    assert raise_cross_border_alerts(NOW) >= 1
+    alerts = list(Alert.objects.filter(kind="cross_border_link").select_related("child"))
+    assert alerts and all(alert.for_role == "coordinator" for alert in alerts)
+    names = set(Child.objects.values_list("first_name", flat=True)) | set(
+        Child.objects.values_list("last_name", flat=True)
+    )
+    for alert in alerts:
+        assert "of another council. Contact " in alert.detail
+        assert not any(f" {name} " in f" {alert.detail} " for name in names if len(name) > 2)
+    assert raise_cross_border_alerts(NOW) == 0  # once per child and person

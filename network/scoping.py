@@ -37,6 +37,11 @@ def _intelligence_visible(user: User, prefix: str = "") -> Q:
     return visible
 
 
+def intelligence_visible(user: User, prefix: str = "") -> Q:
+    """The condition on a record (or, with a prefix, a related one) for intelligence the user may see."""
+    return _intelligence_visible(user, prefix)
+
+
 def _child_links(user: User, model: type[ChildPersonLink | ChildPlaceLink], target: str) -> QuerySet:
     if not _sees_network(user):
         return model.objects.none()

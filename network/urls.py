@@ -6,6 +6,7 @@ from network.patterns import PERSON, PLACE
 app_name = "network"
 urlpatterns = [
     path("", views.network_view, name="graph"),
+    path("partnership/", views.partnership, name="partnership"),
     path("persons/", views.record_list, {"kind": PERSON}, name="persons"),
     path("persons/add/", views.record_add, {"kind": PERSON}, name="person-add"),
     path("persons/<int:pk>/", views.record_detail, {"kind": PERSON}, name="person"),

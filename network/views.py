@@ -42,6 +42,7 @@ from network.forms import (
     SearchForm,
 )
 from network.models import PersonOfConcern, Place
+from network.partnership import can_see_partnership_picture, partnership_picture
 from network.patterns import (
     CHILD,
     PERSON,
@@ -573,6 +574,21 @@ def _score_terms(entry, names: dict[int, str], network) -> dict:
         if term.child in names
     ]
     return {"items": shown, "more": max(0, len(entry.terms) - len(shown))}
+
+
+def partnership(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The cross-border picture across the force area, for police and MASH (network.partnership): children the
+    user may not see are counted, anonymous nodes."""
+    user = request.user
+    if not can_see_partnership_picture(user):
+        raise PermissionDenied("Only police and MASH users see the picture across the force area.")
+    picture = partnership_picture(user, rows=RANKING_ROWS)
+    _audit_view(user, "Cross-border picture viewed", child_ids=picture.named)
+    return render(
+        request,
+        "network/partnership.html",
+        {"picture": picture, "half_life_days": settings.HOMEWARD_NETWORK_HALF_LIFE_DAYS},
+    )
 
 
 def network_view(request: AuthenticatedHttpRequest) -> HttpResponse:

@@ -379,6 +379,15 @@ MATRIX: list[Entry] = [
         sees={IDENTITY: NORTH_CASE | {"police"}},
     ),
     page("network:hotspots", CASE_WORKERS, denied=403),
+    # The cross-border picture across the force area (police and MASH): a child the user's own role does not reach
+    # is a counted, anonymous node. Jordan is named to Northmoor's police only; Northmoor's MASH worker sees the
+    # takeaway Jordan is linked to with "1 child of Northmoor Council", never Jordan (the IDENTITY group).
+    page(
+        "network:partnership",
+        {"police", "police_south", "mash", "mash_south"},
+        denied=403,
+        sees={IDENTITY: {"police"}, INTELLIGENCE: {"police"}},
+    ),
     page("network:missing-together", CASE_WORKERS, denied=403),
     # --- Philomena --------------------------------------------------------------------------------------
     page(

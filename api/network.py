@@ -5,14 +5,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeAlias
 
+from django.db import transaction
 from django.db.models.functions import Coalesce
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 
+from access.audit import record_event
+from access.models import AuditEvent
 from api.auth import ApiRequest, scoped
 from api.reading import audit_list_read, audit_record_read, list_page
 from api.schemas import AgencyRef, BodyIn, ChildRef, FilterId, ListQuery, Page, PersonRef, coded, error_responses
 from network import actions
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind, Relationship
+from network.partnership import PictureRow, can_see_partnership_picture, partnership_picture
 from network.scoping import (
     can_use_network,
     child_links_for,
@@ -28,6 +33,7 @@ persons_router = Router(tags=["Persons of concern"], auth=scoped("network"))
 places_router = Router(tags=["Places"], auth=scoped("network"))
 person_links_router = Router(tags=["Links"], auth=scoped("network"))
 place_links_router = Router(tags=["Links"], auth=scoped("network"))
+picture_router = Router(tags=["Cross-border picture"], auth=scoped("network"))
 
 if TYPE_CHECKING:
     PersonKindCode: TypeAlias = str
@@ -295,3 +301,69 @@ def get_place_link(request: ApiRequest, id: int):
     link = get_place_link_for_user(request.auth, id)
     audit_record_read(request.auth, link, link.child_id, "Link to a place")
     return link
+
+
+class AnonymousOut(Schema):
+    council: str = Field(description="The responsible council of children you may not see")
+    count: int
+
+
+class PictureRowOut(Schema):
+    id: int
+    label: str
+    police_only: bool
+    score: float
+    children: int = Field(description="Every child linked, named or not")
+    named_children: list[int] = Field(description="The ids of the linked children your own role reaches")
+    anonymous: list[AnonymousOut] = Field(description="The other children, counted by council: never who")
+    anonymous_score: float = Field(description="What the children you may not see add to the score, in one sum")
+
+
+class PictureOut(Schema):
+    councils: list[str]
+    children: int
+    persons: list[PictureRowOut]
+    places: list[PictureRowOut]
+
+
+def _picture_rows(rows: list[PictureRow]) -> list[dict]:
+    return [
+        {
+            "id": row.record.pk,
+            "label": str(row.record),
+            "police_only": row.record.police_only,
+            "score": row.score or 0.0,
+            "children": row.children,
+            "named_children": [pk for pk, _ in row.named],
+            "anonymous": [{"council": group.council, "count": group.count} for group in row.anonymous],
+            "anonymous_score": row.anonymous_score,
+        }
+        for row in rows
+        if row.record is not None
+    ]
+
+
+@picture_router.get(
+    "", response={200: PictureOut, **error_responses(400)}, summary="The cross-border picture of your force area"
+)
+def get_picture(request: ApiRequest):
+    """Police and MASH only: persons and places ranked across every council of your force area (as the
+    "Cross-border picture" page). Children your own role does not reach are counted by council, never named
+    or identified."""
+    if not can_see_partnership_picture(request.auth):
+        raise HttpError(403, "Only police and MASH users see the picture across the force area")
+    picture = partnership_picture(request.auth)
+    with transaction.atomic():
+        shown = sorted(picture.named)
+        record_event(
+            actor=request.auth,
+            action=AuditEvent.Action.VIEW,
+            summary="Cross-border picture read through the API",
+            changes={"children_shown": [None, shown[:2000]]} if shown else {},
+        )
+    return {
+        "councils": picture.councils,
+        "children": picture.children,
+        "persons": _picture_rows(picture.persons),
+        "places": _picture_rows(picture.places),
+    }

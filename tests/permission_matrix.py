@@ -771,6 +771,14 @@ MATRIX: list[Entry] = [
     # record found, never a child.
     api("POST", "/persons/find", everyone_but(), body={"phone": "07700 900123"}),
     api("POST", "/places/find", everyone_but(), body={"postcode": "NM4 7AB"}),
+    # The cross-border picture: police and MASH; children they do not reach are counts by council.
+    api(
+        "GET",
+        "/partnership-picture",
+        {"police", "police_south", "mash", "mash_south"},
+        denied=403,
+        sees={INTELLIGENCE: {"police"}},
+    ),
     api("GET", "/places", everyone_but()),
     api("GET", "/places/{id}", NORTH_CASE | {"police"}, args={"id": "place"}),
     api("GET", "/person-links", everyone_but(), sees={IDENTITY: {"police"}, INTELLIGENCE: {"police"}}),

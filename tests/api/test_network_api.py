@@ -56,3 +56,26 @@ def test_the_register_is_searched_across_the_partnership_without_the_other_child
     assert south.post("/persons/find", {"name": "dee"}).status_code == 400
     assert api_as("health").post("/persons/find", {"phone": "07700900123"}).json() == {"items": []}
     assert south.post("/places/find", {"postcode": "ZZ9 9ZZ"}).json() == {"items": []}
+
+
+def test_the_picture_counts_the_children_a_user_may_not_see_and_names_no_one(world, api_as):
+    from access.models import AgencyKind, Role
+    from tests.factories import AgencyFactory, ChildFactory, UserFactory
+
+    east = AgencyFactory(kind=AgencyKind.COUNCIL, name="Eastmoor Council", code="903", police_force=world.police_north)
+    east_user = UserFactory(username="coord.east", agency=east, roles=[Role.COORDINATOR])
+    hidden = ChildFactory(
+        first_name="Hidden", la_child_id="HIDDEN9", responsible_council=east, placement_council=world.south
+    )
+    dee = actions.add_person(acting_user=world.users.coordinator, kind=PersonKind.ADULT, display_name="Dee")
+    common = {"source": LinkSource.SEEN_WITH, "linked_on": timezone.localdate(), "confidence": Confidence.CONFIRMED}
+    actions.link_child_to_person(acting_user=world.users.coordinator, child=world.child, person=dee, **common)
+    actions.link_child_to_person(acting_user=east_user, child=hidden, person=dee, **common)
+    response = api_as("police").get("/partnership-picture")
+    assert response.status_code == 200
+    (row,) = [r for r in response.json()["persons"] if r["id"] == dee.pk]
+    assert row["children"] == 2 and row["named_children"] == [world.child.pk]
+    assert row["anonymous"] == [{"council": "Eastmoor Council", "count": 1}]
+    text = response.content.decode()
+    assert "Hidden" not in text and "HIDDEN9" not in text and hidden.pk not in row["named_children"]
+    assert api_as("coordinator").get("/partnership-picture").status_code == 403

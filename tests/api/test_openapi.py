@@ -40,6 +40,7 @@ PATHS = {
     "/api/v1/persons": {"get"},
     "/api/v1/persons/{id}": {"get"},
     "/api/v1/persons/find": {"post"},
+    "/api/v1/partnership-picture": {"get"},
     "/api/v1/places/find": {"post"},
     "/api/v1/places": {"get"},
     "/api/v1/places/{id}": {"get"},

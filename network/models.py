@@ -196,6 +196,9 @@ class RegisterIdentifier(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     digest = models.CharField(max_length=64)
 
+    # A keyed hash of an identifier: never written to the audit trail, even as a hash.
+    AUDIT_MASKED_FIELDS = ("digest",)
+
     class Meta:
         indexes = [models.Index(fields=["kind", "digest"])]
         constraints = [

@@ -15,7 +15,7 @@ from api.intake import router as intake_router
 from api.interviews import router as interviews_router
 from api.meetings import actions_router as meeting_actions_router
 from api.meetings import router as meetings_router
-from api.network import person_links_router, persons_router, place_links_router, places_router
+from api.network import person_links_router, persons_router, picture_router, place_links_router, places_router
 from api.philomena import router as philomena_router
 from api.rendering import PreciseJSONRenderer, with_etag
 from api.risk import alerts_router, referrals_router, screenings_router
@@ -114,6 +114,7 @@ api.add_router("/persons", persons_router)
 api.add_router("/places", places_router)
 api.add_router("/person-links", person_links_router)
 api.add_router("/place-links", place_links_router)
+api.add_router("/partnership-picture", picture_router)
 api.add_router("/shares", shares_router)
 api.add_router("/philomena-profiles", philomena_router)
 api.add_router("/police-notifications", intake_router)

@@ -5,14 +5,21 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeAlias
 
+from django.db import transaction
 from django.db.models.functions import Coalesce
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 
+from access.audit import record_event
+from access.models import AuditEvent
 from api.auth import ApiRequest, scoped
 from api.reading import audit_list_read, audit_record_read, list_page
-from api.schemas import AgencyRef, ChildRef, FilterId, ListQuery, Page, PersonRef, coded, error_responses
-from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
+from api.schemas import AgencyRef, BodyIn, ChildRef, FilterId, ListQuery, Page, PersonRef, coded, error_responses
+from network import actions
+from network.codes import Confidence, LinkSource, PersonKind, PlaceKind, Relationship
+from network.partnership import PictureRow, can_see_partnership_picture, partnership_picture
 from network.scoping import (
+    can_use_network,
     child_links_for,
     get_person_for_user,
     get_person_link_for_user,
@@ -26,17 +33,20 @@ persons_router = Router(tags=["Persons of concern"], auth=scoped("network"))
 places_router = Router(tags=["Places"], auth=scoped("network"))
 person_links_router = Router(tags=["Links"], auth=scoped("network"))
 place_links_router = Router(tags=["Links"], auth=scoped("network"))
+picture_router = Router(tags=["Cross-border picture"], auth=scoped("network"))
 
 if TYPE_CHECKING:
     PersonKindCode: TypeAlias = str
     PlaceKindCode: TypeAlias = str
     SourceCode: TypeAlias = str
     ConfidenceCode: TypeAlias = str
+    RelationshipCode: TypeAlias = str
 else:
     PersonKindCode = coded(PersonKind)
     PlaceKindCode = coded(PlaceKind)
     SourceCode = coded(LinkSource)
     ConfidenceCode = coded(Confidence)
+    RelationshipCode = coded(Relationship)
 
 
 class PersonOut(Schema):
@@ -49,6 +59,7 @@ class PersonOut(Schema):
     description: str
     vehicles: str
     phone_numbers: str
+    born_about: int | None = Field(description="The year the person was born, about")
     police_only: bool = Field(description="Police intelligence: only its force's police see it")
     created_by: PersonRef
     created_at: datetime
@@ -91,6 +102,9 @@ class LinkOut(Schema):
 
 class PersonLinkOut(LinkOut):
     person_id: int
+    relationship: RelationshipCode = Field(
+        description="What the person is to the child; a family member or carer not of concern adds nothing to rankings"
+    )
 
 
 class PlaceLinkOut(LinkOut):
@@ -141,6 +155,93 @@ def list_persons(request: ApiRequest, filters: Query[ListQuery]):
     page = list_page(request, queryset, filters)
     audit_list_read(request.auth, "person-list", page, filters.page, filters)
     return page
+
+
+class PersonFindIn(BodyIn):
+    """Exact identifiers, as on the "Find a person in the partnership register" page: at least one of a phone
+    number, a vehicle registration, or a name or alias with an approximate age."""
+
+    phone: str = Field("", max_length=40, description="A phone number (spaces, +44 and 0044 allowed)")
+    vehicle: str = Field("", max_length=20, description="A UK vehicle registration, such as AB12 CDE")
+    name: str = Field("", max_length=200, description="A name or alias exactly as it may have been recorded")
+    approximate_age: int | None = Field(None, description="In years; needed with a name (within 3 years matches)")
+
+
+class PlaceFindIn(BodyIn):
+    """A postcode, an address (exactly, ignoring case and punctuation), or both."""
+
+    postcode: str = Field("", max_length=10)
+    address: str = Field("", max_length=2000)
+
+
+class FoundPerson(Schema):
+    id: int
+    kind: PersonKindCode
+    display_name: str
+    owning_agency: AgencyRef
+    police_only: bool
+    matched: list[str] = Field(description="Which identifiers matched, such as 'Phone number'")
+
+
+class FoundPlace(Schema):
+    id: int
+    kind: PlaceKindCode
+    name: str
+    postcode: str
+    owning_agency: AgencyRef
+    police_only: bool
+    matched: list[str]
+
+
+class FoundPersons(Schema):
+    items: list[FoundPerson] = Field(description="At most 20, the most identifiers matched first")
+
+
+class FoundPlaces(Schema):
+    items: list[FoundPlace]
+
+
+def _found(found: list[actions.Found], fields: tuple[str, ...]) -> dict:
+    return {
+        "items": [
+            {
+                "id": item.record.pk,
+                **{name: getattr(item.record, name) for name in fields},
+                "owning_agency": item.record.owning_agency,
+                "police_only": item.record.police_only,
+                "matched": item.matched,
+            }
+            for item in found
+        ]
+    }
+
+
+@persons_router.post(
+    "/find",
+    response={200: FoundPersons, **error_responses(400)},
+    summary="Find a person in the partnership register",
+    auth=scoped("network", "read"),
+)
+def find_persons(request: ApiRequest, payload: PersonFindIn):
+    """Persons recorded by any agency in the partnership with exactly this identifier (never another agency's
+    police-only intelligence). Only the records: never the children other agencies linked to them. The
+    identifiers go in the body, never the URL; the audit trail records which kinds were searched, not them."""
+    if not can_use_network(request.auth):
+        return {"items": []}
+    return _found(actions.find_persons(acting_user=request.auth, **payload.dict()), ("kind", "display_name"))
+
+
+@places_router.post(
+    "/find",
+    response={200: FoundPlaces, **error_responses(400)},
+    summary="Find a place in the partnership register",
+    auth=scoped("network", "read"),
+)
+def find_places(request: ApiRequest, payload: PlaceFindIn):
+    """Places recorded by any agency in the partnership at exactly this postcode or address (as `find_persons`)."""
+    if not can_use_network(request.auth):
+        return {"items": []}
+    return _found(actions.find_places(acting_user=request.auth, **payload.dict()), ("kind", "name", "postcode"))
 
 
 @persons_router.get(
@@ -200,3 +301,69 @@ def get_place_link(request: ApiRequest, id: int):
     link = get_place_link_for_user(request.auth, id)
     audit_record_read(request.auth, link, link.child_id, "Link to a place")
     return link
+
+
+class AnonymousOut(Schema):
+    council: str = Field(description="The responsible council of children you may not see")
+    count: int
+
+
+class PictureRowOut(Schema):
+    id: int
+    label: str
+    police_only: bool
+    score: float
+    children: int = Field(description="Every child linked, named or not")
+    named_children: list[int] = Field(description="The ids of the linked children your own role reaches")
+    anonymous: list[AnonymousOut] = Field(description="The other children, counted by council: never who")
+    anonymous_score: float = Field(description="What the children you may not see add to the score, in one sum")
+
+
+class PictureOut(Schema):
+    councils: list[str]
+    children: int
+    persons: list[PictureRowOut]
+    places: list[PictureRowOut]
+
+
+def _picture_rows(rows: list[PictureRow]) -> list[dict]:
+    return [
+        {
+            "id": row.record.pk,
+            "label": str(row.record),
+            "police_only": row.record.police_only,
+            "score": row.score or 0.0,
+            "children": row.children,
+            "named_children": [pk for pk, _ in row.named],
+            "anonymous": [{"council": group.council, "count": group.count} for group in row.anonymous],
+            "anonymous_score": row.anonymous_score,
+        }
+        for row in rows
+        if row.record is not None
+    ]
+
+
+@picture_router.get(
+    "", response={200: PictureOut, **error_responses(400)}, summary="The cross-border picture of your force area"
+)
+def get_picture(request: ApiRequest):
+    """Police and MASH only: persons and places ranked across every council of your force area (as the
+    "Cross-border picture" page). Children your own role does not reach are counted by council, never named
+    or identified."""
+    if not can_see_partnership_picture(request.auth):
+        raise HttpError(403, "Only police and MASH users see the picture across the force area")
+    picture = partnership_picture(request.auth)
+    with transaction.atomic():
+        shown = sorted(picture.named)
+        record_event(
+            actor=request.auth,
+            action=AuditEvent.Action.VIEW,
+            summary="Cross-border picture read through the API",
+            changes={"children_shown": [None, shown[:2000]]} if shown else {},
+        )
+    return {
+        "councils": picture.councils,
+        "children": picture.children,
+        "persons": _picture_rows(picture.persons),
+        "places": _picture_rows(picture.places),
+    }

@@ -129,3 +129,30 @@ def repointing_mover(moves: dict[str, str], check: Callable[[int, int], list[str
         return {what: repoint(field, merged_id, survivor_id) for field, what in moves.items()}
 
     return MergeMover(fields=tuple(moves), check=check, move=move)
+
+
+# --- Alerts other apps say are due for a child ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueFromApp:
+    """An alert an app above children says is due for the child: the risk app raises it (once per dedupe key)
+    on its alert mechanism, for the coordinator. `kind` is one of risk's alert kinds; `detail` is plain words
+    that name no other child."""
+
+    kind: str
+    dedupe_key: str
+    detail: str
+
+
+# Given the child's id and now: the alerts the app says are due (the network's cross-border links, say).
+AlertSource = Callable[[int, datetime], list[DueFromApp]]
+_alert_sources: dict[str, AlertSource] = {}
+
+
+def register_alert_source(app_label: str, source: AlertSource) -> None:
+    _alert_sources[app_label] = source
+
+
+def alerts_due_from_apps(child_id: int, now: datetime) -> list[DueFromApp]:
+    return [due for source in _alert_sources.values() for due in source(child_id, now)]

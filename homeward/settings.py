@@ -282,6 +282,10 @@ _DEVELOPMENT_ENCRYPTION_KEY = "aG9tZXdhcmQtZGV2ZWxvcG1lbnQtb25seS1rZXktMDA="
 HOMEWARD_ENCRYPTION_KEYS = [
     key.strip() for key in envstr("HOMEWARD_ENCRYPTION_KEYS").replace("\n", ",").split(",") if key.strip()
 ] or ([] if PRODUCTION else [_DEVELOPMENT_ENCRYPTION_KEY])
+# The key of the partnership register's blind index (network.identifiers): keyed hashes of phone numbers,
+# registrations, names and addresses. SECRET_KEY when unset; after changing either, run
+# `manage.py reindex_network_register`.
+HOMEWARD_REGISTER_KEY = envstr("HOMEWARD_REGISTER_KEY", "")
 if PRODUCTION and not HOMEWARD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("HOMEWARD_ENCRYPTION_KEYS (or HOMEWARD_ENCRYPTION_KEYS_FILE) must be set in production")
 
@@ -373,6 +377,9 @@ HOMEWARD_WEBHOOK_ALLOW_HTTP = envbool("HOMEWARD_WEBHOOK_ALLOW_HTTP", False)
 HOMEWARD_MISSING_TOGETHER_WINDOW_DAYS = envint("HOMEWARD_MISSING_TOGETHER_WINDOW_DAYS", 30, minimum=1)
 # Children found at the same place count as found together when they returned within this many hours.
 HOMEWARD_FOUND_TOGETHER_HOURS = envint("HOMEWARD_FOUND_TOGETHER_HOURS", 2, minimum=1)
+# The network's ranking weighs a child's whole history, each episode counting half as much every this many
+# days (exponential decay): no cut-off, so a group that went quiet months ago is not forgotten.
+HOMEWARD_NETWORK_HALF_LIFE_DAYS = envint("HOMEWARD_NETWORK_HALF_LIFE_DAYS", 180, minimum=1)
 # The period the hotspots, missing-together and network pages look back over by default.
 HOMEWARD_NETWORK_PERIOD_DAYS = envint("HOMEWARD_NETWORK_PERIOD_DAYS", 365, minimum=1)
 # Emergency ("break-glass") access to a child's record lasts this many minutes from the request.

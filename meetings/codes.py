@@ -35,6 +35,7 @@ MEETING_FOR_ALERT: dict[str, str] = {
     AlertKind.MISSING_DURATION: MeetingKind.STRATEGY_DISCUSSION,
     AlertKind.YOUNG_CHILD: MeetingKind.STRATEGY_DISCUSSION,
     AlertKind.EXPLOITATION_DISCLOSED: MeetingKind.MACE_PANEL,
+    AlertKind.CROSS_BORDER_LINK: MeetingKind.MACE_PANEL,
 }
 
 # The decision recorded on the alert a meeting is called from.

@@ -8,6 +8,7 @@ A link is never deleted: `end_person_link` / `end_place_link` record when, by wh
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from access.audit import diff, record_event
 from access.models import AuditEvent, User
+from children.changes import child_changed
 from children.models import Child
 from children.scoping import caseload_children_for
 from core.concurrency import versioned_update
@@ -26,11 +28,31 @@ from episodes.models import MissingEpisode
 from episodes.scoping import episodes_for
 from interviews.models import ReturnInterview
 from interviews.scoping import interviews_for
-from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
-from network.models import ChildLink, ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
-from network.scoping import can_record_police_intelligence, can_use_network, child_links_for, persons_for, places_for
+from network import identifiers
+from network.codes import Confidence, LinkSource, PersonKind, PlaceKind, Relationship
+from network.models import ChildLink, ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place, RegisterIdentifier
+from network.scoping import (
+    can_record_police_intelligence,
+    can_use_network,
+    child_links_for,
+    partnership_persons_for,
+    partnership_places_for,
+)
 
-PERSON_FIELDS = ["kind", "display_name", "aliases", "description", "vehicles", "phone_numbers", "police_only"]
+MIN_AGE, MAX_AGE = 10, 100
+# A name matches a person only if the ages given agree to within this many years.
+AGE_TOLERANCE_YEARS = 3
+MAX_FOUND = 20
+PERSON_FIELDS = [
+    "kind",
+    "display_name",
+    "aliases",
+    "description",
+    "vehicles",
+    "phone_numbers",
+    "approximate_age",
+    "police_only",
+]
 PLACE_FIELDS = ["kind", "name", "address", "postcode", "latitude", "longitude", "police_only"]
 
 # A UK postcode: outward code (area letters, district digits, optional letter) and inward code.
@@ -90,6 +112,39 @@ def _coordinate(errors: Errors, field: str, value: object, limit: int, label: st
     return number
 
 
+def index_person(person: PersonOfConcern) -> None:
+    """Rebuild the person's rows in the partnership register's blind index (`network.identifiers`)."""
+    RegisterIdentifier.objects.filter(person=person).delete()
+    RegisterIdentifier.objects.bulk_create(
+        RegisterIdentifier(person=person, kind=kind, digest=digest)
+        for kind, digest in identifiers.person_identifiers(
+            person.display_name, person.aliases, person.vehicles, person.phone_numbers
+        )
+    )
+
+
+def index_place(place: Place) -> None:
+    RegisterIdentifier.objects.filter(place=place).delete()
+    RegisterIdentifier.objects.bulk_create(
+        RegisterIdentifier(place=place, kind=kind, digest=digest)
+        for kind, digest in identifiers.place_identifiers(place.address)
+    )
+
+
+def _born_about(errors: Errors, age: object) -> int | None:
+    if age is None or age == "":
+        return None
+    try:
+        years = int(str(age).strip())
+    except ValueError:
+        errors.add("approximate_age", "Enter the approximate age as a number of years, such as 25")
+        return None
+    if not MIN_AGE <= years <= MAX_AGE:
+        errors.add("approximate_age", f"The approximate age must be between {MIN_AGE} and {MAX_AGE}")
+        return None
+    return timezone.localdate().year - years
+
+
 def add_person(
     *,
     acting_user: User,
@@ -99,9 +154,12 @@ def add_person(
     description: str = "",
     vehicles: str = "",
     phone_numbers: str = "",
+    approximate_age: int | str | None = None,
     police_only: bool = False,
 ) -> PersonOfConcern:
-    """Record an adult or peer of concern, owned by the acting user's agency."""
+    """Record an adult or peer of concern, owned by the acting user's agency, in the partnership register (its
+    phone numbers, registrations, name and aliases indexed so that other agencies can find it exactly)."""
+    errors = Errors()
     fields: dict[str, Any] = {
         "kind": kind,
         "display_name": (display_name or "").strip(),
@@ -109,9 +167,9 @@ def add_person(
         "description": (description or "").strip(),
         "vehicles": (vehicles or "").strip(),
         "phone_numbers": (phone_numbers or "").strip(),
+        "born_about": _born_about(errors, approximate_age),
         "police_only": bool(police_only),
     }
-    errors = Errors()
     _check_allowed(errors, acting_user, fields["police_only"])
     check_choice(errors, "kind", kind, PersonKind, "Kind of person")
     check_required(errors, "display_name", fields["display_name"], "a name or label for the person")
@@ -119,7 +177,10 @@ def add_person(
     errors.raise_if_any()
     assert acting_user.agency_id is not None  # _check_allowed: only a user at an agency records people
     person = PersonOfConcern(owning_agency_id=acting_user.agency_id, created_by=acting_user, **fields)
-    return _save_new(person, fields, acting_user=acting_user, what="Person of concern")
+    with transaction.atomic():
+        _save_new(person, fields, acting_user=acting_user, what="Person of concern")
+        index_person(person)
+    return person
 
 
 def add_place(
@@ -156,7 +217,10 @@ def add_place(
     errors.raise_if_any()
     assert acting_user.agency_id is not None  # _check_allowed: only a user at an agency records places
     place = Place(owning_agency_id=acting_user.agency_id, created_by=acting_user, **fields)
-    return _save_new(place, fields, acting_user=acting_user, what="Place")
+    with transaction.atomic():
+        _save_new(place, fields, acting_user=acting_user, what="Place")
+        index_place(place)
+    return place
 
 
 def _link(
@@ -174,6 +238,7 @@ def _link(
     interview: ReturnInterview | None,
     police_only: bool,
     notes: str,
+    extra: dict[str, Any] | None = None,
 ) -> Link:
     police_only = bool(police_only) or bool(getattr(target, "police_only", False))
     errors = Errors()
@@ -208,6 +273,7 @@ def _link(
         "interview_id": interview.pk if interview else None,
         "police_only": police_only,
         "notes": (notes or "").strip(),
+        **(extra or {}),
     }
     assert acting_user.agency_id is not None  # caseload_children_for: only a user at an agency has a caseload
     link = model(
@@ -233,7 +299,130 @@ def _link(
             summary=f"Child linked to a {'person of concern' if target_field == 'person' else 'place'}",
             changes=diff({}, {f"{target_field}_id": target.pk, **fields}),
         )
+        # The risk triggers look again at this child, and at the children of other councils already linked to
+        # the same person or place (network.alerts: the cross-border alert), once this commits.
+        for linked in {child.pk, *_other_councils_children(model, target_field, target, child)}:
+            child_changed(linked)
     return link
+
+
+@dataclass(frozen=True)
+class Found:
+    """A person or place found in the partnership register, and which identifiers matched. Never the children
+    linked to it: those stay behind `child_links_for`."""
+
+    record: PersonOfConcern | Place
+    matched: list[str]  # labels of the identifier kinds that matched, such as "Phone number"
+
+
+def _found(records: dict[int, Any], matches: dict[int, set[str]]) -> list[Found]:
+    ordered = sorted(matches, key=lambda pk: (-len(matches[pk]), str(records[pk]), pk))
+    return [Found(records[pk], sorted(matches[pk])) for pk in ordered[:MAX_FOUND]]
+
+
+def _audit_search(acting_user: User, what: str, used: list[str], found: list[Found]) -> None:
+    """The kinds of identifier searched with and the records found: never the identifiers typed."""
+    with transaction.atomic():
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.SEARCH,
+            summary=f"Partnership register searched for a {what}",
+            changes={"searched_by": [None, used], "found": [None, [f.record.pk for f in found]]},
+        )
+
+
+def find_persons(
+    *,
+    acting_user: User,
+    phone: str = "",
+    vehicle: str = "",
+    name: str = "",
+    approximate_age: int | str | None = None,
+) -> list[Found]:
+    """Persons anywhere in the partnership register with an identifier exactly as given (normalised: see
+    `network.identifiers`): a phone number, a vehicle registration, or a name or alias together with an
+    approximate age (within AGE_TOLERANCE_YEARS). Returns the records only, never the children linked to them."""
+    errors = Errors()
+    if not can_use_network(acting_user):
+        errors.add("__all__", NOT_ALLOWED)
+    wanted: list[tuple[str, str]] = []
+    number = identifiers.normalise_phone(phone)
+    if (phone or "").strip() and not number:
+        errors.add("phone", "Enter a phone number of at least 7 digits")
+    elif number:
+        wanted.append((identifiers.PHONE, number))
+    registration = identifiers.normalise_registration(vehicle)
+    if registration:
+        wanted.append((identifiers.VEHICLE, registration))
+    born = _born_about(errors, approximate_age)
+    words = identifiers.normalise_words(name)
+    if words and born is None and "approximate_age" not in errors:
+        errors.add("approximate_age", "Enter the approximate age with the name")
+    elif words and born is not None:
+        wanted.append((identifiers.NAME, words))
+    if not wanted and not errors:
+        errors.add("__all__", "Enter a phone number, a vehicle registration, or a name with an approximate age")
+    errors.raise_if_any()
+    kind_labels = dict(RegisterIdentifier.Kind.choices)
+    matches: dict[int, set[str]] = {}
+    visible = partnership_persons_for(acting_user)
+    for kind, value in wanted:
+        rows = RegisterIdentifier.objects.filter(
+            kind=kind, digest=identifiers.digest(kind, value), person__in=visible.values("pk")
+        )
+        if kind == identifiers.NAME:
+            assert born is not None  # a name is searched only with an age
+            rows = rows.filter(
+                person__born_about__gte=born - AGE_TOLERANCE_YEARS, person__born_about__lte=born + AGE_TOLERANCE_YEARS
+            )
+        for pk in rows.values_list("person_id", flat=True):
+            matches.setdefault(pk, set()).add(kind_labels[kind])
+    records = {p.pk: p for p in visible.filter(pk__in=list(matches)).select_related("owning_agency")}
+    found = _found(records, {pk: kinds for pk, kinds in matches.items() if pk in records})
+    _audit_search(acting_user, "person", [kind for kind, _ in wanted], found)
+    return found
+
+
+def find_places(*, acting_user: User, postcode: str = "", address: str = "") -> list[Found]:
+    """Places anywhere in the partnership register at exactly this postcode, or with exactly this address
+    (normalised). Returns the records only, never the children linked to them."""
+    errors = Errors()
+    if not can_use_network(acting_user):
+        errors.add("__all__", NOT_ALLOWED)
+    code = normalise_postcode(postcode)
+    if code and not POSTCODE.fullmatch(code):
+        errors.add("postcode", "Enter a real postcode, such as NM4 7AB")
+    words = identifiers.normalise_words(address)
+    if not code and not words and not errors:
+        errors.add("__all__", "Enter a postcode or an address")
+    errors.raise_if_any()
+    visible = partnership_places_for(acting_user)
+    matches: dict[int, set[str]] = {}
+    if code:
+        for pk in visible.filter(postcode=code).values_list("pk", flat=True):
+            matches.setdefault(pk, set()).add("Postcode")
+    if words:
+        rows = RegisterIdentifier.objects.filter(
+            kind=identifiers.ADDRESS,
+            digest=identifiers.digest(identifiers.ADDRESS, words),
+            place__in=visible.values("pk"),
+        )
+        for pk in rows.values_list("place_id", flat=True):
+            matches.setdefault(pk, set()).add("Address")
+    records = {p.pk: p for p in visible.filter(pk__in=list(matches)).select_related("owning_agency")}
+    found = _found(records, matches)
+    _audit_search(acting_user, "place", [k for k, v in (("postcode", code), ("address", words)) if v], found)
+    return found
+
+
+MAX_CHILDREN_TOLD = 500
+
+
+def _other_councils_children(model: type[Link], target_field: str, target: Any, child: Child) -> list[int]:
+    links = model.objects.filter(ended_at__isnull=True, **{target_field: target}).exclude(
+        child__responsible_council_id=child.responsible_council_id
+    )
+    return list(links.values_list("child_id", flat=True).distinct().order_by("child_id")[:MAX_CHILDREN_TOLD])
 
 
 def link_child_to_person(
@@ -248,10 +437,19 @@ def link_child_to_person(
     interview: ReturnInterview | None = None,
     police_only: bool = False,
     notes: str = "",
+    relationship: str = "",
 ) -> ChildPersonLink:
     """Link a child the user can see to a person the user can see. A link to a police-only person is
-    police-only; police may also mark a link police-only themselves."""
-    visible = person is not None and persons_for(acting_user).filter(pk=person.pk).exists()
+    police-only; police may also mark a link police-only themselves.
+
+    `relationship` says what the person is to the child (`Relationship`); left blank it follows the person's
+    kind: a peer is a peer, an adult an adult of concern. A family member or carer not of concern is recorded
+    so that the link is known, and adds nothing to the network's ranking."""
+    visible = person is not None and partnership_persons_for(acting_user).filter(pk=person.pk).exists()
+    if not relationship and person is not None:
+        relationship = Relationship.PEER if person.kind == PersonKind.PEER else Relationship.ADULT_OF_CONCERN
+    if relationship not in Relationship.values:
+        raise ValidationError({"relationship": "Select what the person is to the child"})
     return _link(
         ChildPersonLink,
         "person",
@@ -266,6 +464,7 @@ def link_child_to_person(
         interview=interview,
         police_only=police_only,
         notes=notes,
+        extra={"relationship": relationship},
     )
 
 
@@ -283,7 +482,7 @@ def link_child_to_place(
     notes: str = "",
 ) -> ChildPlaceLink:
     """Link a child the user can see to a place the user can see (police-only as for persons)."""
-    visible = place is not None and places_for(acting_user).filter(pk=place.pk).exists()
+    visible = place is not None and partnership_places_for(acting_user).filter(pk=place.pk).exists()
     return _link(
         ChildPlaceLink,
         "place",

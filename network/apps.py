@@ -12,6 +12,9 @@ class NetworkConfig(AppConfig):
 
         navigation.register(self.label, order=35, items=navigation_items)
         hooks.register_record_link(self.label, child_network_link)
+        from network.alerts import cross_border_alerts
+
+        hooks.register_alert_source(self.label, cross_border_alerts)
         from network.actions import move_child_records
 
         hooks.register_merge_mover(

@@ -8,6 +8,14 @@ class PersonKind(models.TextChoices):
     PEER = "peer", "Peer (another young person)"
 
 
+class Relationship(models.TextChoices):
+    """What a person is to the child, which decides how much the link counts in the ranking."""
+
+    ADULT_OF_CONCERN = "adult_of_concern", "Adult of concern"
+    PEER = "peer", "Peer (another young person)"
+    FAMILY_CARER = "family_carer", "Family member or carer, not of concern"
+
+
 class PlaceKind(models.TextChoices):
     HOME_ADDRESS = "home_address", "Home address"
     SHOP = "shop", "Shop"

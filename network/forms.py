@@ -10,8 +10,14 @@ from core.forms import GovukForm, VersionField, radios, textarea
 from core.widgets import GovukDateField
 from episodes.scoping import episodes_for
 from interviews.scoping import interviews_for
-from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
-from network.scoping import can_record_police_intelligence, persons_for, places_for
+from network.codes import Confidence, LinkSource, PersonKind, PlaceKind, Relationship
+from network.scoping import (
+    can_record_police_intelligence,
+    partnership_persons_for,
+    partnership_places_for,
+    persons_for,
+    places_for,
+)
 
 POLICE_ONLY_HINT = "Only police users of your force will see it. Councils, schools and other forces will not."
 
@@ -48,6 +54,12 @@ class PersonForm(_PoliceOnlyMixin, GovukForm):
     description = textarea(label="Description (optional)", help_text="Age, appearance, what is known about them")
     vehicles = textarea(label="Vehicles (optional)", help_text="Make, colour and registration, one a line")
     phone_numbers = textarea(label="Phone numbers and social media (optional)", help_text="One a line")
+    approximate_age = forms.IntegerField(
+        label="Approximate age (optional)",
+        required=False,
+        help_text="In years. With the name, it lets other agencies find this person exactly",
+        error_messages={"invalid": "Enter the approximate age as a number of years, such as 25"},
+    )
     police_only = _police_only_field("This is police-only intelligence")
 
 
@@ -123,13 +135,26 @@ class PersonLinkForm(_LinkForm):
         label="Person",
         error_messages={"required": "Choose the person", "invalid_choice": "Choose the person"},
     )
-    field_order = ["person"]
+    relationship = radios(
+        Relationship.choices,
+        label="What is the person to the child?",
+        error="Select what the person is to the child",
+        hints={
+            Relationship.ADULT_OF_CONCERN: "An adult who may be exploiting or harming the child",
+            Relationship.PEER: "Another young person the child spends time with",
+            Relationship.FAMILY_CARER: "A relative or carer the child visits or stays with: it adds nothing to the "
+            "network's ranking",
+        },
+    )
+    field_order = ["person", "relationship"]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, offered: list[int] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["person"]).queryset = persons_for(self.user).order_by(
-            "display_name", "pk"
-        )
+        # The persons the user may already see, and any they found in the partnership register.
+        choices = persons_for(self.user)
+        if offered:
+            choices = choices | partnership_persons_for(self.user).filter(pk__in=offered)
+        cast(forms.ModelChoiceField, self.fields["person"]).queryset = choices.distinct().order_by("display_name", "pk")
 
 
 class PlaceLinkForm(_LinkForm):
@@ -141,9 +166,36 @@ class PlaceLinkForm(_LinkForm):
     )
     field_order = ["place"]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, offered: list[int] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["place"]).queryset = places_for(self.user).order_by("name", "pk")
+        choices = places_for(self.user)
+        if offered:
+            choices = choices | partnership_places_for(self.user).filter(pk__in=offered)
+        cast(forms.ModelChoiceField, self.fields["place"]).queryset = choices.distinct().order_by("name", "pk")
+
+
+class FindPersonForm(GovukForm):
+    phone = forms.CharField(label="Phone number (optional)", required=False, max_length=40)
+    vehicle = forms.CharField(
+        label="Vehicle registration (optional)", required=False, max_length=20, help_text="For example, AB12 CDE"
+    )
+    name = forms.CharField(
+        label="Name or alias (optional)",
+        required=False,
+        max_length=200,
+        help_text="Exactly as it may have been recorded. Give an approximate age with it",
+    )
+    approximate_age = forms.IntegerField(
+        label="Approximate age",
+        required=False,
+        help_text="In years, such as 25: a recorded age within 3 years matches",
+        error_messages={"invalid": "Enter the approximate age as a number of years, such as 25"},
+    )
+
+
+class FindPlaceForm(GovukForm):
+    postcode = forms.CharField(label="Postcode (optional)", required=False, max_length=10)
+    address = textarea(label="Address (optional)", help_text="Exactly as it may have been recorded")
 
 
 class EndLinkForm(GovukForm):

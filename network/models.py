@@ -17,7 +17,7 @@ from children.models import Child
 from core.encryption import EncryptedTextField
 from episodes.models import MissingEpisode
 from interviews.models import ReturnInterview
-from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
+from network.codes import Confidence, LinkSource, PersonKind, PlaceKind, Relationship
 
 
 class PersonOfConcern(models.Model):
@@ -34,6 +34,9 @@ class PersonOfConcern(models.Model):
     description = EncryptedTextField(blank=True)
     vehicles = EncryptedTextField(blank=True)
     phone_numbers = EncryptedTextField(blank=True)
+    born_about = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The year the person was born, about: from an approximate age"
+    )
     police_only = models.BooleanField(
         default=False, help_text="Police intelligence: visible only to police users of the recording force"
     )
@@ -44,7 +47,7 @@ class PersonOfConcern(models.Model):
 
     # The label names someone: the audit trail records that it changed, never what it says
     # (the encrypted fields are masked too).
-    AUDIT_MASKED_FIELDS = ("display_name",)
+    AUDIT_MASKED_FIELDS = ("display_name", "born_about")
 
     class Meta:
         verbose_name = "person of concern"
@@ -125,6 +128,12 @@ class ChildLink(models.Model):
 
 class ChildPersonLink(ChildLink):
     person = models.ForeignKey(PersonOfConcern, on_delete=models.PROTECT, related_name="child_links")
+    relationship = models.CharField(
+        max_length=20,
+        choices=Relationship.choices,
+        default=Relationship.ADULT_OF_CONCERN,
+        help_text="What the person is to the child: a family member or carer not of concern adds nothing to rankings",
+    )
 
     class Meta:
         ordering = ["-linked_on", "-id"]
@@ -163,3 +172,41 @@ class ChildPlaceLink(ChildLink):
 
     def __str__(self) -> str:
         return f"Child {self.child_id} - place {self.place_id} ({self.get_source_display()})"
+
+
+class RegisterIdentifier(models.Model):
+    """A blind index of one exact identifier of a person or place in the partnership register.
+
+    `digest` is a keyed hash (HMAC-SHA256, `network.identifiers`) of the normalised identifier: a phone
+    number, a vehicle registration, a name or alias, an address. The identifier itself stays encrypted on its
+    record; the digest lets a user who types the same identifier find the record, and nothing else. Rows are
+    rebuilt from the record whenever it is saved through `network.actions` (and by
+    `manage.py reindex_network_register`, after the key changes)."""
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", "Phone number"
+        VEHICLE = "vehicle", "Vehicle registration"
+        NAME = "name", "Name or alias"
+        ADDRESS = "address", "Address"
+
+    person = models.ForeignKey(
+        PersonOfConcern, null=True, blank=True, on_delete=models.CASCADE, related_name="identifiers"
+    )
+    place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.CASCADE, related_name="identifiers")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    digest = models.CharField(max_length=64)
+
+    # A keyed hash of an identifier: never written to the audit trail, even as a hash.
+    AUDIT_MASKED_FIELDS = ("digest",)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "digest"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, place__isnull=True) | Q(person__isnull=True, place__isnull=False),
+                name="register_identifier_of_one_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {'person' if self.person_id else 'place'}"

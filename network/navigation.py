@@ -5,17 +5,21 @@ from django.urls import reverse
 
 from access.models import User
 from children.models import Child
+from network.partnership import can_see_partnership_picture
 from network.scoping import can_use_network, network_children_for
 
 
 def navigation_items(user: User) -> list[tuple[str, str]]:
-    if not can_use_network(user):
-        return []
-    return [
-        ("Network", reverse("network:graph")),
-        ("Persons of concern", reverse("network:persons")),
-        ("Places", reverse("network:places")),
-    ]
+    items = []
+    if can_use_network(user):
+        items += [
+            ("Network", reverse("network:graph")),
+            ("Persons of concern", reverse("network:persons")),
+            ("Places", reverse("network:places")),
+        ]
+    if can_see_partnership_picture(user):
+        items.append(("Cross-border picture", reverse("network:partnership")))
+    return items
 
 
 def child_network_link(user: User, child: Child) -> tuple[str, str] | None:

@@ -25,18 +25,23 @@ Hotspots
 
 The network and its ranking
     An undirected graph of children, persons and places: an edge for each active link (child-person,
-    child-place) and for each pair of children missing together (child-child). Each child has a weight
+    child-place) and for each pair of children missing together (child-child). A link to a family member or
+    carer not of concern is no edge and adds nothing. Each child has a weight from its whole history, each
+    episode decayed by its age a (in days) with half-life H (HOMEWARD_NETWORK_HALF_LIFE_DAYS, 180 by default):
 
-        w(child) = 1 + min(episodes in the last R days, 5) + 3 if any of those episodes was graded high risk
+        decay(a) = 0.5 ** (a / H)
+        w(child) = 1 + min(Σ over the child's episodes decay(a), 5) + 3 * decay(a of the latest high-risk episode)
 
-    where R is HOMEWARD_REPEAT_MISSING_WINDOW_DAYS (90 by default), so a child counts from 1 (no recent
-    episode) to 9 (five or more recent episodes, one of them high risk). A person's or place's score is the
-    confidence-weighted sum of the weights of the distinct children it links:
+    so a child counts from 1 (no episode) to 9 (many recent episodes, the latest graded high risk); a group
+    that went quiet three months ago still counts about 0.7 of what it did (there is no cut-off). A person's
+    or place's score is the sum, over the distinct children it links, of
 
-        score(node) = Σ over children c linked to node of w(c) * confidence(node, c)
+        w(child) * confidence * relationship
 
-    with confidence 1 for confirmed, 0.7 for probable and 0.4 for possible (the strongest of the child's
-    active links to that node). Persons and places are ranked by score, then by the number of children.
+    with confidence 1 for confirmed, 0.7 for probable and 0.4 for possible, and relationship 1 for an adult of
+    concern (and for every place), 0.5 for a peer and 0 for family or a carer not of concern (the strongest of
+    the child's active links to that node). Persons and places are ranked by score, then by the number of
+    children; each score keeps its terms (`RankedNode.terms`) so the page can show how it was made.
     Clusters are the connected components of the graph with two or more children: children connected
     through shared persons, places or going missing together.
 """
@@ -55,7 +60,7 @@ from django.utils import timezone
 
 from episodes.codes import RiskGrade
 from episodes.models import MissingEpisode
-from network.codes import Confidence, LinkSource
+from network.codes import Confidence, LinkSource, Relationship
 from network.models import ChildPersonLink, ChildPlaceLink
 
 PLACEMENT = "placement"
@@ -68,8 +73,15 @@ REASON_LABELS = {
     PERSON: "Linked to the same person",
     PLACE: "Linked to the same place",
 }
-CONFIDENCE_WEIGHT = {Confidence.CONFIRMED: 1.0, Confidence.PROBABLE: 0.7, Confidence.POSSIBLE: 0.4}
-RECENT_EPISODES_CAP = 5
+CONFIDENCE_WEIGHT: dict[str, float] = {Confidence.CONFIRMED: 1.0, Confidence.PROBABLE: 0.7, Confidence.POSSIBLE: 0.4}
+# What the person is to the child: an adult of concern counts fully, a peer half, family or a carer not of
+# concern not at all (a place counts fully).
+RELATIONSHIP_WEIGHT: dict[str, float] = {
+    Relationship.ADULT_OF_CONCERN: 1.0,
+    Relationship.PEER: 0.5,
+    Relationship.FAMILY_CARER: 0.0,
+}
+EPISODES_CAP = 5
 HIGH_RISK_BONUS = 3
 
 # Place text that names no particular shared place: the child's own home or placement, "returned home".
@@ -165,6 +177,8 @@ def _active_links(links: QuerySet | None, target: str, since: datetime | None, w
     if links is None:
         return []
     links = links.filter(ended_at__isnull=True)
+    if target == PERSON:  # a family member or carer not of concern ties no children together
+        links = links.exclude(relationship=Relationship.FAMILY_CARER)
     if since is not None:
         links = links.filter(linked_on__gte=timezone.localdate(since) - window)
     return list(links.values_list("child_id", f"{target}_id", "linked_on", "episode_id"))
@@ -410,6 +424,63 @@ def node(kind: str, pk: int) -> str:
     return f"{kind}:{pk}"
 
 
+@dataclass(frozen=True)
+class ChildWeight:
+    """What a child weighs in the ranking, and the terms that made it (see the module doc)."""
+
+    episodes: int  # every episode up to now, however old
+    decayed: float  # Σ decay(age) over those episodes, before the cap
+    high_risk: float  # HIGH_RISK_BONUS * decay(age) of the latest high-risk episode, or 0
+    weight: float
+
+    @property
+    def explained(self) -> str:
+        plural = "" if self.episodes == 1 else "s"
+        text = f"1 + {min(self.decayed, EPISODES_CAP):g} from {self.episodes} episode{plural}"
+        if self.decayed > EPISODES_CAP:
+            text += f" (capped from {self.decayed:g})"
+        if self.high_risk:
+            text += f" + {self.high_risk:g} for high risk"
+        return f"{text} = {self.weight:g}"
+
+
+NO_EPISODES = ChildWeight(0, 0.0, 0.0, 1.0)
+
+
+def decay(age: timedelta, half_life_days: float) -> float:
+    """How much something `age` old still counts: 1 now, 1/2 after one half-life, 1/4 after two, never 0."""
+    days = max(age.total_seconds(), 0.0) / 86400
+    return 0.5 ** (days / half_life_days)
+
+
+@dataclass(frozen=True)
+class ScoreTerm:
+    """One child's part in a person's or place's score: w(child) * confidence * relationship."""
+
+    child: int
+    weight: ChildWeight
+    confidence: str  # a Confidence code
+    relationship: str  # a Relationship code, or "" for a place
+
+    @property
+    def factor(self) -> float:
+        return CONFIDENCE_WEIGHT.get(self.confidence, CONFIDENCE_WEIGHT[Confidence.POSSIBLE]) * RELATIONSHIP_WEIGHT.get(
+            self.relationship, 1.0
+        )
+
+    @property
+    def contribution(self) -> float:
+        return round(self.weight.weight * self.factor, 2)
+
+    @property
+    def explained(self) -> str:
+        text = f"weight {self.weight.weight:g} x {Confidence(self.confidence).label.lower()} "
+        text += f"{CONFIDENCE_WEIGHT.get(self.confidence, 0.4):g}"
+        if self.relationship:
+            text += f" x {Relationship(self.relationship).label.lower()} {RELATIONSHIP_WEIGHT[self.relationship]:g}"
+        return f"{text} = {self.contribution:g}"
+
+
 @dataclass
 class RankedNode:
     kind: str  # PERSON or PLACE
@@ -417,6 +488,7 @@ class RankedNode:
     score: float
     children: list[int]  # heaviest first
     cluster: int | None = None  # index into Network.clusters
+    terms: list[ScoreTerm] = field(default_factory=list)  # heaviest first, as children
 
 
 @dataclass
@@ -434,27 +506,49 @@ class Network:
     child_weights: dict[int, float]
     ranking: list[RankedNode]
     clusters: list[Cluster]
+    weight_terms: dict[int, ChildWeight] = field(default_factory=dict)
+
+    def weight_of(self, child: int) -> ChildWeight:
+        return self.weight_terms.get(child, NO_EPISODES)
 
     def ranked(self, kind: str) -> list[RankedNode]:
         return [entry for entry in self.ranking if entry.kind == kind]
 
 
-def child_weights(
-    episodes: QuerySet[MissingEpisode], *, now: datetime | None = None, recent_days: int | None = None
-) -> dict[int, float]:
-    """w(child) for every child with an episode in the recent period (others weigh 1): see the module doc."""
+def explain_child_weights(
+    episodes: QuerySet[MissingEpisode], *, now: datetime | None = None, half_life_days: float | None = None
+) -> dict[int, ChildWeight]:
+    """w(child), with its terms, for every child with an episode up to `now` (others weigh 1): see the module doc.
+
+    The whole history counts, each episode decayed by its age (HOMEWARD_NETWORK_HALF_LIFE_DAYS), so a group
+    that went quiet months ago still weighs more than a child who went missing once."""
     now = now or timezone.now()
-    days = settings.HOMEWARD_REPEAT_MISSING_WINDOW_DAYS if recent_days is None else recent_days
+    half_life = settings.HOMEWARD_NETWORK_HALF_LIFE_DAYS if half_life_days is None else half_life_days
     counts: Counter = Counter()
-    high: set[int] = set()
-    recent = episodes.filter(last_seen_at__gte=now - timedelta(days=days), last_seen_at__lte=now)
-    for child, grade in recent.values_list("child_id", "risk_grade").iterator(chunk_size=10000):
+    decayed: dict[int, float] = defaultdict(float)
+    high: dict[int, float] = defaultdict(float)
+    rows = episodes.filter(last_seen_at__lte=now).values_list("child_id", "last_seen_at", "risk_grade")
+    for child, seen, grade in rows.iterator(chunk_size=10000):
+        factor = decay(now - seen, half_life)
         counts[child] += 1
+        decayed[child] += factor
         if grade == RiskGrade.HIGH:
-            high.add(child)
+            high[child] = max(high[child], factor)
+    weights = {}
+    for child, count in counts.items():
+        total = round(decayed[child], 2)
+        bonus = round(HIGH_RISK_BONUS * high[child], 2) if child in high else 0.0
+        weights[child] = ChildWeight(count, total, bonus, round(1 + min(total, EPISODES_CAP) + bonus, 2))
+    return weights
+
+
+def child_weights(
+    episodes: QuerySet[MissingEpisode], *, now: datetime | None = None, half_life_days: float | None = None
+) -> dict[int, float]:
+    """w(child) for every child with an episode (others weigh 1)."""
     return {
-        child: 1 + min(count, RECENT_EPISODES_CAP) + (HIGH_RISK_BONUS if child in high else 0)
-        for child, count in counts.items()
+        child: weight.weight
+        for child, weight in explain_child_weights(episodes, now=now, half_life_days=half_life_days).items()
     }
 
 
@@ -465,23 +559,35 @@ def build_network(
     *,
     together: Iterable[TogetherPair] = (),
     now: datetime | None = None,
-    recent_days: int | None = None,
+    half_life_days: float | None = None,
 ) -> Network:
     """The graph of children, persons and places from active links (plus missing-together pairs), the
-    ranking of persons and places by score, and the clusters (see the module doc)."""
-    weights = child_weights(episodes, now=now, recent_days=recent_days)
+    ranking of persons and places by score, and the clusters (see the module doc). A link to a family
+    member or carer not of concern counts for nothing: it is neither an edge nor part of a score."""
+    explained = explain_child_weights(episodes, now=now, half_life_days=half_life_days)
+    weights = {child: weight.weight for child, weight in explained.items()}
     graph: nx.Graph = nx.Graph()
-    strength: dict[tuple[str, int], dict[int, float]] = defaultdict(dict)
-    for kind, links in ((PERSON, person_links), (PLACE, place_links)):
-        rows = links.filter(ended_at__isnull=True).values_list("child_id", f"{kind}_id", "confidence")
-        for child, target, confidence in rows.iterator(chunk_size=10000):
-            best = strength[(kind, target)]
-            best[child] = max(best.get(child, 0.0), CONFIDENCE_WEIGHT.get(confidence, 0.4))
+    strongest: dict[tuple[str, int], dict[int, tuple[float, str, str]]] = defaultdict(dict)
+    person_rows = person_links.filter(ended_at__isnull=True).values_list(
+        "child_id", "person_id", "confidence", "relationship"
+    )
+    place_rows = place_links.filter(ended_at__isnull=True).values_list("child_id", "place_id", "confidence")
+    for kind, rows in ((PERSON, person_rows), (PLACE, place_rows)):
+        for child, target, confidence, *relationship in rows.iterator(chunk_size=10000):
+            related = relationship[0] if relationship else ""
+            factor = CONFIDENCE_WEIGHT.get(confidence, 0.4) * RELATIONSHIP_WEIGHT.get(related, 1.0)
+            if factor <= 0:
+                continue
+            best = strongest[(kind, target)]
+            if child not in best or factor > best[child][0]:
+                best[child] = (factor, confidence, related)
+    strength = {key: {child: found[0] for child, found in best.items()} for key, best in strongest.items()}
     for (kind, target), children in strength.items():
         graph.add_node(node(kind, target), kind=kind, pk=target)
-        for child, confidence in children.items():
+        for child, factor in children.items():
             graph.add_node(node(CHILD, child), kind=CHILD, pk=child, weight=weights.get(child, 1))
-            graph.add_edge(node(kind, target), node(CHILD, child), confidence=confidence)
+            solid = CONFIDENCE_WEIGHT.get(strongest[(kind, target)][child][1], 0.4)
+            graph.add_edge(node(kind, target), node(CHILD, child), confidence=solid, strength=factor)
     for pair in together:
         for child in (pair.child_a, pair.child_b):
             graph.add_node(node(CHILD, child), kind=CHILD, pk=child, weight=weights.get(child, 1))
@@ -494,8 +600,12 @@ def build_network(
         RankedNode(
             kind,
             target,
-            round(sum(weights.get(child, 1) * confidence for child, confidence in children.items()), 2),
+            round(sum(weights.get(child, 1) * factor for child, factor in children.items()), 2),
             heaviest_first(children),
+            terms=[
+                ScoreTerm(child, explained.get(child, NO_EPISODES), *strongest[(kind, target)][child][1:])
+                for child in heaviest_first(children)
+            ],
         )
         for (kind, target), children in strength.items()
     ]
@@ -524,4 +634,4 @@ def build_network(
                 cluster_of[node(kind, pk)] = index
     for entry in ranking:
         entry.cluster = cluster_of.get(node(entry.kind, entry.pk))
-    return Network(graph=graph, child_weights=weights, ranking=ranking, clusters=clusters)
+    return Network(graph=graph, child_weights=weights, ranking=ranking, clusters=clusters, weight_terms=explained)

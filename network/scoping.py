@@ -37,6 +37,11 @@ def _intelligence_visible(user: User, prefix: str = "") -> Q:
     return visible
 
 
+def intelligence_visible(user: User, prefix: str = "") -> Q:
+    """The condition on a record (or, with a prefix, a related one) for intelligence the user may see."""
+    return _intelligence_visible(user, prefix)
+
+
 def _child_links(user: User, model: type[ChildPersonLink | ChildPlaceLink], target: str) -> QuerySet:
     if not _sees_network(user):
         return model.objects.none()
@@ -73,6 +78,22 @@ def places_for(user: User) -> QuerySet[Place]:
         return Place.objects.none()
     linked = _child_links(user, ChildPlaceLink, "place").filter(place=OuterRef("pk"))
     return Place.objects.filter(_intelligence_visible(user), Q(Exists(linked)) | Q(owning_agency_id=user.agency_id))
+
+
+def partnership_persons_for(user: User) -> QuerySet[PersonOfConcern]:
+    """Every person in the partnership register a network user may find by an exact identifier and link a
+    child to: all agencies' records, never another agency's police-only intelligence. Finding a person shows
+    the record, never the children other agencies linked to it (those stay behind `child_links_for`)."""
+    if not _sees_network(user):
+        return PersonOfConcern.objects.none()
+    return PersonOfConcern.objects.filter(_intelligence_visible(user))
+
+
+def partnership_places_for(user: User) -> QuerySet[Place]:
+    """Every place in the partnership register a network user may find and link (as `partnership_persons_for`)."""
+    if not _sees_network(user):
+        return Place.objects.none()
+    return Place.objects.filter(_intelligence_visible(user))
 
 
 def network_episodes_for(user: User) -> EpisodeQuerySet:

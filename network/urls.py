@@ -6,6 +6,7 @@ from network.patterns import PERSON, PLACE
 app_name = "network"
 urlpatterns = [
     path("", views.network_view, name="graph"),
+    path("partnership/", views.partnership, name="partnership"),
     path("persons/", views.record_list, {"kind": PERSON}, name="persons"),
     path("persons/add/", views.record_add, {"kind": PERSON}, name="person-add"),
     path("persons/<int:pk>/", views.record_detail, {"kind": PERSON}, name="person"),
@@ -15,6 +16,8 @@ urlpatterns = [
     path("children/<int:child_id>/", views.child_network, name="child"),
     path("children/<int:child_id>/link-person/", views.link_person, name="link-person"),
     path("children/<int:child_id>/link-place/", views.link_place, name="link-place"),
+    path("children/<int:child_id>/find-person/", views.find_person, name="find-person"),
+    path("children/<int:child_id>/find-place/", views.find_place, name="find-place"),
     path("links/person/<int:pk>/end/", views.end_person_link, name="end-person-link"),
     path("links/place/<int:pk>/end/", views.end_place_link, name="end-place-link"),
     path("hotspots/", views.hotspot_list, name="hotspots"),

@@ -33,6 +33,8 @@ from network import actions
 from network.drawing import MAX_CLUSTERS, draw
 from network.forms import (
     EndLinkForm,
+    FindPersonForm,
+    FindPlaceForm,
     PersonForm,
     PersonLinkForm,
     PlaceForm,
@@ -40,6 +42,7 @@ from network.forms import (
     SearchForm,
 )
 from network.models import PersonOfConcern, Place
+from network.partnership import can_see_partnership_picture, partnership_picture
 from network.patterns import (
     CHILD,
     PERSON,
@@ -352,7 +355,13 @@ def _link_page(request: AuthenticatedHttpRequest, child_id: int, kind: str) -> H
     _require_network(user)
     child = get_network_child_for_user(user, child_id)
     form_class = PersonLinkForm if kind == PERSON else PlaceLinkForm
-    form = form_class(submitted(request), user=user, child=child, initial={kind: request.GET.get(kind)})
+    form = form_class(
+        submitted(request),
+        user=user,
+        child=child,
+        offered=_offered(request, kind),
+        initial={kind: request.GET.get(kind)},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         action = actions.link_child_to_person if kind == PERSON else actions.link_child_to_place
@@ -368,6 +377,7 @@ def _link_page(request: AuthenticatedHttpRequest, child_id: int, kind: str) -> H
             police_only=data.get("police_only", False),
             notes=data["notes"],
             **{kind: data[kind]},
+            **({"relationship": data["relationship"]} if kind == PERSON else {}),
         )
         if link is not None:
             messages.success(request, f"{child.full_name} linked to {data[kind]}")
@@ -381,10 +391,64 @@ def _link_page(request: AuthenticatedHttpRequest, child_id: int, kind: str) -> H
             "kind": kind,
             "title": f"Link {child.full_name} to a {'person of concern' if kind == PERSON else 'place'}",
             "add_url": reverse("network:person-add" if kind == PERSON else "network:place-add") + f"?child={child.pk}",
+            "find_url": reverse("network:find-person" if kind == PERSON else "network:find-place", args=[child.pk]),
             "breadcrumbs": [crumb(child.full_name, "network:child", child.pk)],
         },
         status=form.status_code,
     )
+
+
+# --- Finding a person or place in the partnership register -------------------------------------------
+
+OFFERED_KEY = "network_found_{kind}"
+MAX_OFFERED = 100
+
+
+def _offered(request: AuthenticatedHttpRequest, kind: str) -> list[int]:
+    """Persons or places the user found in the partnership register this session: the link form offers them."""
+    return [int(pk) for pk in request.session.get(OFFERED_KEY.format(kind=kind), [])][:MAX_OFFERED]
+
+
+def _find_page(request: AuthenticatedHttpRequest, child_id: int, kind: str) -> HttpResponse:
+    """Find a person or place anywhere in the partnership by an exact identifier, to link this child to it.
+    Shows the records found, never the children other agencies linked to them."""
+    user = request.user
+    _require_network(user)
+    child = get_network_child_for_user(user, child_id)
+    form_class = FindPersonForm if kind == PERSON else FindPlaceForm
+    form = form_class(submitted(request))
+    found = None
+    if request.method == "POST" and form.is_valid():
+        action = actions.find_persons if kind == PERSON else actions.find_places
+        found = form.call_action(action, acting_user=user, **form.cleaned_data)
+        if found is not None:
+            key = OFFERED_KEY.format(kind=kind)
+            earlier = [pk for pk in _offered(request, kind) if pk not in {f.record.pk for f in found}]
+            request.session[key] = ([f.record.pk for f in found] + earlier)[:MAX_OFFERED]
+    what = "person" if kind == PERSON else "place"
+    return render(
+        request,
+        "network/find.html",
+        {
+            "form": form,
+            "child": child,
+            "kind": kind,
+            "found": found,
+            "title": f"Find a {what} in the partnership register",
+            "link_url": reverse("network:link-person" if kind == PERSON else "network:link-place", args=[child.pk]),
+            "add_url": reverse("network:person-add" if kind == PERSON else "network:place-add") + f"?child={child.pk}",
+            "breadcrumbs": [crumb(child.full_name, "network:child", child.pk)],
+        },
+        status=form.status_code,
+    )
+
+
+def find_person(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
+    return _find_page(request, child_id, PERSON)
+
+
+def find_place(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
+    return _find_page(request, child_id, PLACE)
 
 
 def link_person(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
@@ -498,6 +562,35 @@ def missing_together(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _score_terms(entry, names: dict[int, str], network) -> dict:
+    """How a ranked score was made, one line a child (the children the user may see, as the row names them)."""
+    shown = [
+        {
+            "name": names[term.child],
+            "weight": network.weight_of(term.child).explained,
+            "term": term.explained,
+        }
+        for term in entry.terms[:NAMES_PER_ROW]
+        if term.child in names
+    ]
+    return {"items": shown, "more": max(0, len(entry.terms) - len(shown))}
+
+
+def partnership(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The cross-border picture across the force area, for police and MASH (network.partnership): children the
+    user may not see are counted, anonymous nodes."""
+    user = request.user
+    if not can_see_partnership_picture(user):
+        raise PermissionDenied("Only police and MASH users see the picture across the force area.")
+    picture = partnership_picture(user, rows=RANKING_ROWS)
+    _audit_view(user, "Cross-border picture viewed", child_ids=picture.named)
+    return render(
+        request,
+        "network/partnership.html",
+        {"picture": picture, "half_life_days": settings.HOMEWARD_NETWORK_HALF_LIFE_DAYS},
+    )
+
+
 def network_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     _require_network(user)
@@ -529,7 +622,7 @@ def network_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     for pk, name in names.items():
         labels[node(CHILD, pk)] = name
         hrefs[node(CHILD, pk)] = reverse("network:child", args=[pk])
-        details[node(CHILD, pk)] = f"weight {network.child_weights.get(pk, 1)}"
+        details[node(CHILD, pk)] = f"weight {network.weight_of(pk).weight:g}"
     for kind, records, viewname in ((PERSON, people, "network:person"), (PLACE, spots, "network:place")):
         for pk, record in records.items():
             labels[node(kind, pk)] = str(record)
@@ -544,7 +637,12 @@ def network_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     def ranked_rows(entries, records):
         return [
-            {"entry": e, "record": records[e.pk], "children": _names_row(e.children, names)}
+            {
+                "entry": e,
+                "record": records[e.pk],
+                "children": _names_row(e.children, names),
+                "terms": _score_terms(e, names, network),
+            }
             for e in entries
             if e.pk in records
         ]
@@ -576,7 +674,7 @@ def network_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "places_total": len(network.ranked(PLACE)),
             "clusters": cluster_rows,
             "clusters_total": len(network.clusters),
-            "recent_days": settings.HOMEWARD_REPEAT_MISSING_WINDOW_DAYS,
+            "half_life_days": settings.HOMEWARD_NETWORK_HALF_LIFE_DAYS,
             "can_record_police_intelligence": can_record_police_intelligence(user),
         },
     )

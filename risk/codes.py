@@ -11,6 +11,8 @@ class AlertKind(models.TextChoices):
     MISSING_DURATION = "missing_duration", "Missing past an escalation time"
     YOUNG_CHILD = "young_child", "Young child missing"
     EXPLOITATION_DISCLOSED = "exploitation_disclosed", "Exploitation disclosed in a return interview"
+    # Raised from the network app's alert source (children.hooks.register_alert_source).
+    CROSS_BORDER_LINK = "cross_border_link", "Linked to children of another council"
 
 
 class AlertDecision(models.TextChoices):

@@ -19,6 +19,9 @@ The rules, all thresholds from settings:
   (12 years 364 days fires; the 13th birthday does not). Key `young:<episode>`.
 - **Exploitation disclosed**: a completed return interview recorded one of EXPLOITATION_DISCLOSURES.
   Key `disclosure:<interview>`.
+- **From other apps** (`children.hooks.register_alert_source`): alerts an app above risk says are due, such
+  as the network's "linked to children of another council" (`network.alerts`), each with its own key and
+  look-back. They go to the coordinator.
 
 Only recent records raise alerts: episodes still open or returned within HOMEWARD_ALERT_LOOKBACK_DAYS,
 interviews held within it (and, for repeat missing, a latest episode within it), so years of history
@@ -36,6 +39,7 @@ from django.utils import timezone
 
 from access.audit import record_event
 from access.models import AuditEvent, Role
+from children import hooks
 from children.models import Child
 from core.templatetags.govuk import govuk_datetime
 from episodes.codes import RiskGrade
@@ -209,6 +213,16 @@ def due_alerts(child: Child, now: datetime) -> list[DueAlert]:
         *missing_duration(live, now),
         *young_child(child, live, now),
         *exploitation_disclosed(child, now),
+        *from_other_apps(child, now),
+    ]
+
+
+def from_other_apps(child: Child, now: datetime) -> list[DueAlert]:
+    """The alerts other apps say are due for the child (children.hooks), for the coordinator."""
+    return [
+        DueAlert(kind=due.kind, dedupe_key=due.dedupe_key, for_role=Role.COORDINATOR, detail=due.detail[:200])
+        for due in hooks.alerts_due_from_apps(child.pk, now)
+        if due.kind in AlertKind.values
     ]
 
 

@@ -18,13 +18,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.utils import timezone
+
 from children.codes import LegalStatus, LivingArrangement
+from children.models import Child
 from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
 from episodes.models import MissingEpisode, RiskGradeChange
 from interviews.codes import ConsentToShare, Disclosure, FactorKind, Outcome, PullFactor
 from interviews.models import InterviewFactor, ReturnInterview
-from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
-from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
+from network.codes import Confidence, LinkSource, PersonKind, PlaceKind, Relationship
+from network.identifiers import person_identifiers, place_identifiers
+from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place, RegisterIdentifier
+from risk.triggers import evaluate_child
 from synthetic import names
 
 if TYPE_CHECKING:
@@ -243,6 +249,7 @@ class NetworkPlanter:
                 description=f"Synthetic record. Man in his twenties seen with several children in {town}.",
                 vehicles=f"{rng.choice(CARS)}, registration not known",
                 phone_numbers=f"07700 900{rng.randrange(1000):03d}",
+                born_about=generator.today.year - 24,
                 created_by_id=worker.pk,
             ),
             PersonOfConcern(
@@ -381,6 +388,23 @@ class NetworkPlanter:
                             interview=plan.interviews[-1][0],
                         )
                     )
+        # A cross-border group still live: a child of another council seen with the adult two days ago, so both
+        # councils' coordinators get the cross-border alert (network.alerts) when the alerts are raised.
+        outsiders = [c for c in chosen if c.responsible_council_id != chosen[0].responsible_council_id]
+        if outsiders:
+            plan.person_links.append(
+                _link(
+                    ChildPersonLink,
+                    outsiders[-1].pk,
+                    "person",
+                    0,
+                    LinkSource.SEEN_WITH,
+                    generator.today - timedelta(days=2),
+                    Confidence.PROBABLE,
+                    force.pk,
+                    loader.pk,
+                )
+            )
         plan.episodes = episodes
         writes.clusters.append(plan)
         return PlantedCluster(
@@ -454,6 +478,14 @@ class NetworkPlanter:
                     given=rng.choice(names.GIVEN_NAMES_ANY), car=rng.choice(CARS)
                 )
                 person_kind = PersonKind.PEER if "(peer)" in label or rng.random() < 0.5 else PersonKind.ADULT
+                # A cousin who is an adult is family the child visits, not of concern: ranked at nothing.
+                relationship = (
+                    Relationship.PEER
+                    if person_kind == PersonKind.PEER
+                    else Relationship.FAMILY_CARER
+                    if "cousin" in label
+                    else Relationship.ADULT_OF_CONCERN
+                )
                 person = PersonOfConcern(
                     owning_agency_id=agency_id,
                     kind=person_kind,
@@ -466,6 +498,7 @@ class NetworkPlanter:
                 writes.noise_person_links.append(
                     ChildPersonLink(
                         child_id=pk,
+                        relationship=relationship,
                         source=rng.choice(NOISE_PERSON_SOURCES),
                         linked_on=day,
                         confidence=confidence,
@@ -552,6 +585,20 @@ class _Writes:
         places = [p for c in self.clusters for p in c.places] + self.noise_places
         PersonOfConcern.objects.bulk_create(persons, batch_size=BATCH_SIZE)
         Place.objects.bulk_create(places, batch_size=BATCH_SIZE)
+        # The partnership register's blind index, so a user can find these by phone number, name or address.
+        register = [
+            RegisterIdentifier(person_id=person.pk, kind=kind, digest=digest)
+            for person in persons
+            for kind, digest in person_identifiers(
+                person.display_name, person.aliases, person.vehicles, person.phone_numbers
+            )
+        ] + [
+            RegisterIdentifier(place_id=place.pk, kind=kind, digest=digest)
+            for place in places
+            for kind, digest in place_identifiers(place.address)
+        ]
+        RegisterIdentifier.objects.bulk_create(register, batch_size=BATCH_SIZE)
+        rows[RegisterIdentifier] += len(register)
         episodes = [e for c in self.clusters for e in c.episodes]
         MissingEpisode.objects.bulk_create(episodes, batch_size=BATCH_SIZE)
         changes = [g for c in self.clusters for g in c.grade_changes]
@@ -598,3 +645,17 @@ class _Writes:
         rows[InterviewFactor] += len(factors)
         rows[ChildPersonLink] += len(person_links)
         rows[ChildPlaceLink] += len(place_links)
+
+
+def raise_cross_border_alerts(now: datetime | None = None) -> int:
+    """Evaluate the risk triggers of every child with a person or place link dated within the alert look-back:
+    bulk writes skip the link action that would have asked, so this raises the cross-border alerts
+    (network.alerts) for the planted groups still live. Returns how many alerts were raised."""
+    now = now or timezone.now()
+    since = timezone.localdate(now) - timedelta(days=settings.HOMEWARD_ALERT_LOOKBACK_DAYS)
+    linked = {
+        *ChildPersonLink.objects.filter(linked_on__gte=since).values_list("child_id", flat=True),
+        *ChildPlaceLink.objects.filter(linked_on__gte=since).values_list("child_id", flat=True),
+    }
+    children = Child.objects.filter(pk__in=sorted(linked)).order_by("pk")
+    return sum(1 for child in children for alert in evaluate_child(child, now=now) if alert.kind == "cross_border_link")

@@ -349,6 +349,21 @@ MATRIX: list[Entry] = [
         overrides=NOT_NETWORK,
         sees={IDENTITY: NORTH_CASE | {"police"}},
     ),
+    # The partnership register's search: shows the records found, never another agency's children.
+    page(
+        "network:find-person",
+        NORTH_CASE | {"police"},
+        args={"child_id": "child"},
+        overrides=NOT_NETWORK,
+        sees={IDENTITY: NORTH_CASE | {"police"}},
+    ),
+    page(
+        "network:find-place",
+        NORTH_CASE | {"police"},
+        args={"child_id": "child"},
+        overrides=NOT_NETWORK,
+        sees={IDENTITY: NORTH_CASE | {"police"}},
+    ),
     page(
         "network:end-person-link",
         {"police"},
@@ -364,6 +379,15 @@ MATRIX: list[Entry] = [
         sees={IDENTITY: NORTH_CASE | {"police"}},
     ),
     page("network:hotspots", CASE_WORKERS, denied=403),
+    # The cross-border picture across the force area (police and MASH): a child the user's own role does not reach
+    # is a counted, anonymous node. Jordan is named to Northmoor's police only; Northmoor's MASH worker sees the
+    # takeaway Jordan is linked to with "1 child of Northmoor Council", never Jordan (the IDENTITY group).
+    page(
+        "network:partnership",
+        {"police", "police_south", "mash", "mash_south"},
+        denied=403,
+        sees={IDENTITY: {"police"}, INTELLIGENCE: {"police"}},
+    ),
     page("network:missing-together", CASE_WORKERS, denied=403),
     # --- Philomena --------------------------------------------------------------------------------------
     page(
@@ -743,6 +767,18 @@ MATRIX: list[Entry] = [
     ),
     api("GET", "/persons", everyone_but(), sees={INTELLIGENCE: {"police"}}),
     api("GET", "/persons/{id}", {"police"}, args={"id": "intel_person"}, sees={INTELLIGENCE: {"police"}}),
+    # The partnership register's search answers everyone (empty for those without the network), and shows the
+    # record found, never a child.
+    api("POST", "/persons/find", everyone_but(), body={"phone": "07700 900123"}),
+    api("POST", "/places/find", everyone_but(), body={"postcode": "NM4 7AB"}),
+    # The cross-border picture: police and MASH; children they do not reach are counts by council.
+    api(
+        "GET",
+        "/partnership-picture",
+        {"police", "police_south", "mash", "mash_south"},
+        denied=403,
+        sees={INTELLIGENCE: {"police"}},
+    ),
     api("GET", "/places", everyone_but()),
     api("GET", "/places/{id}", NORTH_CASE | {"police"}, args={"id": "place"}),
     api("GET", "/person-links", everyone_but(), sees={IDENTITY: {"police"}, INTELLIGENCE: {"police"}}),

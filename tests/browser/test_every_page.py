@@ -182,6 +182,7 @@ FORMS_SENT_EMPTY = (
     "network:person-add",
     "network:place-add",
     "network:link-person",
+    "network:find-person",
     "sharing:share",
     "sharing:break-glass",
     "sharing:withdraw",

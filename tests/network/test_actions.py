@@ -221,3 +221,27 @@ def test_ending_a_link_needs_a_reason_the_current_version_and_sight_of_it(world,
 def test_no_audit_event_ever_holds_a_persons_name(world, net):
     for event in AuditEvent.objects.all():
         assert POLICE_ONLY_NAME not in json.dumps(event.changes) + event.summary
+
+
+def test_a_link_says_what_the_person_is_to_the_child(world, net):
+    from network.codes import Relationship
+
+    coordinator, today = world.users.coordinator, timezone.localdate()
+    peer = actions.add_person(acting_user=coordinator, kind=PersonKind.PEER, display_name="Bee")
+    common = {"source": LinkSource.SEEN_WITH, "linked_on": today, "confidence": Confidence.CONFIRMED}
+    # Left blank, the relationship follows the person's kind.
+    assert net.council_link.relationship == Relationship.ADULT_OF_CONCERN
+    link = actions.link_child_to_person(acting_user=coordinator, child=world.child, person=peer, **common)
+    assert link.relationship == Relationship.PEER
+    aunt = actions.add_person(acting_user=coordinator, kind=PersonKind.ADULT, display_name="Aunt")
+    link = actions.link_child_to_person(
+        acting_user=coordinator, child=world.child, person=aunt, relationship=Relationship.FAMILY_CARER, **common
+    )
+    assert link.relationship == Relationship.FAMILY_CARER
+    event = AuditEvent.objects.filter(object_id=str(link.pk), summary__startswith="Child linked").get()
+    assert event.changes["relationship"] == [None, "family_carer"]
+    with pytest.raises(ValidationError) as refused:
+        actions.link_child_to_person(
+            acting_user=coordinator, child=world.child, person=aunt, relationship="uncle", **common
+        )
+    assert "relationship" in refused.value.message_dict

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access.models import AuditEvent
+from network import actions
 from network.models import ChildPersonLink, PersonOfConcern, Place
 
 from .conftest import POLICE_ONLY_NAME, POLICE_ONLY_PLACE, SOUTH_POLICE_ONLY_NAME
@@ -186,13 +187,42 @@ def test_record_a_person_from_a_child_and_link_them(client, world, net):
             "linked_on_1": today.month,
             "linked_on_2": today.year,
             "confidence": "probable",
+            "relationship": "peer",
             "notes": "Seen at the park",
         },
     )
     assert response.status_code == 302 and response.url == reverse("network:child", args=[world.child.pk])
     link = ChildPersonLink.objects.get(person=person)
     assert link.child == world.child and link.recorded_by == world.users.coordinator
-    assert "Girl called Bee" in client.get(response.url).content.decode()
+    assert link.relationship == "peer"
+    page = client.get(response.url).content.decode()
+    assert "Girl called Bee" in page and "Peer (another young person)" in page
+
+
+def test_a_relative_is_recorded_as_family_and_the_page_explains_each_score(client, world, net, together):
+    client.force_login(world.users.coordinator)
+    aunt = actions.add_person(acting_user=world.users.coordinator, kind="adult", display_name="Aunt Jo")
+    today = timezone.localdate()
+    form = {
+        "person": aunt.pk,
+        "source": "found_with",
+        "linked_on_0": today.day,
+        "linked_on_1": today.month,
+        "linked_on_2": today.year,
+        "confidence": "confirmed",
+    }
+    response = client.post(reverse("network:link-person", args=[world.child.pk]), form)
+    assert response.status_code == 200 and "Select what the person is to the child" in response.content.decode()
+    response = client.post(
+        reverse("network:link-person", args=[world.child.pk]), {**form, "relationship": "family_carer"}
+    )
+    assert response.status_code == 302
+    assert ChildPersonLink.objects.get(person=aunt).relationship == "family_carer"
+    body = client.get(reverse("network:graph")).content.decode()
+    ranking = body.split("Persons of concern ranked", 1)[1].split("Places ranked", 1)[0]
+    assert "Aunt Jo" not in ranking  # a relative not of concern is not ranked
+    assert "Older male known as Dee" in ranking and "How the score was made" in ranking
+    assert f"{world.child.full_name}: weight " in ranking and "x confirmed 1 x adult of concern 1 = " in ranking
 
 
 def test_link_form_errors_are_shown_on_the_fields(client, world, net):

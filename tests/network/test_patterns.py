@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from episodes.codes import RiskGrade
 from episodes.models import MissingEpisode
-from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
+from network.codes import Confidence, LinkSource, PersonKind, PlaceKind, Relationship
 from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
 from network.patterns import (
     FOUND,
@@ -16,7 +16,9 @@ from network.patterns import (
     PLACE,
     PLACEMENT,
     build_network,
+    child_weights,
     children_missing_together,
+    explain_child_weights,
     hotspots,
     is_shared_place,
     normalise_place,
@@ -236,12 +238,13 @@ def test_network_ranking_and_clusters_exact(data):
         MissingEpisode.objects.all(),
         together=together,
         now=data.now,
+        half_life_days=10**9,  # no decay to speak of: every episode counts 1
     )
-    # Weights: one recent episode each (c's second episode is 100 days old) → 2; g's was high risk → 5.
+    # Weights: one episode each, c two (one 100 days old) → 3; g's was high risk → 5.
     assert network.child_weights == {
         c.a.pk: 2,
         c.b.pk: 2,
-        c.c.pk: 2,
+        c.c.pk: 3,
         c.d.pk: 2,
         c.e.pk: 2,
         c.f.pk: 2,
@@ -250,8 +253,8 @@ def test_network_ranking_and_clusters_exact(data):
     }
     ranking = [(r.kind, r.pk, r.score, r.children) for r in network.ranking]
     assert ranking == [
-        # P: c 2*1 + g 5*0.7 + e 2*1 + h 2*0.4
-        (PERSON, data.person.pk, 8.3, [c.g.pk, c.c.pk, c.e.pk, c.h.pk]),
+        # P: c 3*1 + g 5*0.7 + e 2*1 + h 2*0.4
+        (PERSON, data.person.pk, 9.3, [c.g.pk, c.c.pk, c.e.pk, c.h.pk]),
         # Q: a 2*0.4 + g 5*1
         (PLACE, data.place.pk, 5.8, [c.g.pk, c.a.pk]),
         # S: x and y have no episodes, so weigh 1 each
@@ -260,10 +263,10 @@ def test_network_ranking_and_clusters_exact(data):
     assert data.ended_person.pk not in {r.pk for r in network.ranked(PERSON)}
     assert [(cl.children, cl.persons, cl.places, cl.weight) for cl in network.clusters] == [
         (
-            [c.g.pk, c.a.pk, c.b.pk, c.c.pk, c.d.pk, c.e.pk, c.h.pk],
+            [c.g.pk, c.c.pk, c.a.pk, c.b.pk, c.d.pk, c.e.pk, c.h.pk],
             [data.person.pk],
             [data.place.pk],
-            17.0,
+            18.0,
         ),
         ([c.x.pk, c.y.pk], [], [data.other_place.pk], 2.0),
     ]
@@ -271,7 +274,7 @@ def test_network_ranking_and_clusters_exact(data):
     assert network.graph.has_edge(f"child:{c.a.pk}", f"child:{c.b.pk}")
 
 
-def test_recent_period_and_high_risk_bonus_are_capped(world):
+def test_weights_decay_over_the_whole_history_and_are_capped(world):
     child = ChildFactory(responsible_council=world.north)
     now = timezone.now()
     for days in range(1, 8):
@@ -283,7 +286,104 @@ def test_recent_period_and_high_risk_bonus_are_capped(world):
             returned_at=now - dt.timedelta(days=days * 10 - 1),
             risk_grade=RiskGrade.HIGH if days == 1 else RiskGrade.LOW,
         )
-    from network.patterns import child_weights
+    # Without decay: seven episodes capped at 5, and the full high-risk bonus.
+    assert child_weights(MissingEpisode.objects.all(), now=now, half_life_days=10**9) == {child.pk: 1 + 5 + 3}
+    # A ten-day half-life: 1/2 + 1/4 + ... + 1/128 = 0.99, and the high-risk episode 10 days ago counts 3 * 1/2.
+    assert child_weights(MissingEpisode.objects.all(), now=now, half_life_days=10) == {child.pk: 3.49}
+    # Nothing is cut off (a 70-day-old episode still counts), and the terms are kept for the page.
+    explained = explain_child_weights(MissingEpisode.objects.all(), now=now, half_life_days=10)[child.pk]
+    assert (explained.episodes, explained.decayed, explained.high_risk) == (7, 0.99, 1.5)
+    assert explained.explained == "1 + 0.99 from 7 episodes + 1.5 for high risk = 3.49"
 
-    assert child_weights(MissingEpisode.objects.all(), now=now) == {child.pk: 1 + 5 + 3}
-    assert child_weights(MissingEpisode.objects.all(), now=now, recent_days=25) == {child.pk: 1 + 2 + 3}
+
+def test_the_default_half_life_is_a_setting(world, settings):
+    child = ChildFactory(responsible_council=world.north)
+    now = timezone.now()
+    EpisodeFactory(
+        child=child,
+        police_force=world.police_north,
+        created_by=world.users.police,
+        last_seen_at=now - dt.timedelta(days=90),
+        returned_at=now - dt.timedelta(days=89),
+    )
+    settings.HOMEWARD_NETWORK_HALF_LIFE_DAYS = 90
+    assert child_weights(MissingEpisode.objects.all(), now=now) == {child.pk: 1.5}
+    settings.HOMEWARD_NETWORK_HALF_LIFE_DAYS = 180
+    assert child_weights(MissingEpisode.objects.all(), now=now) == {child.pk: 1.71}
+
+
+def test_a_child_visiting_a_relative_is_not_ranked_and_a_planted_adult_ranks_first(world):
+    """The relative is linked to a child who goes missing often, every time to the aunt's; the planted adult
+    to three children who each went missing twice, four and five months ago. The adult ranks first and the relative not
+    at all; a peer counts half of an adult of concern."""
+    police, now = world.users.police, timezone.now()
+    often = ChildFactory(responsible_council=world.north)
+    group = [ChildFactory(responsible_council=world.north) for _ in range(3)]
+    for days in range(1, 11):
+        EpisodeFactory(
+            child=often,
+            police_force=world.police_north,
+            created_by=police,
+            last_seen_at=now - dt.timedelta(days=days * 3),
+            returned_at=now - dt.timedelta(days=days * 3 - 1),
+            risk_grade=RiskGrade.HIGH,
+        )
+    for child in group:
+        for days in (120, 150):
+            EpisodeFactory(
+                child=child,
+                police_force=world.police_north,
+                created_by=police,
+                last_seen_at=now - dt.timedelta(days=days),
+                returned_at=now - dt.timedelta(days=days - 1),
+            )
+
+    def person(name, kind=PersonKind.ADULT):
+        return PersonOfConcern.objects.create(
+            owning_agency=world.north, kind=kind, display_name=name, created_by=police
+        )
+
+    aunt, adult, peer = person("Aunt"), person("Planted adult"), person("Peer", PersonKind.PEER)
+
+    def link(child, target, relationship, day):
+        ChildPersonLink.objects.create(
+            child=child,
+            person=target,
+            relationship=relationship,
+            source=LinkSource.FOUND_WITH,
+            linked_on=timezone.localdate(now) - dt.timedelta(days=day),
+            confidence=Confidence.CONFIRMED,
+            owning_agency=world.north,
+            recorded_by=police,
+        )
+
+    for days in range(1, 11):
+        link(often, aunt, Relationship.FAMILY_CARER, days * 3)
+    for child in group:
+        link(child, adult, Relationship.ADULT_OF_CONCERN, 120)
+    link(often, peer, Relationship.PEER, 3)
+    link(group[0], peer, Relationship.PEER, 120)
+
+    network = build_network(
+        ChildPersonLink.objects.all(), ChildPlaceLink.objects.none(), MissingEpisode.objects.all(), now=now
+    )
+    ranked = network.ranked(PERSON)
+    assert ranked[0].pk == adult.pk
+    assert aunt.pk not in {entry.pk for entry in ranked}
+    assert not network.graph.has_node(f"person:{aunt.pk}")
+    # The peer links the heavy child, at half weight: below the adult of three lighter children.
+    peer_entry = next(entry for entry in ranked if entry.pk == peer.pk)
+    often_weight = network.child_weights[often.pk]
+    assert peer_entry.score == round(0.5 * often_weight + 0.5 * network.child_weights[group[0].pk], 2)
+    # Each score is explained by its terms.
+    top = ranked[0]
+    assert [term.child for term in top.terms] == top.children
+    assert round(sum(term.contribution for term in top.terms), 2) == top.score
+    assert top.terms[0].explained.endswith(f"x confirmed 1 x adult of concern 1 = {top.terms[0].contribution:g}")
+    # Missing together: the aunt ties no children together.
+    assert (
+        children_missing_together(
+            MissingEpisode.objects.all(), ChildPersonLink.objects.filter(person=aunt), now=now
+        ).pairs
+        == []
+    )

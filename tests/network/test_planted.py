@@ -94,3 +94,38 @@ def test_scoped_detection_for_the_force_and_a_council(planted):
     seen = {entry.pk for entry in network.ranked(PERSON)}
     assert not seen & set(cluster.police_only_adults)
     assert set(cluster.adults) - set(cluster.police_only_adults) <= seen
+
+
+def test_the_planted_cross_border_groups_raise_their_alert_naming_no_child(planted):
+    from children.models import Child
+    from risk.models import Alert
+    from synthetic.network import raise_cross_border_alerts
+
+    assert raise_cross_border_alerts(NOW) >= 1
+    alerts = list(Alert.objects.filter(kind="cross_border_link").select_related("child"))
+    assert alerts and all(alert.for_role == "coordinator" for alert in alerts)
+    names = set(Child.objects.values_list("first_name", flat=True)) | set(
+        Child.objects.values_list("last_name", flat=True)
+    )
+    for alert in alerts:
+        assert "of another council. Contact " in alert.detail
+        assert not any(f" {name} " in f" {alert.detail} " for name in names if len(name) > 2)
+    assert raise_cross_border_alerts(NOW) == 0  # once per child and person
+
+
+def test_the_force_picture_finds_each_planted_group_whole_and_ranks_its_adults_first(planted):
+    from network.partnership import partnership_picture
+
+    for force_id in sorted({c.force_id for c in planted.network.clusters}):
+        officer = UserFactory(agency=Agency.objects.get(pk=force_id), roles=[Role.POLICE])
+        picture = partnership_picture(officer, rows=200)
+        clusters = [c for c in planted.network.clusters if c.force_id == force_id]
+        adults = {pk for c in clusters for pk in c.adults}
+        top = {row.record.pk for row in picture.persons[: len(adults)] if row.record is not None}
+        assert top == adults
+        for cluster in clusters:
+            # The group's adults sit in one group of the picture holding every one of its children, named or counted.
+            assert any(
+                set(cluster.adults) <= {p.pk for p in group["persons"]} and group["count"] >= len(cluster.children)
+                for group in picture.clusters
+            ), cluster

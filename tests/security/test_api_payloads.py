@@ -66,7 +66,12 @@ def _body_schemas() -> dict[str, Any]:
 
 
 # Reads that take their words in a body so that names stay out of URLs: searched, not stored (tested below).
-SEARCHES = {"POST /api/v1/children/search"}
+SEARCHES = {
+    "POST /api/v1/children/search",
+    # The partnership register: identifiers compared with keyed hashes (tests below and tests/network).
+    "POST /api/v1/persons/find",
+    "POST /api/v1/places/find",
+}
 # A police force's batch of notifications: free-form rows, each checked by intake's parser (tests/intake names the
 # row and field of every error and fuzzes the rows with hypothesis), pushed only by the force's own staff.
 POLICE_BATCHES = {"POST /api/v1/police-notifications"}
@@ -450,6 +455,35 @@ def test_hostile_search_text_finds_nothing_or_is_refused_by_name(records, value)
     response = _send(records, "POST", "/api/v1/children/search", {"text": value})
     if response.status_code == 400:
         assert "text" in _fields(response), response.json()
+        assert _row_counts() == before
+        return
+    assert response.status_code == 200, response.content[:500]
+    assert response.json()["items"] == []
+    after = _row_counts()
+    assert {k: v for k, v in after.items() if "audit" not in k.lower()} == {
+        k: v for k, v in before.items() if "audit" not in k.lower()
+    }
+
+
+@pytest.mark.parametrize("value", (*HOSTILE, NUL), ids=["script", "img", "drop", "or", "unicode", "long", "nul"])
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/persons/find", "phone"),
+        ("/api/v1/persons/find", "vehicle"),
+        ("/api/v1/persons/find", "name"),
+        ("/api/v1/places/find", "postcode"),
+        ("/api/v1/places/find", "address"),
+    ],
+)
+def test_hostile_register_searches_find_nothing_or_are_refused_by_name(records, path, field, value):
+    """The register's identifiers are hashed, never put in SQL: hostile text finds nothing or is refused naming
+    the field (or, for a name, the age it needs), and nothing but the audit of the search is written."""
+    before = _row_counts()
+    body = {field: value, **({"approximate_age": 30} if field == "name" else {})}
+    response = _send(records, "POST", path, body)
+    if response.status_code == 400:
+        assert _fields(response) & {field, None, "__all__"}, response.json()
         assert _row_counts() == before
         return
     assert response.status_code == 200, response.content[:500]

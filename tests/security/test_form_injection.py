@@ -131,6 +131,7 @@ def _link_answers(world, target: str, pk: int) -> dict:
         "linked_on_1": str(today.month),
         "linked_on_2": str(today.year),
         "confidence": Confidence.PROBABLE,
+        **({"relationship": "adult_of_concern"} if target == "person" else {}),
         "episode": "",
         "interview": "",
         "notes": "Seen getting into a grey car",
@@ -798,6 +799,13 @@ NOT_STORED = {
     ("ConcernForm", "website"),  # the honeypot: a post with it filled is thrown away (public/protection.py)
     ("ConcernForm", "started"),  # the signed time-based token: checked, never kept
     ("AddChildToPanelForm", "la_child_id"),  # looked up in the user's caseload, never kept
+    # The partnership register's search: compared with keyed hashes, never kept (tests/network/test_register.py
+    # checks that hostile text is echoed escaped).
+    ("FindPersonForm", "phone"),
+    ("FindPersonForm", "vehicle"),
+    ("FindPersonForm", "name"),
+    ("FindPlaceForm", "postcode"),
+    ("FindPlaceForm", "address"),
     # An address, not free text: only an https URL passes URLValidator (tests/webhooks test the refusals).
     ("SubscriptionForm", "url"),
 }

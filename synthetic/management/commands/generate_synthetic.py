@@ -10,6 +10,7 @@ from analytics.rollups import rebuild as rebuild_rollups
 from children.models import Child
 from risk.triggers import raise_recent_alerts
 from synthetic.generator import GenerationReport, generate
+from synthetic.network import raise_cross_border_alerts
 
 
 def refuse_in_production(what: str) -> None:
@@ -75,7 +76,9 @@ class Command(BaseCommand):
         report = generate(children, options["seed"], now=now, progress=progress)
         rebuild_rollups()  # the generator bulk-writes without the actions: recount the dashboard's roll-ups
         alerts = raise_recent_alerts()  # and raise the alerts the actions' jobs would have raised
+        cross_border = raise_cross_border_alerts(now)  # and the planted cross-border groups' alerts
         self.stdout.write(self.style.SUCCESS("Synthetic data generated:"))
         for line in format_report(report):
             self.stdout.write(line)
         self.stdout.write(f"Risk alerts raised for recent episodes: {alerts}")
+        self.stdout.write(f"Cross-border alerts raised for recent links: {cross_border}")

@@ -1,0 +1,149 @@
+"""The cross-border picture: the network across every council in a police force's area, for police and MASH.
+
+Police and MASH users see the persons, places, rankings and clusters drawn from the links of every child
+responsible to, or placed in, a council of their force area, and of every other child linked to the same
+persons and places (a group reaching over the border into another force's area is seen whole). Each child is
+shown by name only to a user whose own roles reach them (`caseload_children_for`); every other child is an
+anonymous, counted node: "2 children of Southvale Council". An anonymous child's name, id, weight or link to
+any page never leaves this module: `Picture` carries only counts per council for them.
+
+Police-only intelligence follows the network's rule (`network.scoping._intelligence_visible`): only the
+recording force's police see it or links to it.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from access.models import AgencyKind, Role, User
+from children.models import Child
+from children.scoping import caseload_children_for
+from episodes.models import MissingEpisode
+from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
+from network.patterns import PERSON, PLACE, Network, RankedNode, build_network
+from network.scoping import intelligence_visible
+
+PICTURE_ROLES = (Role.POLICE, Role.MASH)
+
+
+def force_area_of(user: User) -> int | None:
+    """The police force whose area the user's picture covers: their force, or their council's force."""
+    if not (user.is_authenticated and user.is_active and user.agency_id and user.has_role(*PICTURE_ROLES)):
+        return None
+    agency = user.agency
+    assert agency is not None
+    if agency.kind == AgencyKind.POLICE:
+        return agency.pk
+    return agency.police_force_id if agency.kind == AgencyKind.COUNCIL else None
+
+
+def can_see_partnership_picture(user: User) -> bool:
+    return force_area_of(user) is not None
+
+
+@dataclass(frozen=True)
+class Anonymous:
+    """Children the user may not see, counted by their responsible council: never who they are."""
+
+    council: str
+    count: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.count} {'child' if self.count == 1 else 'children'} of {self.council}"
+
+
+@dataclass
+class PictureRow:
+    record: PersonOfConcern | Place | None
+    kind: str
+    score: float | None
+    named: list[tuple[int, str]]  # (pk, name) of the children the user may see
+    anonymous: list[Anonymous]
+    children: int  # all, named and anonymous
+    anonymous_score: float = 0.0  # what the anonymous children add to the score, in one sum
+
+
+@dataclass
+class Picture:
+    persons: list[PictureRow]
+    places: list[PictureRow]
+    clusters: list[dict]
+    councils: list[str]
+    children: int
+    named: set[int]
+
+
+def _area_links(user: User, model, target: str, force_id: int) -> QuerySet:
+    area = Q(child__responsible_council__police_force_id=force_id)
+    area |= Q(child__placement_council__police_force_id=force_id)
+    visible = model.objects.filter(intelligence_visible(user), intelligence_visible(user, f"{target}__"))
+    reached = visible.filter(area, ended_at__isnull=True).values(f"{target}_id")
+    return visible.filter(**{f"{target}_id__in": reached})
+
+
+def partnership_picture(user: User, *, rows: int = 50) -> Picture:
+    """The force area's picture for the user (see the module doc)."""
+    force_id = force_area_of(user)
+    if force_id is None:
+        return Picture([], [], [], [], 0, set())
+    person_links = _area_links(user, ChildPersonLink, "person", force_id)
+    place_links = _area_links(user, ChildPlaceLink, "place", force_id)
+    child_ids = set(person_links.values_list("child_id", flat=True)) | set(
+        place_links.values_list("child_id", flat=True)
+    )
+    network = build_network(person_links, place_links, MissingEpisode.objects.filter(child_id__in=sorted(child_ids)))
+    named = {
+        pk: f"{first} {last}"
+        for pk, first, last in caseload_children_for(user)
+        .filter(pk__in=sorted(child_ids))
+        .values_list("pk", "first_name", "last_name")
+    }
+    councils = dict(Child.objects.filter(pk__in=sorted(child_ids)).values_list("pk", "responsible_council__name"))
+
+    def split(children: list[int]) -> tuple[list[tuple[int, str]], list[Anonymous]]:
+        seen = [(pk, named[pk]) for pk in children if pk in named]
+        hidden = Counter(councils.get(pk) or "another council" for pk in children if pk not in named)
+        return seen, [Anonymous(council, count) for council, count in sorted(hidden.items())]
+
+    def ranked(kind: str, model) -> list[PictureRow]:
+        entries: list[RankedNode] = network.ranked(kind)[:rows]
+        records = {r.pk: r for r in model.objects.filter(pk__in=[e.pk for e in entries])}
+        out = []
+        for entry in entries:
+            seen, hidden = split(entry.children)
+            hidden_score = round(sum(t.contribution for t in entry.terms if t.child not in named), 2)
+            out.append(
+                PictureRow(records.get(entry.pk), kind, entry.score, seen, hidden, len(entry.children), hidden_score)
+            )
+        return out
+
+    clusters = []
+    for cluster in network.clusters[:rows]:
+        seen, hidden = split(cluster.children)
+        clusters.append(
+            {
+                "number": cluster.index + 1,
+                "named": seen,
+                "anonymous": hidden,
+                "count": len(cluster.children),
+                "persons": list(PersonOfConcern.objects.filter(pk__in=cluster.persons)),
+                "places": list(Place.objects.filter(pk__in=cluster.places)),
+                "councils": sorted({councils.get(pk) or "another council" for pk in cluster.children}),
+            }
+        )
+    return Picture(
+        persons=ranked(PERSON, PersonOfConcern),
+        places=ranked(PLACE, Place),
+        clusters=clusters,
+        councils=sorted({name for name in councils.values() if name}),
+        children=len(child_ids),
+        named=set(named) & _shown(network, rows),
+    )
+
+
+def _shown(network: Network, rows: int) -> set[int]:
+    return {c for entry in network.ranking for c in entry.children} | {
+        c for cluster in network.clusters[:rows] for c in cluster.children
+    }

@@ -1,13 +1,12 @@
-"""Tags for the risk pages, and the blocks other pages include: My work's alerts, the child record's
+"""Tags for the risk pages, and the blocks other pages include: the child record's
 risk section and an interview's screening prompt. The queries are in risk.selectors, scoped to the user."""
 
 from django import template
 from django.utils.html import format_html
 
-from access.scoping import COUNCIL_CASE_ROLES
 from risk.codes import ReferralStatus, ScreeningLevel
 from risk.scoping import can_screen
-from risk.selectors import child_risk, interview_prompts_screening, my_work_alerts
+from risk.selectors import child_risk, interview_prompts_screening
 
 register = template.Library()
 
@@ -41,13 +40,6 @@ def referral_status_tag(status: str) -> str:
     return format_html(
         '<strong class="govuk-tag {}">{}</strong>', REFERRAL_TAG_CLASSES[status], ReferralStatus(status).label
     )
-
-
-@register.inclusion_tag("risk/includes/my_work_alerts.html", takes_context=True)
-def my_work_alerts_section(context: template.Context) -> dict:
-    """My work's "Alerts" section: unacknowledged alerts for the user's roles (nothing for other roles)."""
-    user = context["request"].user
-    return {"shown": user.has_role(*COUNCIL_CASE_ROLES), "alerts": my_work_alerts(user)}
 
 
 @register.inclusion_tag("risk/includes/child_risk.html", takes_context=True)

@@ -10,6 +10,7 @@ class NotificationKind(models.TextChoices):
     CHILD_FOUND = "child_found", "A missing child is found"
     INTERVIEW_DUE_SOON = "interview_due_soon", "A return interview is 24 hours from its deadline"
     INTERVIEW_OVERDUE = "interview_overdue", "A return interview's deadline has passed"
+    ACTION_ASSIGNED = "action_assigned", "A meeting gives you an action"
     ACTION_DUE = "action_due", "An action you own is due"
     ACTIONS_OVERDUE = "actions_overdue", "A meeting you chaired has overdue actions"
     DAILY_DIGEST = "daily_digest", "Daily summary of your work"
@@ -37,6 +38,7 @@ MESSAGES = {
     NotificationKind.CHILD_FOUND: "A child you work with who was missing has been found or has returned.",
     NotificationKind.INTERVIEW_DUE_SOON: "A return home interview you are responsible for is due within 24 hours.",
     NotificationKind.INTERVIEW_OVERDUE: "A return home interview you are responsible for is past its deadline.",
+    NotificationKind.ACTION_ASSIGNED: "A meeting has given you an action.",
     NotificationKind.ACTION_DUE: "An action you own is due.",
     NotificationKind.ACTIONS_OVERDUE: "A meeting you chaired has actions that are overdue.",
     NotificationKind.DAILY_DIGEST: "Your daily summary of work in Homeward is ready.",
@@ -51,6 +53,7 @@ DEFAULT_CHANNELS: dict[str, str] = {
     NotificationKind.CHILD_FOUND: Channel.EMAIL,
     NotificationKind.INTERVIEW_DUE_SOON: Channel.EMAIL,
     NotificationKind.INTERVIEW_OVERDUE: Channel.EMAIL,
+    NotificationKind.ACTION_ASSIGNED: Channel.EMAIL,
     NotificationKind.ACTION_DUE: Channel.EMAIL,
     NotificationKind.ACTIONS_OVERDUE: Channel.EMAIL,
     NotificationKind.DAILY_DIGEST: Channel.EMAIL,

@@ -5,7 +5,7 @@
   safeguarding lead of the child's school only when the episode was shared with the school (or with them);
 - a return interview 24 hours from its 72-hour deadline, and when the deadline passes: its practitioner and the
   coordinators of the child's responsible council;
-- an action due: its owner; a meeting's actions overdue: its chair (called by the app that holds them);
+- a meeting action given to someone, and when it is due: its owner; a meeting's actions overdue: its chair;
 - the daily digest: every coordinator.
 
 Only active users with an agency; never the person whose own action caused the news.
@@ -18,6 +18,7 @@ from access.scoping import received_shares
 from access.share_kinds import ShareWhat
 from episodes.models import MissingEpisode
 from interviews.models import ReturnInterview
+from meetings.models import Meeting, MeetingAction
 
 
 def _people() -> QuerySet[User]:
@@ -64,3 +65,14 @@ def about_interview_deadline(interview: ReturnInterview) -> list[User]:
     """Who hears that a return interview is nearly due, or overdue: its practitioner and the coordinator."""
     practitioner = interview.assigned_to if interview.assigned_to_id else None
     return _unique([practitioner, *coordinators_of({interview.child.responsible_council_id})], None)
+
+
+def about_meeting_action(action: MeetingAction, *, acting_user: User | None) -> list[User]:
+    """Who hears that a meeting gave them an action, or that it is due: its owner (not when they gave it to
+    themselves)."""
+    return _unique([action.owner], acting_user)
+
+
+def about_overdue_actions(meeting: Meeting) -> list[User]:
+    """Who hears that a meeting's actions are overdue: its chair."""
+    return _unique([meeting.chair], None)

@@ -14,6 +14,7 @@ from django_tasks import task
 from access.models import Role, User
 from core.inbox import inbox_page
 from interviews.models import ReturnInterview
+from meetings.models import MeetingAction
 from notifications import recipients
 from notifications.actions import notify
 from notifications.codes import DeliveryStatus, NotificationKind
@@ -59,6 +60,39 @@ def interview_deadlines(now: datetime) -> tuple[int, int]:
     return told[0], told[1]
 
 
+def meeting_actions_due(now: datetime) -> tuple[int, int]:
+    """Tell each open meeting action's owner once its due day has come (due today or overdue), and each meeting's
+    chair once its actions are overdue (again only when a later-due action falls overdue). Actions due before
+    HOMEWARD_ALERT_LOOKBACK_DAYS are left alone. A new due date is news again: it is part of what is told."""
+    today = timezone.localdate(now)
+    oldest = today - timedelta(days=settings.HOMEWARD_ALERT_LOOKBACK_DAYS)
+    waiting = MeetingAction.objects.open().filter(due_on__gte=oldest).select_related("owner", "meeting__chair")
+    owners = chairs = 0
+    for action in waiting.filter(due_on__lte=today).order_by("due_on", "pk"):
+        owners += len(
+            notify(
+                NotificationKind.ACTION_DUE,
+                recipients.about_meeting_action(action, acting_user=None),
+                about=f"meeting-action:{action.pk}:due:{action.due_on:%Y%m%d}",
+                link=reverse("meetings:action", args=[action.pk]),
+                child_id=action.child_id,
+            )
+        )
+    latest_overdue: dict[int, MeetingAction] = {}
+    for action in waiting.filter(due_on__lt=today).order_by("due_on", "pk"):
+        latest_overdue[action.meeting_id] = action  # the latest-due overdue action of each meeting
+    for meeting_id, action in sorted(latest_overdue.items()):
+        chairs += len(
+            notify(
+                NotificationKind.ACTIONS_OVERDUE,
+                recipients.about_overdue_actions(action.meeting),
+                about=f"meeting:{meeting_id}:overdue:{action.due_on:%Y%m%d}",
+                link=reverse("meetings:detail", args=[meeting_id]),
+            )
+        )
+    return owners, chairs
+
+
 def stalled_deliveries(now: datetime) -> int:
     """Queue again every delivery a job should be sending but is not: a retry whose time has come, a claim whose
     worker died (its lease ran out), a delivery whose job was never queued (a lost on-commit)."""
@@ -76,12 +110,28 @@ def stalled_deliveries(now: datetime) -> int:
 
 @task()
 def sweep_notifications() -> dict:
-    """The clock-driven notifications: interview deadlines, and deliveries to pick up again."""
+    """The clock-driven notifications: interview deadlines, meeting actions due and overdue, and deliveries to pick
+    up again."""
     now = timezone.now()
     soon, overdue = interview_deadlines(now)
+    actions_due, actions_overdue = meeting_actions_due(now)
     stalled = stalled_deliveries(now)
-    logger.info("Notification sweep: %d due-soon, %d overdue, %d deliveries queued again", soon, overdue, stalled)
-    return {"due_soon": soon, "overdue": overdue, "requeued": stalled}
+    logger.info(
+        "Notification sweep: %d due-soon, %d overdue, %d actions due, %d chairs told of overdue actions, "
+        "%d deliveries queued again",
+        soon,
+        overdue,
+        actions_due,
+        actions_overdue,
+        stalled,
+    )
+    return {
+        "due_soon": soon,
+        "overdue": overdue,
+        "actions_due": actions_due,
+        "actions_overdue": actions_overdue,
+        "requeued": stalled,
+    }
 
 
 def daily_digests(now: datetime) -> int:

@@ -17,7 +17,7 @@ from episodes.codes import EpisodeType, LogEntryKind, MissingFrom, RiskGrade
 from episodes.models import EpisodeLogEntry, MissingEpisode
 from notifications.actions import notify
 from notifications.codes import NotificationKind
-from notifications.tasks import daily_digests, interview_deadlines
+from notifications.tasks import daily_digests, interview_deadlines, meeting_actions_due
 from risk.actions import assign_alert
 from risk.codes import AlertKind
 from risk.models import Alert
@@ -123,12 +123,7 @@ def _notifications(users: dict[str, User], council: Agency, missing: list[Missin
             )
         )
     soon, overdue = interview_deadlines(now)
-    return told + soon + overdue + daily_digests(now) + _nudge_social_worker(users, now)
-
-
-def _nudge_social_worker(users: dict[str, User], now) -> int:
-    """An action-due notification, as the meetings app will send, so the demo social worker has one too."""
-    worker = users.get(Role.SOCIAL_WORKER)
-    if worker is None:
-        return 0
-    return len(notify(NotificationKind.ACTION_DUE, [worker], about=f"demo:{now:%Y%m%d}", link=reverse("core:my-work")))
+    # The demo meetings' actions (synthetic/meetings.py): each owner was told when given one; now those due or
+    # overdue are chased, and the chairs hear of overdue ones.
+    actions_due, actions_overdue = meeting_actions_due(now)
+    return told + soon + overdue + actions_due + actions_overdue + daily_digests(now)

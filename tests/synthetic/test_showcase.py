@@ -80,6 +80,12 @@ def test_the_inbox_log_and_notifications_have_something_in_them(client, demo):
     now = timezone.now()
     assert inbox_page(coordinator, now).total and inbox_page(coordinator, now, scope=TEAM).total
     assert inbox_page(User.objects.get(username="demo.school_dsl"), now).total  # shares to acknowledge
+    # The demo meetings' actions: tasks for their owners, who were told, and the chairs of overdue ones.
+    social_worker = User.objects.get(username="demo.social_worker")
+    assert inbox_page(social_worker, now, kind="meeting_action").overdue
+    assert Notification.objects.filter(kind="action_assigned", recipient=social_worker).exists()
+    assert Notification.objects.filter(kind="action_due", recipient=social_worker).exists()
+    assert Notification.objects.filter(kind="actions_overdue").exists()
     counts = (EpisodeLogEntry.objects.count(), Notification.objects.count())
     call_command("create_demo_users", stdout=io.StringIO())  # idempotent
     assert counts == (EpisodeLogEntry.objects.count(), Notification.objects.count())

@@ -75,6 +75,7 @@ def list_tasks(request: ApiRequest, filters: Query[TaskFilters]):
         "overdue": inbox.overdue,
         "next": None,
         "previous": None,
+        "next_cursor": None,
         "counts": [
             {"kind": source.name, "label": source.label, "total": count.total, "overdue": count.overdue}
             for source, count in inbox.counts

@@ -183,8 +183,9 @@ MATRIX: list[Entry] = [
     page("accounts:two-factor", USERS, public="the second sign-in step", allowed_status=302),
     page("accounts:enrol", USERS, public="setting up the authenticator during sign-in", allowed_status=302),
     page("logout", USERS, public="signing out: POST only, so a GET is 405 for everyone", allowed_status=405),
-    # My work (the task inbox): the coordinator's alert, and the school's share of Jordan's episode to acknowledge.
-    page("core:my-work", USERS, sees={IDENTITY: {"coordinator", "school_dsl"}}),
+    # My work (the task inbox): the coordinator's alert, the school's share of Jordan's episode and the force's
+    # interview intelligence to acknowledge, and the social worker's meeting action about Jordan.
+    page("core:my-work", USERS, sees={IDENTITY: {"coordinator", "school_dsl", "police", "social_worker"}}),
     # --- notifications: everyone has their own, and nobody sees anyone else's -----------------------------
     page("notifications:list", USERS),
     page("notifications:preferences", USERS),
@@ -507,6 +508,7 @@ MATRIX: list[Entry] = [
         args={"share_id": "intelligence_share"},
         method="post",
         overrides=forbid(NORTH_CASE | {"practitioner"}),
+        sees={IDENTITY: {"police"}},
     ),
     page(
         "sharing:break-glass",
@@ -825,8 +827,6 @@ MATRIX: list[Entry] = [
     ),
     # Tasks name records, never children; every user has a (maybe empty) inbox.
     api("GET", "/tasks", everyone_but()),
-    api("GET", "/alerts", everyone_but(), sees={IDENTITY: NORTH_CASE | {"police"}}),
-    api("GET", "/alerts/{id}", NORTH_CASE | {"police"}, args={"id": "alert"}, sees={IDENTITY: NORTH_CASE | {"police"}}),
     api("GET", "/notifications", everyone_but()),
     api("GET", "/notifications/{id}", {"coordinator"}, args={"id": "notification"}),
     # API writes, each user with a token and a valid body (`@name` is a record's id, `@name.version` its version as

@@ -41,7 +41,7 @@ def test_tasks_with_counts_and_the_team_view(world):
     assert "Jordan" not in answer.content.decode()
     assert client_for(world.users.social_worker).get("/tasks", {"view": "team"}).status_code == 403
     assert client_for(world.users.manager).get("/tasks", {"view": "team"}).json()["count"] == 2
-    refused = client_for(world.users.coordinator).get("/tasks", {"kind": "meeting_action"})
+    refused = client_for(world.users.coordinator).get("/tasks", {"kind": "no_such_kind"})
     assert refused.status_code == 400 and "kind" in refused.content.decode()
     assert client_for(world.users.coordinator_south).get("/tasks").json()["count"] == 0
 
@@ -49,11 +49,19 @@ def test_tasks_with_counts_and_the_team_view(world):
 def test_deciding_an_alert_with_its_version(world):
     alert = an_alert(world)
     api = client_for(world.users.coordinator)
-    stale = api.post(f"/alerts/{alert.pk}/decide", {"decision": "no_further_action", "version": 99})
+    # Handed on first: to a holder of its role at the child's council only, at the version read.
+    manager = world.users.manager.pk
+    assert api.post(f"/alerts/{alert.pk}/assign", {"assigned_to": manager, "version": 1}).status_code == 400
+    coordinator = world.users.coordinator.pk
+    assert api.post(f"/alerts/{alert.pk}/assign", {"assigned_to": coordinator, "version": 9}).status_code == 409
+    handed = api.post(f"/alerts/{alert.pk}/assign", {"assigned_to": coordinator, "version": 1})
+    assert handed.status_code == 200 and handed.json()["assigned_to"]["id"] == coordinator
+    assert handed.json()["version"] == 2
+    stale = api.post(f"/alerts/{alert.pk}/decision", {"decision": "no_further_action", "version": 99})
     assert stale.status_code == 409
-    no_reason = api.post(f"/alerts/{alert.pk}/decide", {"decision": "no_further_action", "version": 1})
+    no_reason = api.post(f"/alerts/{alert.pk}/decision", {"decision": "no_further_action", "version": 2})
     assert no_reason.status_code == 400 and "reason" in no_reason.content.decode()
-    done = api.post(f"/alerts/{alert.pk}/decide", {"decision": "strategy_discussion_held", "version": 1})
+    done = api.post(f"/alerts/{alert.pk}/decision", {"decision": "strategy_discussion_held", "version": 2})
     assert done.status_code == 200 and done.json()["status"] == "acknowledged"
     assert api.get("/alerts", {"status": "open"}).json()["count"] == 0
     assert client_for(world.users.coordinator_south).get(f"/alerts/{alert.pk}").status_code == 404

@@ -179,6 +179,8 @@ FORMS_SENT_EMPTY = (
     "episodes:report",
     "episodes:record-return",
     "episodes:change-risk",
+    "episodes:add-to-log",
+    "risk:assign",
     "risk:screen",
     "risk:refer",
     "network:person-add",

@@ -80,7 +80,6 @@ WRITE_BODIES = {
     },
     "POST /api/v1/return-interviews/{id}/assign": {"practitioner": None, "version": 1},
     "POST /api/v1/episodes/{id}/log": {"kind": "sighting", "occurred_at": SOON, "note": "Tampered id check"},
-    "POST /api/v1/alerts/{id}/decide": {"decision": "strategy_discussion_held", "version": 1},
     "POST /api/v1/alerts/{id}/assign": {"assigned_to": None, "version": 1},
     "POST /api/v1/notifications/{id}/read": {},
     "POST /api/v1/return-interviews/{id}/offer": {"version": 1},

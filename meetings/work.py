@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from access.models import User
+from access.models import Role, User
 from access.scoping import can_see_cases
 from children.scoping import children_for
 from core.inbox import TEAM, Task, TaskCount, TaskSource
@@ -17,11 +17,23 @@ from meetings.models import MeetingAction
 from meetings.scoping import MEETING_ORGANISER_ROLES, actions_for
 from meetings.selectors import open_actions_for
 
+# The roles that work cases, and so may be given an action (not analysts, administrators, auditors or editors).
+ACTION_OWNER_ROLES = (
+    Role.COORDINATOR,
+    Role.SOCIAL_WORKER,
+    Role.TEAM_MANAGER,
+    Role.RHI_PRACTITIONER,
+    Role.POLICE,
+    Role.SCHOOL_DSL,
+    Role.HEALTH,
+    Role.MASH,
+)
+
 
 def applies(user: User, scope: str) -> bool:
     if scope == TEAM:
         return user.has_role(*MEETING_ORGANISER_ROLES)
-    return can_see_cases(user)  # anyone working cases may own an action
+    return can_see_cases(user) and user.has_role(*ACTION_OWNER_ROLES)
 
 
 def actions_waiting(user: User, scope: str) -> QuerySet[MeetingAction]:

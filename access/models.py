@@ -149,13 +149,16 @@ class ApiScope(models.TextChoices):
     INTERVIEWS_READ = "interviews:read", "Read return interviews"
     INTERVIEWS_WRITE = "interviews:write", "Record return interviews"
     RISK_READ = "risk:read", "Read alerts, screenings and referrals"
-    RISK_WRITE = "risk:write", "Record alert decisions"
+    RISK_WRITE = "risk:write", "Record alert decisions and hand alerts on"
     NETWORK_READ = "network:read", "Read persons of concern, places and their links"
     SHARING_READ = "sharing:read", "Read shares"
     SHARING_WRITE = "sharing:write", "Share and withdraw shares"
     PHILOMENA_READ = "philomena:read", "Read Philomena profiles"
     MEETINGS_READ = "meetings:read", "Read meetings and actions"
     MEETINGS_WRITE = "meetings:write", "Record meetings and actions"
+    TASKS_READ = "tasks:read", "Read your own task inbox (My work)"
+    NOTIFICATIONS_READ = "notifications:read", "Read your own notifications"
+    NOTIFICATIONS_WRITE = "notifications:write", "Mark your own notifications read"
     POLICE_NOTIFICATIONS_WRITE = "police-notifications:write", "Push a police force's notifications (its own force's)"
 
 

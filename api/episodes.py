@@ -33,15 +33,17 @@ from api.schemas import (
     text,
 )
 from children.scoping import caseload_children_for
-from episodes.actions import change_risk_grade, record_return, report_missing, update_episode_details
-from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
+from episodes.actions import add_log_entry, change_risk_grade, record_return, report_missing, update_episode_details
+from episodes.codes import EpisodeType, FoundBy, LogEntryKind, MissingFrom, RiskGrade
 from episodes.models import EpisodeQuerySet, MissingEpisode, RiskGradeChange
 from episodes.scoping import (
     RISK_CHANGE_REASONS,
+    can_add_to_log,
     can_edit_episode,
     can_report_missing,
     episodes_for,
     get_episode_for_user,
+    log_entries_for,
     redact_episode,
     redact_episodes,
 )
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
     MissingFromCode: TypeAlias = str
     RiskGradeCode: TypeAlias = str
     FoundByCode: TypeAlias = str
+    LogEntryKindCode: TypeAlias = str
     LastSeenPlaceText: TypeAlias = str
     ReportedByText: TypeAlias = str
     PoliceReferenceText: TypeAlias = str
@@ -67,6 +70,7 @@ else:
     MissingFromCode = coded(MissingFrom)
     RiskGradeCode = coded(RiskGrade, "The police risk grade.")
     FoundByCode = coded(FoundBy)
+    LogEntryKindCode = coded(LogEntryKind)
     LastSeenPlaceText = text(MissingEpisode, "last_seen_place")
     ReportedByText = text(MissingEpisode, "reported_by", "Who reported the child missing, and their relationship")
     ReportedByChange = text(MissingEpisode, "reported_by")
@@ -342,3 +346,52 @@ def record_child_return(request: ApiRequest, id: int, payload: ReturnIn):
         interviews_for(user).filter(episodes=episode).order_by("-pk").values_list("pk", flat=True).first()
     )
     return episode
+
+
+# --- The episode log ------------------------------------------------------------------------------------
+
+
+class LogEntryOut(Schema):
+    """An entry in the log kept while the child is missing (only for those who may read the episode in full)."""
+
+    id: int
+    kind: LogEntryKindCode
+    occurred_at: datetime
+    note: str
+    recorded_by: PersonRef
+    recorded_by_agency: AgencyRef
+    recorded_at: datetime
+
+
+class LogEntryIn(BodyIn):
+    kind: LogEntryKindCode
+    occurred_at: AwareDateTime
+    note: str = Field(max_length=5000)
+
+
+@router.get(
+    "/{id}/log", response={200: list[LogEntryOut], **error_responses(400, 401, 404)}, summary="Read an episode's log"
+)
+def get_log(request: ApiRequest, id: int):
+    """The episode's log, oldest first: empty for a caller who may see the episode only as a shared summary."""
+    user: User = request.auth
+    episode = get_episode_for_user(user, id)
+    entries = list(log_entries_for(user).filter(episode=episode).select_related("recorded_by", "recorded_by_agency"))
+    audit_record_read(user, episode, episode.child_id, "Episode log")
+    return entries
+
+
+@router.post(
+    "/{id}/log",
+    response={201: LogEntryOut, **error_responses(400, 401, 403, 404)},
+    summary="Add to an open episode's log",
+)
+def add_to_log(request: ApiRequest, id: int, payload: LogEntryIn):
+    user: User = request.auth
+    episode = get_episode_for_user(user, id)
+    if not can_add_to_log(user, episode):
+        raise HttpError(403, "Only the child's council or the police force holding the report can add to the log")
+    entry = add_log_entry(
+        episode, kind=payload.kind, occurred_at=payload.occurred_at, note=payload.note, acting_user=user
+    )
+    return Status(201, entry)

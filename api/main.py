@@ -16,11 +16,13 @@ from api.interviews import router as interviews_router
 from api.meetings import actions_router as meeting_actions_router
 from api.meetings import router as meetings_router
 from api.network import person_links_router, persons_router, picture_router, place_links_router, places_router
+from api.notifications import router as notifications_router
 from api.philomena import router as philomena_router
 from api.rendering import PreciseJSONRenderer, with_etag
 from api.risk import alerts_router, referrals_router, screenings_router
 from api.risk_changes import router as risk_changes_router
 from api.sharing import router as shares_router
+from api.work import tasks_router
 
 DESCRIPTION = """
 Homeward's REST API for the multi-agency response to children who go missing.
@@ -118,3 +120,5 @@ api.add_router("/partnership-picture", picture_router)
 api.add_router("/shares", shares_router)
 api.add_router("/philomena-profiles", philomena_router)
 api.add_router("/police-notifications", intake_router)
+api.add_router("/tasks", tasks_router)
+api.add_router("/notifications", notifications_router)

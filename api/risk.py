@@ -2,8 +2,9 @@
 (`risk.scoping`)."""
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
+from django.core.exceptions import ValidationError
 from django.db.models.functions import Coalesce
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -11,8 +12,20 @@ from ninja.errors import HttpError
 from access.models import User
 from api.auth import ApiRequest, scoped
 from api.reading import audit_list_read, audit_record_read, list_page
-from api.schemas import BodyIn, ChildRef, FilterId, ListQuery, Page, PersonRef, blank_to_none, coded, error_responses
-from risk.actions import acknowledge_alert
+from api.schemas import (
+    BodyIn,
+    ChildRef,
+    FilterId,
+    ListQuery,
+    Page,
+    PersonRef,
+    RecordId,
+    Version,
+    blank_to_none,
+    coded,
+    error_responses,
+)
+from risk.actions import acknowledge_alert, assign_alert
 from risk.codes import AlertDecision, AlertKind, ReferralStatus, ReferralTo, ScreeningKind, ScreeningLevel
 from risk.models import Alert, Referral, Screening
 from risk.scoping import (
@@ -24,6 +37,7 @@ from risk.scoping import (
     referrals_for,
     screenings_for,
 )
+from risk.work import can_reassign_alert
 
 alerts_router = Router(tags=["Alerts"], auth=scoped("risk"))
 screenings_router = Router(tags=["Exploitation screenings"], auth=scoped("risk"))
@@ -48,8 +62,16 @@ else:
 # --- alerts ---------------------------------------------------------------------------------------------
 
 
+AlertStatus = Literal["open", "acknowledged", "resolved"]
+
+
 class AlertOut(Schema):
+    """An alert raised by the risk triggers: open until someone decides on it, or until it resolves itself (the
+    child was found, the episode closed)."""
+
     id: int
+    version: int = Field(description="Send it back with a decision or a hand-on: a stale one is a 409")
+    status: AlertStatus
     child: ChildRef
     kind: AlertKindCode
     title: str
@@ -58,10 +80,23 @@ class AlertOut(Schema):
     interview_id: int | None
     raised_at: datetime
     for_role: str = Field(description="The role whose holders decide on the alert")
+    assigned_to: PersonRef | None = Field(description="The colleague it was handed to; null: anyone in the role")
     acknowledged_at: datetime | None
     acknowledged_by: PersonRef | None
     decision: DecisionCode | None
     decision_reason: str | None = Field(description="null until a decision is recorded")
+    resolved_at: datetime | None = Field(description="When it resolved itself; null if it has not")
+    resolved_reason: str | None = Field(description="Why it resolved itself, in words")
+
+    @staticmethod
+    def resolve_status(obj: Alert) -> str:
+        if obj.is_acknowledged:
+            return "acknowledged"
+        return "resolved" if obj.is_resolved else "open"
+
+    @staticmethod
+    def resolve_resolved_reason(obj: Alert) -> str | None:
+        return blank_to_none(obj.resolved_reason)
 
     @staticmethod
     def resolve_decision(obj: Alert) -> str | None:
@@ -79,26 +114,42 @@ class AlertPage(Page):
 class AlertFilters(ListQuery):
     child: FilterId | None = Field(None, description="The child's id")
     acknowledged: bool | None = Field(None, description="Only alerts with (true) or without (false) a decision")
+    status: AlertStatus | None = Field(None, description="Only open, acknowledged or resolved alerts")
 
 
 class DecisionIn(BodyIn):
     decision: DecisionCode
     reason: str = Field("", description="Why: required for some decisions (the 400 says which)")
+    version: Version | None = Field(None, description="The alert's version as read: a stale one is a 409")
 
 
-# An alert has no updated_at: it changes once, when its decision is recorded.
-ALERT_CHANGED = Coalesce("acknowledged_at", "raised_at")
+class HandOnIn(BodyIn):
+    assigned_to: RecordId | None = Field(
+        description="The user id of an active holder of the alert's role at the child's council; null: anyone"
+    )
+    version: Version
+
+
+# An alert has no updated_at: it is decided once, or resolves itself once. (Handing it on is not a sync change.)
+ALERT_CHANGED = Coalesce("acknowledged_at", "resolved_at", "raised_at")
 
 
 @alerts_router.get("", response={200: AlertPage, **error_responses(400, 401)}, summary="List alerts")
 def list_alerts(request: ApiRequest, filters: Query[AlertFilters]):
     """The alerts you may see (as on the alerts page), oldest raised first. In sync an alert counts as changed when
     it was raised and when its decision was recorded."""
-    queryset = alerts_for(request.auth).select_related("child", "acknowledged_by").order_by("raised_at", "id")
+    queryset = alerts_for(request.auth).select_related("child", "acknowledged_by", "assigned_to")
+    queryset = queryset.order_by("raised_at", "id")
     if filters.child is not None:
         queryset = queryset.filter(child_id=filters.child)
     if filters.acknowledged is not None:
         queryset = queryset.filter(acknowledged_at__isnull=not filters.acknowledged)
+    if filters.status == "open":
+        queryset = queryset.unacknowledged()
+    elif filters.status == "acknowledged":
+        queryset = queryset.filter(acknowledged_at__isnull=False)
+    elif filters.status == "resolved":
+        queryset = queryset.filter(resolved_at__isnull=False)
     page = list_page(request, queryset, filters, changed=ALERT_CHANGED)
     audit_list_read(request.auth, "alert-list", page, filters.page, filters)
     return page
@@ -113,7 +164,7 @@ def get_alert(request: ApiRequest, id: int):
 
 @alerts_router.post(
     "/{id}/decision",
-    response={200: AlertOut, **error_responses(400, 401, 403, 404)},
+    response={200: AlertOut, **error_responses(400, 401, 403, 404, 409)},
     summary="Record the decision on an alert",
 )
 def decide(request: ApiRequest, id: int, payload: DecisionIn):
@@ -123,7 +174,30 @@ def decide(request: ApiRequest, id: int, payload: DecisionIn):
     alert = get_alert_for_user(user, id)
     if not can_acknowledge_alert(user, alert):
         raise HttpError(403, "You cannot record the decision on this alert")
-    acknowledge_alert(alert, decision=payload.decision, reason=payload.reason, acting_user=user)
+    acknowledge_alert(
+        alert, decision=payload.decision, reason=payload.reason, acting_user=user, expected_version=payload.version
+    )
+    return get_alert_for_user(user, id)
+
+
+@alerts_router.post(
+    "/{id}/assign",
+    response={200: AlertOut, **error_responses(400, 401, 403, 404, 409)},
+    summary="Hand an alert to a colleague",
+)
+def hand_on(request: ApiRequest, id: int, payload: HandOnIn):
+    """As on the page: the child's council's coordinator, its managers or the alert's role hand an open alert to an
+    active holder of its role at the child's councils (or back to anyone in the role, with null)."""
+    user: User = request.auth
+    alert = get_alert_for_user(user, id)
+    if not can_reassign_alert(user, alert):
+        raise HttpError(403, "You cannot hand this alert on")
+    colleague = None
+    if payload.assigned_to is not None:
+        colleague = User.objects.select_related("agency").filter(pk=payload.assigned_to).first()
+        if colleague is None:
+            raise ValidationError({"assigned_to": "Choose an active colleague who holds the alert's role"})
+    assign_alert(alert, assignee=colleague, expected_version=payload.version, acting_user=user)
     return get_alert_for_user(user, id)
 
 

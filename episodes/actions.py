@@ -7,16 +7,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from access.audit import diff, record_event
+from access.audit import SENSITIVE_MARK, diff, record_event
 from access.models import Agency, AgencyKind, AuditEvent, User
 from children.changes import child_changed
 from children.models import Child
 from core.concurrency import snapshot, versioned_update
 from core.errors import Errors
 from core.validation import check_choice, check_not_future, check_required
-from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
-from episodes.models import MissingEpisode, RiskGradeChange
-from episodes.signals import episode_returned
+from episodes.codes import EpisodeType, FoundBy, LogEntryKind, MissingFrom, RiskGrade
+from episodes.models import EpisodeLogEntry, MissingEpisode, RiskGradeChange
+from episodes.signals import episode_reported, episode_returned
 
 REPORT_FIELDS = [
     "episode_type",
@@ -132,6 +132,7 @@ def report_missing(
             summary="Reported missing",
             changes=diff({}, snapshot(episode, REPORT_FIELDS)),
         )
+        episode_reported.send(sender=MissingEpisode, episode=episode, acting_user=acting_user)  # notifications
         child_changed(child.pk)
     return episode
 
@@ -356,3 +357,52 @@ def child_merge_problems(merged_id: int, survivor_id: int) -> list[str]:
     if open_ids.values("child_id").distinct().count() > 1:
         return ["Both records have an open missing episode: record the return of one of them first"]
     return []
+
+
+def add_log_entry(
+    episode: MissingEpisode, *, kind: str, occurred_at: datetime, note: str, acting_user: User
+) -> EpisodeLogEntry:
+    """Add a timed, attributed entry to the log of an episode that is still open. Entries are never changed: a
+    correction is a new entry. The note goes into the audit trail only as changed."""
+    note = (note or "").strip()
+    errors = Errors()
+    check_choice(errors, "kind", kind, LogEntryKind, "What happened")
+    check_required(errors, "occurred_at", occurred_at, "when it happened")
+    check_not_future(errors, "occurred_at", occurred_at, "The time it happened")
+    check_required(errors, "note", note, "what happened")
+    if len(note) > 5000:
+        errors.add("note", "The note must be 5,000 characters or fewer")
+    with transaction.atomic():
+        current = MissingEpisode.objects.select_for_update(no_key=True).get(pk=episode.pk)
+        if not current.is_open:
+            errors.add(
+                "episode", "The child's return has been recorded: the log is kept only while the child is missing"
+            )
+        if occurred_at and occurred_at < current.last_seen_at:
+            errors.add(
+                "occurred_at",
+                "The time it happened must be after the child was last seen "
+                f"({timezone.localtime(current.last_seen_at):%d/%m/%Y %H:%M})",
+            )
+        if acting_user.agency is None:
+            errors.add("episode", "Only the staff of an agency can add to the log")
+        errors.raise_if_any()
+        assert acting_user.agency is not None  # checked above
+        entry = EpisodeLogEntry.objects.create(
+            episode=current,
+            kind=kind,
+            occurred_at=occurred_at,
+            note=note,
+            recorded_by=acting_user,
+            recorded_by_agency=acting_user.agency,
+            recorded_at=timezone.now(),
+        )
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.CREATE,
+            obj=entry,
+            child_id=current.child_id,
+            summary=f"Episode log: {entry.get_kind_display().lower()}",
+            changes={"kind": [None, kind], "occurred_at": [None, occurred_at], "note": [None, SENSITIVE_MARK]},
+        )
+    return entry

@@ -7,11 +7,13 @@ class EpisodesConfig(AppConfig):
     def ready(self) -> None:
         from children import hooks as child_pages
         from core import navigation
+        from core.inbox import register_task_source
         from core.tags import register_coded_tags
         from episodes.actions import child_merge_problems
         from episodes.child_pages import REPORT_MISSING, chronology_entries, police_reference_match
         from episodes.codes import RISK_TAG_CLASSES, RiskGrade
         from episodes.navigation import navigation_items
+        from episodes.work import SOURCES as TASK_SOURCES
 
         navigation.register(self.label, order=20, items=navigation_items)
         register_coded_tags("risk_grade", RiskGrade, RISK_TAG_CLASSES)
@@ -24,3 +26,5 @@ class EpisodesConfig(AppConfig):
                 {"episodes.MissingEpisode.child": "missing episodes"}, check=child_merge_problems
             ),
         )
+        for source in TASK_SOURCES:
+            register_task_source(source)  # My work: children missing now, newly repeat missing

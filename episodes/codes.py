@@ -43,3 +43,14 @@ RISK_TAG_CLASSES = {
     "low": "govuk-tag--grey",
     "no_apparent_risk": "govuk-tag--grey",
 }
+
+
+class LogEntryKind(models.TextChoices):
+    """What an entry in the episode log records, while the child is missing."""
+
+    SIGHTING = "sighting", "Possible sighting"
+    CALL = "call", "Call to or from the child"
+    FAMILY_CONTACT = "family_contact", "Contact with family or carers"
+    PLACEMENT_CONTACT = "placement_contact", "Contact with the placement"
+    POLICE_UPDATE = "police_update", "Police update"
+    ACTION = "action", "Action taken"

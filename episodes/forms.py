@@ -9,7 +9,7 @@ from access.models import Agency, AgencyKind, Role, User
 from children.models import Child
 from core.forms import GovukForm, VersionField, radios, textarea
 from core.widgets import GovukDateTimeField
-from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
+from episodes.codes import EpisodeType, FoundBy, LogEntryKind, MissingFrom, RiskGrade
 
 EPISODE_TYPE_CHOICES: list[tuple[str, str]] = [
     (EpisodeType.MISSING, "Missing"),
@@ -191,3 +191,19 @@ class RecordReturnForm(GovukForm):
         answers = {name: value for name, value in self.cleaned_data.items() if name != "version"}
         answers["prevention_interview_done"] = PREVENTION_VALUES[answers["prevention_interview_done"]]
         return answers
+
+
+class LogEntryForm(GovukForm):
+    kind = radios(LogEntryKind.choices, label="What happened?", error="Select what happened")
+    occurred_at = GovukDateTimeField(
+        label="When did it happen?",
+        subject="The date it happened",
+        help_text=DATE_TIME_HINT,
+        error_messages={"required": "Enter when it happened"},
+    )
+    note = textarea(
+        label="What happened, and what was done",
+        help_text="Who, where and what was said or decided. Everyone who reads the episode in full can read this.",
+        required=True,
+        error="Enter what happened",
+    )

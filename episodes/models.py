@@ -7,7 +7,7 @@ from django.db.models import Q
 from access.models import Agency, AgencyKind
 from children.models import Child
 from core.encryption import EncryptedTextField
-from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
+from episodes.codes import EpisodeType, FoundBy, LogEntryKind, MissingFrom, RiskGrade
 
 
 class EpisodeQuerySet(models.QuerySet["MissingEpisode"]):
@@ -112,3 +112,26 @@ class RiskGradeChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_grade_display()} at {self.changed_at:%d %b %Y %H:%M}"
+
+
+class EpisodeLogEntry(models.Model):
+    """One timed, attributed entry in the log kept while a child is missing: a sighting, a call, contact with the
+    family or placement, a police update, an action taken. Append-only (a correction is a new entry). The note is
+    free text, so it is encrypted and shown only to those who may read the episode in full
+    (`episodes.scoping.log_entries_for`)."""
+
+    episode = models.ForeignKey(MissingEpisode, on_delete=models.CASCADE, related_name="log_entries")
+    kind = models.CharField(max_length=20, choices=LogEntryKind.choices)
+    occurred_at = models.DateTimeField(help_text="When it happened (not when it was written down)")
+    note = EncryptedTextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+        indexes = [models.Index(fields=["episode", "occurred_at"])]
+        verbose_name_plural = "episode log entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.occurred_at:%d %b %Y %H:%M}"

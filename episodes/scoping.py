@@ -18,7 +18,7 @@ from access.scoping import (
 )
 from access.share_kinds import ShareWhat
 from core.encryption import encrypted_fields
-from episodes.models import EpisodeQuerySet, MissingEpisode
+from episodes.models import EpisodeLogEntry, EpisodeQuerySet, MissingEpisode
 
 
 def _own_episode_grants(user: User) -> list[Q]:
@@ -101,3 +101,14 @@ def redact_episodes(user: User, episodes: Iterable[MissingEpisode]) -> list[Miss
 
 def redact_episode(user: User, episode: MissingEpisode) -> MissingEpisode:
     return redact_episodes(user, [episode])[0]
+
+
+def log_entries_for(user: User) -> QuerySet[EpisodeLogEntry]:
+    """The episode log entries the user may read: those of the episodes they may read in full (their own roles or
+    emergency access). An episode summary share shows the episode, not its log (the notes are free text)."""
+    return EpisodeLogEntry.objects.filter(episode__in=episodes_in_full_for(user).values("pk"))
+
+
+def can_add_to_log(user: User, episode: MissingEpisode) -> bool:
+    """Add to the log: whoever may change the episode (its councils' case roles, the force holding it)."""
+    return can_edit_episode(user, episode)

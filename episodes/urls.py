@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:episode_id>/risk/", views.change_risk, name="change-risk"),
     path("<int:episode_id>/return/", views.record_return_view, name="record-return"),
     path("<int:episode_id>/edit/", views.edit, name="edit"),
+    path("<int:episode_id>/log/", views.add_to_log, name="add-to-log"),
 ]

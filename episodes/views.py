@@ -17,10 +17,25 @@ from core.forms import submitted
 from core.pages import crumb
 from core.templatetags.govuk import govuk_datetime
 from episodes import hooks
-from episodes.actions import DETAIL_FIELDS, change_risk_grade, record_return, report_missing, update_episode_details
-from episodes.forms import ChangeRiskForm, EpisodeDetailsForm, RecordReturnForm, ReportMissingForm
+from episodes.actions import (
+    DETAIL_FIELDS,
+    add_log_entry,
+    change_risk_grade,
+    record_return,
+    report_missing,
+    update_episode_details,
+)
+from episodes.forms import ChangeRiskForm, EpisodeDetailsForm, LogEntryForm, RecordReturnForm, ReportMissingForm
 from episodes.models import MissingEpisode
-from episodes.scoping import can_edit_episode, can_report_missing, episodes_for, get_episode_for_user, redact_episode
+from episodes.scoping import (
+    can_add_to_log,
+    can_edit_episode,
+    can_report_missing,
+    episodes_for,
+    get_episode_for_user,
+    log_entries_for,
+    redact_episode,
+)
 
 CANNOT_EDIT = "Only the child's council or the police force holding the report can change this episode."
 
@@ -90,6 +105,10 @@ def detail(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
             for interview in hooks.covering_interviews(user, episode).order_by("due_by")
         ],
         "free_text_withheld": bool(episode.withheld_fields),
+        "log_entries": log_entries_for(user)
+        .filter(episode=episode)
+        .select_related("recorded_by", "recorded_by_agency"),
+        "can_add_to_log": episode.is_open and can_add_to_log(user, episode),
         "can_edit": editable,
         "can_change_open_episode": editable and episode.is_open,
         "breadcrumbs": _child_crumbs(episode.child),
@@ -97,6 +116,26 @@ def detail(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
         "sections_actions": sections.build("episode:actions", user, episode=episode),
     }
     return render(request, "episodes/detail.html", context)
+
+
+def add_to_log(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
+    """Add a timed, attributed entry to the log of an open episode."""
+    user = request.user
+    episode = get_episode_for_user(user, episode_id)
+    if not can_add_to_log(user, episode):
+        raise PermissionDenied(CANNOT_EDIT)
+    form = LogEntryForm(submitted(request))
+    if request.method == "POST" and form.is_valid():
+        entry = form.call_action(add_log_entry, episode, acting_user=user, **form.cleaned_data)
+        if entry is not None:
+            messages.success(request, f"Added to the log: {entry.get_kind_display().lower()}")
+            return redirect("episodes:detail", episode.pk)
+    return render(
+        request,
+        "episodes/add_to_log.html",
+        {"form": form, "episode": episode, "child": episode.child, "breadcrumbs": _child_crumbs(episode.child)},
+        status=form.status_code,
+    )
 
 
 def change_risk(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "intake",  # police notifications in: the push endpoint, the import command and page, the match queue
     "meetings",  # multi-agency meetings (strategy, missing review, MACE), their actions, packs and minutes
     "ops",  # liveness, readiness and Prometheus metrics for whoever runs the service
+    "notifications",  # in-app, e-mail and text notifications (GOV.UK Notify), sent by background jobs
 ]
 
 MIDDLEWARE = [
@@ -303,6 +304,41 @@ HOMEWARD_METRICS_TOKEN = envstr("HOMEWARD_METRICS_TOKEN", "")
 HOMEWARD_READY_MAX_QUEUE = envint("HOMEWARD_READY_MAX_QUEUE", 500, minimum=1)
 HOMEWARD_READY_MAX_QUEUE_AGE_SECONDS = envint("HOMEWARD_READY_MAX_QUEUE_AGE_SECONDS", 300, minimum=1)
 HOMEWARD_READY_ALERT_AGE_SECONDS = envint("HOMEWARD_READY_ALERT_AGE_SECONDS", 24 * 3600, minimum=60)
+# Notifications (notifications app; docs/notifications.md, docs/adr/0014-notification-delivery.md). E-mail and text
+# messages go through GOV.UK Notify when HOMEWARD_NOTIFICATIONS_BACKEND=notify (with its API key and the ids of one
+# e-mail and one text template, each with ((message)) and ((link))); otherwise e-mails go through Django's e-mail
+# backend (EMAIL_BACKEND: the console outside production, SMTP in production) and text messages are not sent.
+HOMEWARD_NOTIFICATIONS_BACKEND = envstr("HOMEWARD_NOTIFICATIONS_BACKEND", "django").strip()
+if HOMEWARD_NOTIFICATIONS_BACKEND not in ("notify", "django"):
+    raise ImproperlyConfigured("HOMEWARD_NOTIFICATIONS_BACKEND must be notify or django")
+HOMEWARD_NOTIFY_API_KEY = envstr("HOMEWARD_NOTIFY_API_KEY", "")
+HOMEWARD_NOTIFY_BASE_URL = envstr("HOMEWARD_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+HOMEWARD_NOTIFY_EMAIL_TEMPLATE_ID = envstr("HOMEWARD_NOTIFY_EMAIL_TEMPLATE_ID", "")
+HOMEWARD_NOTIFY_TEXT_TEMPLATE_ID = envstr("HOMEWARD_NOTIFY_TEXT_TEMPLATE_ID", "")
+if HOMEWARD_NOTIFICATIONS_BACKEND == "notify" and not (
+    HOMEWARD_NOTIFY_API_KEY and HOMEWARD_NOTIFY_EMAIL_TEMPLATE_ID and HOMEWARD_NOTIFY_TEXT_TEMPLATE_ID
+):
+    raise ImproperlyConfigured(
+        "HOMEWARD_NOTIFICATIONS_BACKEND=notify needs HOMEWARD_NOTIFY_API_KEY, HOMEWARD_NOTIFY_EMAIL_TEMPLATE_ID "
+        "and HOMEWARD_NOTIFY_TEXT_TEMPLATE_ID"
+    )
+# The address links in messages start with (no trailing slash), such as https://homeward.example.gov.uk.
+HOMEWARD_BASE_URL = envstr("HOMEWARD_BASE_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = envstr(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25, minimum=1)
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "homeward@localhost")
+# A delivery is retried after a temporary failure, waiting this many seconds, then twice that, four times...
+HOMEWARD_NOTIFY_RETRY_SECONDS = envint("HOMEWARD_NOTIFY_RETRY_SECONDS", 60, minimum=1)
+HOMEWARD_NOTIFY_MAX_ATTEMPTS = envint("HOMEWARD_NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
+# A worker holds a delivery this long; if it dies, the sweep hands the delivery to another after that.
+HOMEWARD_NOTIFY_LEASE_SECONDS = envint("HOMEWARD_NOTIFY_LEASE_SECONDS", 300, minimum=1)
+# The practitioner and the coordinator are told this many hours before a return interview's deadline.
+HOMEWARD_INTERVIEW_WARNING_HOURS = envint("HOMEWARD_INTERVIEW_WARNING_HOURS", 24, minimum=1)
 
 TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # The job worker (`manage.py run_worker`, core/worker.py) records a heartbeat this often; a worker silent for
@@ -363,6 +399,11 @@ HOMEWARD_TRIGGER_SWEEP_MINUTES = envint("HOMEWARD_TRIGGER_SWEEP_MINUTES", 15, mi
 # Triggers look only at episodes open or returned, and interviews held, within this many days, so old
 # history (imported, or from before the triggers were switched on) does not flood My work with alerts.
 HOMEWARD_ALERT_LOOKBACK_DAYS = envint("HOMEWARD_ALERT_LOOKBACK_DAYS", 30, minimum=1)
+# My work's task inbox (core.inbox): an alert is due to be decided this many hours after it is raised, a share
+# received due to be acknowledged this many hours after it is made; past that the task shows as overdue.
+HOMEWARD_ALERT_DECISION_HOURS = envint("HOMEWARD_ALERT_DECISION_HOURS", 24, minimum=1)
+HOMEWARD_SHARE_ACKNOWLEDGE_HOURS = envint("HOMEWARD_SHARE_ACKNOWLEDGE_HOURS", 24, minimum=1)
+HOMEWARD_INBOX_PAGE_SIZE = envint("HOMEWARD_INBOX_PAGE_SIZE", 25, minimum=1)
 # Times entered up to this many minutes ahead of the server clock are accepted (clock drift).
 HOMEWARD_FUTURE_TOLERANCE_MINUTES = envint("HOMEWARD_FUTURE_TOLERANCE_MINUTES", 5, minimum=0)
 HOMEWARD_API_PAGE_SIZE = envint("HOMEWARD_API_PAGE_SIZE", 50, minimum=1)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("administration/webhooks/", include("webhooks.urls")),  # system clients' webhooks and delivery log
     path("meetings/", include("meetings.urls")),  # multi-agency meetings and their actions
     path("police-notifications/", include("intake.urls")),  # import, the match queue and the quarantine
+    path("notifications/", include("notifications.urls")),  # in-app notifications and each user's choices
     path("api/v1/", include("api.urls")),
     path("ops/", include("ops.urls")),  # liveness, readiness, Prometheus metrics
     path("", include("public.urls")),  # the public site (/help/), its content editor and the MASH queue

@@ -29,6 +29,7 @@ from meetings.codes import (
     MeetingKind,
 )
 from meetings.models import Meeting, MeetingAction, MeetingAgency, MeetingChild, MeetingPerson
+from meetings.signals import action_added
 from network.models import PersonOfConcern, Place
 from risk.actions import acknowledge_alert
 from risk.models import Alert
@@ -348,6 +349,7 @@ def add_action(
                 "due_on": [None, due_on],
             },
         )
+        action_added.send(sender=MeetingAction, action=action, acting_user=acting_user)  # notifications
     return action
 
 

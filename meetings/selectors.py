@@ -1,4 +1,4 @@
-"""What the meeting pages, the packs, the API and (later) the work inbox read about meetings and their actions.
+"""What the meeting pages, the packs, the API and the work inbox (meetings.work) read about meetings and actions.
 
 `meeting_view(viewer, meeting)` is the one place that gathers what a viewer reads of a meeting: the page shows it
 to the signed-in user, the pack and the minutes to an agency (`scoping.agency_reader`), the API to the token's

@@ -9,11 +9,13 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from access.audit import SENSITIVE_MARK, record_event
-from access.models import AuditEvent, User
+from access.models import AuditEvent, Role, User
+from access.scoping import in_child_councils
 from children.hooks import repoint
 from children.models import Child
 from core.concurrency import versioned_update
@@ -51,8 +53,11 @@ def _when(moment: datetime) -> str:
 # --- Alerts ---------------------------------------------------------------------------------------
 
 
-def acknowledge_alert(alert: Alert, *, decision: str, reason: str = "", acting_user: User) -> Alert:
-    """Record the decision taken on an alert. An alert is acknowledged once; the decision then stands."""
+def acknowledge_alert(
+    alert: Alert, *, decision: str, reason: str = "", acting_user: User, expected_version: int | None = None
+) -> Alert:
+    """Record the decision taken on an alert. An alert is acknowledged once; the decision then stands. With
+    `expected_version` (the API), a stale version is a conflict."""
     reason = (reason or "").strip()
     errors = Errors()
     check_choice(errors, "decision", decision, AlertDecision, "Decision")
@@ -60,7 +65,13 @@ def acknowledge_alert(alert: Alert, *, decision: str, reason: str = "", acting_u
         label = AlertDecision(decision).label.lower()
         errors.add("reason", f"Enter why the decision is {label}")
     with transaction.atomic():
-        current = Alert.objects.select_for_update(no_key=True).get(pk=alert.pk)
+        # With the version the caller loaded (the API), a stale one is a conflict. A decision stands once made, so
+        # without one (the page, a meeting called from the alert) the row is locked and checked as it is now.
+        if expected_version is None:
+            locked = Alert.objects.select_for_update(no_key=True).values_list("version", flat=True)
+            expected_version = locked.get(pk=alert.pk)
+        edit = versioned_update(Alert, alert.pk, expected_version)
+        current = edit.record
         if current.is_acknowledged:
             assert current.acknowledged_at is not None  # set with the acknowledgement
             errors.add(
@@ -68,12 +79,19 @@ def acknowledge_alert(alert: Alert, *, decision: str, reason: str = "", acting_u
                 f"This alert was already acknowledged by {current.acknowledged_by} on "
                 f"{_when(current.acknowledged_at)}: its decision stands",
             )
+        elif current.is_resolved:
+            assert current.resolved_at is not None
+            errors.add(
+                "alert",
+                f"This alert resolved itself on {_when(current.resolved_at)} ({current.resolved_reason}): "
+                "there is nothing to decide",
+            )
         errors.raise_if_any()
         current.acknowledged_at = timezone.now()
         current.acknowledged_by = acting_user
         current.decision = decision
         current.decision_reason = reason
-        current.save(update_fields=["acknowledged_at", "acknowledged_by", "decision", "decision_reason"])
+        edit.save(update_fields=["acknowledged_at", "acknowledged_by", "decision", "decision_reason", "version"])
         record_event(
             actor=acting_user,
             action=AuditEvent.Action.UPDATE,
@@ -81,6 +99,60 @@ def acknowledge_alert(alert: Alert, *, decision: str, reason: str = "", acting_u
             child_id=current.child_id,
             summary=f"Alert acknowledged: {current.title}",
             changes=_changed({"decision": [None, decision], "decision_reason": _sensitive_change("", reason)}),
+        )
+    return current
+
+
+def can_hold_alert(user: User, alert: Alert) -> bool:
+    """Whether `user` could decide the alert: active, at one of the child's councils, holding its role."""
+    return user.is_active and in_child_councils(user, alert.child) and user.has_role(alert.for_role)
+
+
+def assign_alert(alert: Alert, *, assignee: User | None, expected_version: int, acting_user: User) -> Alert:
+    """Hand the decision on an open alert to a colleague who holds the alert's role at the child's council (or
+    back to whoever holds the role, with no assignee)."""
+    if assignee is not None and not can_hold_alert(assignee, alert):
+        raise ValidationError(
+            {"assigned_to": f"Choose an active {Role(alert.for_role).label.lower()} at the child's council"}
+        )
+    with transaction.atomic():
+        edit = versioned_update(Alert, alert.pk, expected_version, ["assigned_to_id"])
+        current = edit.record
+        if not current.is_open:
+            raise ValidationError({"assigned_to": "This alert is no longer open: it cannot be handed on"})
+        current.assigned_to = assignee
+        changes = edit.save(update_fields=["assigned_to", "version"])
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.UPDATE,
+            obj=current,
+            child_id=current.child_id,
+            summary=f"Alert handed on: {current.title}",
+            changes={"assigned_to": changes.get("assigned_to_id", [None, None])},
+        )
+    return current
+
+
+def resolve_alert(alert: Alert, *, reason: str, now: datetime) -> Alert | None:
+    """Close an open alert that is no longer true (no person decides: the audit event has no actor). The alert
+    stays, with its reason, in the child's history. Returns None if someone acted on it first."""
+    with transaction.atomic():
+        # No person loaded it: the version is whatever it is now, the row locked first.
+        version = Alert.objects.select_for_update(no_key=True).values_list("version", flat=True).get(pk=alert.pk)
+        edit = versioned_update(Alert, alert.pk, version)
+        current = edit.record
+        if not current.is_open:
+            return None
+        current.resolved_at = now
+        current.resolved_reason = reason[:200]
+        edit.save(update_fields=["resolved_at", "resolved_reason", "version"])
+        record_event(
+            actor=None,
+            action=AuditEvent.Action.UPDATE,
+            obj=current,
+            child_id=current.child_id,
+            summary=f"Alert resolved itself: {current.title}",
+            changes={"resolved_at": [None, now], "resolved_reason": [None, current.resolved_reason]},
         )
     return current
 

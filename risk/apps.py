@@ -42,3 +42,8 @@ class RiskConfig(AppConfig):
                 move=move_child_records,
             ),
         )
+        from core.inbox import register_task_source
+        from risk.work import SOURCES as TASK_SOURCES
+
+        for source in TASK_SOURCES:
+            register_task_source(source)  # My work: alerts to decide

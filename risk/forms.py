@@ -1,6 +1,6 @@
 """Forms for acknowledging an alert, recording an exploitation screening, and referrals."""
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -31,6 +31,23 @@ LEVEL_HINTS = {
     ScreeningLevel.HIGH: "The child is being exploited, or is at immediate risk of it",
 }
 YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+NOBODY = "nobody"
+
+
+class AssignAlertForm(GovukForm):
+    assigned_to = radios([], label="Who will decide on this alert?", error="Select a colleague")
+    version = VersionField()
+
+    def __init__(self, *args, colleagues: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.colleagues = {str(person.pk): person for person in colleagues}
+        choices = [(pk, f"{person}, {person.agency}") for pk, person in self.colleagues.items()]
+        cast(forms.ChoiceField, self.fields["assigned_to"]).choices = [*choices, (NOBODY, "Anyone in the role")]
+
+    def chosen_colleague(self) -> Any:
+        return self.colleagues.get(self.cleaned_data["assigned_to"])
 
 
 class AcknowledgeAlertForm(GovukForm):

@@ -32,7 +32,8 @@ from risk.codes import (
 
 class AlertQuerySet(models.QuerySet["Alert"]):
     def unacknowledged(self) -> "AlertQuerySet":
-        return self.filter(acknowledged_at__isnull=True)
+        """Still waiting for a decision: nobody has acknowledged it and it has not resolved itself."""
+        return self.filter(acknowledged_at__isnull=True, resolved_at__isnull=True)
 
 
 class Alert(models.Model):
@@ -59,6 +60,19 @@ class Alert(models.Model):
     )
     decision = models.CharField(max_length=30, choices=AlertDecision.choices, blank=True)
     decision_reason = EncryptedTextField(blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_alerts",
+        help_text="The colleague the decision was handed to; nobody: whoever holds `for_role`",
+    )
+    resolved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the alert stopped being true by itself (the child was found...)"
+    )
+    resolved_reason = models.CharField(max_length=200, blank=True, help_text="Why it resolved itself, in words")
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change; guards against lost updates")
 
     objects = AlertQuerySet.as_manager()
 
@@ -87,6 +101,14 @@ class Alert(models.Model):
     @property
     def is_acknowledged(self) -> bool:
         return self.acknowledged_at is not None
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+    @property
+    def is_open(self) -> bool:
+        return not self.is_acknowledged and not self.is_resolved
 
 
 class Screening(models.Model):

@@ -1,4 +1,4 @@
-"""The queries behind the risk pages, My work's alerts and the child record's risk section.
+"""The queries behind the risk pages and the child record's risk section.
 
 Each starts from a scoped queryset (risk.scoping), so a user only ever sees what their roles allow.
 """
@@ -20,11 +20,6 @@ from risk.scoping import alerts_for, can_refer, can_screen, referrals_for, scree
 def open_alerts(user: User) -> QuerySet[Alert]:
     """Alerts the user may see that nobody has acknowledged yet, the longest waiting first."""
     return alerts_for(user).unacknowledged().select_related("child", "episode", "interview").order_by("raised_at", "pk")
-
-
-def my_work_alerts(user: User) -> list[Alert]:
-    """Unacknowledged alerts for one of the user's roles: the coordinator's, or the escalation role's."""
-    return list(open_alerts(user).filter(for_role__in=user.roles))
 
 
 def latest_screening(screenings: QuerySet[Screening], child: Child) -> Screening | None:
@@ -57,11 +52,15 @@ def interview_prompts_screening(interview: ReturnInterview) -> bool:
     return not Screening.objects.filter(child_id=interview.child_id, screened_at__gte=interview.completed_at).exists()
 
 
+PAST_ALERTS_SHOWN = 20
+
+
 @dataclass
 class ChildRisk:
     """What the child record's risk section shows to one user."""
 
     alerts: list[Alert] = field(default_factory=list)
+    past_alerts: list[Alert] = field(default_factory=list)  # decided or resolved themselves: the history
     screening: Screening | None = None
     sees_screenings: bool = False
     referrals: list[Referral] = field(default_factory=list)
@@ -72,13 +71,20 @@ class ChildRisk:
 
     @property
     def shown(self) -> bool:
-        return self.sees_screenings or self.sees_referrals or bool(self.alerts)
+        return self.sees_screenings or self.sees_referrals or bool(self.alerts or self.past_alerts)
 
 
 def child_risk(user: User, child: Child) -> ChildRisk:
     """Open alerts, the current screening, open referrals and the screening prompt, as far as the user may see."""
     risk = ChildRisk(
         alerts=list(open_alerts(user).filter(child=child)),
+        past_alerts=list(
+            alerts_for(user)
+            .filter(child=child)
+            .exclude(acknowledged_at__isnull=True, resolved_at__isnull=True)
+            .select_related("acknowledged_by")
+            .order_by("-raised_at", "-pk")[:PAST_ALERTS_SHOWN]
+        ),
         can_screen=can_screen(user, child),
         can_refer=can_refer(user, child),
     )

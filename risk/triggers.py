@@ -25,8 +25,11 @@ The rules, all thresholds from settings:
 
 Only recent records raise alerts: episodes still open or returned within HOMEWARD_ALERT_LOOKBACK_DAYS,
 interviews held within it (and, for repeat missing, a latest episode within it), so years of history
-loaded at once do not flood anyone's My work. Every alert goes to the coordinator except the duration
-escalations.
+loaded at once do not flood anyone's My work; a duration escalation fires only if its time passed within the
+look-back. Every alert goes to the coordinator except the duration escalations.
+
+Alerts resolve themselves when they stop being true (`resolve_stale_alerts`): a duration escalation when the child
+is found, a young-child alert when the episode closes. The reason is recorded and audited; the alert stays.
 """
 
 from dataclasses import dataclass, replace
@@ -46,6 +49,7 @@ from episodes.codes import RiskGrade
 from episodes.models import MissingEpisode, RiskGradeChange
 from interviews.codes import Disclosure, FactorKind
 from interviews.models import ReturnInterview
+from risk.actions import resolve_alert
 from risk.codes import EXPLOITATION_DISCLOSURES, AlertKind
 from risk.models import Alert
 
@@ -136,6 +140,9 @@ def high_risk(episodes: list[MissingEpisode], now: datetime) -> list[DueAlert]:
 
 
 def missing_duration(episodes: list[MissingEpisode], now: datetime) -> list[DueAlert]:
+    """Escalations an open episode has passed, each only if it passed within the look-back: an episode loaded
+    (or left open) from long ago does not raise escalations for times long gone."""
+    cutoff = now - timedelta(days=settings.HOMEWARD_ALERT_LOOKBACK_DAYS)
     return [
         DueAlert(
             kind=AlertKind.MISSING_DURATION,
@@ -149,6 +156,7 @@ def missing_duration(episodes: list[MissingEpisode], now: datetime) -> list[DueA
         if episode.is_open
         for hours in settings.HOMEWARD_MISSING_ESCALATION_HOURS
         if now - episode.last_seen_at >= timedelta(hours=hours)
+        and episode.last_seen_at + timedelta(hours=hours) >= cutoff
     ]
 
 
@@ -263,9 +271,35 @@ def _raise(child: Child, due: DueAlert, now: datetime) -> Alert | None:
     return alert
 
 
+# The alerts that stop being true when the episode they name ends, and why, in words.
+RESOLVED_BY_RETURN: dict[str, str] = {
+    AlertKind.MISSING_DURATION: "The child was found or came back on {returned}",
+    AlertKind.YOUNG_CHILD: "The missing episode closed on {returned}",
+}
+
+
+def resolve_stale_alerts(child: Child, now: datetime) -> list[Alert]:
+    """Resolve the child's open alerts that are no longer true: a duration escalation once the child is found, a
+    young-child alert once the episode closes. Each keeps its place in the child's history, with the reason."""
+    stale = Alert.objects.unacknowledged().filter(
+        child=child, kind__in=list(RESOLVED_BY_RETURN), episode__returned_at__isnull=False
+    )
+    resolved = []
+    for alert in stale.select_related("episode").order_by("pk"):
+        returned = alert.episode.returned_at if alert.episode else None
+        if returned is None:  # the filter above: an alert on a returned episode
+            continue
+        reason = RESOLVED_BY_RETURN[alert.kind].format(returned=_local(returned))
+        if (done := resolve_alert(alert, reason=reason, now=now)) is not None:
+            resolved.append(done)
+    return resolved
+
+
 def evaluate_child(child: Child, *, now: datetime | None = None) -> list[Alert]:
-    """Raise every due alert the child does not have yet; return the new ones. Safe to call any number of times."""
+    """Raise every due alert the child does not have yet, and resolve those no longer true; return the new ones.
+    Safe to call any number of times."""
     now = now or timezone.now()
+    resolve_stale_alerts(child, now)
     existing = set(Alert.objects.filter(child=child).values_list("dedupe_key", flat=True))
     raised = []
     for due in due_alerts(child, now):

@@ -18,9 +18,16 @@ from children.scoping import get_child_for_user
 from core.forms import submitted
 from core.pages import crumb
 from episodes.scoping import episodes_for
-from risk.actions import acknowledge_alert, make_referral, record_screening, update_referral_status
+from risk.actions import (
+    acknowledge_alert,
+    assign_alert,
+    can_hold_alert,
+    make_referral,
+    record_screening,
+    update_referral_status,
+)
 from risk.codes import REFERRAL_TRANSITIONS, IndicatorTiming
-from risk.forms import AcknowledgeAlertForm, ReferralForm, ReferralStatusForm, ScreeningForm
+from risk.forms import AcknowledgeAlertForm, AssignAlertForm, ReferralForm, ReferralStatusForm, ScreeningForm
 from risk.hooks import alert_links
 from risk.models import Alert
 from risk.scoping import (
@@ -35,6 +42,7 @@ from risk.scoping import (
     sees_alerts,
 )
 from risk.selectors import interview_needing_screening, open_alerts
+from risk.work import can_reassign_alert
 
 
 def _child_crumbs(child: Child) -> list[dict[str, str]]:
@@ -63,7 +71,7 @@ def _alert_episode_visible(user: User, alert: Alert) -> bool:
 def acknowledge(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
     user = request.user
     alert = get_alert_for_user(user, alert_id)
-    allowed = can_acknowledge_alert(user, alert) and not alert.is_acknowledged
+    allowed = can_acknowledge_alert(user, alert) and alert.is_open
     if request.method == "POST" and not can_acknowledge_alert(user, alert):
         raise PermissionDenied(f"Only the child's council's {Role(alert.for_role).label.lower()} can acknowledge this.")
     form = AcknowledgeAlertForm(submitted(request))
@@ -91,8 +99,43 @@ def acknowledge(request: AuthenticatedHttpRequest, alert_id: int) -> HttpRespons
             "for_role": Role(alert.for_role).label,
             "episode_visible": _alert_episode_visible(user, alert),
             "follow_ups": alert_links(user, alert),
+            "can_reassign": can_reassign_alert(user, alert),
             "breadcrumbs": [*_child_crumbs(alert.child), crumb("Alerts", "risk:alerts")],
         },
+        status=form.status_code,
+    )
+
+
+def _colleagues_who_could_decide(alert: Alert) -> list[User]:
+    """The active users of the child's councils who hold the alert's role: whom it may be handed to."""
+    councils = [alert.child.responsible_council_id, alert.child.placement_council_id]
+    candidates = User.objects.filter(
+        is_active=True, agency_id__in=councils, role_assignments__role=alert.for_role
+    ).select_related("agency")
+    ordered = candidates.distinct().order_by("last_name", "first_name", "pk")
+    return [person for person in ordered if can_hold_alert(person, alert)]
+
+
+def assign(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
+    """Hand the decision on an open alert to a colleague (optimistic locking: a stale form is refused)."""
+    user = request.user
+    alert = get_alert_for_user(user, alert_id)
+    if not can_reassign_alert(user, alert):
+        raise PermissionDenied("Only the child's council's coordinator, managers or the alert's role can hand it on.")
+    initial = {"version": alert.version, "assigned_to": str(alert.assigned_to_id or "") or None}
+    form = AssignAlertForm(submitted(request), initial=initial, colleagues=_colleagues_who_could_decide(alert))
+    if request.method == "POST" and form.is_valid():
+        colleague = form.chosen_colleague()
+        done = form.call_action(
+            assign_alert, alert, assignee=colleague, expected_version=form.cleaned_data["version"], acting_user=user
+        )
+        if done is not None:
+            messages.success(request, f"Alert handed to {colleague}" if colleague else "Back to anyone in its role")
+            return redirect("core:my-work")
+    return render(
+        request,
+        "risk/assign.html",
+        {"alert": alert, "child": alert.child, "form": form, "breadcrumbs": [*_child_crumbs(alert.child)]},
         status=form.status_code,
     )
 

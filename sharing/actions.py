@@ -28,10 +28,10 @@ from network.models import PersonOfConcern, Place
 from sharing.codes import CONSENT_NEEDS_REASON, ChildConsent, LawfulBasis, ShareWhat
 from sharing.models import EmergencyAccess, IntelligenceItem, Share
 from sharing.scoping import (
-    can_acknowledge,
     can_share,
     can_withdraw_share,
     emergency_access_to_review_for,
+    may_acknowledge,
 )
 from sharing.selectors import (
     active_share_exists,
@@ -237,6 +237,37 @@ def withdraw_share(share: Share, *, reason: str, expected_version: int, acting_u
     return current
 
 
+def acknowledge_share(share: Share, *, expected_version: int, acting_user: User) -> Share:
+    """The recipient confirms they have read what was shared (for an agency, any of its receiving users does it
+    for the agency; for intelligence from a return interview, the receiving force's police staff, who are working
+    it): who, when. Once only; version-checked. The share leaves the recipients' task inbox and the sharer can see
+    it arrived."""
+    with transaction.atomic():
+        edit = versioned_update(Share, share.pk, expected_version)
+        current = edit.record
+        if not may_acknowledge(acting_user, current):
+            raise ValidationError("Only the recipient of an active share can acknowledge it")
+        if current.acknowledged_at is not None:
+            raise ValidationError(
+                f"{current.acknowledged_by} already acknowledged this share on "
+                f"{timezone.localtime(current.acknowledged_at):%d/%m/%Y %H:%M}"
+            )
+        current.acknowledged_at = timezone.now()
+        current.acknowledged_by = acting_user
+        edit.save(update_fields=["acknowledged_at", "acknowledged_by", "version"])
+        intelligence = current.what == ShareWhat.INTERVIEW_INTELLIGENCE
+        summary = "Intelligence acknowledged by the police" if intelligence else "Share acknowledged by its recipient"
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.UPDATE,
+            obj=current,
+            child_id=current.child_id,
+            summary=summary,
+            changes={"acknowledged_at": [None, current.acknowledged_at]},
+        )
+    return current
+
+
 def _find_child(child_id: int | None, la_child_id: str, council: Agency | None) -> Child | None:
     if child_id is not None:
         return Child.objects.filter(pk=child_id).first()
@@ -418,27 +449,3 @@ def share_interview_intelligence(
             },
         )
     return share
-
-
-def acknowledge_intelligence(share: Share, *, expected_version: int, acting_user: User) -> Share:
-    """Police staff of the receiving force mark intelligence from a return interview as received and being worked:
-    who, when. Once only; version-checked."""
-    with transaction.atomic():
-        edit = versioned_update(Share, share.pk, expected_version)
-        current = edit.record
-        if current.acknowledged_at is not None:
-            raise ValidationError("This intelligence has already been acknowledged")
-        if not can_acknowledge(acting_user, current):
-            raise ValidationError("You cannot acknowledge this intelligence")
-        current.acknowledged_at = timezone.now()
-        current.acknowledged_by = acting_user
-        edit.save(update_fields=["acknowledged_at", "acknowledged_by", "version"])
-        record_event(
-            actor=acting_user,
-            action=AuditEvent.Action.UPDATE,
-            obj=current,
-            child_id=current.child_id,
-            summary="Intelligence acknowledged by the police",
-            changes={"acknowledged_at": [None, current.acknowledged_at]},
-        )
-    return current

@@ -32,8 +32,10 @@ class SharingConfig(AppConfig):
         )
         from core import navigation
         from core.error_pages import register_not_found_context
+        from core.inbox import register_task_source
         from sharing.navigation import navigation_items
         from sharing.views import emergency_access_offer
+        from sharing.work import SOURCES as TASK_SOURCES
 
         navigation.register(self.label, order=50, items=navigation_items)  # shared with my agency; reviews
         register_not_found_context(self.label, emergency_access_offer)  # the way to ask for emergency access
@@ -45,3 +47,5 @@ class SharingConfig(AppConfig):
                 {"sharing.Share.child": "shares", "sharing.EmergencyAccess.child": "uses of emergency access"}
             ),
         )
+        for source in TASK_SOURCES:
+            register_task_source(source)  # My work: shares received to acknowledge

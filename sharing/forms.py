@@ -105,6 +105,10 @@ class ShareForm(GovukForm):
         }
 
 
+class AcknowledgeShareForm(GovukForm):
+    version = VersionField()
+
+
 class WithdrawShareForm(GovukForm):
     reason = textarea(
         label="Why are you withdrawing this share?",
@@ -211,7 +215,3 @@ class InterviewIntelligenceForm(GovukForm):
         cast(forms.MultipleChoiceField, self.fields["persons"]).choices = [(str(p.pk), str(p)) for p in persons]
         cast(forms.MultipleChoiceField, self.fields["places"]).choices = [(str(p.pk), str(p)) for p in places]
         self.initial.setdefault("lawful_basis", LawfulBasis.CRIME_PREVENTION)
-
-
-class AcknowledgeIntelligenceForm(GovukForm):
-    version = VersionField()

@@ -161,5 +161,22 @@ def intelligence_received_by(user: User) -> QuerySet[Share]:
     return received_shares(user).filter(what=ShareWhat.INTERVIEW_INTELLIGENCE)
 
 
+def may_acknowledge(user: User, share: Share) -> bool:
+    """Whether the user is one who acknowledges this share: its recipient (for an agency, any of its receiving
+    users); for intelligence from a return interview, the receiving force's police staff only."""
+    if share.what == ShareWhat.INTERVIEW_INTELLIGENCE:
+        return intelligence_received_by(user).filter(pk=share.pk).exists()
+    return receives_share(user, share)
+
+
 def can_acknowledge(user: User, share: Share) -> bool:
-    return share.acknowledged_at is None and intelligence_received_by(user).filter(pk=share.pk).exists()
+    """The Acknowledge button: for one who acknowledges the share, while nobody has."""
+    return share.acknowledged_at is None and may_acknowledge(user, share)
+
+
+def to_acknowledge_by(user: User) -> QuerySet[Share]:
+    """The active shares received that wait for this user's acknowledgement (My work's task)."""
+    waiting = received_shares(user).filter(acknowledged_at__isnull=True)
+    if not user.has_role(Role.POLICE):
+        waiting = waiting.exclude(what=ShareWhat.INTERVIEW_INTELLIGENCE)
+    return waiting

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from access.audit import record_event, record_page_viewed
 from access.http import AuthenticatedHttpRequest
@@ -27,7 +28,7 @@ from core.pages import crumb
 from episodes.scoping import episodes_for
 from interviews.scoping import get_interview_for_user, interviews_for
 from sharing.actions import (
-    acknowledge_intelligence,
+    acknowledge_share,
     request_emergency_access,
     review_emergency_access,
     share_interview_intelligence,
@@ -36,7 +37,7 @@ from sharing.actions import (
 )
 from sharing.codes import ShareWhat
 from sharing.forms import (
-    AcknowledgeIntelligenceForm,
+    AcknowledgeShareForm,
     EmergencyAccessForm,
     InterviewIntelligenceForm,
     ReviewEmergencyAccessForm,
@@ -53,6 +54,7 @@ from sharing.scoping import (
     emergency_access_to_review_for,
     get_share_for_user,
     intelligence_received_by,
+    may_acknowledge,
     receives_share,
     shares_received_by,
 )
@@ -144,7 +146,7 @@ def detail(request: AuthenticatedHttpRequest, share_id: int) -> HttpResponse:
             "items": items,
             "childs_words": childs_words,
             "can_acknowledge": can_acknowledge(user, share_),
-            "acknowledge_form": AcknowledgeIntelligenceForm(initial={"version": share_.version}),
+            "acknowledge_form": AcknowledgeShareForm(initial={"version": share_.version}),
             "share": share_,
             "child": child,
             "recipient": recipient,
@@ -154,6 +156,30 @@ def detail(request: AuthenticatedHttpRequest, share_id: int) -> HttpResponse:
             "child_link": children_for(user).filter(pk=child.pk).exists(),
             "breadcrumbs": _child_crumbs(child),
         },
+    )
+
+
+@require_POST
+def acknowledge(request: AuthenticatedHttpRequest, share_id: int) -> HttpResponse:
+    """The recipient confirms they read the share (POST only): a button on the share's page. For intelligence
+    from a return interview, the receiving force's police staff acknowledge it as being worked."""
+    user = request.user
+    share_ = get_share_for_user(user, share_id)
+    if not may_acknowledge(user, share_):
+        raise PermissionDenied("Only the recipient of this share can acknowledge it.")
+    form = AcknowledgeShareForm(request.POST)
+    if form.is_valid():
+        done = form.call_action(
+            acknowledge_share, share_, expected_version=form.cleaned_data["version"], acting_user=user
+        )
+        if done is not None:
+            messages.success(request, "Acknowledged: the sharer can see that it reached you")
+            return redirect("sharing:detail", share_.pk)
+    return render(
+        request,
+        "sharing/acknowledge_refused.html",
+        {"share": share_, "child": share_.child, "form": form, "breadcrumbs": _child_crumbs(share_.child)},
+        status=form.status_code,
     )
 
 
@@ -450,22 +476,3 @@ def intelligence(request: AuthenticatedHttpRequest) -> HttpResponse:
         "sharing/intelligence.html",
         {"shares": shares, "breadcrumbs": [crumb("My work", "core:my-work")]},
     )
-
-
-def acknowledge(request: AuthenticatedHttpRequest, share_id: int) -> HttpResponse:
-    """Police staff of the receiving force acknowledge intelligence (POST only)."""
-    user = request.user
-    share_ = get_share_for_user(user, share_id)
-    if request.method != "POST" or not can_acknowledge(user, share_):
-        raise PermissionDenied("Only police staff of the force it was passed to acknowledge it, once.")
-    form = AcknowledgeIntelligenceForm(request.POST)
-    done = None
-    if form.is_valid():
-        done = form.call_action(
-            acknowledge_intelligence, share_, expected_version=form.cleaned_data["version"], acting_user=user
-        )
-    if done is not None:
-        messages.success(request, "Acknowledged")
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("sharing:detail", share_.pk)

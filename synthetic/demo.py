@@ -23,6 +23,7 @@ from interviews.actions import assign_interview
 from interviews.codes import Outcome
 from interviews.models import ReturnInterview
 from synthetic.duplicates import add_demo_duplicates
+from synthetic.inbox_showcase import InboxShowcaseResult, add_inbox_showcase
 from synthetic.meetings import add_demo_meetings
 from synthetic.names import COUNCILS
 from synthetic.police_notifications import add_demo_notifications
@@ -236,6 +237,7 @@ class DemoResult:
     children_allocated: int
     showcase: ShowcaseResult
     public: PublicDemoResult
+    inbox: InboxShowcaseResult
     group_mappings: int = 0
     meetings: int = 0
     webhook_deliveries: int = 0
@@ -273,12 +275,14 @@ def create_demo_users() -> DemoResult:
         return_imports = add_returns_demo(coordinator)
         duplicates = add_demo_duplicates(coordinator)
         notifications = add_demo_notifications(police=users[Role.POLICE], council=agencies.council)
+        inbox = add_inbox_showcase(users=users, council=agencies.council)
     return DemoResult(
         users=rows,
         interviews_assigned=assigned,
         children_allocated=allocated,
         showcase=showcase,
         public=public,
+        inbox=inbox,
         group_mappings=mappings,
         meetings=meetings,
         webhook_deliveries=webhook_deliveries,

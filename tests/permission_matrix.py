@@ -183,7 +183,20 @@ MATRIX: list[Entry] = [
     page("accounts:two-factor", USERS, public="the second sign-in step", allowed_status=302),
     page("accounts:enrol", USERS, public="setting up the authenticator during sign-in", allowed_status=302),
     page("logout", USERS, public="signing out: POST only, so a GET is 405 for everyone", allowed_status=405),
-    page("core:my-work", USERS, sees={IDENTITY: {"coordinator"}}),
+    # My work (the task inbox): the coordinator's alert, the school's share of Jordan's episode and the force's
+    # interview intelligence to acknowledge, and the social worker's meeting action about Jordan.
+    page("core:my-work", USERS, sees={IDENTITY: {"coordinator", "school_dsl", "police", "social_worker"}}),
+    # --- notifications: everyone has their own, and nobody sees anyone else's -----------------------------
+    page("notifications:list", USERS),
+    page("notifications:preferences", USERS),
+    page("notifications:read-all", USERS, method="post", allowed_status=302),
+    page(
+        "notifications:read",
+        {"coordinator"},
+        args={"notification_id": "notification"},
+        method="post",
+        allowed_status=302,
+    ),
     # --- children ---------------------------------------------------------------------------------------
     page("children:search", everyone_but("health", "analyst", "admin", "auditor", *NO_CASE_WORK), denied=403),
     # A saved search's results (Post/Redirect/Get): Northmoor users who search; anyone else cannot tell it exists.
@@ -237,6 +250,13 @@ MATRIX: list[Entry] = [
         sees={IDENTITY: NORTH_CASE | {"police"}},
     ),
     page(
+        "episodes:add-to-log",
+        NORTH_CASE | {"police"},
+        args={"episode_id": "episode"},
+        overrides=SEES_CANNOT_EDIT,
+        sees={IDENTITY: NORTH_CASE | {"police"}},
+    ),
+    page(
         "episodes:edit",
         NORTH_CASE | {"police"},
         args={"episode_id": "episode"},
@@ -280,6 +300,14 @@ MATRIX: list[Entry] = [
         sees={IDENTITY: NORTH_CASE | {"police"}},
         # The alert is for coordinators: only they decide it.
         post_refused=forbid({"social_worker", "manager", "police"}),
+    ),
+    # Handing an alert on: whoever may decide it (the coordinator) and the council's managers.
+    page(
+        "risk:assign",
+        {"coordinator", "manager"},
+        args={"alert_id": "alert"},
+        overrides=forbid({"social_worker", "police"}),
+        sees={IDENTITY: {"coordinator", "manager"}},
     ),
     page(
         "risk:screen",
@@ -495,13 +523,16 @@ MATRIX: list[Entry] = [
         sees={IDENTITY: {"coordinator", "practitioner"}},
     ),
     page("sharing:intelligence", {"police", "police_south"}, denied=403, sees={IDENTITY: {"police"}}),
+    # Acknowledging a share received (POST only, posted empty: the form answers that it is stale): its recipient;
+    # for interview intelligence, the receiving force's police staff (the school acknowledges its share in
+    # tests/sharing/test_acknowledge.py).
     page(
         "sharing:acknowledge",
         {"police"},
         args={"share_id": "intelligence_share"},
         method="post",
-        allowed_status=302,
         overrides=forbid(NORTH_CASE | {"practitioner"}),
+        sees={IDENTITY: {"police"}},
     ),
     page(
         "sharing:break-glass",
@@ -823,6 +854,17 @@ MATRIX: list[Entry] = [
         overrides=forbid(CHILD_SEERS),
         sees={IDENTITY: NORTH_CASE | {"police"}, PHILOMENA: NORTH_CASE | {"police"}},
     ),
+    api(
+        "GET",
+        "/episodes/{id}/log",
+        CHILD_SEERS,
+        args={"id": "episode"},
+        sees={EPISODE_WORDS: CHILD_SEERS - {"school_dsl"}},
+    ),
+    # Tasks name records, never children; every user has a (maybe empty) inbox.
+    api("GET", "/tasks", everyone_but()),
+    api("GET", "/notifications", everyone_but()),
+    api("GET", "/notifications/{id}", {"coordinator"}, args={"id": "notification"}),
     # API writes, each user with a token and a valid body (`@name` is a record's id, `@name.version` its version as
     # stored now, other `@name`s a value the test makes). The test also checks that a refused write wrote nothing.
     # Riley (Southvale's child placed in Northmoor) is reported missing: her councils and Northmoor Police may.
@@ -1042,6 +1084,33 @@ MATRIX += [
             sees={CONCERN: {"mash"}},
         )
         for name in ("mash-concern", "mash-link", "mash-new-child", "mash-refer", "mash-close")
+    ),
+    api(
+        "POST",
+        "/episodes/{id}/log",
+        NORTH_CASE | {"police"},
+        args={"id": "open_episode"},
+        allowed_status=201,
+        body={"kind": "sighting", "occurred_at": "@hours_ago_1", "note": "Matrix: seen at the station"},
+        write=True,
+    ),
+    # Handing the alert on: whoever may decide it (the coordinator) and the council's managers.
+    api(
+        "POST",
+        "/alerts/{id}/assign",
+        {"coordinator", "manager"},
+        args={"id": "alert"},
+        overrides=forbid({"social_worker", "police"}),
+        body={"assigned_to": "@coordinator", "version": "@alert.version"},
+        write=True,
+    ),
+    api(
+        "POST",
+        "/notifications/{id}/read",
+        {"coordinator"},
+        args={"id": "notification"},
+        body={},
+        write=True,
     ),
 ]
 

@@ -21,8 +21,8 @@ from api.main import api as ninja_api
 from children.models import Child
 from children.views import CHILD_SEARCH
 from core.searches import save_search
-from episodes.codes import FoundBy
-from episodes.models import MissingEpisode, RiskGradeChange
+from episodes.codes import FoundBy, LogEntryKind
+from episodes.models import EpisodeLogEntry, MissingEpisode, RiskGradeChange
 from governance.views import AUDIT_SEARCH
 from identity.actions import add_group_mapping
 from intake.actions import import_notifications
@@ -34,6 +34,8 @@ from meetings.actions import add_action, call_meeting
 from meetings.codes import MeetingKind
 from network import actions as network_actions
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
+from notifications.actions import notify
+from notifications.codes import NotificationKind
 from philomena.actions import add_photo, save_profile
 from public.actions import save_page, submit_concern
 from public.codes import MissingNow, ReporterRole
@@ -300,6 +302,18 @@ def _build_matrix(world):
         acting_user=users.coordinator,
     )
     # A search for Jordan saved by Northmoor's coordinator (Post/Redirect/Get): its results page, by token.
+    EpisodeLogEntry.objects.create(
+        episode=episode,
+        kind=LogEntryKind.SIGHTING,
+        occurred_at=episode.last_seen_at + dt.timedelta(hours=1),
+        note=MARKERS["episode"],
+        recorded_by=users.police,
+        recorded_by_agency=world.police_north,
+        recorded_at=now,
+    )
+    [notification] = notify(
+        NotificationKind.CHILD_MISSING, [users.coordinator], about="matrix", link=f"/episodes/{episode.pk}/"
+    )
     saved_search = save_search(users.coordinator, CHILD_SEARCH, {"q": "Jordan", "reporting": False})
     saved_audit_search = save_search(users.auditor, AUDIT_SEARCH, {"child": "N000123", "username": "", "action": ""})
     # Northmoor's published public page, and a concern from the public in its MASH queue (issue 16).
@@ -397,6 +411,7 @@ def _build_matrix(world):
         interview=interview,
         alert=alert,
         risk_change=episode.risk_changes.first(),
+        notification=notification,
         screening=screening,
         referral=referral,
         intel_person=intel_person,
@@ -545,6 +560,7 @@ def writable(matrix):
         north=world.north,
         school=world.school,
         practitioner=users.practitioner,
+        coordinator=users.coordinator,
         **{f"hours_ago_{h}": (now - dt.timedelta(hours=h)).isoformat() for h in (1, 4, 5)},
     )
 

@@ -1,12 +1,10 @@
-"""Tags for the risk pages, and My work's alerts block (the task inbox replaces it). The sections risk adds to the
-child record and the interview page are built by their views (risk.pages_elsewhere, core.sections)."""
+"""Tags for the risk pages. The sections risk adds to the child record and the interview page are built by their
+views (risk.pages_elsewhere, core.sections)."""
 
 from django import template
 from django.utils.html import format_html
 
-from access.scoping import COUNCIL_CASE_ROLES
 from risk.codes import ReferralStatus, ScreeningLevel
-from risk.selectors import my_work_alerts
 
 register = template.Library()
 
@@ -40,10 +38,3 @@ def referral_status_tag(status: str) -> str:
     return format_html(
         '<strong class="govuk-tag {}">{}</strong>', REFERRAL_TAG_CLASSES[status], ReferralStatus(status).label
     )
-
-
-@register.inclusion_tag("risk/includes/my_work_alerts.html", takes_context=True)
-def my_work_alerts_section(context: template.Context) -> dict:
-    """My work's "Alerts" section: unacknowledged alerts for the user's roles (nothing for other roles)."""
-    user = context["request"].user
-    return {"shown": user.has_role(*COUNCIL_CASE_ROLES), "alerts": my_work_alerts(user)}

@@ -118,7 +118,9 @@ def test_insider_reports_a_child_missing(world, api_as, who):
     assert body["risk_grade_history"][0]["previous_grade"] is None
     assert episode.created_by == getattr(world.users, who)
     assert episode.circumstances == "Left after an argument at home"
-    created = AuditEvent.objects.filter(pk__gt=before, action=AuditEvent.Action.CREATE).get()
+    created = AuditEvent.objects.filter(
+        pk__gt=before, action=AuditEvent.Action.CREATE, object_type="missingepisode"
+    ).get()
     assert created.object_id == str(episode.pk)
     assert created.channel == "api"
 

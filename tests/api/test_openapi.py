@@ -53,6 +53,12 @@ PATHS = {
     "/api/v1/shares/{id}/withdraw": {"post"},
     "/api/v1/philomena-profiles/{child_id}": {"get"},
     "/api/v1/police-notifications": {"post"},
+    "/api/v1/episodes/{id}/log": {"get", "post"},
+    "/api/v1/tasks": {"get"},
+    "/api/v1/alerts/{id}/assign": {"post"},
+    "/api/v1/notifications": {"get"},
+    "/api/v1/notifications/{id}": {"get"},
+    "/api/v1/notifications/{id}/read": {"post"},
 }
 
 

@@ -60,7 +60,7 @@ def test_coordinator_follows_a_child_from_missing_to_return_interview(page, live
     # Sign in: the coordinator lands on My work, with nothing waiting yet.
     sign_in(page, live_server, world.users.coordinator)
     expect(heading(page)).to_have_text("My work")
-    expect(main(page)).to_contain_text("No children you work with are missing now.")
+    expect(main(page)).to_contain_text("Nothing is waiting for you.")
     assert_accessible(page)
 
     # Find the child by name.
@@ -145,16 +145,16 @@ def test_coordinator_follows_a_child_from_missing_to_return_interview(page, live
     expect(heading(page)).to_have_text(re.compile(r"Return interview\s+Due"))
     assert_accessible(page)
 
-    # My work shows the interview waiting for an offer.
+    # My work (the task inbox) shows the interview waiting for an offer, due at its deadline.
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="My work").click()
-    expect(main(page)).to_contain_text("No children you work with are missing now.")
-    due = page.get_by_role("table", name="Return interviews waiting for an offer, overdue first")
-    due_row = due.get_by_role("row").filter(has_text=child.full_name)
-    expect(due_row).to_contain_text("Due")
+    tasks = page.get_by_role("table", name="Tasks waiting, overdue and soonest due first")
+    due_row = tasks.get_by_role("row").filter(has_text="Offer a return interview")
+    expect(due_row).to_contain_text(child.full_name)
+    expect(due_row).to_contain_text(due_by)
     assert_accessible(page)
 
     # Record the offer: accepted.
-    due_row.get_by_role("link", name=due_by).click()
+    due_row.get_by_role("link", name="Offer a return interview", exact=True).click()
     expect(heading(page)).to_have_text(re.compile(r"Return interview\s+Due"))
     assert_accessible(page)
     page.get_by_role("link", name="Record the offer").click()

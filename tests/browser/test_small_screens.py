@@ -55,3 +55,33 @@ def test_pages_fit_a_320px_screen(page: Page, live_server, world, history, path)
     measured = page.evaluate(OVERFLOW_JS)
     assert measured["scroll"] <= measured["width"], measured
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("view", ["mine", "team"])
+def test_my_work_fits_a_320px_screen(page: Page, live_server, world, history, view):
+    """The task inbox at 320px: its summary and tasks stacked into labelled rows, nothing off-screen, no axe
+    violations, for the coordinator's own tasks and the team view."""
+    from access.models import Role
+    from risk.codes import AlertKind
+    from risk.models import Alert
+
+    now = timezone.now()
+    Alert.objects.create(
+        child=world.child,
+        kind=AlertKind.HIGH_RISK,
+        dedupe_key="small-screen",
+        detail="Graded high",
+        raised_at=now - dt.timedelta(hours=30),
+        for_role=Role.COORDINATOR,
+    )
+    EpisodeFactory(child=world.placed_child, police_force=world.police_north, created_by=world.users.police)
+    InterviewFactory(child=world.child, provider=world.provider, due_by=now + dt.timedelta(hours=5))
+    page.set_viewport_size({"width": 320, "height": 900})
+    sign_in(page, live_server, world.users.coordinator)
+    page.goto(f"{live_server.url}/{'?view=team' if view == 'team' else ''}")
+    assert page.locator("#tasks tbody tr").count() >= 3
+    FAILURE_ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(FAILURE_ARTIFACTS / f"small-screen-my-work-{view}.png"), full_page=True)
+    measured = page.evaluate(OVERFLOW_JS)
+    assert measured["scroll"] <= measured["width"], measured
+    assert_accessible(page)

@@ -16,7 +16,6 @@ from core import sections
 # The template tags that still run a lookup, each with the reason (docs/adr/0003-layers-kernel-and-per-app-scoping.md).
 TAGS_THAT_LOOK_UP = {
     "sharing/templatetags/sharing_tags.py:emergency_access_banner",  # every page with a child; no one view owns it
-    "risk/templatetags/risk_tags.py:my_work_alerts_section",  # My work's alerts block, replaced by the task inbox
 }
 
 

@@ -55,40 +55,45 @@ def section(html: str, heading_id: str) -> str:
     return html[start : html.index("</section>", start)]
 
 
+def alert_tasks(client, user) -> list:
+    """The alerts on the user's My work (the task inbox), as tasks."""
+    client.force_login(user)
+    response = client.get(reverse("core:my-work"), {"kind": "alert"})
+    assert response.status_code == 200
+    inbox = response.context.get("inbox")
+    return [task for task in inbox.tasks if task.kind == "alert"] if inbox else []
+
+
 # --- My work ----------------------------------------------------------------------------------------
 
 
 def test_the_coordinators_my_work_lists_their_alerts_not_the_managers(client, world, missing):
-    alerts = section(my_work(client, world.users.coordinator), "alerts-heading")
-    assert "Alerts (1)" in alerts
-    assert "High risk grade" in alerts and "Jordan Example" in alerts
-    assert "Missing for over 24 hours" not in alerts
+    tasks = alert_tasks(client, world.users.coordinator)
     high = Alert.objects.get(kind=AlertKind.HIGH_RISK)
-    assert reverse("risk:acknowledge", args=[high.pk]) in alerts
-    assert reverse("risk:alerts") in alerts
+    assert [task.title for task in tasks] == ["Decide on the alert: High risk grade"]
+    assert tasks[0].subject == "Jordan Example"
+    assert tasks[0].link == reverse("risk:acknowledge", args=[high.pk])
 
 
 def test_the_managers_my_work_lists_the_duration_escalation(client, world, missing):
-    alerts = section(my_work(client, world.users.manager), "alerts-heading")
-    assert "Alerts (1)" in alerts and "Missing for over 24 hours" in alerts
+    tasks = alert_tasks(client, world.users.manager)
+    assert [task.title for task in tasks] == ["Decide on the alert: Missing for over 24 hours"]
 
 
 def test_an_acknowledged_alert_leaves_my_work(client, world, missing):
     high = Alert.objects.get(kind=AlertKind.HIGH_RISK)
     acknowledge_alert(high, decision=AlertDecision.STRATEGY_DISCUSSION_HELD, acting_user=world.users.coordinator)
-    alerts = section(my_work(client, world.users.coordinator), "alerts-heading")
-    assert "Alerts (0)" in alerts and "No alerts are waiting for your decision" in alerts
+    assert alert_tasks(client, world.users.coordinator) == []
 
 
 @pytest.mark.parametrize("username", ["coordinator_south", "social_worker"])
 def test_other_users_my_work_has_no_jordan_alerts(client, world, missing, username):
-    alerts = section(my_work(client, getattr(world.users, username)), "alerts-heading")
-    assert "Alerts (0)" in alerts and "Jordan" not in alerts
+    assert alert_tasks(client, getattr(world.users, username)) == []
 
 
 @pytest.mark.parametrize("username", ["police", "practitioner"])
 def test_roles_that_acknowledge_nothing_have_no_alerts_section(client, world, missing, username):
-    assert 'id="alerts-heading"' not in my_work(client, getattr(world.users, username))
+    assert 'id="count-alert"' not in my_work(client, getattr(world.users, username))
 
 
 # --- The child's record -----------------------------------------------------------------------------
@@ -130,7 +135,9 @@ def test_closed_referrals_and_acknowledged_alerts_leave_the_child_record(client,
         acknowledge_alert(alert, decision=AlertDecision.OTHER, reason="S", acting_user=world.users.manager)
     risk = section(child_page(client, world.users.manager, world.child)[1], "risk-heading")
     assert reverse("risk:referral", args=[referral.pk]) not in risk
-    assert "High risk grade" not in risk
+    waiting = risk[risk.index("Alerts waiting") : risk.index("Earlier alerts")]
+    assert "High risk grade" not in waiting and "None." in waiting
+    assert "Earlier alerts (2)" in risk and "something else" in risk  # they stay in the child's history
     assert "The child has not been screened" in risk
 
 

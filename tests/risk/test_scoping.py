@@ -7,6 +7,7 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
+from core.inbox import MINE
 from episodes.codes import RiskGrade
 from interviews.codes import Disclosure
 from risk.actions import make_referral, record_screening
@@ -21,8 +22,8 @@ from risk.scoping import (
     referrals_for,
     screenings_for,
 )
-from risk.selectors import my_work_alerts
 from risk.triggers import evaluate_child
+from risk.work import alerts_to_decide
 from tests.risk.conftest import episode, interview_with
 
 ALL_USERS = [
@@ -111,12 +112,12 @@ def test_an_interview_derived_alert_is_a_404_for_police(world, records):
 
 
 def test_my_work_lists_alerts_for_the_users_own_roles(world, records):
-    coordinator = {a.kind for a in my_work_alerts(world.users.coordinator)}
-    manager = {a.kind for a in my_work_alerts(world.users.manager)}
+    coordinator = {a.kind for a in list(alerts_to_decide(world.users.coordinator, MINE))}
+    manager = {a.kind for a in list(alerts_to_decide(world.users.manager, MINE))}
     assert coordinator == {"high_risk", "exploitation_disclosed"}
     assert manager == {"missing_duration"}  # the escalation goes to the manager role
-    assert my_work_alerts(world.users.social_worker) == []
-    assert my_work_alerts(world.users.police) == []
+    assert list(alerts_to_decide(world.users.social_worker, MINE)) == []
+    assert list(alerts_to_decide(world.users.police, MINE)) == []
 
 
 @pytest.mark.parametrize(

@@ -112,6 +112,7 @@ def test_report_missing_queues_an_evaluation_only_when_it_commits(world, recent,
     assert queued(EVALUATE) == []  # nothing before the commit (other apps, e.g. webhooks, add their own callbacks)
     for callback in callbacks:
         callback()
+    assert len(queued("notifications.tasks.deliver")) == 1  # and the coordinator's e-mail that the child is missing
     [job] = queued(EVALUATE)
     assert job.status == TaskResultStatus.READY
     assert job.task_result.args == [world.child.pk]

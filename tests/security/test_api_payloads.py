@@ -18,7 +18,7 @@ from access.models import Role
 from access.tokens import issue_token
 from api.main import api as ninja_api
 from children.models import Child
-from episodes.models import MissingEpisode
+from episodes.models import EpisodeLogEntry, MissingEpisode
 from interviews.actions import record_offer
 from interviews.codes import Outcome
 from interviews.models import ReturnInterview
@@ -170,6 +170,16 @@ def _valid_body(key: str, records) -> tuple[str, dict]:
         return f"/api/v1/children/{world.child.pk}", {"version": Child.objects.get(pk=world.child.pk).version}
     if key == "POST /api/v1/alerts/{id}/decision":
         return f"/api/v1/alerts/{_alert(records).pk}/decision", {"decision": "other", "reason": "Checked"}
+    if key == "POST /api/v1/alerts/{id}/assign":
+        alert = _alert(records)
+        body = {"assigned_to": world.users.coordinator.pk, "version": alert.version}
+        return f"/api/v1/alerts/{alert.pk}/assign", body
+    if key == "POST /api/v1/episodes/{id}/log":
+        return f"/api/v1/episodes/{episode.pk}/log", {
+            "kind": "sighting",
+            "occurred_at": now.isoformat(),
+            "note": "Seen at the station",
+        }
     if key == "POST /api/v1/shares":
         return "/api/v1/shares", {
             "child": world.placed_child.pk,
@@ -264,6 +274,8 @@ def _stored(key: str, field: str, records, response) -> object:
         return getattr(ReturnInterview.objects.get(pk=records.interview.pk), field)
     if key.startswith("POST /api/v1/meeting-actions"):
         return getattr(MeetingAction.objects.get(pk=records.meeting_action.pk), f"status_{field}")
+    if key.endswith("/log"):
+        return EpisodeLogEntry.objects.get(pk=response.json()["id"]).note
     if key.endswith("/risk-grade"):
         return MissingEpisode.objects.get(pk=records.episode.pk).risk_changes.latest("pk").reason
     if key == "POST /api/v1/children":

@@ -30,7 +30,7 @@ from access.models import Agency, ApiToken, AuditEvent, Role, User
 from children.models import Child
 from core.encryption import PREFIX, EncryptedTextField
 from episodes.codes import FoundBy, RiskGrade
-from episodes.models import MissingEpisode
+from episodes.models import EpisodeLogEntry, MissingEpisode
 from identity.models import GroupMapping
 from interviews.models import ReturnInterview
 from meetings.actions import add_action, call_meeting
@@ -39,6 +39,8 @@ from meetings.models import Meeting, MeetingAction, MeetingChild
 from network import actions as network_actions
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind
 from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
+from notifications.codes import NotificationKind
+from notifications.models import ContactDetails
 from philomena.models import ProfileVersion
 from public.actions import submit_concern
 from public.models import Concern, PublicPageVersion
@@ -259,6 +261,26 @@ def _page_version_pages(world, records, version) -> list[str | Shown]:
 
 
 FORM_CASES: dict[str, FormCase] = {
+    "LogEntryForm": FormCase(
+        url=lambda world, records: reverse("episodes:add-to-log", args=[records.episode.pk]),
+        data=lambda world, records: {
+            "kind": "sighting",
+            **date_time_boxes("occurred_at", minute(timezone.now())),
+            "note": "Seen at the bus station",
+        },
+        saved=_latest(EpisodeLogEntry),
+        shown=lambda world, records, entry: [reverse("episodes:detail", args=[records.episode.pk])],
+    ),
+    "PreferencesForm": FormCase(
+        url=lambda world, records: reverse("notifications:preferences"),
+        data=lambda world, records: {
+            **{kind.value: "email" for kind in NotificationKind},
+            "mobile_number": "07700900982",
+            "version": "1",
+        },
+        saved=lambda world, records, response: ContactDetails.objects.get(user=world.users.coordinator),
+        shown=lambda world, records, details: [reverse("notifications:preferences")],
+    ),
     "AddChildForm": FormCase(
         url=lambda world, records: reverse("children:add"),
         data=lambda world, records: child_answers(world),

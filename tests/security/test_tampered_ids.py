@@ -31,6 +31,7 @@ RECORDS = frozenset(
     | {"public_page", "concern"}  # a council's public page (its editor's pages) and a concern in the MASH queue
     | {"staff_user", "group_mapping"}  # administration: an account and a single sign-on group mapping
     | {"api_token", "subscription", "delivery"}  # API credentials and webhooks (issue 17)
+    | {"notification"}  # a user's own notification: anyone else's id is unknown, so 404
 )
 # URL arguments that name no record: a council's code and a page's address on the public site (issue 16), which
 # anyone may read; a wrong one is a 404 (tests/public).
@@ -78,6 +79,9 @@ WRITE_BODIES = {
         "version": 1,
     },
     "POST /api/v1/return-interviews/{id}/assign": {"practitioner": None, "version": 1},
+    "POST /api/v1/episodes/{id}/log": {"kind": "sighting", "occurred_at": SOON, "note": "Tampered id check"},
+    "POST /api/v1/alerts/{id}/assign": {"assigned_to": None, "version": 1},
+    "POST /api/v1/notifications/{id}/read": {},
     "POST /api/v1/return-interviews/{id}/offer": {"version": 1},
     "POST /api/v1/meeting-actions/{id}/status": {"status": "done", "version": 1},
     "PATCH /api/v1/children/{id}": {"preferred_name": "Jo", "version": 1},

@@ -61,3 +61,33 @@ def test_the_demo_has_likely_duplicates_and_intelligence_for_the_police(client, 
     police = User.objects.filter(agency=intelligence[0].to_agency, role_assignments__role="police").first()
     client.force_login(police)
     assert intelligence[0].child.la_child_id in client.get(reverse("sharing:intelligence")).content.decode()
+
+
+def test_the_inbox_log_and_notifications_have_something_in_them(client, demo):
+    from django.utils import timezone
+
+    from core.inbox import TEAM, inbox_page
+    from episodes.models import EpisodeLogEntry
+    from notifications.models import Notification
+    from risk.models import Alert
+
+    coordinator = User.objects.get(username="demo.coordinator")
+    assert "My work, episode logs and notifications" in demo
+    assert EpisodeLogEntry.objects.exists()
+    assert Alert.objects.filter(assigned_to=coordinator).exists()
+    assert Notification.objects.filter(recipient=coordinator).exists()
+    assert Notification.objects.filter(recipient__username="demo.social_worker").exists()
+    now = timezone.now()
+    assert inbox_page(coordinator, now).total and inbox_page(coordinator, now, scope=TEAM).total
+    assert inbox_page(User.objects.get(username="demo.school_dsl"), now).total  # shares to acknowledge
+    # The demo meetings' actions: tasks for their owners, who were told, and the chairs of overdue ones.
+    social_worker = User.objects.get(username="demo.social_worker")
+    assert inbox_page(social_worker, now, kind="meeting_action").overdue
+    assert Notification.objects.filter(kind="action_assigned", recipient=social_worker).exists()
+    assert Notification.objects.filter(kind="action_due", recipient=social_worker).exists()
+    assert Notification.objects.filter(kind="actions_overdue").exists()
+    counts = (EpisodeLogEntry.objects.count(), Notification.objects.count())
+    call_command("create_demo_users", stdout=io.StringIO())  # idempotent
+    assert counts == (EpisodeLogEntry.objects.count(), Notification.objects.count())
+    client.force_login(coordinator)
+    assert "Notifications (" in client.get(reverse("notifications:list")).content.decode()

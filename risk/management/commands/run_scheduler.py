@@ -21,7 +21,7 @@ from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 from access.audit import seal_pending_events
-from core.scheduling import DailyJob, daily_jobs
+from core.scheduling import DailyJob, daily_jobs, sweep_jobs
 from risk.tasks import sweep_open_episodes
 
 
@@ -60,6 +60,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Sealed {sealed} audit events left unsealed")
         result = sweep_open_episodes.enqueue()
         self.stdout.write(f"Queued the trigger sweep (job {result.id})")
+        for name, task in sweep_jobs().items():  # the apps' own clock-driven sweeps (core.scheduling)
+            self.stdout.write(f"Queued {name} (job {task.enqueue().id})")
         for job in daily_jobs():
             self._queue_daily(job)
 

@@ -78,3 +78,9 @@ class Command(BaseCommand):
             f"Police notifications imported (three in the match queue, under Police notifications): "
             f"{result.police_notifications} (none when already there)."
         )
+        inbox = result.inbox
+        self.stdout.write(
+            f"My work, episode logs and notifications: {inbox.log_entries} log entries, {inbox.alerts_handed_on} "
+            f"alert handed on, {inbox.alerts_resolved} alerts resolved themselves, {inbox.notifications} "
+            "notifications (none when already there)."
+        )

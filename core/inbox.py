@@ -1,0 +1,124 @@
+"""The task inbox's registry: each app registers the tasks it hands people (interviews to offer or write up, alerts
+to decide, shares to acknowledge, meeting actions...) from its `AppConfig.ready`, so My work (core.views) knows no
+domain app and a new app adds its own kind of task without editing this module or the page.
+
+A source answers two questions for a user, for either their own work (`MINE`) or their team's (`TEAM`, for the
+managers and coordinators a source lets see it): how many tasks there are (and how many overdue), counted in the
+database; and the first `limit` of them, soonest due first. My work merges the sources' first rows into one page,
+so the page costs a fixed number of queries per source however much is waiting (docs/inbox.md).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+MINE = "mine"
+TEAM = "team"
+SCOPES = (MINE, TEAM)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One thing waiting for someone. `link` opens the record the work is done on (for a return interview
+    practitioner, the interview itself); `reassign_link` is the page that hands it to a colleague, when the
+    user may."""
+
+    kind: str  # the source's name, such as "interview_offer"
+    title: str  # what to do, such as "Offer a return interview"
+    subject: str  # whom or what it is about: usually the child's name
+    due: datetime | None
+    overdue: bool
+    link: str
+    owner: str = ""  # who holds it now, in words ("Not assigned" when nobody does)
+    reassign_link: str = ""
+    reference: str = ""  # the record's id for the API, such as "interview:12"
+
+
+@dataclass(frozen=True)
+class TaskCount:
+    total: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class TaskSource:
+    """An app's kind of task. `applies(user, scope)` says whether the user has any part in it (no query);
+    `count(user, now, scope)` and `fetch(user, now, scope, limit)` run scoped queries (the owning app's
+    scoping.py). `fetch` returns at most `limit` tasks, soonest due first, undated last."""
+
+    name: str
+    label: str  # the kind in the summary: "Return interviews to offer"
+    applies: Callable[[Any, str], bool]
+    count: Callable[[Any, datetime, str], TaskCount]
+    fetch: Callable[[Any, datetime, str, int], list[Task]]
+    order: int = 100
+
+
+_sources: dict[str, TaskSource] = {}
+
+
+def register_task_source(source: TaskSource) -> None:
+    """Add an app's kind of task. Registering the same name again replaces it."""
+    _sources[source.name] = source
+
+
+def task_sources(user: Any, scope: str = MINE) -> list[TaskSource]:
+    """The sources that give this user tasks in this scope, in order."""
+    return [s for s in sorted(_sources.values(), key=lambda s: (s.order, s.name)) if s.applies(user, scope)]
+
+
+def sees_team_view(user: Any) -> bool:
+    """Whether any source offers this user a team view (managers and coordinators)."""
+    return bool(task_sources(user, TEAM))
+
+
+_LAST = datetime.max.replace(tzinfo=UTC)  # undated tasks sort after every dated one
+
+
+def _sort_key(task: Task) -> tuple:
+    return (task.due is None, task.due or _LAST, task.kind, task.reference)
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    counts: list[tuple[TaskSource, TaskCount]]
+    tasks: list[Task]
+    page: int
+    pages: int
+    total: int
+    overdue: int
+
+
+def inbox_page(user: Any, now: datetime, *, scope: str = MINE, kind: str = "", page: int = 1, size: int = 25):
+    """One page of the user's tasks across every source (or the one named `kind`), soonest due first, with each
+    source's counts. A page past the last shows the last."""
+    sources = task_sources(user, scope)
+    counts = [(source, source.count(user, now, scope)) for source in sources]
+    chosen = [source for source in sources if not kind or source.name == kind]
+    total = sum(count.total for source, count in counts if source in chosen)
+    pages = max(1, -(-total // size))
+    page = min(max(1, page), pages)
+    wanted = page * size  # the first `wanted` of the merged list need at most `wanted` rows from each source
+    merged = sorted((task for source in chosen for task in source.fetch(user, now, scope, wanted)), key=_sort_key)
+    return InboxPage(
+        counts=counts,
+        tasks=merged[(page - 1) * size : wanted],
+        page=page,
+        pages=pages,
+        total=total,
+        overdue=sum(count.overdue for source, count in counts if source in chosen),
+    )
+
+
+# The page My work shows a user with no kind of task: registered by the kernel (access), which knows the roles.
+_no_tasks_pages: list[Callable[[Any], dict]] = []
+
+
+def register_no_tasks_page(context: Callable[[Any], dict]) -> None:
+    """`context(user)` gives `role_notes` (what the user's roles can do instead) and `can_find_children`."""
+    _no_tasks_pages[:] = [context]
+
+
+def no_tasks_context(user: Any) -> dict:
+    return _no_tasks_pages[0](user) if _no_tasks_pages else {"role_notes": [], "can_find_children": False}

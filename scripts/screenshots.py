@@ -6,17 +6,16 @@ Signs in as the demo coordinator (`manage.py create_demo_users`), then saves ful
 My work (my-work.png) and of the record of a child with several missing episodes and return
 interviews (child-record.png), and the top of the council's network picture (network.png) and of
 its dashboard (dashboard.png). `make screenshots` builds a throwaway synthetic database, serves it
-and runs this script. Only synthetic data may ever be photographed: never point this at a live service.
+and runs this script with DATABASE_URL pointing at it (the child is picked from that database). Only
+synthetic data may ever be photographed: never point this at a live service.
 """
 
 import argparse
 import os
-import re
 import sys
 import tempfile
 import time
 import urllib.request
-from collections import Counter
 from pathlib import Path
 
 from playwright.sync_api import FloatRect, Page, expect, sync_playwright
@@ -93,33 +92,34 @@ def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("My work")
 
 
-def child_with_history(page: Page, base_url: str, child_id: int | None) -> None:
-    """Open the record of a child with several missing episodes and return interviews.
+def child_with_history(username: str) -> int:
+    """A child of the user's council with three to five missing episodes (enough to tell a story, short enough
+    for a README) and at least two return interviews, one of them completed, read from the database the server
+    uses (`make screenshots` points both at the same throwaway file)."""
+    _setup_django()
+    from django.db.models import Count, Q
 
-    The candidates are the children on My work (the page the browser is on), those named most often
-    first. The best has three to five episodes (enough to tell a story, short enough for a README),
-    at least two interviews, and one of them completed.
-    """
-    if child_id is not None:
-        page.goto(f"{base_url}/children/{child_id}/")
-        return
-    hrefs = (
-        page.get_by_role("main")
-        .locator("a[href^='/children/']")
-        .evaluate_all("links => links.map(link => link.getAttribute('href'))")
+    from access.models import User
+    from children.models import Child
+
+    council = User.objects.get(username=username).agency
+    found = (
+        Child.objects.filter(responsible_council=council)
+        .annotate(
+            episode_count=Count("episodes", distinct=True),
+            interview_count=Count("return_interviews", distinct=True),
+            completed=Count(
+                "return_interviews", filter=Q(return_interviews__completed_at__isnull=False), distinct=True
+            ),
+        )
+        .filter(episode_count__gte=3, episode_count__lte=5, interview_count__gte=2, completed__gte=1)
+        .order_by("-interview_count", "pk")
+        .values_list("pk", flat=True)
+        .first()
     )
-    candidates = [href for href, _ in Counter(h for h in hrefs if re.fullmatch(r"/children/\d+/", h)).most_common(20)]
-    if not candidates:
-        raise SystemExit("No children on My work: is the synthetic data loaded? Name one with --child-id.")
-    scores = {}
-    for href in candidates:
-        page.goto(f"{base_url}{href}")
-        rows = page.get_by_role("table", name=CHRONOLOGY).locator("tbody tr")
-        interview_rows = rows.filter(has_text="Return interview")
-        episodes, interviews = rows.count() - interview_rows.count(), interview_rows.count()
-        completed = interview_rows.filter(has_text="Completed").count() > 0
-        scores[href] = (3 <= episodes <= 5 and interviews >= 2, completed, min(interviews, 3), -abs(episodes - 4))
-    page.goto(f"{base_url}{max(candidates, key=scores.__getitem__)}")
+    if found is None:
+        raise SystemExit("No child with a long enough history: is the synthetic data loaded? Name one with --child-id.")
+    return found
 
 
 def _around(box: FloatRect, page: Page) -> FloatRect:
@@ -150,6 +150,7 @@ def main() -> None:
     wait_for_server(base_url)
     args.out.mkdir(parents=True, exist_ok=True)
 
+    child_id = args.child_id or child_with_history(username)  # before Playwright: the ORM refuses its event loop
     with sync_playwright() as playwright, tempfile.TemporaryDirectory(prefix="homeward-shots-") as profile:
         context = playwright.chromium.launch_persistent_context(
             profile,
@@ -166,7 +167,7 @@ def main() -> None:
         page.screenshot(path=str(args.out / "my-work.png"), full_page=True)
         print(f"saved {args.out / 'my-work.png'}")
 
-        child_with_history(page, base_url, args.child_id)
+        page.goto(f"{base_url}/children/{child_id}/")
         expect(page.get_by_role("table", name=CHRONOLOGY)).to_be_visible()
         settle(page)
         page.screenshot(path=str(args.out / "child-record.png"), full_page=True)

@@ -16,12 +16,12 @@ from django.utils import timezone
 
 from access.audit import record_event
 from access.models import Agency, AgencyKind, AuditEvent, User
-from children.actions import add_child_for_police_report
+from children.actions import add_child_for_police_report, update_child
 from children.codes import LivingArrangement, Sex
 from children.hooks import repoint
 from children.models import Child
 from core.concurrency import versioned_update
-from core.errors import ConflictError
+from core.errors import ConflictError, Errors
 from episodes.actions import change_risk_grade, record_return, report_missing, update_episode_details
 from episodes.models import MissingEpisode
 from intake.matching import match_child
@@ -372,7 +372,7 @@ def create_provisional_child(
     with transaction.atomic():
         child = add_child_for_police_report(
             acting_user=acting_user,
-            la_child_id=f"P{notification.police_force.code}-{notification.police_reference}"[:30],
+            la_child_id=provisional_child_id(notification.police_force, notification.police_reference),
             upn=parsed.upn if parsed.upn and not parsed.upn.startswith("UN") else "",
             first_name=parsed.first_name,
             last_name=parsed.last_name,
@@ -388,20 +388,80 @@ def create_provisional_child(
     return child
 
 
-def confirm_provisional_child(provisional: ProvisionalChild, *, acting_user: User) -> ProvisionalChild:
-    """The responsible council confirms a provisional record is a real child of theirs."""
+PROVISIONAL_ID_PREFIX = "P"
+MAX_CHILD_ID = 30
+
+
+def provisional_child_id(force: Agency, police_reference: str) -> str:
+    """The placeholder council child ID a provisional record gets until the council gives its own."""
+    return f"{PROVISIONAL_ID_PREFIX}{force.code}-{police_reference}"[:30]
+
+
+def confirm_provisional_child(
+    provisional: ProvisionalChild,
+    *,
+    la_child_id: str,
+    living_arrangement: str,
+    placement_council: Agency,
+    expected_version: int,
+    acting_user: User,
+) -> ProvisionalChild:
+    """The responsible council's coordinator confirms a record made from a police report is a child of theirs,
+    correcting what the police could not know: the council's own child ID, where the child lives and the council
+    whose area that is. The child's record is changed at the version the coordinator read (`expected_version`, the
+    child's): a colleague who confirmed or changed it since gets a ConflictError, never a silent overwrite."""
+    la_child_id = (la_child_id or "").strip()
+    errors = Errors()
+    if not la_child_id:
+        errors.add("la_child_id", "Enter the council's child ID")
+    elif len(la_child_id) > MAX_CHILD_ID:
+        errors.add("la_child_id", f"The child ID must be {MAX_CHILD_ID} characters or fewer")
+    if living_arrangement not in LivingArrangement.values:
+        errors.add("living_arrangement", "Choose where the child lives")
+    if placement_council is None or placement_council.kind != AgencyKind.COUNCIL:
+        errors.add("placement_council", "Choose the council whose area the child lives in")
+    errors.raise_if_any()
     with transaction.atomic():
-        current = ProvisionalChild.objects.select_for_update().get(pk=provisional.pk)
+        current = (
+            ProvisionalChild.objects.select_for_update(of=("self",))
+            .select_related("child", "notification__police_force")
+            .get(pk=provisional.pk)
+        )
         if current.confirmed_at is not None:
-            raise ValidationError({"child": "This record has already been confirmed"})
+            raise ConflictError("This record has already been confirmed. Nothing was saved.")
+        child = current.child
+        notification = current.notification
+        if la_child_id == provisional_child_id(notification.police_force, notification.police_reference):
+            raise ValidationError({"la_child_id": "Enter the council's own child ID, not the provisional one"})
+        taken = (
+            Child.objects.filter(responsible_council_id=child.responsible_council_id, la_child_id=la_child_id)
+            .exclude(pk=child.pk)
+            .exists()
+        )
+        if taken:
+            raise ValidationError(
+                {
+                    "la_child_id": "Another of your council's children has this child ID: if it is the same child, "
+                    "merge this record into theirs"
+                }
+            )
+        update_child(
+            child,
+            expected_version=expected_version,
+            acting_user=acting_user,
+            la_child_id=la_child_id,
+            living_arrangement=living_arrangement,
+            placement_council_id=placement_council.pk,
+        )
         current.confirmed_by, current.confirmed_at = acting_user, timezone.now()
         current.save(update_fields=["confirmed_by", "confirmed_at"])
         record_event(
             actor=acting_user,
             action=AuditEvent.Action.UPDATE,
-            obj=current.child,
+            obj=current,
             child_id=current.child_id,
             summary="Provisional record from a police report confirmed by the council",
+            changes={"confirmed": [False, True]},
         )
     return current
 

@@ -93,6 +93,61 @@ def _council(notification: ParsedNotification) -> Agency | None:
     return Agency.objects.filter(kind=AgencyKind.COUNCIL, code=notification.council_code).first()
 
 
+def _real_upn(upn: str) -> bool:
+    return bool(upn) and not upn.startswith("UN")
+
+
+def _first_two(children: list[Child]) -> set[int]:
+    """At most two of the children (enough to tell one from several), in the children's own order."""
+    return {child.pk for child in sorted(children, key=lambda c: (c.last_name, c.first_name, c.pk))[:2]}
+
+
+@dataclass
+class ExactLookups:
+    """The exact identifiers of a chunk of notifications looked up at once (a bulk import's rows): the children
+    with each council child ID and UPN the chunk names, and the councils it names. `match_child` then reads these
+    instead of asking the database row by row; the answers are the same. Children are not added while a chunk is
+    applied (a provisional record is made by a person, later), so the lookups stay true for the chunk."""
+
+    by_child_id: dict[str, list[Child]] = field(default_factory=dict)
+    by_upn: dict[str, list[Child]] = field(default_factory=dict)
+    councils: dict[str, Agency] = field(default_factory=dict)
+    by_pk: dict[int, Child] = field(default_factory=dict)
+
+    @classmethod
+    def for_notifications(cls, notifications: list[ParsedNotification]) -> "ExactLookups":
+        child_ids = {n.council_child_id for n in notifications if n.council_child_id}
+        upns = {n.upn for n in notifications if _real_upn(n.upn)}
+        codes = {n.council_code for n in notifications if n.council_code}
+        lookups = cls()
+        if child_ids:
+            for child in Child.objects.filter(la_child_id__in=child_ids):
+                lookups.by_child_id.setdefault(child.la_child_id, []).append(child)
+        if upns:
+            for child in Child.objects.filter(upn__in=upns):
+                lookups.by_upn.setdefault(child.upn, []).append(child)
+        if codes:
+            for council in Agency.objects.filter(kind=AgencyKind.COUNCIL, code__in=codes).order_by("pk"):
+                lookups.councils.setdefault(council.code, council)
+        for found in (*lookups.by_child_id.values(), *lookups.by_upn.values()):
+            lookups.by_pk.update((child.pk, child) for child in found)
+        return lookups
+
+
+def _exact_from(notification: ParsedNotification, lookups: ExactLookups) -> dict[str, set[int]]:
+    found: dict[str, set[int]] = {}
+    if notification.council_child_id:
+        children = lookups.by_child_id.get(notification.council_child_id, [])
+        council = lookups.councils.get(notification.council_code) if notification.council_code else None
+        if council is not None:
+            children = [child for child in children if child.responsible_council_id == council.pk]
+        found["council child ID"] = _first_two(children)
+    if _real_upn(notification.upn):
+        found["UPN"] = _first_two(lookups.by_upn.get(notification.upn, []))
+    _learned_nhs(notification, found)
+    return found
+
+
 def _exact(notification: ParsedNotification) -> dict[str, set[int]]:
     found: dict[str, set[int]] = {}
     if notification.council_child_id:
@@ -101,14 +156,20 @@ def _exact(notification: ParsedNotification) -> dict[str, set[int]]:
         if council is not None:
             children = children.filter(responsible_council=council)
         found["council child ID"] = set(children.values_list("pk", flat=True)[:2])
-    if notification.upn and not notification.upn.startswith("UN"):
+    if _real_upn(notification.upn):
         found["UPN"] = set(Child.objects.filter(upn=notification.upn).values_list("pk", flat=True)[:2])
+    _learned_nhs(notification, found)
+    return found
+
+
+def _learned_nhs(notification: ParsedNotification, found: dict[str, set[int]]) -> None:
+    """An NHS number a person confirmed for a child before: always asked of the database, since a notification
+    applied earlier in the same import may just have taught it."""
     if notification.nhs_number:
         learned = Notification.objects.filter(
             nhs_number=notification.nhs_number, status=Status.APPLIED, child__isnull=False
         ).values_list("child_id", flat=True)
         found["NHS number"] = set(learned.distinct()[:2])
-    return found
 
 
 def _alike(notification: ParsedNotification, child: Child) -> bool:
@@ -118,11 +179,15 @@ def _alike(notification: ParsedNotification, child: Child) -> bool:
     return first_ok and names_alike(notification.last_name, child.last_name)
 
 
-def match_child(notification: ParsedNotification) -> Match:
-    found = {name: ids for name, ids in _exact(notification).items() if ids}
+def match_child(notification: ParsedNotification, lookups: ExactLookups | None = None) -> Match:
+    """Match one notification; `lookups` (a bulk import's chunk) answers the exact identifiers without a query."""
+    exact = _exact(notification) if lookups is None else _exact_from(notification, lookups)
+    found = {name: ids for name, ids in exact.items() if ids}
     ids = set().union(*found.values()) if found else set()
     if len(ids) == 1 and all(len(v) == 1 for v in found.values()):
-        child = Child.objects.get(pk=next(iter(ids)))
+        (only,) = ids
+        known = lookups.by_pk.get(only) if lookups is not None else None
+        child = known if known is not None else Child.objects.get(pk=only)
         if notification.date_of_birth is None or notification.date_of_birth == child.date_of_birth:
             return Match(child=child, reason=f"Matched by {', '.join(sorted(found))}")
         return Match(

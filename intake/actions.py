@@ -155,6 +155,9 @@ class _Chunk:
     cases: dict[str, PoliceCase]
     waiting_cases: set[int]
     lookups: ExactLookups
+    # Children the exact identifiers name who had no open episode when the chunk was loaded; one reported missing
+    # by a row leaves the set (a child not in it is simply asked about).
+    no_open_episode: set[int]
 
     @classmethod
     def load(cls, force: Agency, notifications: list[ParsedNotification]) -> "_Chunk":
@@ -180,7 +183,11 @@ class _Chunk:
                 case__in=[case.pk for case in cases.values()], status=Status.WAITING
             ).values_list("case_id", flat=True)
         )
-        return cls(received, cases, waiting, ExactLookups.for_notifications(notifications))
+        lookups = ExactLookups.for_notifications(notifications)
+        named = set(lookups.by_pk)
+        if named:
+            named -= set(MissingEpisode.objects.open().filter(child__in=named).values_list("child_id", flat=True))
+        return cls(received, cases, waiting, lookups, named)
 
 
 def _quarantine(row: Row, errors: list[tuple[str, str]], *, acting_user: User, force: Agency, batch) -> None:
@@ -270,13 +277,7 @@ def apply_notification(
                 status = _finish(notification, Status.QUEUED, match.reason)
                 notification.proposed_children.set(match.proposals)
                 return status
-            waiting = chunk is None or case.pk in chunk.waiting_cases
-            status = _apply_missing(
-                notification, case, parsed, match.child, acting_user=acting_user, apply_waiting=waiting
-            )
-            if chunk is not None:
-                chunk.waiting_cases.discard(case.pk)
-            return status
+            return _apply_missing(notification, case, parsed, match.child, acting_user=acting_user, chunk=chunk)
         if case.episode_id is None:
             if chunk is not None:
                 chunk.waiting_cases.add(case.pk)
@@ -306,15 +307,18 @@ def _apply_missing(
     child: Child,
     *,
     acting_user: User,
-    apply_waiting: bool = True,
+    chunk: _Chunk | None = None,
 ) -> str:
     """Open the episode for the child (or take the council's open one), then apply the notifications that were
-    waiting for it, in the order of their event times (`apply_waiting=False`: the caller knows there are none).
-    Each branch calls one action, whose own savepoint undoes it if it refuses."""
+    waiting for it, in the order of their event times. Each branch calls one action, whose own savepoint undoes it
+    if it refuses. In an import, `chunk` says what is already known: no open episode, no notification waiting."""
     notification.child = child
     force = case.police_force
     try:
-        open_episode = MissingEpisode.objects.open().filter(child=child).first()
+        if chunk is not None and child.pk in chunk.no_open_episode:
+            open_episode = None
+        else:
+            open_episode = MissingEpisode.objects.open().filter(child=child).first()
         if open_episode is not None and open_episode.police_force_id == force.pk:
             episode = open_episode
             if episode.police_reference != parsed.police_reference:
@@ -351,10 +355,14 @@ def _apply_missing(
     case.facts_as_of = parsed.event_at
     case.save(update_fields=["episode", "facts_as_of"])
     status = _finish(notification, Status.APPLIED, outcome)
-    if apply_waiting:
+    if chunk is not None:
+        chunk.no_open_episode.discard(child.pk)
+    if chunk is None or case.pk in chunk.waiting_cases:
         for waiting in case.notifications.filter(status=Status.WAITING).order_by("event_at", "pk"):
             later = parsed_from_data(json.loads(waiting.data))
             _apply_to_episode(waiting, case, later, acting_user=acting_user)
+        if chunk is not None:
+            chunk.waiting_cases.discard(case.pk)
     return status
 
 

@@ -11,5 +11,7 @@ class AnalyticsConfig(AppConfig):
         from children import changes
         from core import navigation
 
-        changes.subscribe("dashboard roll-ups", rollups.refresh_child, when="in_transaction")
+        changes.subscribe(
+            "dashboard roll-ups", rollups.refresh_child, when="in_transaction", many=rollups.refresh_children
+        )
         navigation.register(self.label, order=40, items=navigation_items)

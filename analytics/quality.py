@@ -28,6 +28,8 @@ from core.templatetags.govuk import govuk_date, govuk_datetime
 from episodes.codes import EpisodeType
 from episodes.models import MissingEpisode
 from episodes.scoping import episodes_for
+from intake.models import ProvisionalChild
+from intake.scoping import can_confirm_provisional
 from interviews.codes import Outcome
 from interviews.models import ReturnInterview
 from interviews.scoping import interviews_for
@@ -300,6 +302,40 @@ def _likely_duplicates(user: User) -> Group:
     )
 
 
+def _unconfirmed_provisional(user: User, now: dt.datetime) -> Group:
+    """Records created from a police report of a child Homeward did not know (intake.ProvisionalChild), not yet
+    confirmed by the council: their child ID is a placeholder, so returns and searches by the council's own ID miss
+    them. The coordinator gets a link to confirm or merge each one."""
+    confirms = can_confirm_provisional(user)
+    waiting = (
+        ProvisionalChild.objects.filter(
+            confirmed_at__isnull=True,
+            child__in=_scoped_children(user).filter(responsible_council_id=user.agency_id, merged_into__isnull=True),
+        )
+        .select_related("child")
+        .order_by("created_at", "pk")
+    )
+    return _limited(
+        Group(
+            "unconfirmed-provisional",
+            "Provisional records from police reports not yet confirmed",
+            "The police reported missing a child Homeward did not know, and a record was created for the council. "
+            "Confirm it with the council's own child ID and where the child lives, or merge it into the record "
+            "the child already has.",
+        ),
+        (
+            Item(
+                p.child_id,
+                p.child.la_child_id,
+                f"Created {govuk_datetime(p.created_at)}, waiting {(now - p.created_at).days} days",
+                "Confirm or merge the record",
+                reverse("intake:provisional", args=[p.pk]) if confirms else "",
+            )
+            for p in waiting
+        ),
+    )
+
+
 def problems_for(user: User, now: dt.datetime | None = None) -> list[Group]:
     now = now or timezone.now()
     return [
@@ -311,4 +347,5 @@ def problems_for(user: User, now: dt.datetime | None = None) -> list[Group]:
         _outside_care(user, timezone.localtime(now).date()),
         _away_not_looked_after(user),
         _likely_duplicates(user),
+        _unconfirmed_provisional(user, now),
     ]

@@ -77,3 +77,37 @@ class ProvisionalChildForm(GovukForm):
         field = self.fields["responsible_council"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = councils if councils is not None else Agency.objects.none()
+
+
+class ConfirmProvisionalForm(GovukForm):
+    """The coordinator's corrections on confirming a provisional record: what the police could not know."""
+
+    la_child_id = forms.CharField(
+        label="Council child ID",
+        max_length=30,
+        help_text="Your council's own identifier for the child, used in statutory returns",
+    )
+    living_arrangement = forms.ChoiceField(choices=LivingArrangement.choices, label="Where the child lives")
+    placement_council: forms.ModelChoiceField[Agency] = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        label="Placement council",
+        help_text="The council whose area the child lives in",
+        empty_label=None,
+    )
+    version = VersionField()
+
+    def __init__(self, *args, councils=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["placement_council"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = councils if councils is not None else Agency.objects.none()
+
+
+class MergeProvisionalForm(GovukForm):
+    """Which existing record a provisional one duplicates: a likely match, or any by its council child ID."""
+
+    existing = forms.CharField(
+        label="Council child ID of the existing record",
+        max_length=30,
+        help_text="The record this child already has; you review both side by side before merging",
+    )

@@ -13,14 +13,17 @@ proposal is filtered by their own scoping (`intake.scoping`).
 """
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from typing import NamedTuple
 
 from django.db.models import Q
 
 from access.models import Agency, AgencyKind
 from children.models import Child
-from intake.models import Notification, Status
+from intake.models import Kind, Notification, Status
 from intake.parsing import ParsedNotification
 
 MAX_PROPOSALS = 5
@@ -33,11 +36,13 @@ class Match:
     reason: str = ""
 
 
+@lru_cache(maxsize=65_536)
 def normalise(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(c for c in decomposed if c.isalpha() or c in " -").lower().replace("-", " ").strip()
 
 
+@lru_cache(maxsize=65_536)
 def soundex(word: str) -> str:
     codes = {
         c: str(d) for d, letters in enumerate(("aeiouyhw", "bfpv", "cgjkqsxz", "dt", "l", "mn", "r")) for c in letters
@@ -93,6 +98,112 @@ def _council(notification: ParsedNotification) -> Agency | None:
     return Agency.objects.filter(kind=AgencyKind.COUNCIL, code=notification.council_code).first()
 
 
+def _real_upn(upn: str) -> bool:
+    return bool(upn) and not upn.startswith("UN")
+
+
+def _first_two(children: list[Child]) -> set[int]:
+    """At most two of the children (enough to tell one from several), in the children's own order."""
+    return {child.pk for child in sorted(children, key=lambda c: (c.last_name, c.first_name, c.pk))[:2]}
+
+
+class Candidate(NamedTuple):
+    """What tolerant matching reads of a child: no whole record is loaded for the many it rules out."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    preferred_name: str
+    date_of_birth: date
+
+
+def _candidates(dates: Iterable[date]) -> list[Candidate]:
+    """The children born on these dates (with a last name), in id order."""
+    rows = (
+        Child.objects.filter(date_of_birth__in=list(dates))
+        .filter(~Q(last_name=""))
+        .order_by("pk")
+        .values_list("pk", "first_name", "last_name", "preferred_name", "date_of_birth")
+    )
+    return [Candidate(*row) for row in rows.iterator(chunk_size=2000)]
+
+
+@dataclass
+class ExactLookups:
+    """The exact identifiers of a chunk of notifications looked up at once (a bulk import's rows): the children
+    with each council child ID and UPN the chunk names, and the councils it names. `match_child` then reads these
+    instead of asking the database row by row; the answers are the same. Children are not added while a chunk is
+    applied (a provisional record is made by a person, later), so the lookups stay true for the chunk."""
+
+    by_child_id: dict[str, list[Child]] = field(default_factory=dict)
+    by_upn: dict[str, list[Child]] = field(default_factory=dict)
+    councils: dict[str, Agency] = field(default_factory=dict)
+    by_pk: dict[int, Child] = field(default_factory=dict)
+    by_birth_date: dict[date, list[Candidate]] | None = None  # loaded for the rows that need tolerant matching
+
+    @classmethod
+    def for_notifications(cls, notifications: list[ParsedNotification]) -> "ExactLookups":
+        child_ids = {n.council_child_id for n in notifications if n.council_child_id}
+        upns = {n.upn for n in notifications if _real_upn(n.upn)}
+        codes = {n.council_code for n in notifications if n.council_code}
+        lookups = cls()
+        if child_ids:
+            for child in Child.objects.filter(la_child_id__in=child_ids):
+                lookups.by_child_id.setdefault(child.la_child_id, []).append(child)
+        if upns:
+            for child in Child.objects.filter(upn__in=upns):
+                lookups.by_upn.setdefault(child.upn, []).append(child)
+        if codes:
+            for council in Agency.objects.filter(kind=AgencyKind.COUNCIL, code__in=codes).order_by("pk"):
+                lookups.councils.setdefault(council.code, council)
+        for found in (*lookups.by_child_id.values(), *lookups.by_upn.values()):
+            lookups.by_pk.update((child.pk, child) for child in found)
+        # The rows no exact identifier in the lookups matches go on to name and date of birth: their candidates
+        # are read in one query for the chunk.
+        tolerant = {
+            born
+            for n in notifications
+            if n.kind == Kind.MISSING
+            and n.first_name
+            and n.last_name
+            and n.date_of_birth
+            and not any(_exact_from(n, lookups, nhs=False).values())
+            for born in birth_dates(n.date_of_birth)
+        }
+        lookups.by_birth_date = {}
+        for candidate in _candidates(tolerant) if tolerant else []:
+            lookups.by_birth_date.setdefault(candidate.date_of_birth, []).append(candidate)
+        return lookups
+
+    def candidates(self, dates: list[date]) -> list[Candidate]:
+        if self.by_birth_date is None:
+            return _candidates(dates)
+        missing = [born for born in dates if born not in self.by_birth_date]
+        if missing:  # a row the chunk did not foresee (an NHS number matched nothing): read them now
+            for candidate in _candidates(missing):
+                self.by_birth_date.setdefault(candidate.date_of_birth, []).append(candidate)
+            for born in missing:
+                self.by_birth_date.setdefault(born, [])
+        return sorted(
+            (candidate for born in dates for candidate in self.by_birth_date.get(born, [])), key=lambda c: c.pk
+        )
+
+
+def _exact_from(notification: ParsedNotification, lookups: "ExactLookups", nhs: bool = True) -> dict[str, set[int]]:
+    found: dict[str, set[int]] = {}
+    if notification.council_child_id:
+        children = lookups.by_child_id.get(notification.council_child_id, [])
+        council = lookups.councils.get(notification.council_code) if notification.council_code else None
+        if council is not None:
+            children = [child for child in children if child.responsible_council_id == council.pk]
+        found["council child ID"] = _first_two(children)
+    if _real_upn(notification.upn):
+        found["UPN"] = _first_two(lookups.by_upn.get(notification.upn, []))
+    if nhs:
+        _learned_nhs(notification, found)
+    return found
+
+
 def _exact(notification: ParsedNotification) -> dict[str, set[int]]:
     found: dict[str, set[int]] = {}
     if notification.council_child_id:
@@ -101,28 +212,38 @@ def _exact(notification: ParsedNotification) -> dict[str, set[int]]:
         if council is not None:
             children = children.filter(responsible_council=council)
         found["council child ID"] = set(children.values_list("pk", flat=True)[:2])
-    if notification.upn and not notification.upn.startswith("UN"):
+    if _real_upn(notification.upn):
         found["UPN"] = set(Child.objects.filter(upn=notification.upn).values_list("pk", flat=True)[:2])
+    _learned_nhs(notification, found)
+    return found
+
+
+def _learned_nhs(notification: ParsedNotification, found: dict[str, set[int]]) -> None:
+    """An NHS number a person confirmed for a child before: always asked of the database, since a notification
+    applied earlier in the same import may just have taught it."""
     if notification.nhs_number:
         learned = Notification.objects.filter(
             nhs_number=notification.nhs_number, status=Status.APPLIED, child__isnull=False
         ).values_list("child_id", flat=True)
         found["NHS number"] = set(learned.distinct()[:2])
-    return found
 
 
-def _alike(notification: ParsedNotification, child: Child) -> bool:
+def _alike(notification: ParsedNotification, child: Candidate) -> bool:
     first_ok = names_alike(notification.first_name, child.first_name) or (
         bool(child.preferred_name) and names_alike(notification.first_name, child.preferred_name)
     )
     return first_ok and names_alike(notification.last_name, child.last_name)
 
 
-def match_child(notification: ParsedNotification) -> Match:
-    found = {name: ids for name, ids in _exact(notification).items() if ids}
+def match_child(notification: ParsedNotification, lookups: ExactLookups | None = None) -> Match:
+    """Match one notification; `lookups` (a bulk import's chunk) answers the exact identifiers without a query."""
+    exact = _exact(notification) if lookups is None else _exact_from(notification, lookups)
+    found = {name: ids for name, ids in exact.items() if ids}
     ids = set().union(*found.values()) if found else set()
     if len(ids) == 1 and all(len(v) == 1 for v in found.values()):
-        child = Child.objects.get(pk=next(iter(ids)))
+        (only,) = ids
+        known = lookups.by_pk.get(only) if lookups is not None else None
+        child = known if known is not None else Child.objects.get(pk=only)
         if notification.date_of_birth is None or notification.date_of_birth == child.date_of_birth:
             return Match(child=child, reason=f"Matched by {', '.join(sorted(found))}")
         return Match(
@@ -135,17 +256,19 @@ def match_child(notification: ParsedNotification) -> Match:
     if not (notification.first_name and notification.last_name and notification.date_of_birth):
         return Match(reason="No child has these identifiers and no name and date of birth were given")
     dates = birth_dates(notification.date_of_birth)
-    candidates = Child.objects.filter(date_of_birth__in=dates).filter(~Q(last_name="")).order_by("pk")
-    proposals = [child for child in candidates.iterator(chunk_size=500) if _alike(notification, child)]
-    if not proposals:
+    candidates = lookups.candidates(dates) if lookups is not None else _candidates(dates)
+    alike = [candidate for candidate in candidates if _alike(notification, candidate)]
+    if not alike:
         return Match(reason="No child with a similar name and date of birth")
-    proposals.sort(
+    alike.sort(
         key=lambda c: (
             c.date_of_birth != notification.date_of_birth,
             normalise(c.last_name) != normalise(notification.last_name),
         )
     )
+    chosen = [candidate.pk for candidate in alike[:MAX_PROPOSALS]]
+    found_children = Child.objects.in_bulk(chosen)
     return Match(
-        proposals=proposals[:MAX_PROPOSALS],
+        proposals=[found_children[pk] for pk in chosen if pk in found_children],
         reason="Proposed by name and date of birth: a person must confirm",
     )

@@ -5,7 +5,8 @@ from django.db.models import QuerySet
 from access.models import Agency, AgencyKind, Role, User
 from access.scoping import can_see_cases, get_or_404
 from children.models import Child
-from children.scoping import caseload_children_for, children_for
+from children.scoping import caseload_children_for, children_for, children_to_merge_for
+from intake.matching import birth_dates, names_alike
 from intake.models import ImportBatch, Notification, ProvisionalChild, Status
 
 
@@ -75,6 +76,45 @@ def councils_for_provisional(user: User) -> QuerySet[Agency]:
 
 def provisional_for(user: User) -> QuerySet[ProvisionalChild]:
     """Provisional records the user's council must confirm: coordinators of the responsible council."""
-    if not can_see_cases(user) or not user.has_role(Role.COORDINATOR):
+    if not can_confirm_provisional(user):
         return ProvisionalChild.objects.none()
-    return ProvisionalChild.objects.filter(child__responsible_council_id=user.agency_id, confirmed_at__isnull=True)
+    return ProvisionalChild.objects.filter(
+        child__responsible_council_id=user.agency_id, child__merged_into__isnull=True, confirmed_at__isnull=True
+    )
+
+
+def can_confirm_provisional(user: User) -> bool:
+    """The provisional records' pages: a council's coordinators (each sees their own council's records)."""
+    agency = user.agency
+    return (
+        can_see_cases(user)
+        and agency is not None
+        and agency.kind == AgencyKind.COUNCIL
+        and user.has_role(Role.COORDINATOR)
+    )
+
+
+def get_provisional_for_user(user: User, provisional_id: object) -> ProvisionalChild:
+    return get_or_404(
+        provisional_for(user).select_related(
+            "child__responsible_council", "child__placement_council", "notification__police_force", "created_by"
+        ),
+        provisional_id,
+    )
+
+
+MAX_MERGE_CANDIDATES = 5
+
+
+def merge_candidates(user: User, child: Child) -> list[Child]:
+    """Records of the user's council that may be the same child as a provisional one (the same UPN, or alike names
+    and the date of birth, day and month perhaps transposed): offered to review on the merge page."""
+    scope = children_to_merge_for(user).exclude(pk=child.pk)
+    same_upn = list(scope.filter(upn=child.upn).order_by("pk")[:MAX_MERGE_CANDIDATES]) if child.upn else []
+    alike = [
+        other
+        for other in scope.filter(date_of_birth__in=birth_dates(child.date_of_birth)).order_by("pk")
+        if names_alike(child.first_name, other.first_name) and names_alike(child.last_name, other.last_name)
+    ]
+    found = {other.pk: other for other in [*same_upn, *alike]}
+    return list(found.values())[:MAX_MERGE_CANDIDATES]

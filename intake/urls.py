@@ -10,4 +10,6 @@ urlpatterns = [
     path("match-queue/", views.queue, name="queue"),
     path("match-queue/<int:notification_id>/", views.queued, name="queued"),
     path("quarantine/", views.quarantine, name="quarantine"),
+    path("provisional/", views.provisional_list, name="provisional-list"),
+    path("provisional/<int:provisional_id>/", views.provisional_record, name="provisional"),
 ]

@@ -2,6 +2,7 @@
 
 import json
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
@@ -10,20 +11,32 @@ from django.views.decorators.http import require_POST
 
 from access.audit import record_event
 from access.http import AuthenticatedHttpRequest
-from access.models import AuditEvent, User
+from access.models import Agency, AgencyKind, AuditEvent, User
+from children.actions import record_child_viewed
+from children.scoping import children_to_merge_for
 from core.forms import submitted
 from core.pages import crumb
-from intake.actions import confirm_child, create_provisional_child
+from intake.actions import confirm_child, confirm_provisional_child, create_provisional_child
 from intake.files import store_upload
-from intake.forms import ConfirmChildForm, ProvisionalChildForm, UploadForm
+from intake.forms import (
+    ConfirmChildForm,
+    ConfirmProvisionalForm,
+    MergeProvisionalForm,
+    ProvisionalChildForm,
+    UploadForm,
+)
 from intake.models import ImportBatch, Notification, Source
 from intake.scoping import (
     batches_for,
+    can_confirm_provisional,
     can_upload,
     choosable_children,
     councils_for_provisional,
+    get_provisional_for_user,
     get_queued_for_user,
     import_force,
+    merge_candidates,
+    provisional_for,
     quarantine_for,
     queue_for,
     visible_proposals,
@@ -113,7 +126,12 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "intake/queue.html",
-        {"waiting": waiting, "quarantined": quarantine_for(user).count(), "may_upload": can_upload(user)},
+        {
+            "waiting": waiting,
+            "quarantined": quarantine_for(user).count(),
+            "may_upload": can_upload(user),
+            "may_confirm": can_confirm_provisional(user),
+        },
     )
 
 
@@ -197,4 +215,96 @@ def quarantine(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "intake/quarantine.html",
         {"rows": rows, "breadcrumbs": [crumb("Match queue", "intake:queue")]},
+    )
+
+
+# --- provisional records: children created from a police notification, for their council to confirm ---------
+
+
+def _require_provisional(user: User) -> None:
+    if not can_confirm_provisional(user):
+        raise PermissionDenied("Provisional records are confirmed by the responsible council's coordinator.")
+
+
+def provisional_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The council's provisional records waiting to be confirmed (or merged into the record the child has)."""
+    user = request.user
+    _require_provisional(user)
+    records = list(
+        provisional_for(user).select_related("child", "notification__police_force").order_by("created_at", "pk")
+    )
+    record_event(
+        actor=user,
+        action=AuditEvent.Action.VIEW,
+        object_type="provisional-records",
+        summary=f"Provisional records viewed ({len(records)})",
+    )
+    return render(
+        request,
+        "intake/provisional_list.html",
+        {"records": records, "breadcrumbs": [crumb("Match queue", "intake:queue")]},
+    )
+
+
+def provisional_record(request: AuthenticatedHttpRequest, provisional_id: int) -> HttpResponse:
+    """One provisional record: what the police notification said; confirm it (correcting the council child ID,
+    where the child lives and the placement council) or go to the merge page with the record the child has."""
+    user = request.user
+    _require_provisional(user)
+    provisional = get_provisional_for_user(user, provisional_id)
+    child = provisional.child
+    choice = request.POST.get("choice")
+    confirm_form = ConfirmProvisionalForm(
+        submitted(request) if choice == "confirm" else None,
+        initial={
+            "la_child_id": "",
+            "living_arrangement": child.living_arrangement,
+            "placement_council": child.placement_council_id,
+            "version": child.version,
+        },
+        councils=Agency.objects.filter(kind=AgencyKind.COUNCIL).order_by("name"),
+    )
+    merge_form = MergeProvisionalForm(submitted(request) if choice == "merge" else None)
+    if request.method == "POST":
+        if choice == "confirm" and confirm_form.is_valid():
+            data = confirm_form.cleaned_data
+            done = confirm_form.call_action(
+                confirm_provisional_child,
+                provisional,
+                la_child_id=data["la_child_id"],
+                living_arrangement=data["living_arrangement"],
+                placement_council=data["placement_council"],
+                expected_version=data["version"],
+                acting_user=user,
+            )
+            if done is not None:
+                messages.success(request, f"The record was confirmed as child {data['la_child_id'].strip()}")
+                return redirect("children:detail", child.pk)
+        elif choice == "merge" and merge_form.is_valid():
+            existing = (
+                children_to_merge_for(user)
+                .exclude(pk=child.pk)
+                .filter(la_child_id=merge_form.cleaned_data["existing"].strip())
+                .first()
+            )
+            if existing is not None:
+                return redirect("children:merge", existing.pk, child.pk)
+            merge_form.add_error("existing", "None of your council's other records has this child ID")
+    record_child_viewed(child, viewer=user, how="Provisional record from a police report viewed")
+    return render(
+        request,
+        "intake/provisional.html",
+        {
+            "provisional": provisional,
+            "child": child,
+            "data": _data(provisional.notification),
+            "confirm_form": confirm_form,
+            "merge_form": merge_form,
+            "candidates": merge_candidates(user, child),
+            "breadcrumbs": [
+                crumb("Match queue", "intake:queue"),
+                crumb("Provisional records", "intake:provisional-list"),
+            ],
+        },
+        status=confirm_form.status_code,
     )

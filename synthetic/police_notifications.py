@@ -1,18 +1,21 @@
 """Demo police notifications (issue 12): a few in the match queue (a misspelt name, a transposed date of birth, a
-child Homeward does not know) and one matched exactly by UPN. Synthetic children only; run again, it adds nothing."""
+child Homeward does not know), one matched exactly by UPN, and one of a child Homeward did not know for whom the
+police created a provisional record, for the council's coordinator to confirm. Synthetic children only; run again,
+it adds nothing."""
 
 import datetime as dt
 
 from django.utils import timezone
 
 from access.models import Agency, User
+from children.codes import LivingArrangement
 from children.models import Child
 from episodes.models import MissingEpisode
-from intake.actions import import_notifications
-from intake.models import PoliceCase, Source
+from intake.actions import create_provisional_child, import_notifications
+from intake.models import Notification, PoliceCase, Source, Status
 from intake.parsing import read_objects
 
-REFERENCES = ("DEMO-PN-1", "DEMO-PN-2", "DEMO-PN-3", "DEMO-PN-4")
+REFERENCES = ("DEMO-PN-1", "DEMO-PN-2", "DEMO-PN-3", "DEMO-PN-4", "DEMO-PN-5")
 
 
 def _missing(force: Agency, reference: str, hours_ago: int, **child: str) -> dict[str, str]:
@@ -70,8 +73,27 @@ def add_demo_notifications(*, police: User, council: Agency) -> int:
             force, REFERENCES[2], 4, first_name="Robin", last_name="Newcombe", date_of_birth="2012-09-21", sex="U"
         ),
         _missing(force, REFERENCES[3], 3, upn=exact.upn),
+        _missing(
+            force,
+            REFERENCES[4],
+            2,
+            first_name="Ellis",
+            last_name="Marchbank",
+            date_of_birth="2010-11-03",
+            sex="F",
+            postcode="NM4 2QT",
+            placement="Staying with an aunt",
+        ),
     ]
     result = import_notifications(
         lambda: read_objects(rows), acting_user=police, force=force, source=Source.API, import_valid_rows=True
+    )
+    unknown = Notification.objects.get(police_force=force, police_reference=REFERENCES[4], status=Status.QUEUED)
+    create_provisional_child(
+        unknown,
+        responsible_council=council,
+        living_arrangement=LivingArrangement.OTHER,
+        expected_version=unknown.version,
+        acting_user=police,
     )
     return sum(result.counts.values())

@@ -1158,6 +1158,15 @@ MATRIX += [
         overrides=forbid(set(USERS) - QUEUE_WORKERS),
         sees={IDENTITY: {"police", "coordinator"}},
     ),
+    # Provisional records (a child the police reported whom Homeward did not know): each council's coordinator
+    # confirms its own; the matrix's record is Northmoor's (Southvale's coordinator cannot tell it exists).
+    page("intake:provisional-list", {"coordinator", "coordinator_south"}, denied=403),
+    page(
+        "intake:provisional",
+        {"coordinator"},
+        args={"provisional_id": "provisional_record"},
+        overrides=forbid(set(USERS) - {"coordinator", "coordinator_south"}),
+    ),
     # The push endpoint (scope police-notifications:write) is for a police force's own staff; an empty batch is
     # refused as malformed (tests/intake covers real batches, the scope and the force).
     api(

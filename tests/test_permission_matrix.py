@@ -25,8 +25,8 @@ from episodes.codes import FoundBy, LogEntryKind
 from episodes.models import EpisodeLogEntry, MissingEpisode, RiskGradeChange
 from governance.views import AUDIT_SEARCH
 from identity.actions import add_group_mapping
-from intake.actions import import_notifications
-from intake.models import ImportBatch, Notification
+from intake.actions import create_provisional_child, import_notifications
+from intake.models import ImportBatch, Notification, ProvisionalChild
 from intake.parsing import read_objects
 from interviews.codes import ConsentToShare, Outcome
 from interviews.models import InterviewFactor, ReturnInterview
@@ -384,6 +384,32 @@ def _build_matrix(world):
         source="api",
     )
     queued_notification = Notification.objects.get(police_reference="41-MATRIX-1")
+    # A child Homeward did not know, reported by Northmoor Police, who created a provisional record for Northmoor.
+    import_notifications(
+        lambda: read_objects(
+            [
+                {
+                    **MATRIX_NOTIFICATION,
+                    "police_reference": "41-MATRIX-2",
+                    "first_name": "Provisional",
+                    "last_name": "Matrixchild",
+                    "date_of_birth": "2012-02-02",
+                }
+            ]
+        ),
+        acting_user=users.police,
+        force=world.police_north,
+        source="api",
+    )
+    unknown = Notification.objects.get(police_reference="41-MATRIX-2")
+    provisional_child = create_provisional_child(
+        unknown,
+        responsible_council=world.north,
+        living_arrangement="other",
+        expected_version=unknown.version,
+        acting_user=users.police,
+    )
+    provisional_record = ProvisionalChild.objects.get(child=provisional_child)
     import_batch = ImportBatch.objects.create(
         police_force=world.police_north,
         created_by=users.police,
@@ -393,6 +419,7 @@ def _build_matrix(world):
     )
     return SimpleNamespace(
         queued_notification=queued_notification,
+        provisional_record=provisional_record,
         import_batch=import_batch,
         world=world,
         users=users,

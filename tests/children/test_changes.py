@@ -63,3 +63,43 @@ def test_adding_a_child_fires_the_hook(world, heard, django_capture_on_commit_ca
             placement_council=world.north,
         )
     assert heard == {"in_transaction": [child.pk], "on_commit": [child.pk]}
+
+
+@pytest.mark.django_db
+def test_a_deferred_block_tells_each_subscriber_once_per_child_on_flush(
+    world, heard, monkeypatch, django_capture_on_commit_callbacks
+):
+    many: list[list[int]] = []
+    singles: list[int] = []
+    changes.subscribe("test: many", singles.append, when="in_transaction", many=many.append)
+    first, second = ChildFactory(responsible_council=world.north), ChildFactory(responsible_council=world.north)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        with changes.deferred() as pending:
+            for child in (first, second, first):
+                changes.child_changed(child.pk)
+            with changes.deferred() as inner:  # joins the outer block
+                changes.child_changed(second.pk)
+            assert inner is pending
+            assert heard["in_transaction"] == [] and many == []
+            assert pending.flush() == 2
+            assert many == [sorted([first.pk, second.pk])]
+            assert heard["in_transaction"] == [first.pk, second.pk]  # the one-at-a-time subscriber, once each
+            changes.child_changed(first.pk)
+        assert heard["in_transaction"] == [first.pk, second.pk, first.pk]  # flushed on leaving the block
+        assert singles == [first.pk]  # one child: the one-at-a-time form
+        assert heard["on_commit"] == []
+    assert sorted(heard["on_commit"]) == sorted([first.pk, second.pk, first.pk])
+
+
+@pytest.mark.django_db
+def test_a_deferred_block_left_by_an_exception_tells_no_one(world, heard):
+    child = ChildFactory(responsible_council=world.north)
+    with pytest.raises(RuntimeError), transaction.atomic(), changes.deferred():
+        changes.child_changed(child.pk)
+        raise RuntimeError("the import failed")
+    assert heard == {"in_transaction": [], "on_commit": []}
+
+
+def test_a_deferred_block_needs_a_transaction():
+    with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"), changes.deferred():
+        pass

@@ -68,3 +68,28 @@ def mash_police(world):
     from tests.factories import UserFactory
 
     return UserFactory(username="mash.police", agency=world.police_north, roles=[Role.MASH])
+
+
+def make_provisional(world, reference: str = "41-PROV-1", **child: str):
+    """A child Homeward did not know, reported missing by Northmoor Police, whose police user created a provisional
+    record for Northmoor from the match queue."""
+    from intake.actions import create_provisional_child, import_notifications
+    from intake.models import Notification, ProvisionalChild, Status
+    from intake.parsing import read_objects
+
+    names = {"first_name": "Sam", "last_name": "Newland", "date_of_birth": "2012-05-06", "sex": "F", **child}
+    import_notifications(
+        lambda: read_objects([{**missing(reference, postcode="NM1 2AB"), **names}]),
+        acting_user=world.users.police,
+        force=world.police_north,
+        source="api",
+    )
+    queued = Notification.objects.get(police_reference=reference, status=Status.QUEUED)
+    made = create_provisional_child(
+        queued,
+        responsible_council=world.north,
+        living_arrangement="other",
+        expected_version=queued.version,
+        acting_user=world.users.police,
+    )
+    return ProvisionalChild.objects.select_related("child").get(child=made)

@@ -82,7 +82,10 @@ def test_upload_page_runs_the_import_as_a_background_job(world, mash_police, set
     batch = ImportBatch.objects.get()
     assert response.url == reverse("intake:batch", args=[batch.pk])
     page = client.get(response.url)
-    assert b'http-equiv="refresh"' in page.content and b"Check progress" in page.content
+    # Without JavaScript the page refreshes itself and links to itself; with it, a module script updates it in place.
+    assert b'<noscript><meta http-equiv="refresh" content="3"></noscript>' in page.content
+    assert b"Check progress" in page.content and b"intake/progress.mjs" in page.content
+    assert b'data-finished="false"' in page.content
     call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
     batch.refresh_from_db()
     assert batch.state == ImportBatch.State.NEEDS_DECISION
@@ -94,7 +97,9 @@ def test_upload_page_runs_the_import_as_a_background_job(world, mash_police, set
     batch.refresh_from_db()
     assert batch.state == ImportBatch.State.DONE
     assert batch.counts == {"applied": 1, "quarantined": 1}
-    assert b"refresh" not in client.get(response.url).content
+    finished = client.get(response.url).content
+    assert b'http-equiv="refresh"' not in finished and b"progress.mjs" not in finished
+    assert b'data-finished="true"' in finished
     assert (
         b"extreme" in client.get(reverse("intake:quarantine")).content
         or Notification.objects.filter(status=Status.QUARANTINED).exists()

@@ -52,6 +52,7 @@ from sharing.actions import request_emergency_access, share_record
 from sharing.codes import ChildConsent, LawfulBasis, ShareWhat
 from sharing.models import EmergencyAccess, Share
 from tests.factories import ChildFactory, EpisodeFactory, UserFactory
+from tests.intake.conftest import make_provisional
 from tests.public.conftest import concern_answers, concern_fields, publish_page
 from tests.public.test_editor import page_answers
 from tests.risk.test_pages import screening_answers
@@ -801,6 +802,32 @@ POLICEOUT_CASES: dict[str, FormCase] = {
 }
 FORM_CASES.update(POLICEOUT_CASES)
 
+
+def _provisional_waiting(world, records) -> None:
+    records.provisional = make_provisional(world)
+
+
+INTAKE_CASES: dict[str, FormCase] = {
+    # The coordinator confirms a provisional record from a police report with the council's own child ID.
+    "ConfirmProvisionalForm": FormCase(
+        url=lambda world, records: reverse("intake:provisional", args=[records.provisional.pk]),
+        data=lambda world, records: {
+            "choice": "confirm",
+            "la_child_id": "N004242",
+            "living_arrangement": "foster_care",
+            "placement_council": str(world.north.pk),
+            "version": str(records.provisional.child.version),
+        },
+        saved=lambda world, records, response: Child.objects.get(pk=records.provisional.child_id),
+        shown=lambda world, records, child: [
+            Shown(reverse("children:detail", args=[child.pk]), user="coordinator"),
+        ],
+        setup=_provisional_waiting,
+        form_context="confirm_form",
+    ),
+}
+FORM_CASES.update(INTAKE_CASES)
+
 # Never saved: searched for, or used to sign in. Their echo is checked by test_search_boxes_echo_hostile_text_escaped.
 NOT_STORED = {
     ("ChildSearchForm", "q"),
@@ -828,6 +855,7 @@ NOT_STORED = {
     ("FindPersonForm", "name"),
     ("FindPlaceForm", "postcode"),
     ("FindPlaceForm", "address"),
+    ("MergeProvisionalForm", "existing"),  # a council child ID looked up among the council's records, never kept
     # An address, not free text: only an https URL passes URLValidator (tests/webhooks test the refusals).
     ("SubscriptionForm", "url"),
 }

@@ -25,6 +25,7 @@ RECORDS = frozenset(
     | {"place_link", "photo", "share", "emergency_access", "stored_report", "open_episode", "open_interview"}
     | {"meeting", "meeting_action", "risk_change"}
     | {"queued_notification", "import_batch"}  # police notifications in: the match queue and an upload (issue 12)
+    | {"provisional_record"}  # a child record created from a police report, for the council to confirm (issue 12)
     | {"duplicate", "intelligence_share"}  # a child recorded twice (the merge page); police intelligence (issue 12)
     | {"return_import"}  # an upload of a council's SSDA903 files (issue 17)
     | {"saved_search", "saved_audit_search"}  # opaque tokens: a tampered one is unknown, so 404

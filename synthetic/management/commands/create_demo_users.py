@@ -75,8 +75,9 @@ class Command(BaseCommand):
             "(none when already there); the coordinator reviews and merges them."
         )
         self.stdout.write(
-            f"Police notifications imported (three in the match queue, under Police notifications): "
-            f"{result.police_notifications} (none when already there)."
+            f"Police notifications imported (three in the match queue, under Police notifications; one made a "
+            f"provisional record for the coordinator to confirm): {result.police_notifications} (none when already "
+            "there)."
         )
         inbox = result.inbox
         self.stdout.write(

@@ -9,7 +9,6 @@ and an action's note are sensitive free text: the audit trail records only that 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -19,6 +18,7 @@ from access.models import Agency, AuditEvent, User
 from access.scoping import COUNCIL_CASE_ROLES, in_child_councils
 from children.models import Child
 from core.concurrency import lock_at_version
+from core.errors import Errors
 from core.validation import check_choice, check_required
 from meetings.codes import (
     ALERT_DECISION_FOR_KIND,
@@ -43,11 +43,6 @@ def _max_length(model: type[Meeting] | type[MeetingAction], name: str) -> int:
 
 WHAT_MAX = _max_length(MeetingAction, "what")
 PLACE_MAX = _max_length(Meeting, "place")
-
-
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def _sensitive(before: str, after: str) -> list[str | None] | None:
@@ -89,29 +84,27 @@ def call_meeting(
     """
     children, agencies = list(dict.fromkeys(children)), list(dict.fromkeys(agencies))
     place = (place or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     check_choice(errors, "kind", kind, MeetingKind, "Kind of meeting")
     check_required(errors, "held_at", held_at, "when the meeting is held")
     if not place and not online:
-        errors.setdefault("place", []).append("Enter where the meeting is held, or say it is online")
+        errors.add("place", "Enter where the meeting is held, or say it is online")
     if len(place) > PLACE_MAX:
-        errors.setdefault("place", []).append(f"Where the meeting is held must be {PLACE_MAX} characters or fewer")
+        errors.add("place", f"Where the meeting is held must be {PLACE_MAX} characters or fewer")
     if not children:
-        errors.setdefault("children", []).append("Choose the child the meeting is about")
+        errors.add("children", "Choose the child the meeting is about")
     elif len(children) > 1 and kind not in SEVERAL_CHILDREN_KINDS:
-        errors.setdefault("children", []).append("Only a MACE panel discusses several children: choose one child")
+        errors.add("children", "Only a MACE panel discusses several children: choose one child")
     if not agencies:
-        errors.setdefault("agencies", []).append("Choose at least one agency to invite")
+        errors.add("agencies", "Choose at least one agency to invite")
     if chair is None or not (
         chair.is_active and chair.agency_id == acting_user.agency_id and chair.has_role(*COUNCIL_CASE_ROLES)
     ):
-        errors.setdefault("chair", []).append(
-            "Choose a chair from your council's coordinators, social workers or managers"
-        )
+        errors.add("chair", "Choose a chair from your council's coordinators, social workers or managers")
     if from_alert is not None and from_alert.child not in children:
-        errors.setdefault("children", []).append("The meeting must discuss the child the alert is about")
-    _raise_if(errors)
-    assert held_at is not None and chair is not None  # checked above: _raise_if refused a missing one
+        errors.add("children", "The meeting must discuss the child the alert is about")
+    errors.raise_if_any()
+    assert held_at is not None and chair is not None  # checked above: raise_if_any refused a missing one
     assert acting_user.agency_id is not None  # can_call_meeting: only a council's user calls a meeting
     with transaction.atomic():
         meeting = Meeting.objects.create(
@@ -173,17 +166,17 @@ def record_attendance(
 ) -> Meeting:
     """Mark each invited agency and person invited, present or sending apologies; optionally invite one more
     person (someone from an invited agency or the calling council)."""
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     for status in [*agencies.values(), *people.values()]:
         check_choice(errors, "attendance", status, Attendance, "Attendance")
     with transaction.atomic():
         current = lock_at_version(Meeting, meeting.pk, expected_version)
         if invite is not None:
             if not invite.is_active or invite.agency_id not in _invited_agency_ids(current):
-                errors.setdefault("invite", []).append("Invite someone from an agency invited to the meeting")
+                errors.add("invite", "Invite someone from an agency invited to the meeting")
             elif current.people.filter(user=invite).exists():
-                errors.setdefault("invite", []).append(f"{invite} is already invited")
-        _raise_if(errors)
+                errors.add("invite", f"{invite} is already invited")
+        errors.raise_if_any()
         changes: dict[str, list[str | None]] = {}
         for row in current.agencies.select_related("agency"):
             status = agencies.get(row.agency_id, row.attendance)
@@ -213,14 +206,14 @@ def record_attendance(
 
 def add_child_to_meeting(meeting: Meeting, *, child: Child, expected_version: int, acting_user: User) -> MeetingChild:
     """Bring another child to a MACE panel (other meetings are about one child)."""
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     with transaction.atomic():
         current = lock_at_version(Meeting, meeting.pk, expected_version)
         if current.kind not in SEVERAL_CHILDREN_KINDS:
-            errors.setdefault("child", []).append("Only a MACE panel discusses several children")
+            errors.add("child", "Only a MACE panel discusses several children")
         elif current.children.filter(child=child).exists():
-            errors.setdefault("child", []).append("That child is already discussed at this meeting")
-        _raise_if(errors)
+            errors.add("child", "That child is already discussed at this meeting")
+        errors.raise_if_any()
         discussed = MeetingChild.objects.create(meeting=current, child=child)
         _bump(current)
         record_event(
@@ -244,14 +237,14 @@ def link_to_meeting(
 ) -> Meeting:
     """Add the persons and places that link a MACE panel's children (the caller offers only those it may see)."""
     persons, places = list(persons), list(places)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     if not persons and not places:
-        errors.setdefault("persons", []).append("Choose at least one person or place")
+        errors.add("persons", "Choose at least one person or place")
     with transaction.atomic():
         current = lock_at_version(Meeting, meeting.pk, expected_version)
         if current.kind not in SEVERAL_CHILDREN_KINDS:
-            errors.setdefault("persons", []).append("Only a MACE panel records the persons and places linking children")
-        _raise_if(errors)
+            errors.add("persons", "Only a MACE panel records the persons and places linking children")
+        errors.raise_if_any()
         current.persons.add(*persons)
         current.places.add(*places)
         _bump(current)
@@ -270,10 +263,10 @@ def record_discussion(
 ) -> MeetingChild:
     """Record what was discussed and decided about one child."""
     discussion, decisions = (discussion or "").strip(), (decisions or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     if not discussion and not decisions:
-        errors.setdefault("discussion", []).append("Enter what was discussed or decided")
-    _raise_if(errors)
+        errors.add("discussion", "Enter what was discussed or decided")
+    errors.raise_if_any()
     with transaction.atomic():
         current = lock_at_version(MeetingChild, discussed.pk, expected_version)
         changes = {
@@ -313,17 +306,17 @@ def add_action(
     """Agree an action: what, who owns it (someone from an invited agency or the calling council), by when,
     and (optionally) which of the meeting's children it is about."""
     what = (what or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     check_required(errors, "what", what, "what is to be done")
     if len(what) > WHAT_MAX:
-        errors.setdefault("what", []).append(f"What is to be done must be {WHAT_MAX} characters or fewer")
+        errors.add("what", f"What is to be done must be {WHAT_MAX} characters or fewer")
     check_required(errors, "due_on", due_on, "when the action is due")
     if owner is None or not owner.is_active or owner.agency_id not in _invited_agency_ids(meeting):
-        errors.setdefault("owner", []).append("Choose an owner from an agency invited to the meeting")
+        errors.add("owner", "Choose an owner from an agency invited to the meeting")
     if child is not None and not meeting.children.filter(child=child).exists():
-        errors.setdefault("child", []).append("Choose a child discussed at this meeting")
-    _raise_if(errors)
-    # Checked above (_raise_if refused a missing one; an owner is at an invited agency):
+        errors.add("child", "Choose a child discussed at this meeting")
+    errors.raise_if_any()
+    # Checked above (raise_if_any refused a missing one; an owner is at an invited agency):
     assert owner is not None and owner.agency_id is not None and due_on is not None
     with transaction.atomic():
         action = MeetingAction.objects.create(
@@ -359,20 +352,21 @@ def close_action(
     """Mark an open action done or cancelled (cancelling says why). A closed action stays closed: a new need is a
     new action. A stale `expected_version` (someone else changed it first) is a ConflictError."""
     note = (note or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     if status not in CLOSED_ACTION_STATUSES:
-        errors.setdefault("status", []).append("Choose done or cancelled")
+        errors.add("status", "Choose done or cancelled")
     if status == ActionStatus.CANCELLED:
         check_required(errors, "note", note, "why the action is cancelled")
     with transaction.atomic():
         current = lock_at_version(MeetingAction, action.pk, expected_version)
         if not current.is_open:
             when = timezone.localtime(current.status_changed_at)
-            errors.setdefault("status", []).append(
+            errors.add(
+                "status",
                 f"This action was already marked {current.get_status_display().lower()} by "
-                f"{current.status_changed_by} on {when:%d/%m/%Y %H:%M}"
+                f"{current.status_changed_by} on {when:%d/%m/%Y %H:%M}",
             )
-        _raise_if(errors)
+        errors.raise_if_any()
         previous = current.status
         current.status, current.status_note = status, note
         current.status_changed_at, current.status_changed_by = timezone.now(), acting_user

@@ -55,15 +55,17 @@ def notify(
     that rolled back). Returns the notifications made now (none for those told before)."""
     message = MESSAGES[NotificationKind(kind)]
     made = []
-    with transaction.atomic():
+    # No savepoint of its own: a failure here fails the change it reports, whose transaction it joins (an import
+    # notifies once per row). get_or_create makes its own savepoint around the insert, so a concurrent duplicate
+    # leaves the transaction usable.
+    with transaction.atomic(savepoint=False):
         for person in recipients:
             try:
-                with transaction.atomic():
-                    notification, created = Notification.objects.get_or_create(
-                        recipient=person,
-                        dedupe_key=f"{kind}:{about}",
-                        defaults={"kind": kind, "message": message, "link": link, "created_at": timezone.now()},
-                    )
+                notification, created = Notification.objects.get_or_create(
+                    recipient=person,
+                    dedupe_key=f"{kind}:{about}",
+                    defaults={"kind": kind, "message": message, "link": link, "created_at": timezone.now()},
+                )
             except IntegrityError:  # told at this moment by a concurrent run: once is enough
                 continue
             if not created:

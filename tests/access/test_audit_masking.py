@@ -41,6 +41,7 @@ PLAIN_TEXT = {
     "interviews.interviewfactor.code": "a code from Homeward's lists of push and pull factors",
     "risk.alert.dedupe_key": "built by Homeward from the alert's kind and record ids",
     "risk.alert.detail": "written by Homeward's triggers from counts and dates, never typed",
+    "risk.alert.resolved_reason": "written by Homeward's triggers (risk.triggers.RESOLVED_BY_RETURN), never typed",
     "philomena.profilephoto.sha256": "a hash of the stored photo, to show it was not changed",
     "philomena.profileversion.height": "a short physical description police look for, not a name or place",
     "philomena.profileversion.build": "a short physical description police look for, not a name or place",

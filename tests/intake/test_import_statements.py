@@ -81,8 +81,11 @@ def test_statements_per_row_stay_low_and_flat(world):
     assert MissingEpisode.objects.count() == 216
     assert Child.objects.filter(episodes__isnull=False).distinct().count() == 216
     # Before: about 37 a row on SQLite (a savepoint per row, the case and digest looked up row by row, the roll-ups
-    # refreshed after every episode). Now about 11: the notification, the episode action's own statements, the case.
-    assert per_row <= 14
+    # refreshed after every episode). Then about 11: the notification, the episode action's own statements, the
+    # case. Since the task inbox landed, reporting a child missing also tells the council's coordinator (a
+    # notification, its audit event and its delivery: about 7 more), so about 18 now; batching those per chunk
+    # is the next saving (docs/bench/police-import.md).
+    assert per_row <= 19
     assert large <= small * 5 + 200  # flat: five times the rows, about five times the statements
     # The roll-ups, refreshed once per chunk, equal a full recount.
     assert rollups.differences() == []

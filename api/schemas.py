@@ -19,10 +19,11 @@ DATETIME_RANGE_MESSAGE = f"Give a date and time between the years {EARLIEST_YEAR
 
 
 def _in_range(value: dt.datetime) -> dt.datetime:
-    """Refuse a time no case can hold: one near year 1 or 9999 would overflow on the way to UTC or UK time."""
+    """Refuse a time no case can hold: one near year 1 or 9999 would overflow on the way to UTC or UK time. The
+    time is returned in UTC, the same instant: ISO 8601 allows offsets to ±23:59, PostgreSQL only to ±15:59."""
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
         raise PydanticCustomError("datetime_range", DATETIME_RANGE_MESSAGE)
-    return value
+    return value.astimezone(dt.UTC)
 
 
 AwareDateTime = Annotated[

@@ -447,6 +447,9 @@ def test_query_parameters_refuse_a_nul_byte_and_wrong_types(records):
         ("/api/v1/episodes", {"page": "-1"}),
         ("/api/v1/return-interviews", {"assigned_to": str(2**70)}),
         ("/api/v1/return-interviews", {"due_before": "0001-01-01T00:00:00+14:00"}),
+        # An offset ISO 8601 allows and PostgreSQL does not (±15:59 at most): the same instant in UTC is asked.
+        ("/api/v1/return-interviews", {"due_before": "2956-05-07T02:37:58.902-17:31"}),
+        ("/api/v1/episodes", {"last_seen_from": "2026-05-07T02:37:58+23:59"}),
         ("/api/v1/children", {"page": "1e9"}),
     ):
         response = client.get(path, params, headers=headers)

@@ -197,6 +197,9 @@ EPISODE_TAIL: dict[str, float] = {
 }
 EXPLOITATION_CONCERN_SHARE = {LegalStatus.LOOKED_AFTER: 0.12, LegalStatus.CHILD_PROTECTION: 0.12}
 OPEN_EPISODE_SHARE = 0.025
+# The first children of each council (not missing now) came back within the last day and have not yet been
+# offered their interview, whatever the day the data is generated: My work and the demo always have one to offer.
+JUST_RETURNED_PER_COUNCIL = 2
 AWAY_SHARE_IN_CARE = 0.20  # type A is mostly recorded for children in placements
 AWAY_SHARE_AT_HOME = 0.08
 # Local hour of the time last seen: evening peak, quiet small hours.
@@ -603,6 +606,7 @@ class Generator:
         ):
             self.used_child_ids[council_id].add(child_id)
         self.next_child_number = dict.fromkeys(council_ids, 1)
+        self.just_returned_left = dict.fromkeys(council_ids, JUST_RETURNED_PER_COUNCIL)
         self.used_references: set[tuple[int, str]] = set(
             MissingEpisode.objects.filter(police_force_id__in=world.loaders.keys())
             .exclude(police_reference="")
@@ -753,6 +757,15 @@ class Generator:
             result.append((last_seen, min(last_seen + duration, latest), kind))
         return result
 
+    def _just_returned_times(
+        self, count: int, born: date, away_share: float
+    ) -> list[tuple[datetime, datetime | None, EpisodeType]]:
+        """A child's history ending a week ago, then one missing episode that ended within the last day."""
+        earlier = self.episode_times(count - 1, born, False, away_share, self.now - timedelta(days=7))
+        last_seen = self.now - timedelta(hours=8 + self.rng.random() * 12)
+        returned = last_seen + timedelta(hours=2 + self.rng.random() * 4)
+        return [*earlier, (last_seen, returned, EpisodeType.MISSING)]
+
     # Everything for one child ---------------------------------------------------------------------
 
     def plan(self, open_episode: bool) -> ChildPlan:
@@ -770,13 +783,20 @@ class Generator:
         episodes: list[MissingEpisode] = []
         changes: list[RiskGradeChange] = []
         away_share = AWAY_SHARE_IN_CARE if in_care else AWAY_SHARE_AT_HOME
-        times = self.episode_times(count, child.date_of_birth, open_episode, away_share, until)
+        just_returned = until is None and not open_episode and self.just_returned_left[council.agency.pk] > 0
+        if just_returned:
+            self.just_returned_left[council.agency.pk] -= 1
+            times = self._just_returned_times(count, child.date_of_birth, away_share)
+        else:
+            times = self.episode_times(count, child.date_of_birth, open_episode, away_share, until)
         for last_seen, returned, kind in times:
             episode, grade_changes = self._episode(child, placed, force_id, loader, risk, last_seen, returned, kind)
             episodes.append(episode)
             changes.extend(grade_changes)
         practitioner = rng.choice(council.practitioners)
-        interviews = self._interviews(child, council, practitioner, concern, [e for e in episodes if e.returned_at])
+        returned = [e for e in episodes if e.returned_at]
+        not_yet_offered = episodes[-1] if just_returned else None
+        interviews = self._interviews(child, council, practitioner, concern, returned, not_yet_offered)
         care = self.care_episodes(child, council, placed, episodes)
         return ChildPlan(child=child, episodes=episodes, grade_changes=changes, interviews=interviews, care=care)
 
@@ -973,6 +993,7 @@ class Generator:
         practitioner: User,
         concern: bool,
         returned: list[MissingEpisode],
+        not_yet_offered: MissingEpisode | None = None,
     ) -> list[tuple[ReturnInterview, list[MissingEpisode], list[tuple[str, str]]]]:
         """One interview per group of returns: an episode starting within the deadline of the
         previous return joins that return's interview, as `open_interview_for_return` does."""
@@ -982,10 +1003,19 @@ class Generator:
                 groups[-1].append(episode)
             else:
                 groups.append([episode])
-        return [self._interview(child, council, practitioner, concern, group) for group in groups]
+        return [
+            self._interview(child, council, practitioner, concern, group, any(e is not_yet_offered for e in group))
+            for group in groups
+        ]
 
     def _interview(
-        self, child: Child, council: CouncilWorld, practitioner: User, concern: bool, group: list[MissingEpisode]
+        self,
+        child: Child,
+        council: CouncilWorld,
+        practitioner: User,
+        concern: bool,
+        group: list[MissingEpisode],
+        not_yet_offered: bool = False,
     ) -> tuple[ReturnInterview, list[MissingEpisode], list[tuple[str, str]]]:
         rng = self.rng
         now = self.now
@@ -997,7 +1027,7 @@ class Generator:
         unrecorded_share = INTERVIEW_UNRECORDED["months" if stage == "old" and age.days < 90 else stage]
         interview = ReturnInterview(child=child, due_by=due_by, provider_id=council.provider.pk)
         factors: list[tuple[str, str]] = []
-        unrecorded = rng.random() < unrecorded_share
+        unrecorded = rng.random() < unrecorded_share or not_yet_offered
         interview.assigned_to_id = practitioner.pk if rng.random() < (0.7 if unrecorded else 0.95) else None
         if unrecorded or now - last_return < timedelta(minutes=30):
             return interview, group, factors

@@ -120,7 +120,13 @@ def test_the_force_picture_finds_each_planted_group_whole_and_ranks_its_adults_f
         officer = UserFactory(agency=Agency.objects.get(pk=force_id), roles=[Role.POLICE])
         picture = partnership_picture(officer, rows=200)
         clusters = [c for c in planted.network.clusters if c.force_id == force_id]
-        adults = {pk for c in clusters for pk in c.adults}
+        shown = {row.record.pk for row in picture.persons if row.record is not None}
+        # The force's own groups are in its picture; a group planted in another force's area may be too, when
+        # some of its children are this force's (placed out of area): every planted adult shown ranks above
+        # every other person.
+        planted_adults = {pk for c in planted.network.clusters for pk in c.adults}
+        assert {pk for c in clusters for pk in c.adults} <= shown
+        adults = planted_adults & shown
         top = {row.record.pk for row in picture.persons[: len(adults)] if row.record is not None}
         assert top == adults
         for cluster in clusters:

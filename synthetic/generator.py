@@ -794,9 +794,9 @@ class Generator:
             episodes.append(episode)
             changes.extend(grade_changes)
         practitioner = rng.choice(council.practitioners)
-        returned = [e for e in episodes if e.returned_at]
+        came_back = [e for e in episodes if e.returned_at]
         not_yet_offered = episodes[-1] if just_returned else None
-        interviews = self._interviews(child, council, practitioner, concern, returned, not_yet_offered)
+        interviews = self._interviews(child, council, practitioner, concern, came_back, not_yet_offered)
         care = self.care_episodes(child, council, placed, episodes)
         return ChildPlan(child=child, episodes=episodes, grade_changes=changes, interviews=interviews, care=care)
 

@@ -119,8 +119,12 @@ def partnership_picture(user: User, *, rows: int = 50) -> Picture:
             )
         return out
 
+    shown_clusters = network.clusters[:rows]
+    # The groups' persons and places in one query each, whatever the number of groups.
+    persons = PersonOfConcern.objects.in_bulk({pk for cluster in shown_clusters for pk in cluster.persons})
+    places = Place.objects.in_bulk({pk for cluster in shown_clusters for pk in cluster.places})
     clusters = []
-    for cluster in network.clusters[:rows]:
+    for cluster in shown_clusters:
         seen, hidden = split(cluster.children)
         clusters.append(
             {
@@ -128,8 +132,10 @@ def partnership_picture(user: User, *, rows: int = 50) -> Picture:
                 "named": seen,
                 "anonymous": hidden,
                 "count": len(cluster.children),
-                "persons": list(PersonOfConcern.objects.filter(pk__in=cluster.persons)),
-                "places": list(Place.objects.filter(pk__in=cluster.places)),
+                "persons": sorted(
+                    (persons[pk] for pk in cluster.persons if pk in persons), key=lambda p: (p.display_name, p.pk)
+                ),
+                "places": sorted((places[pk] for pk in cluster.places if pk in places), key=lambda p: (p.name, p.pk)),
                 "councils": sorted({councils.get(pk) or "another council" for pk in cluster.children}),
             }
         )

@@ -9,7 +9,8 @@ rows go in with `COPY … FROM STDIN`; elsewhere (SQLite, for tests and small si
 `bulk_create` writer is used. Each chunk's facts are computed from the rows in memory by the roll-ups' own
 `facts_from_records` (no second definition, no reading back) and written in bulk; at the end every summary
 table is grouped from the facts in SQL (`analytics.rollups.rebuild_summaries`). Optional free text that no
-figure reads is left empty (`OPTIONAL_FREE_TEXT`), so the load is not spent encrypting it.
+figure reads is left empty (`OPTIONAL_FREE_TEXT`), so the load is not spent encrypting it (but for the few
+episodes and interviews of the planted exploitation clusters).
 
 Names and codes: council codes 001-175 and force codes 01-43 with an "N" (no real DfE LA code is below
 201 and no Home Office force code has a letter); towns are invented from word parts; postcode areas start
@@ -39,6 +40,7 @@ from analytics.rollups import (
     insert_facts,
     insert_rows,
     rebuild_summaries,
+    refresh_children,
 )
 from children.models import Child
 from core.encryption import EncryptedTextField
@@ -56,6 +58,7 @@ from synthetic.generator import (
     ensure_world,
 )
 from synthetic.names import CouncilSpec, ForceSpec
+from synthetic.network import NetworkPlanter
 
 NATIONAL_COUNCILS = 175
 NATIONAL_FORCES = 43
@@ -281,10 +284,11 @@ def generate_national(
     """Write `children` children over `years` years for a national set of invented councils and forces,
     with their facts, and regroup every summary table from the facts: the roll-ups are current after it.
 
-    Deterministic for a seed and `now`, as `synthetic.generator.generate` is. It does not plant exploitation
-    networks (the regional generator's `NetworkPlanter`). The report's `phases` give the seconds spent
-    setting up the agencies, drawing the children, writing their rows, writing their facts, and grouping
-    the summaries.
+    Deterministic for a seed and `now`, as `synthetic.generator.generate` is. It plants exploitation networks as the
+    regional generator does (`synthetic.network.NetworkPlanter`: children of a force area's councils sharing
+    adults and places, and noise) and writes the facts of the children they touch. The report's `phases` give
+    the seconds spent setting up the agencies, drawing the children, writing their rows, writing their facts,
+    planting the networks and grouping the summaries.
     """
     if children < 1:
         raise ValueError("children must be at least 1")
@@ -310,6 +314,7 @@ def generate_national(
             history_days=round(years * 365.25),
         )
         phases["agencies"] += time.perf_counter() - clock
+        planter = NetworkPlanter(generator, seed)
         open_count = max(1 if children >= 20 else 0, round(children * OPEN_EPISODE_SHARE))
         open_children = set(rng.sample(range(children), open_count))
         for start, size in _chunks(children, CHILDREN_PER_CHUNK):
@@ -331,8 +336,14 @@ def generate_national(
             clock = time.perf_counter()
             insert_facts(_facts(plans))
             phases["facts"] += time.perf_counter() - clock
+            planter.observe(plans)
             if progress:
                 progress(start + size, children)
+        clock = time.perf_counter()
+        network = planter.plant(rows)
+        # The planted clusters' episodes and interviews were written after those children's facts.
+        refresh_children(sorted({child for cluster in network.clusters for child in cluster.children}))
+        phases["networks"] += time.perf_counter() - clock
         clock = time.perf_counter()
         rebuild_summaries()
         phases["summaries"] += time.perf_counter() - clock
@@ -349,5 +360,6 @@ def generate_national(
         rows={label: rows[model] for model, label in ROW_LABELS.items()},
         seconds=time.perf_counter() - started,
         open_episodes=open_count,
+        network=network,
         phases=dict(phases),
     )

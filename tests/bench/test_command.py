@@ -59,3 +59,14 @@ def test_the_returns_benchmark_compares_the_same_tables_and_leaves_no_data(tmp_p
     assert measured["duckdb_agrees"] and measured["pandas_agrees"]
     assert measured["ratio_to_duckdb"] > 0 and measured["homeward_ms"] > 0
     assert not Child.objects.exists(), "the benchmark rolls back what it wrote"
+
+
+def test_the_partnership_benchmark_finds_the_planted_groups_and_leaves_no_data(tmp_path):
+    run("--out", str(tmp_path), "--only", "partnership", "--children", "600")
+    result = json.loads((tmp_path / "partnership.json").read_text())
+    assert result["councils"] == 2 and result["planted_clusters"] >= 1
+    assert result["pictures"] and all(picture["planted_adults_ranked_first"] for picture in result["pictures"])
+    assert all(picture["ratio"] > 0 and picture["picture_queries"] > 0 for picture in result["pictures"])
+    planted = result["alerts_planted"]
+    assert planted["children_checked"] >= 4 and planted["queries_per_child"] > 0 and planted["ratio"] > 0
+    assert not Child.objects.exists(), "the benchmark rolls back what it wrote"

@@ -8,7 +8,14 @@ needs never reach a request.
 from importlib import import_module
 
 # The modules that register benchmarks (`bench.registry.benchmark`), besides the registry's own `generate`.
-MODULES = ("bench.dashboard", "bench.inbox", "bench.network", "bench.police_import", "bench.returns")
+MODULES = (
+    "bench.child_page",
+    "bench.dashboard",
+    "bench.inbox",
+    "bench.network",
+    "bench.police_import",
+    "bench.returns",
+)
 
 
 def load_benchmarks() -> None:

@@ -4,7 +4,6 @@ from django.http import HttpRequest
 
 from core.navigation import navigation_items
 
-
 # Where the request keeps its navigation: a page renders each section of other apps (core.sections) as a template
 # of its own, and every render runs the context processors again; the items (some counted in the database, such
 # as unread notifications) are built once per request.

@@ -33,8 +33,8 @@ from tests.web.conftest import returned_episode
 CHILD_PAGE_COORDINATOR = 32
 CHILD_PAGE_POLICE = 31
 CHILD_PAGE_QUIET_CHILD = 29
-MY_WORK_COORDINATOR = 26
-MY_WORK_SOCIAL_WORKER = 27
+MY_WORK_COORDINATOR = 20
+MY_WORK_SOCIAL_WORKER = 21
 
 
 def add_history(world, child, *, episodes: int, start_days_ago: int = 200) -> None:

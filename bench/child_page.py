@@ -90,6 +90,7 @@ def _fresh(user: User) -> Callable[[], User]:
 def _add_meetings(child: Child, coordinator: User, owner: User) -> None:
     """Two meetings about the child (one held, one to come) with decisions and open actions."""
     now = timezone.now()
+    assert owner.agency_id is not None  # made with an agency by _user
     for days, kind in ((-20, "strategy_discussion"), (5, "missing_review")):
         meeting = Meeting.objects.create(
             kind=kind,
@@ -144,6 +145,7 @@ def child_page_benchmark(options: BenchmarkOptions) -> dict[str, Any]:
                 .order_by("n", "pk")[0]
             )
             coordinator = _user("coordinator", council, Role.COORDINATOR)
+            assert force_id is not None  # every episode is held by a force
             officer = _user("officer", Agency.objects.get(pk=force_id), Role.POLICE)
             outsider = _user("outsider", other_council, Role.COORDINATOR)
             social_worker = _user("social_worker", council, Role.SOCIAL_WORKER)

@@ -120,6 +120,12 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp'
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
 
+    @cached_property
+    def scoping_answers(self) -> dict[tuple, bool]:
+        """What the scoping rules answered about this user and one record (access.scoping.remembered), kept like
+        `roles` for the life of this object: one request, which loads its user afresh."""
+        return {}
+
 
 class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")

@@ -18,6 +18,7 @@ the kernel depends on the schema and not on the domain code above it
 (docs/adr/0003-layers-kernel-and-per-app-scoping.md).
 """
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.apps import apps
@@ -166,6 +167,20 @@ def combine(queryset: QS, grants: list[Q]) -> QS:
     for grant in grants[1:]:
         combined |= grant
     return queryset.filter(combined)
+
+
+def remembered(user: User, question: tuple, answer: Callable[[], bool]) -> bool:
+    """The answer to a question about the user and one record ("sees this child in full"), asked once per
+    request: kept on the user object (`User.scoping_answers`, cached like `User.roles`), which each request loads
+    afresh. The child's page asks the same questions from several sections; the rules themselves are unchanged,
+    only not run again. A user object that outlives a change to what it may see (a test, a long job) must not use
+    it for that record: the functions that remember say so."""
+    answers = getattr(user, "scoping_answers", None)
+    if answers is None:  # an anonymous user: nothing to remember
+        return answer()
+    if question not in answers:
+        answers[question] = answer()
+    return answers[question]
 
 
 def get_or_404(queryset: QuerySet, pk: Any):  # pk: whatever the URL or form gave; int() refuses the wrong ones

@@ -9,6 +9,7 @@ from importlib import import_module
 
 # The modules that register benchmarks (`bench.registry.benchmark`), besides the registry's own `generate`.
 MODULES = (
+    "bench.child_page",
     "bench.dashboard",
     "bench.inbox",
     "bench.network",

@@ -4,7 +4,15 @@
 from django.db.models import OuterRef, QuerySet
 
 from access.models import AgencyKind, Role, User
-from access.scoping import combine, emergency_grants, get_or_404, granted_grants, own_child_grants, received_shares
+from access.scoping import (
+    combine,
+    emergency_grants,
+    get_or_404,
+    granted_grants,
+    own_child_grants,
+    received_shares,
+    remembered,
+)
 from children.models import Child
 
 
@@ -44,15 +52,35 @@ def children_with_record_for(user: User) -> QuerySet[Child]:
     return combine(Child.objects.all(), [*own_child_grants(user), *emergency_grants(user, child_ref="pk")])
 
 
+# The relation of the user to one child, answered once per request (access.scoping.remembered): the child's page
+# asks it from several sections (the chronology's sources, the risk and Philomena sections, the links).
+
+
+def sees_child(user: User, child_id: int) -> bool:
+    """Whether children_for(user) holds the child."""
+    return remembered(user, ("child", child_id), lambda: children_for(user).filter(pk=child_id).exists())
+
+
 def sees_full_child_record(user: User, child: Child) -> bool:
-    return children_in_full_for(user).filter(pk=child.pk).exists()
+    return remembered(
+        user, ("child_in_full", child.pk), lambda: children_in_full_for(user).filter(pk=child.pk).exists()
+    )
+
+
+def in_caseload(user: User, child_id: int) -> bool:
+    """Whether caseload_children_for(user) holds the child."""
+    return remembered(
+        user, ("caseload_child", child_id), lambda: caseload_children_for(user).filter(pk=child_id).exists()
+    )
 
 
 def get_child_for_user(user: User, child_id: object) -> Child:
-    return get_or_404(
+    child = get_or_404(
         children_for(user).select_related("responsible_council", "placement_council", "school", "social_worker"),
         child_id,
     )
+    remembered(user, ("child", child.pk), lambda: True)  # found through children_for(user): sees_child is True
+    return child
 
 
 def get_child_with_record_for_user(user: User, child_id: object) -> Child:

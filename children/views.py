@@ -18,10 +18,10 @@ from children.forms import AddChildForm, ChildSearchForm, MergeChildrenForm
 from children.scoping import (
     can_add_child,
     can_merge_children,
-    caseload_children_for,
     children_in_full_for,
     children_to_merge_for,
     get_child_for_user,
+    in_caseload,
     sees_full_child_record,
 )
 from children.selectors import SEARCH_LIMIT, records_held, search_children
@@ -159,7 +159,7 @@ def detail(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
             can_report=hooks.report_missing().allowed(user)
             and open_episode is None
             and not child.is_merged
-            and caseload_children_for(user).filter(pk=child.pk).exists(),
+            and in_caseload(user, child.pk),
             record_links=hooks.record_links(user, child),
         )
     return render(request, "children/detail.html", context)

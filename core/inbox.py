@@ -100,7 +100,9 @@ def inbox_page(user: Any, now: datetime, *, scope: str = MINE, kind: str = "", p
     pages = max(1, -(-total // size))
     page = min(max(1, page), pages)
     wanted = page * size  # the first `wanted` of the merged list need at most `wanted` rows from each source
-    merged = sorted((task for source in chosen for task in source.fetch(user, now, scope, wanted)), key=_sort_key)
+    # A source with nothing waiting is not asked for rows: its count (just taken, in the same scope) says so.
+    waiting = [source for source, count in counts if source in chosen and count.total]
+    merged = sorted((task for source in waiting for task in source.fetch(user, now, scope, wanted)), key=_sort_key)
     return InboxPage(
         counts=counts,
         tasks=merged[(page - 1) * size : wanted],

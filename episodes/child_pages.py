@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from access.models import User
 from children.hooks import ReportMissing
+from core.encryption import encrypted_fields
 from episodes.models import MissingEpisode
 from episodes.scoping import can_report_missing, episodes_for
 
@@ -17,8 +18,14 @@ def police_reference_match(user: User, text: str) -> Q:
 
 
 def chronology_entries(user: User, child_id: int, now: datetime) -> list[tuple[datetime, dict]]:
-    """The child's episodes the user may see, each at when the child was last seen."""
-    episodes = episodes_for(user).filter(child_id=child_id).select_related("police_force")
+    """The child's episodes the user may see, each at when the child was last seen. The chronology shows none of
+    an episode's free text, so it is not loaded (nor decrypted)."""
+    episodes = (
+        episodes_for(user)
+        .filter(child_id=child_id)
+        .select_related("police_force")
+        .defer(*encrypted_fields(MissingEpisode))
+    )
     return [(episode.last_seen_at, {"episode": episode}) for episode in episodes]
 
 

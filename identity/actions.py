@@ -92,6 +92,7 @@ def _set_roles(user: User, roles: Iterable[str]) -> None:
     for role in sorted(wanted - set(user.role_assignments.values_list("role", flat=True))):
         RoleAssignment.objects.create(user=user, role=role)
     user.__dict__.pop("roles", None)
+    user.__dict__.pop("scoping_answers", None)
 
 
 def initial_password() -> str:

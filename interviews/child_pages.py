@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db.models import Min, QuerySet
 
 from access.models import User
+from core.encryption import encrypted_fields
 from episodes.models import MissingEpisode
 from interviews.models import ReturnInterview
 from interviews.scoping import interviews_for
@@ -18,6 +19,7 @@ def chronology_entries(user: User, child_id: int, now: datetime) -> list[tuple[d
         .filter(child_id=child_id)
         .select_related("assigned_to")
         .annotate(first_return=Min("episodes__returned_at"))
+        .defer(*encrypted_fields(ReturnInterview))  # the chronology shows none of the interview's free text
     )
     entries = []
     for interview in interviews:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from access.models import User
 from children.models import Child
-from children.scoping import children_for
+from children.scoping import sees_child
 from meetings.codes import MEETING_FOR_ALERT, MeetingKind
 from meetings.models import MeetingChild
 from meetings.scoping import actions_for, can_call_about, meetings_for, sees_meetings_page
@@ -23,7 +23,8 @@ def navigation_items(user: User) -> list[tuple[str, str]]:
 def chronology_entries(user: User, child_id: int, now: datetime) -> list[tuple[datetime, dict]]:
     """Each meeting about the child the user may see, at when it is held, with its decisions about the child and
     the open actions about the child the user may see."""
-    if not children_for(user).filter(pk=child_id).exists():
+    # Most children have never been discussed at a meeting: one cheap look first, before any scope is built.
+    if not MeetingChild.objects.filter(child_id=child_id).exists() or not sees_child(user, child_id):
         return []
     discussed = (
         MeetingChild.objects.filter(child_id=child_id, meeting__in=meetings_for(user).values("pk"))

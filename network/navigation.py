@@ -6,7 +6,7 @@ from django.urls import reverse
 from access.models import User
 from children.models import Child
 from network.partnership import can_see_partnership_picture
-from network.scoping import can_use_network, network_children_for
+from network.scoping import can_use_network, sees_network_child
 
 
 def navigation_items(user: User) -> list[tuple[str, str]]:
@@ -24,6 +24,6 @@ def navigation_items(user: User) -> list[tuple[str, str]]:
 
 def child_network_link(user: User, child: Child) -> tuple[str, str] | None:
     """The child's persons of concern, places and links, where the user may open that page."""
-    if not network_children_for(user).filter(pk=child.pk).exists():
+    if not sees_network_child(user, child.pk):
         return None
     return ("Persons of concern, places and children linked to this child", reverse("network:child", args=[child.pk]))

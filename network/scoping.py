@@ -9,7 +9,7 @@ from django.http import Http404
 from access.models import Role, User
 from access.scoping import COUNCIL_CASE_ROLES, get_or_404
 from children.models import Child
-from children.scoping import caseload_children_for
+from children.scoping import caseload_children_for, in_caseload
 from episodes.models import EpisodeQuerySet, MissingEpisode
 from episodes.scoping import episodes_for
 from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
@@ -107,6 +107,11 @@ def network_episodes_for(user: User) -> EpisodeQuerySet:
 def network_children_for(user: User) -> QuerySet[Child]:
     """The children whose persons and places the user may see and link: their own caseload, for network roles."""
     return caseload_children_for(user) if _sees_network(user) else Child.objects.none()
+
+
+def sees_network_child(user: User, child_id: int) -> bool:
+    """Whether network_children_for(user) holds the child (the caseload answer is asked once per request)."""
+    return _sees_network(user) and in_caseload(user, child_id)
 
 
 def get_network_child_for_user(user: User, child_id: object) -> Child:

@@ -10,7 +10,7 @@ else sees it.
 from access.models import Role, User
 from access.scoping import can_see_cases, in_child_councils
 from children.models import Child
-from children.scoping import caseload_children_for
+from children.scoping import in_caseload
 
 
 def can_view_profile(user: User, child: Child) -> bool:
@@ -18,7 +18,7 @@ def can_view_profile(user: User, child: Child) -> bool:
         return False
     if in_child_councils(user, child):
         return True
-    return user.has_role(Role.POLICE) and caseload_children_for(user).filter(pk=child.pk).exists()
+    return user.has_role(Role.POLICE) and in_caseload(user, child.pk)
 
 
 def can_edit_profile(user: User, child: Child) -> bool:

@@ -22,7 +22,7 @@ from access.scoping import (
     police_children,
 )
 from children.models import Child
-from children.scoping import caseload_children_for
+from children.scoping import in_caseload
 from risk.models import Alert, AlertQuerySet, Referral, ReferralQuerySet, Screening
 
 
@@ -92,7 +92,7 @@ def can_refer(user: User, child: Child) -> bool:
     for a child they can see."""
     if in_child_councils(user, child):
         return True
-    return user.has_role(Role.POLICE) and caseload_children_for(user).filter(pk=child.pk).exists()
+    return user.has_role(Role.POLICE) and in_caseload(user, child.pk)
 
 
 def can_update_referral(user: User, referral: Referral) -> bool:

@@ -31,6 +31,11 @@ def interview_needing_screening(user: User, child: Child) -> ReturnInterview | N
     """The latest interview the user can see that recorded an exploitation disclosure after the child's
     latest screening (or with no screening at all): the prompt to screen the child."""
     latest = screenings_for(user).filter(child=child).order_by("-screened_at", "-pk").first()
+    return interview_disclosing_since(user, child, latest)
+
+
+def interview_disclosing_since(user: User, child: Child, latest: Screening | None) -> ReturnInterview | None:
+    """interview_needing_screening, given the child's latest screening the user can see (None: no screening)."""
     interviews = interviews_for(user).filter(
         child=child,
         completed_at__isnull=False,
@@ -93,7 +98,7 @@ def child_risk(user: User, child: Child) -> ChildRisk:
     risk.sees_referrals = risk.can_refer
     if risk.sees_screenings:
         risk.screening = latest_screening(screenings_for(user), child)
-        risk.prompt_interview = interview_needing_screening(user, child)
+        risk.prompt_interview = interview_disclosing_since(user, child, risk.screening)
     if risk.sees_referrals:
         risk.referrals = list(referrals_for(user).open().filter(child=child).select_related("made_by"))
     return risk

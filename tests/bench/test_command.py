@@ -70,3 +70,15 @@ def test_the_partnership_benchmark_finds_the_planted_groups_and_leaves_no_data(t
     planted = result["alerts_planted"]
     assert planted["children_checked"] >= 4 and planted["queries_per_child"] > 0 and planted["ratio"] > 0
     assert not Child.objects.exists(), "the benchmark rolls back what it wrote"
+
+
+def test_the_child_page_benchmark_counts_queries_against_a_trivial_page_and_leaves_no_data(tmp_path):
+    run("--out", str(tmp_path), "--only", "child_page", "--children", "40")
+    result = json.loads((tmp_path / "child_page.json").read_text())
+    assert result["children"] == 40 and result["child_episodes"] > 0
+    for page in ("child_page_coordinator", "child_page_police", "child_page_quiet_child", "my_work_coordinator"):
+        assert result[f"{page}_queries"] > result["trivial_page_queries"]
+        assert result[f"{page}_bytes"] > 0 and result[f"{page}_ratio_to_trivial"] > 0
+    assert result["child_page_outsider_404_bytes"] == 0  # another council's coordinator: not found
+    assert not Child.objects.exists(), "the benchmark rolls back what it wrote"
+    assert not User.objects.filter(username__startswith="bench.child_page.").exists()

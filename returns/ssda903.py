@@ -13,15 +13,16 @@ ended after 31 March is written as still open (DEC / MIS_END blank), and the che
 import csv
 import datetime as dt
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import NamedTuple, TextIO
+from typing import Any, NamedTuple, TextIO
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models import Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -185,6 +186,22 @@ def build_return(council: Agency, year: int | CollectionYear) -> Ssda903Return:
     return _build(council, year if isinstance(year, CollectionYear) else CollectionYear(year))
 
 
+def _rows(queryset: QuerySet[Any, Any]) -> Iterable[tuple[Any, ...]]:
+    """A `values_list` queryset's rows; on PostgreSQL straight from the driver in one fetch.
+
+    psycopg already gives dates, booleans and text as Python values, and Django's converters for these
+    columns there only confirm it (`TruncDate`'s checks that a date is not a datetime): about a microsecond a
+    row, and the iterator's fetches of 100 rows at a time, for nothing. Other databases (SQLite gives dates as
+    text) keep the queryset's own conversion."""
+    database = connections[queryset.db]
+    if database.vendor != "postgresql":
+        return queryset
+    sql, params = queryset.query.sql_with_params()
+    with database.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
     """The three tables, from two queries.
 
@@ -192,14 +209,12 @@ def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
     children against every care episode, which each table's query used to repeat): the first query
     reads the council's care episodes up to the end of the year with their child's columns, in the
     return's order, and a child is in the return when one of its episodes is open on a day of the year.
-    The second reads the council's missing periods that touch the year, and keeps those of the
-    return's children. Rows are built straight from the tuples, with each date formatted once.
+    The second reads the council's missing periods that touch the year in the same child order, and keeps
+    those of the return's children. Rows are built straight from the tuples, with each date formatted once.
     """
     result = Ssda903Return(council=council, year=year)
     start, end = year.start, year.end
     day = _date_texts()
-
-    missing_rows = _missing_rows(council, year, day)
     care = (
         CareEpisode.objects.filter(child__responsible_council=council, decom__lte=end)
         .order_by("child__la_child_id", "child_id", "decom", "pk")
@@ -233,11 +248,12 @@ def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
         result.episodes,
         result.episode_refs,
     )
-    missing, missing_refs, periods = result.missing, result.missing_refs, result.periods
-    for child_pk, rows in groupby(care, key=itemgetter(0)):
+    periods = result.periods
+    kids: dict[int, tuple[str, str]] = {}  # the return's children: pk -> (CHILD, DOB)
+    new_span = CareSpan._make
+    for child_pk, rows in groupby(_rows(care), key=itemgetter(0)):
         spans: list[CareSpan] = []
         child_episodes: list[dict[str, str]] = []
-        child_refs: list[tuple[int, int]] = []
         for row in rows:
             (
                 _,
@@ -262,9 +278,29 @@ def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
                 pl_post,
                 urn,
             ) = row
-            ended = dec is not None and dec <= end
-            spans.append(CareSpan(pk, child_pk, decom, dec, rec) if ended else CareSpan(pk, child_pk, decom, None, ""))
-            if ended and dec is not None and dec < start:
+            if dec is None or dec > end:  # open at the end of the year (whatever happened after)
+                spans.append(new_span((pk, child_pk, decom, None, "")))
+                child_episodes.append(
+                    {
+                        "CHILD": child_id,
+                        "DECOM": day[decom],
+                        "RNE": rne.upper(),
+                        "LS": ls.upper(),
+                        "CIN": cin.upper(),
+                        "PLACE": place.upper(),
+                        "PLACE_PROVIDER": provider.upper(),
+                        "DEC": "",
+                        "REC": "",
+                        "REASON_PLACE_CHANGE": "",
+                        "HOME_POST": home_post.upper(),
+                        "PL_POST": pl_post.upper(),
+                        "URN": urn.upper(),
+                    }
+                )
+                episode_refs.append((child_pk, pk))
+                continue
+            spans.append(new_span((pk, child_pk, decom, dec, rec)))
+            if dec < start:
                 continue  # before this year: history for the checks, not a row of this return
             child_episodes.append(
                 {
@@ -275,82 +311,90 @@ def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
                     "CIN": cin.upper(),
                     "PLACE": place.upper(),
                     "PLACE_PROVIDER": provider.upper(),
-                    "DEC": day[dec] if ended else "",
-                    "REC": rec.upper() if ended else "",
-                    "REASON_PLACE_CHANGE": reason.upper() if ended else "",
+                    "DEC": day[dec],
+                    "REC": rec.upper(),
+                    "REASON_PLACE_CHANGE": reason.upper(),
                     "HOME_POST": home_post.upper(),
                     "PL_POST": pl_post.upper(),
                     "URN": urn.upper(),
                 }
             )
-            child_refs.append((child_pk, pk))
+            episode_refs.append((child_pk, pk))
         if not child_episodes:
             continue  # not looked after on any day of the year
-        child_periods = periods[child_id] = periods_of_care(spans)
-        dob = day[born]
+        child_periods = periods[child_id] = periods_of_care(spans) if len(spans) > 1 else [PeriodOfCare((spans[0],))]
+        dob = kids[child_pk] = (child_id, day[born])
+        is_mother, child_dob = (
+            _mother_columns(born, mother, day[mother_child_dob], child_periods, year) if sex == FEMALE else NOT_ASKED
+        )
         header.append(
             {
                 "CHILD": child_id,
                 "SEX": sex.upper(),
-                "DOB": dob,
+                "DOB": dob[1],
                 "ETHNIC": ethnicity.upper(),
                 "UPN": upn.upper(),
-                **_mother_columns(sex, born, mother, day[mother_child_dob], child_periods, year),
+                "MOTHER": is_mother,
+                "MC_DOB": child_dob,
             }
         )
         header_pks.append(child_pk)
         episodes.extend(child_episodes)
-        episode_refs.extend(child_refs)
-        for pk, kind, mis_start, mis_end in missing_rows.get(child_pk, ()):
-            missing.append({"CHILD": child_id, "DOB": dob, "MISSING": kind, "MIS_START": mis_start, "MIS_END": mis_end})
-            missing_refs.append((child_pk, pk))
+    _add_missing(result, kids, day)
     return result
 
 
-def _missing_rows(
-    council: Agency, year: CollectionYear, day: "DateTexts"
-) -> dict[int, list[tuple[int, str, str, str]]]:
-    """The council's children's missing periods that touch the year, by child pk: (pk, MISSING, MIS_START,
-    MIS_END).
+def _add_missing(result: Ssda903Return, kids: dict[int, tuple[str, str]], day: DateTexts) -> None:
+    """The Missing table: the council's missing periods that touch the year, in the return's child order (the
+    care query's), kept for the return's children (`kids`: pk -> CHILD and DOB).
 
     The database turns each time into its UK date (`TruncDate` in the current time zone), so the rows carry
     plain dates: loading a time with its zone and converting it in Python cost about 20 microseconds a
     value, most of the return's time for a large council. A period that ended after the year (its UK end
     date after 31 March) is written open."""
+    year = result.year
     zone = timezone.get_current_timezone()
     last_day = year.end
-    rows: dict[int, list[tuple[int, str, str, str]]] = {}
-    for pk, child_pk, episode_type, started, returned in (
-        MissingEpisode.objects.filter(child__responsible_council=council, last_seen_at__lt=year.ends_before)
+    missing, missing_refs = result.missing, result.missing_refs
+    query = (
+        MissingEpisode.objects.filter(child__responsible_council=result.council, last_seen_at__lt=year.ends_before)
         .filter(Q(returned_at__isnull=True) | Q(returned_at__gte=year.starts_at))
         .annotate(start_day=TruncDate("last_seen_at", tzinfo=zone), end_day=TruncDate("returned_at", tzinfo=zone))
-        .order_by("child_id", "last_seen_at", "pk")
+        .order_by("child__la_child_id", "child_id", "last_seen_at", "pk")
         .values_list("pk", "child_id", "episode_type", "start_day", "end_day")
-    ):
-        rows.setdefault(child_pk, []).append(
-            (
-                pk,
-                (episode_type or "").upper(),
-                day[started],
-                day[returned] if returned is not None and returned <= last_day else "",
-            )
+    )
+    for pk, child_pk, episode_type, started, returned in _rows(query):
+        child = kids.get(child_pk)
+        if child is None:
+            continue  # not in the return
+        missing.append(
+            {
+                "CHILD": child[0],
+                "DOB": child[1],
+                "MISSING": (episode_type or "").upper(),
+                "MIS_START": day[started],
+                "MIS_END": day[returned] if returned is not None and returned <= last_day else "",
+            }
         )
-    return rows
+        missing_refs.append((child_pk, pk))
+
+
+FEMALE = str(Sex.FEMALE)
+NOT_ASKED = ("", "")
 
 
 def _mother_columns(
-    sex: str, born: dt.date, mother: bool | None, child_dob: str, periods: list[PeriodOfCare], year: CollectionYear
-) -> dict[str, str]:
-    """MOTHER (1 or 0) and MC_DOB, asked only of a girl who was 12 or more while looked after this year."""
-    blank = {"MOTHER": "", "MC_DOB": ""}
-    if sex != Sex.FEMALE or not periods:
-        return blank
+    born: dt.date, mother: bool | None, child_dob: str, periods: list[PeriodOfCare], year: CollectionYear
+) -> tuple[str, str]:
+    """MOTHER (1 or 0) and MC_DOB of a girl, asked only if she was 12 or more while looked after this year."""
+    if not periods:
+        return NOT_ASKED
     last_in_care = min(year.end, max(p.end or year.end for p in periods))
     if age_on(born, last_in_care) < MOTHER_MIN_AGE or mother is None:
-        return blank
+        return NOT_ASKED
     if mother:
-        return {"MOTHER": "1", "MC_DOB": child_dob}
-    return {"MOTHER": "0", "MC_DOB": ""}
+        return ("1", child_dob)
+    return ("0", "")
 
 
 FILE_NAMES = {"Header": "Header.csv", "Episodes": "Episodes.csv", "Missing": "Missing.csv"}

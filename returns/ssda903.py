@@ -13,7 +13,7 @@ ended after 31 March is written as still open (DEC / MIS_END blank), and the che
 import csv
 import datetime as dt
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -132,10 +132,71 @@ class Ssda903Return:
     header_child_pks: list[int] = field(default_factory=list)
     episode_refs: list[tuple[int, int]] = field(default_factory=list)  # (child pk, care episode pk)
     missing_refs: list[tuple[int, int]] = field(default_factory=list)  # (child pk, missing episode pk)
-    periods: dict[str, list[PeriodOfCare]] = field(default_factory=dict)  # keyed by CHILD
+    periods: Mapping[str, list[PeriodOfCare]] = field(default_factory=dict)  # keyed by CHILD
 
     def tables(self) -> dict[str, list[dict[str, str]]]:
         return {"Header": self.header, "Episodes": self.episodes, "Missing": self.missing}
+
+
+CARE_FIELDS = (
+    "child_id",
+    "child__la_child_id",
+    "child__sex",
+    "child__date_of_birth",
+    "child__ethnicity",
+    "child__upn",
+    "child__mother",
+    "child__mother_child_dob",
+    "pk",
+    "decom",
+    "rne",
+    "legal_status",
+    "cin",
+    "place",
+    "place_provider",
+    "dec",
+    "rec",
+    "reason_place_change",
+    "home_post",
+    "pl_post",
+    "urn",
+)
+_CHILD_PK, _PK, _DECOM, _DEC, _REC = (CARE_FIELDS.index(name) for name in ("child_id", "pk", "decom", "dec", "rec"))
+
+
+class CareHistory(Mapping[str, list[PeriodOfCare]]):
+    """Each child's periods of care up to the end of the year, by CHILD, made from the care query's rows when
+    first asked for (an episode that ended after the year as still open).
+
+    Only the checks read them, and only for the children with a missing period; making every child's
+    periods while building the tables cost a few objects per child (episodes, periods, lists) that the
+    tables never use and that outlive the build, so that the collector ran full collections of the whole
+    heap every few returns."""
+
+    def __init__(self, rows: list[tuple[Any, ...]], end: dt.date) -> None:
+        self.rows = rows
+        self.end = end
+        self.ranges: dict[str, tuple[int, int]] = {}  # CHILD -> the child's rows: rows[first:stop]
+        self._made: dict[str, list[PeriodOfCare]] = {}
+
+    def __getitem__(self, child: str) -> list[PeriodOfCare]:
+        made = self._made.get(child)
+        if made is None:
+            first, stop = self.ranges[child]
+            end = self.end
+            made = self._made[child] = periods_of_care(
+                CareSpan(row[_PK], row[_CHILD_PK], row[_DECOM], row[_DEC], row[_REC])
+                if row[_DEC] is not None and row[_DEC] <= end
+                else CareSpan(row[_PK], row[_CHILD_PK], row[_DECOM], None, "")
+                for row in self.rows[first:stop]
+            )
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ranges)
+
+    def __len__(self) -> int:
+        return len(self.ranges)
 
 
 class DateTexts(dict[dt.date | None, str]):
@@ -211,6 +272,8 @@ def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
     return's order, and a child is in the return when one of its episodes is open on a day of the year.
     The second reads the council's missing periods that touch the year in the same child order, and keeps
     those of the return's children. Rows are built straight from the tuples, with each date formatted once.
+    Each child's periods of care (for the checks, not the files) are made from the same rows when first asked
+    for (`CareHistory`).
     """
     result = Ssda903Return(council=council, year=year)
     start, end = year.start, year.end
@@ -218,29 +281,7 @@ def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
     care = (
         CareEpisode.objects.filter(child__responsible_council=council, decom__lte=end)
         .order_by("child__la_child_id", "child_id", "decom", "pk")
-        .values_list(
-            "child_id",
-            "child__la_child_id",
-            "child__sex",
-            "child__date_of_birth",
-            "child__ethnicity",
-            "child__upn",
-            "child__mother",
-            "child__mother_child_dob",
-            "pk",
-            "decom",
-            "rne",
-            "legal_status",
-            "cin",
-            "place",
-            "place_provider",
-            "dec",
-            "rec",
-            "reason_place_change",
-            "home_post",
-            "pl_post",
-            "urn",
-        )
+        .values_list(*CARE_FIELDS)
     )
     header, header_pks, episodes, episode_refs = (
         result.header,
@@ -248,13 +289,17 @@ def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
         result.episodes,
         result.episode_refs,
     )
-    periods = result.periods
+    rows = list(_rows(care))
+    history = result.periods = CareHistory(rows, end)
+    ranges = history.ranges
     kids: dict[int, tuple[str, str]] = {}  # the return's children: pk -> (CHILD, DOB)
-    new_span = CareSpan._make
-    for child_pk, rows in groupby(_rows(care), key=itemgetter(0)):
-        spans: list[CareSpan] = []
-        child_episodes: list[dict[str, str]] = []
-        for row in rows:
+    position = 0
+    for child_pk, child_rows in groupby(rows, key=itemgetter(0)):
+        first = position
+        in_year = len(episodes)
+        until = start  # the child's last day looked after up to the end of the year
+        for row in child_rows:
+            position += 1
             (
                 _,
                 child_id,
@@ -279,8 +324,8 @@ def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
                 urn,
             ) = row
             if dec is None or dec > end:  # open at the end of the year (whatever happened after)
-                spans.append(new_span((pk, child_pk, decom, None, "")))
-                child_episodes.append(
+                until = end
+                episodes.append(
                     {
                         "CHILD": child_id,
                         "DECOM": day[decom],
@@ -299,10 +344,11 @@ def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
                 )
                 episode_refs.append((child_pk, pk))
                 continue
-            spans.append(new_span((pk, child_pk, decom, dec, rec)))
+            if dec > until:
+                until = dec
             if dec < start:
                 continue  # before this year: history for the checks, not a row of this return
-            child_episodes.append(
+            episodes.append(
                 {
                     "CHILD": child_id,
                     "DECOM": day[decom],
@@ -320,12 +366,12 @@ def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
                 }
             )
             episode_refs.append((child_pk, pk))
-        if not child_episodes:
+        if len(episodes) == in_year:
             continue  # not looked after on any day of the year
-        child_periods = periods[child_id] = periods_of_care(spans) if len(spans) > 1 else [PeriodOfCare((spans[0],))]
+        ranges[child_id] = (first, position)
         dob = kids[child_pk] = (child_id, day[born])
         is_mother, child_dob = (
-            _mother_columns(born, mother, day[mother_child_dob], child_periods, year) if sex == FEMALE else NOT_ASKED
+            _mother_columns(born, mother, day[mother_child_dob], until) if sex == FEMALE else NOT_ASKED
         )
         header.append(
             {
@@ -339,7 +385,6 @@ def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
             }
         )
         header_pks.append(child_pk)
-        episodes.extend(child_episodes)
     _add_missing(result, kids, day)
     return result
 
@@ -383,13 +428,9 @@ FEMALE = str(Sex.FEMALE)
 NOT_ASKED = ("", "")
 
 
-def _mother_columns(
-    born: dt.date, mother: bool | None, child_dob: str, periods: list[PeriodOfCare], year: CollectionYear
-) -> tuple[str, str]:
-    """MOTHER (1 or 0) and MC_DOB of a girl, asked only if she was 12 or more while looked after this year."""
-    if not periods:
-        return NOT_ASKED
-    last_in_care = min(year.end, max(p.end or year.end for p in periods))
+def _mother_columns(born: dt.date, mother: bool | None, child_dob: str, last_in_care: dt.date) -> tuple[str, str]:
+    """MOTHER (1 or 0) and MC_DOB of a girl, asked only if she was 12 or more on her last day looked after this
+    year (the end of the year, or the last end of an episode, whichever is earlier)."""
     if age_on(born, last_in_care) < MOTHER_MIN_AGE or mother is None:
         return NOT_ASKED
     if mother:

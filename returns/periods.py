@@ -24,8 +24,10 @@ class EpisodeLike(Protocol):
     def rec(self) -> str: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PeriodOfCare:
+    """A run of episodes (slots: a large council's return makes thousands, each kept with the return)."""
+
     episodes: tuple[Any, ...]
 
     @property

@@ -13,15 +13,16 @@ ended after 31 March is written as still open (DEC / MIS_END blank), and the che
 import csv
 import datetime as dt
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import NamedTuple, TextIO
+from typing import Any, NamedTuple, TextIO
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models import Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -131,10 +132,71 @@ class Ssda903Return:
     header_child_pks: list[int] = field(default_factory=list)
     episode_refs: list[tuple[int, int]] = field(default_factory=list)  # (child pk, care episode pk)
     missing_refs: list[tuple[int, int]] = field(default_factory=list)  # (child pk, missing episode pk)
-    periods: dict[str, list[PeriodOfCare]] = field(default_factory=dict)  # keyed by CHILD
+    periods: Mapping[str, list[PeriodOfCare]] = field(default_factory=dict)  # keyed by CHILD
 
     def tables(self) -> dict[str, list[dict[str, str]]]:
         return {"Header": self.header, "Episodes": self.episodes, "Missing": self.missing}
+
+
+CARE_FIELDS = (
+    "child_id",
+    "child__la_child_id",
+    "child__sex",
+    "child__date_of_birth",
+    "child__ethnicity",
+    "child__upn",
+    "child__mother",
+    "child__mother_child_dob",
+    "pk",
+    "decom",
+    "rne",
+    "legal_status",
+    "cin",
+    "place",
+    "place_provider",
+    "dec",
+    "rec",
+    "reason_place_change",
+    "home_post",
+    "pl_post",
+    "urn",
+)
+_CHILD_PK, _PK, _DECOM, _DEC, _REC = (CARE_FIELDS.index(name) for name in ("child_id", "pk", "decom", "dec", "rec"))
+
+
+class CareHistory(Mapping[str, list[PeriodOfCare]]):
+    """Each child's periods of care up to the end of the year, by CHILD, made from the care query's rows when
+    first asked for (an episode that ended after the year as still open).
+
+    Only the checks read them, and only for the children with a missing period; making every child's
+    periods while building the tables cost a few objects per child (episodes, periods, lists) that the
+    tables never use and that outlive the build, so that the collector ran full collections of the whole
+    heap every few returns."""
+
+    def __init__(self, rows: list[tuple[Any, ...]], end: dt.date) -> None:
+        self.rows = rows
+        self.end = end
+        self.ranges: dict[str, tuple[int, int]] = {}  # CHILD -> the child's rows: rows[first:stop]
+        self._made: dict[str, list[PeriodOfCare]] = {}
+
+    def __getitem__(self, child: str) -> list[PeriodOfCare]:
+        made = self._made.get(child)
+        if made is None:
+            first, stop = self.ranges[child]
+            end = self.end
+            made = self._made[child] = periods_of_care(
+                CareSpan(row[_PK], row[_CHILD_PK], row[_DECOM], row[_DEC], row[_REC])
+                if row[_DEC] is not None and row[_DEC] <= end
+                else CareSpan(row[_PK], row[_CHILD_PK], row[_DECOM], None, "")
+                for row in self.rows[first:stop]
+            )
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ranges)
+
+    def __len__(self) -> int:
+        return len(self.ranges)
 
 
 class DateTexts(dict[dt.date | None, str]):
@@ -185,6 +247,22 @@ def build_return(council: Agency, year: int | CollectionYear) -> Ssda903Return:
     return _build(council, year if isinstance(year, CollectionYear) else CollectionYear(year))
 
 
+def _rows(queryset: QuerySet[Any, Any]) -> Iterable[tuple[Any, ...]]:
+    """A `values_list` queryset's rows; on PostgreSQL straight from the driver in one fetch.
+
+    psycopg already gives dates, booleans and text as Python values, and Django's converters for these
+    columns there only confirm it (`TruncDate`'s checks that a date is not a datetime): about a microsecond a
+    row, and the iterator's fetches of 100 rows at a time, for nothing. Other databases (SQLite gives dates as
+    text) keep the queryset's own conversion."""
+    database = connections[queryset.db]
+    if database.vendor != "postgresql":
+        return queryset
+    sql, params = queryset.query.sql_with_params()
+    with database.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
     """The three tables, from two queries.
 
@@ -192,40 +270,18 @@ def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
     children against every care episode, which each table's query used to repeat): the first query
     reads the council's care episodes up to the end of the year with their child's columns, in the
     return's order, and a child is in the return when one of its episodes is open on a day of the year.
-    The second reads the council's missing periods that touch the year, and keeps those of the
-    return's children. Rows are built straight from the tuples, with each date formatted once.
+    The second reads the council's missing periods that touch the year in the same child order, and keeps
+    those of the return's children. Rows are built straight from the tuples, with each date formatted once.
+    Each child's periods of care (for the checks, not the files) are made from the same rows when first asked
+    for (`CareHistory`).
     """
     result = Ssda903Return(council=council, year=year)
     start, end = year.start, year.end
     day = _date_texts()
-
-    missing_rows = _missing_rows(council, year, day)
     care = (
         CareEpisode.objects.filter(child__responsible_council=council, decom__lte=end)
         .order_by("child__la_child_id", "child_id", "decom", "pk")
-        .values_list(
-            "child_id",
-            "child__la_child_id",
-            "child__sex",
-            "child__date_of_birth",
-            "child__ethnicity",
-            "child__upn",
-            "child__mother",
-            "child__mother_child_dob",
-            "pk",
-            "decom",
-            "rne",
-            "legal_status",
-            "cin",
-            "place",
-            "place_provider",
-            "dec",
-            "rec",
-            "reason_place_change",
-            "home_post",
-            "pl_post",
-            "urn",
-        )
+        .values_list(*CARE_FIELDS)
     )
     header, header_pks, episodes, episode_refs = (
         result.header,
@@ -233,12 +289,17 @@ def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
         result.episodes,
         result.episode_refs,
     )
-    missing, missing_refs, periods = result.missing, result.missing_refs, result.periods
-    for child_pk, rows in groupby(care, key=itemgetter(0)):
-        spans: list[CareSpan] = []
-        child_episodes: list[dict[str, str]] = []
-        child_refs: list[tuple[int, int]] = []
-        for row in rows:
+    rows = list(_rows(care))
+    history = result.periods = CareHistory(rows, end)
+    ranges = history.ranges
+    kids: dict[int, tuple[str, str]] = {}  # the return's children: pk -> (CHILD, DOB)
+    position = 0
+    for child_pk, child_rows in groupby(rows, key=itemgetter(0)):
+        first = position
+        in_year = len(episodes)
+        until = start  # the child's last day looked after up to the end of the year
+        for row in child_rows:
+            position += 1
             (
                 _,
                 child_id,
@@ -262,11 +323,32 @@ def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
                 pl_post,
                 urn,
             ) = row
-            ended = dec is not None and dec <= end
-            spans.append(CareSpan(pk, child_pk, decom, dec, rec) if ended else CareSpan(pk, child_pk, decom, None, ""))
-            if ended and dec is not None and dec < start:
+            if dec is None or dec > end:  # open at the end of the year (whatever happened after)
+                until = end
+                episodes.append(
+                    {
+                        "CHILD": child_id,
+                        "DECOM": day[decom],
+                        "RNE": rne.upper(),
+                        "LS": ls.upper(),
+                        "CIN": cin.upper(),
+                        "PLACE": place.upper(),
+                        "PLACE_PROVIDER": provider.upper(),
+                        "DEC": "",
+                        "REC": "",
+                        "REASON_PLACE_CHANGE": "",
+                        "HOME_POST": home_post.upper(),
+                        "PL_POST": pl_post.upper(),
+                        "URN": urn.upper(),
+                    }
+                )
+                episode_refs.append((child_pk, pk))
+                continue
+            if dec > until:
+                until = dec
+            if dec < start:
                 continue  # before this year: history for the checks, not a row of this return
-            child_episodes.append(
+            episodes.append(
                 {
                     "CHILD": child_id,
                     "DECOM": day[decom],
@@ -275,82 +357,85 @@ def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
                     "CIN": cin.upper(),
                     "PLACE": place.upper(),
                     "PLACE_PROVIDER": provider.upper(),
-                    "DEC": day[dec] if ended else "",
-                    "REC": rec.upper() if ended else "",
-                    "REASON_PLACE_CHANGE": reason.upper() if ended else "",
+                    "DEC": day[dec],
+                    "REC": rec.upper(),
+                    "REASON_PLACE_CHANGE": reason.upper(),
                     "HOME_POST": home_post.upper(),
                     "PL_POST": pl_post.upper(),
                     "URN": urn.upper(),
                 }
             )
-            child_refs.append((child_pk, pk))
-        if not child_episodes:
+            episode_refs.append((child_pk, pk))
+        if len(episodes) == in_year:
             continue  # not looked after on any day of the year
-        child_periods = periods[child_id] = periods_of_care(spans)
-        dob = day[born]
+        ranges[child_id] = (first, position)
+        dob = kids[child_pk] = (child_id, day[born])
+        is_mother, child_dob = (
+            _mother_columns(born, mother, day[mother_child_dob], until) if sex == FEMALE else NOT_ASKED
+        )
         header.append(
             {
                 "CHILD": child_id,
                 "SEX": sex.upper(),
-                "DOB": dob,
+                "DOB": dob[1],
                 "ETHNIC": ethnicity.upper(),
                 "UPN": upn.upper(),
-                **_mother_columns(sex, born, mother, day[mother_child_dob], child_periods, year),
+                "MOTHER": is_mother,
+                "MC_DOB": child_dob,
             }
         )
         header_pks.append(child_pk)
-        episodes.extend(child_episodes)
-        episode_refs.extend(child_refs)
-        for pk, kind, mis_start, mis_end in missing_rows.get(child_pk, ()):
-            missing.append({"CHILD": child_id, "DOB": dob, "MISSING": kind, "MIS_START": mis_start, "MIS_END": mis_end})
-            missing_refs.append((child_pk, pk))
+    _add_missing(result, kids, day)
     return result
 
 
-def _missing_rows(
-    council: Agency, year: CollectionYear, day: "DateTexts"
-) -> dict[int, list[tuple[int, str, str, str]]]:
-    """The council's children's missing periods that touch the year, by child pk: (pk, MISSING, MIS_START,
-    MIS_END).
+def _add_missing(result: Ssda903Return, kids: dict[int, tuple[str, str]], day: DateTexts) -> None:
+    """The Missing table: the council's missing periods that touch the year, in the return's child order (the
+    care query's), kept for the return's children (`kids`: pk -> CHILD and DOB).
 
     The database turns each time into its UK date (`TruncDate` in the current time zone), so the rows carry
     plain dates: loading a time with its zone and converting it in Python cost about 20 microseconds a
     value, most of the return's time for a large council. A period that ended after the year (its UK end
     date after 31 March) is written open."""
+    year = result.year
     zone = timezone.get_current_timezone()
     last_day = year.end
-    rows: dict[int, list[tuple[int, str, str, str]]] = {}
-    for pk, child_pk, episode_type, started, returned in (
-        MissingEpisode.objects.filter(child__responsible_council=council, last_seen_at__lt=year.ends_before)
+    missing, missing_refs = result.missing, result.missing_refs
+    query = (
+        MissingEpisode.objects.filter(child__responsible_council=result.council, last_seen_at__lt=year.ends_before)
         .filter(Q(returned_at__isnull=True) | Q(returned_at__gte=year.starts_at))
         .annotate(start_day=TruncDate("last_seen_at", tzinfo=zone), end_day=TruncDate("returned_at", tzinfo=zone))
-        .order_by("child_id", "last_seen_at", "pk")
+        .order_by("child__la_child_id", "child_id", "last_seen_at", "pk")
         .values_list("pk", "child_id", "episode_type", "start_day", "end_day")
-    ):
-        rows.setdefault(child_pk, []).append(
-            (
-                pk,
-                (episode_type or "").upper(),
-                day[started],
-                day[returned] if returned is not None and returned <= last_day else "",
-            )
+    )
+    for pk, child_pk, episode_type, started, returned in _rows(query):
+        child = kids.get(child_pk)
+        if child is None:
+            continue  # not in the return
+        missing.append(
+            {
+                "CHILD": child[0],
+                "DOB": child[1],
+                "MISSING": (episode_type or "").upper(),
+                "MIS_START": day[started],
+                "MIS_END": day[returned] if returned is not None and returned <= last_day else "",
+            }
         )
-    return rows
+        missing_refs.append((child_pk, pk))
 
 
-def _mother_columns(
-    sex: str, born: dt.date, mother: bool | None, child_dob: str, periods: list[PeriodOfCare], year: CollectionYear
-) -> dict[str, str]:
-    """MOTHER (1 or 0) and MC_DOB, asked only of a girl who was 12 or more while looked after this year."""
-    blank = {"MOTHER": "", "MC_DOB": ""}
-    if sex != Sex.FEMALE or not periods:
-        return blank
-    last_in_care = min(year.end, max(p.end or year.end for p in periods))
+FEMALE = str(Sex.FEMALE)
+NOT_ASKED = ("", "")
+
+
+def _mother_columns(born: dt.date, mother: bool | None, child_dob: str, last_in_care: dt.date) -> tuple[str, str]:
+    """MOTHER (1 or 0) and MC_DOB of a girl, asked only if she was 12 or more on her last day looked after this
+    year (the end of the year, or the last end of an episode, whichever is earlier)."""
     if age_on(born, last_in_care) < MOTHER_MIN_AGE or mother is None:
-        return blank
+        return NOT_ASKED
     if mother:
-        return {"MOTHER": "1", "MC_DOB": child_dob}
-    return {"MOTHER": "0", "MC_DOB": ""}
+        return ("1", child_dob)
+    return ("0", "")
 
 
 FILE_NAMES = {"Header": "Header.csv", "Episodes": "Episodes.csv", "Missing": "Missing.csv"}

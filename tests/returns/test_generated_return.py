@@ -74,3 +74,33 @@ def test_export_command_writes_the_demo_return_without_failures(councils, tmp_pa
     call_command("export_ssda903", "--year", "2025", "--council", "901", "--out", str(tmp_path))
     assert "check(s) failed" not in capsys.readouterr().out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Episodes.csv", "Header.csv", "Missing.csv"]
+
+
+def test_the_periods_of_care_the_return_makes_when_asked_are_each_childs_care_up_to_the_end_of_the_year(councils):
+    """`Ssda903Return.periods` makes a child's periods from the build's rows when first asked: the same periods
+    as grouping the child's episodes that started by 31 March, an episode that ended after it as still open."""
+    end = dt.date(2026, 3, 31)
+    checked = 0
+    for council in councils:
+        ssda = build_return(council, 2025)
+        assert list(ssda.periods) == [row["CHILD"] for row in ssda.header]
+        episodes = CareEpisode.objects.filter(child__responsible_council=council, decom__lte=end).select_related(
+            "child"
+        )
+        expected = periods_by_child(episodes)
+        for child_pk, child_periods in zip(ssda.header_child_pks, ssda.periods.values(), strict=True):
+            made = [(p.start, p.end, p.reason_ended, [e.pk for e in p.episodes]) for p in child_periods]
+            wanted = []
+            for period in expected[child_pk]:
+                ended = period.end is not None and period.end <= end
+                wanted.append(
+                    (
+                        period.start,
+                        period.end if ended else None,
+                        period.reason_ended if ended else "",
+                        [e.pk for e in period.episodes],
+                    )
+                )
+            assert made == wanted
+            checked += 1
+    assert checked > 0

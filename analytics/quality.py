@@ -24,6 +24,7 @@ from children.codes import LegalStatus
 from children.models import Child
 from children.scoping import can_merge_children, children_for
 from children.selectors import likely_duplicates
+from core.inbox import long_overdue_before
 from core.templatetags.govuk import govuk_date, govuk_datetime
 from episodes.codes import EpisodeType
 from episodes.models import MissingEpisode
@@ -117,6 +118,7 @@ def _no_outcome(user: User, now: dt.datetime) -> Group:
     interviews = (
         _interviews(user)
         .filter(_council(user, "child__"), outcome="", due_by__lt=now)
+        .exclude(offered_at__isnull=True, due_by__lt=long_overdue_before(now))  # listed apart: to close
         .select_related("child")
         .order_by("due_by", "pk")
     )
@@ -134,6 +136,35 @@ def _no_outcome(user: User, now: dt.datetime) -> Group:
                 f"Due {govuk_datetime(i.due_by)}" + (", offered, no answer recorded" if i.offered_at else ""),
                 "Record the outcome" if i.offered_at else "Record the offer",
                 reverse("interviews:offer", args=[i.pk]),
+            )
+            for i in interviews
+        ),
+    )
+
+
+def _long_overdue_offers(user: User, now: dt.datetime) -> Group:
+    """The offers My work sets apart as too late to make (core.inbox, interviews.work): all of them, to close."""
+    days = settings.HOMEWARD_LONG_OVERDUE_DAYS
+    interviews = (
+        _interviews(user)
+        .filter(_council(user, "child__"), outcome="", offered_at__isnull=True, due_by__lt=long_overdue_before(now))
+        .select_related("child")
+        .order_by("due_by", "pk")
+    )
+    return _limited(
+        Group(
+            "long-overdue-offers",
+            f"Return interviews never offered, due more than {days} days ago",
+            "It is too late to offer these: close each as not offered, saying why, so the return and the figures "
+            "count it and My work shows what can still be done first.",
+        ),
+        (
+            Item(
+                i.child_id,
+                i.child.la_child_id,
+                f"Due {govuk_datetime(i.due_by)}, {(now - i.due_by).days} days ago",
+                "Close as not offered",
+                f"{reverse('interviews:offer', args=[i.pk])}?outcome={Outcome.NOT_OFFERED}",
             )
             for i in interviews
         ),
@@ -341,6 +372,7 @@ def problems_for(user: User, now: dt.datetime | None = None) -> list[Group]:
     return [
         _open_episodes(user, now),
         _no_outcome(user, now),
+        _long_overdue_offers(user, now),
         _accepted_not_held(user, now),
         _legal_status_not_known(user),
         _looked_after_without_care(user),

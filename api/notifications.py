@@ -3,11 +3,12 @@
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeAlias
 
+from django.db.models.functions import Coalesce
 from ninja import Field, Query, Router, Schema
 
 from api.auth import ApiRequest, scoped
-from api.reading import paginate, refuse_unknown_query_parameters
-from api.schemas import Page, PageQuery, coded, error_responses
+from api.reading import list_page
+from api.schemas import ListQuery, Page, coded, error_responses
 from notifications.actions import mark_read
 from notifications.codes import NotificationKind
 from notifications.models import Notification
@@ -36,18 +37,21 @@ class NotificationPage(Page):
     items: list[NotificationOut]
 
 
-class NotificationFilters(PageQuery):
+class NotificationFilters(ListQuery):
     unread: bool | None = Field(None, description="true: only unread; false: only read")
+
+
+NOTIFICATION_CHANGED = Coalesce("read_at", "created_at")
 
 
 @router.get("", response={200: NotificationPage, **error_responses(400, 401)}, summary="List your notifications")
 def list_notifications(request: ApiRequest, filters: Query[NotificationFilters]):
-    """Your notifications, newest first. They carry no case data, so reading them is not an audited read."""
-    refuse_unknown_query_parameters(request, filters)
+    """Your notifications, newest first. They carry no case data, so reading them is not an audited read. In sync
+    a notification counts as changed when it was made and when it was read (`read_at`, never before `created_at`)."""
     queryset = notifications_for(request.auth)
     if filters.unread is not None:
         queryset = queryset.filter(read_at__isnull=filters.unread)
-    return paginate(request, queryset.order_by("-created_at", "-id"), filters.page)
+    return list_page(request, queryset.order_by("-created_at", "-id"), filters, changed=NOTIFICATION_CHANGED)
 
 
 @router.get("/{id}", response={200: NotificationOut, **error_responses(400, 401, 404)}, summary="Read a notification")

@@ -5,7 +5,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from django.core.exceptions import ValidationError
-from django.db.models.functions import Coalesce
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -86,6 +85,7 @@ class AlertOut(Schema):
     decision: DecisionCode | None
     decision_reason: str | None = Field(description="null until a decision is recorded")
     resolved_at: datetime | None = Field(description="When it resolved itself; null if it has not")
+    updated_at: datetime = Field(description="When it was raised or last changed (decided, handed on, resolved)")
     resolved_reason: str | None = Field(description="Why it resolved itself, in words")
 
     @staticmethod
@@ -130,14 +130,10 @@ class HandOnIn(BodyIn):
     version: Version
 
 
-# An alert has no updated_at: it is decided once, or resolves itself once. (Handing it on is not a sync change.)
-ALERT_CHANGED = Coalesce("acknowledged_at", "resolved_at", "raised_at")
-
-
 @alerts_router.get("", response={200: AlertPage, **error_responses(400, 401)}, summary="List alerts")
 def list_alerts(request: ApiRequest, filters: Query[AlertFilters]):
     """The alerts you may see (as on the alerts page), oldest raised first. In sync an alert counts as changed when
-    it was raised and when its decision was recorded."""
+    it was raised and each time it changes: decided, handed on, resolved (its `updated_at`)."""
     queryset = alerts_for(request.auth).select_related("child", "acknowledged_by", "assigned_to")
     queryset = queryset.order_by("raised_at", "id")
     if filters.child is not None:
@@ -150,7 +146,7 @@ def list_alerts(request: ApiRequest, filters: Query[AlertFilters]):
         queryset = queryset.filter(acknowledged_at__isnull=False)
     elif filters.status == "resolved":
         queryset = queryset.filter(resolved_at__isnull=False)
-    page = list_page(request, queryset, filters, changed=ALERT_CHANGED)
+    page = list_page(request, queryset, filters)
     audit_list_read(request.auth, "alert-list", page, filters.page, filters)
     return page
 

@@ -41,8 +41,12 @@ class TaskOut(Schema):
 class TaskCountOut(Schema):
     kind: str
     label: str
-    total: int
+    total: int = Field(description="Tasks of this kind that can still be done (not the long-overdue ones)")
     overdue: int
+    long_overdue: int = Field(
+        description="Tasks too long overdue to do (more than HOMEWARD_LONG_OVERDUE_DAYS), to close with a reason; "
+        "not in `total` nor in `items`"
+    )
 
 
 class TaskPage(Page):
@@ -77,7 +81,13 @@ def list_tasks(request: ApiRequest, filters: Query[TaskFilters]):
         "previous": None,
         "next_cursor": None,
         "counts": [
-            {"kind": source.name, "label": source.label, "total": count.total, "overdue": count.overdue}
+            {
+                "kind": source.name,
+                "label": source.label,
+                "total": count.total,
+                "overdue": count.overdue,
+                "long_overdue": count.long_overdue,
+            }
             for source, count in inbox.counts
         ],
         "items": inbox.tasks,

@@ -6,12 +6,20 @@ A source answers two questions for a user, for either their own work (`MINE`) or
 managers and coordinators a source lets see it): how many tasks there are (and how many overdue), counted in the
 database; and the first `limit` of them, soonest due first. My work merges the sources' first rows into one page,
 so the page costs a fixed number of queries per source however much is waiting (docs/inbox.md).
+
+What can still be done comes first. A source whose tasks can be closed once it is too late for them (a return
+interview due more than `HOMEWARD_LONG_OVERDUE_DAYS` ago is closed as not offered, with a reason) gives a
+`fetch_long_overdue`: its `count` and `fetch` then leave those tasks out (`TaskCount.long_overdue` counts them),
+and My work shows them in a group of their own below the list, each with its `close_link`, so a year of
+backlog never pushes today's work off the first page.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from django.conf import settings
 
 MINE = "mine"
 TEAM = "team"
@@ -33,19 +41,28 @@ class Task:
     owner: str = ""  # who holds it now, in words ("Not assigned" when nobody does)
     reassign_link: str = ""
     reference: str = ""  # the record's id for the API, such as "interview:12"
+    close_link: str = ""  # for a long-overdue task: the page that closes it (with a reason)
+    close_label: str = ""  # that link's words, such as "Close as not offered"
 
 
 @dataclass(frozen=True)
 class TaskCount:
+    """`total` and `overdue` count the tasks that can still be done; `long_overdue` the ones past
+    `long_overdue_before(now)` that a source with `fetch_long_overdue` sets apart (not in `total`)."""
+
     total: int
     overdue: int
+    long_overdue: int = 0
 
 
 @dataclass(frozen=True)
 class TaskSource:
     """An app's kind of task. `applies(user, scope)` says whether the user has any part in it (no query);
     `count(user, now, scope)` and `fetch(user, now, scope, limit)` run scoped queries (the owning app's
-    scoping.py). `fetch` returns at most `limit` tasks, soonest due first, undated last."""
+    scoping.py). `fetch` returns at most `limit` tasks, soonest due first, undated last. A source that sets
+    `fetch_long_overdue(user, now, scope, limit)` leaves the tasks due before `long_overdue_before(now)` out of
+    `count`'s total and of `fetch`, counts them in `TaskCount.long_overdue`, and returns them from this one
+    (longest overdue first), each with a `close_link`."""
 
     name: str
     label: str  # the kind in the summary: "Return interviews to offer"
@@ -53,6 +70,12 @@ class TaskSource:
     count: Callable[[Any, datetime, str], TaskCount]
     fetch: Callable[[Any, datetime, str, int], list[Task]]
     order: int = 100
+    fetch_long_overdue: Callable[[Any, datetime, str, int], list[Task]] | None = None
+
+
+def long_overdue_before(now: datetime) -> datetime:
+    """Tasks due before this are long overdue (`HOMEWARD_LONG_OVERDUE_DAYS`): too late to do, only to close."""
+    return now - timedelta(days=settings.HOMEWARD_LONG_OVERDUE_DAYS)
 
 
 _sources: dict[str, TaskSource] = {}
@@ -88,11 +111,15 @@ class InboxPage:
     pages: int
     total: int
     overdue: int
+    long_overdue: list[Task]  # the first of the tasks set apart as long overdue, longest overdue first
+    long_overdue_total: int
 
 
 def inbox_page(user: Any, now: datetime, *, scope: str = MINE, kind: str = "", page: int = 1, size: int = 25):
     """One page of the user's tasks across every source (or the one named `kind`), soonest due first, with each
-    source's counts. A page past the last shows the last."""
+    source's counts. A page past the last shows the last. Long-overdue tasks (see the module's docstring) are
+    not in the pages: the first `size` of them, longest overdue first, come apart in `long_overdue`, fetched
+    once whatever the page, from the sources that set them apart."""
     sources = task_sources(user, scope)
     counts = [(source, source.count(user, now, scope)) for source in sources]
     chosen = [source for source in sources if not kind or source.name == kind]
@@ -103,6 +130,16 @@ def inbox_page(user: Any, now: datetime, *, scope: str = MINE, kind: str = "", p
     # A source with nothing waiting is not asked for rows: its count (just taken, in the same scope) says so.
     waiting = [source for source, count in counts if source in chosen and count.total]
     merged = sorted((task for source in waiting for task in source.fetch(user, now, scope, wanted)), key=_sort_key)
+    long_total = sum(count.long_overdue for source, count in counts if source in chosen)
+    long_overdue = sorted(
+        (
+            task
+            for source, count in counts
+            if source in chosen and source.fetch_long_overdue is not None and count.long_overdue
+            for task in source.fetch_long_overdue(user, now, scope, size)
+        ),
+        key=_sort_key,
+    )[:size]
     return InboxPage(
         counts=counts,
         tasks=merged[(page - 1) * size : wanted],
@@ -110,6 +147,8 @@ def inbox_page(user: Any, now: datetime, *, scope: str = MINE, kind: str = "", p
         pages=pages,
         total=total,
         overdue=sum(count.overdue for source, count in counts if source in chosen),
+        long_overdue=long_overdue,
+        long_overdue_total=long_total,
     )
 
 

@@ -18,8 +18,8 @@ def _page_number(request: HttpRequest) -> int:
 
 def my_work(request: HttpRequest) -> HttpResponse:
     """The task inbox: every registered source's tasks for this user (or their team's), soonest due first, paged,
-    with the counts of each kind. The query string holds only the view, the kind and the page: nothing about a
-    child."""
+    with the counts of each kind; below them, apart, the tasks too long overdue to do, to close (core.inbox). The
+    query string holds only the view, the kind and the page: nothing about a child."""
     user = request.user
     now = timezone.now()
     can_see_team = sees_team_view(user)
@@ -40,6 +40,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "scopes": SCOPES,
             "has_tasks": True,
+            "long_overdue_days": settings.HOMEWARD_LONG_OVERDUE_DAYS,
             "kind_label": next((s.label for s, _ in inbox.counts if s.name == kind), ""),
         }
     )

@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "core.context_processors.child_banners",
             ],
         },
     },
@@ -404,6 +405,10 @@ HOMEWARD_ALERT_LOOKBACK_DAYS = envint("HOMEWARD_ALERT_LOOKBACK_DAYS", 30, minimu
 HOMEWARD_ALERT_DECISION_HOURS = envint("HOMEWARD_ALERT_DECISION_HOURS", 24, minimum=1)
 HOMEWARD_SHARE_ACKNOWLEDGE_HOURS = envint("HOMEWARD_SHARE_ACKNOWLEDGE_HOURS", 24, minimum=1)
 HOMEWARD_INBOX_PAGE_SIZE = envint("HOMEWARD_INBOX_PAGE_SIZE", 25, minimum=1)
+# A return interview still not offered this many days after it was due is too late to offer: My work shows it
+# apart, below what can still be done, to be closed as not offered with a reason (the data quality page lists
+# them all). Four weeks: long past the 72-hour duty, and past any child's next review.
+HOMEWARD_LONG_OVERDUE_DAYS = envint("HOMEWARD_LONG_OVERDUE_DAYS", 28, minimum=1)
 # Times entered up to this many minutes ahead of the server clock are accepted (clock drift).
 HOMEWARD_FUTURE_TOLERANCE_MINUTES = envint("HOMEWARD_FUTURE_TOLERANCE_MINUTES", 5, minimum=0)
 HOMEWARD_API_PAGE_SIZE = envint("HOMEWARD_API_PAGE_SIZE", 50, minimum=1)

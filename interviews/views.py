@@ -119,11 +119,14 @@ def offer(request: AuthenticatedHttpRequest, interview_id: int) -> HttpResponse:
     user = request.user
     interview = _workable_interview(user, interview_id)
     answered = bool(interview.offered_at or interview.outcome)
+    # My work's and the data quality page's "close as not offered" link for a long-overdue offer: the same page,
+    # with "Not offered" chosen, so the coordinator only gives the reason.
+    closing = not answered and request.GET.get("outcome") == Outcome.NOT_OFFERED
     initial = {
         "version": interview.version,
-        "outcome": interview.outcome if answered else None,
+        "outcome": interview.outcome if answered else (Outcome.NOT_OFFERED if closing else None),
         "offered_at": interview.offered_at,
-        "offered_by": interview.offered_by or str(user),
+        "offered_by": interview.offered_by or ("" if closing else str(user)),
         "not_offered_reason": interview.not_offered_reason,
     }
     form = OfferForm(submitted(request), initial=initial)
@@ -139,7 +142,7 @@ def offer(request: AuthenticatedHttpRequest, interview_id: int) -> HttpResponse:
         if recorded is not None:
             messages.success(request, "The offer was recorded")
             return redirect("interviews:detail", interview.pk)
-    return _render(request, "interviews/offer.html", interview, form)
+    return _render(request, "interviews/offer.html", interview, form, closing=closing)
 
 
 def record(request: AuthenticatedHttpRequest, interview_id: int) -> HttpResponse:

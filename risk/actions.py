@@ -91,7 +91,9 @@ def acknowledge_alert(
         current.acknowledged_by = acting_user
         current.decision = decision
         current.decision_reason = reason
-        edit.save(update_fields=["acknowledged_at", "acknowledged_by", "decision", "decision_reason", "version"])
+        edit.save(
+            update_fields=["acknowledged_at", "acknowledged_by", "decision", "decision_reason", "version", "updated_at"]
+        )
         record_event(
             actor=acting_user,
             action=AuditEvent.Action.UPDATE,
@@ -121,7 +123,7 @@ def assign_alert(alert: Alert, *, assignee: User | None, expected_version: int, 
         if not current.is_open:
             raise ValidationError({"assigned_to": "This alert is no longer open: it cannot be handed on"})
         current.assigned_to = assignee
-        changes = edit.save(update_fields=["assigned_to", "version"])
+        changes = edit.save(update_fields=["assigned_to", "version", "updated_at"])
         record_event(
             actor=acting_user,
             action=AuditEvent.Action.UPDATE,
@@ -145,7 +147,7 @@ def resolve_alert(alert: Alert, *, reason: str, now: datetime) -> Alert | None:
             return None
         current.resolved_at = now
         current.resolved_reason = reason[:200]
-        edit.save(update_fields=["resolved_at", "resolved_reason", "version"])
+        edit.save(update_fields=["resolved_at", "resolved_reason", "version", "updated_at"])
         record_event(
             actor=None,
             action=AuditEvent.Action.UPDATE,
@@ -373,7 +375,7 @@ def move_child_records(merged_id: int, survivor_id: int, acting_user: User) -> d
     taken = set(Alert.objects.filter(child_id=survivor_id).values_list("dedupe_key", flat=True))
     for alert in Alert.objects.filter(child_id=merged_id, dedupe_key__in=taken):
         alert.dedupe_key = f"{alert.dedupe_key}:merged-{merged_id}"[:100]
-        alert.save(update_fields=["dedupe_key"])
+        alert.save(update_fields=["dedupe_key", "updated_at"])
     return {
         "alerts": repoint("risk.Alert.child", merged_id, survivor_id),
         "screenings": repoint("risk.Screening.child", merged_id, survivor_id),

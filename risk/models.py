@@ -73,6 +73,9 @@ class Alert(models.Model):
     )
     resolved_reason = models.CharField(max_length=200, blank=True, help_text="Why it resolved itself, in words")
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every change; guards against lost updates")
+    updated_at = models.DateTimeField(
+        auto_now=True, help_text="When it was raised or last changed (decided, handed on, resolved): the API's sync"
+    )
 
     objects = AlertQuerySet.as_manager()
 

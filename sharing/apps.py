@@ -31,6 +31,7 @@ class SharingConfig(AppConfig):
             context=pages_elsewhere.interview_share_buttons,
         )
         from core import navigation
+        from core.banners import register_child_banner
         from core.error_pages import register_not_found_context
         from core.inbox import register_task_source
         from sharing.navigation import navigation_items
@@ -39,6 +40,12 @@ class SharingConfig(AppConfig):
 
         navigation.register(self.label, order=50, items=navigation_items)  # shared with my agency; reviews
         register_not_found_context(self.label, emergency_access_offer)  # the way to ask for emergency access
+        register_child_banner(  # "You are seeing this record under emergency access", on every page about the child
+            self.label,
+            order=10,
+            template="sharing/includes/emergency_banner.html",
+            build=pages_elsewhere.emergency_access_banners,
+        )
         from children import hooks
 
         hooks.register_merge_mover(

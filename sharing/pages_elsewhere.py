@@ -6,6 +6,7 @@ from typing import Any
 from django.urls import reverse
 
 from access.models import User
+from access.scoping import active_emergency
 from sharing.codes import ShareWhat
 from sharing.scoping import can_share, can_share_about, shares_for, shares_received_by
 
@@ -39,3 +40,12 @@ def interview_share_buttons(user: User, *, interview: Any) -> dict[str, Any] | N
     if can_share(user, child, ShareWhat.INTERVIEW_INTELLIGENCE, interview=interview):
         intelligence = reverse("sharing:share-intelligence", args=[interview.pk])
     return {"href": href, "intelligence_href": intelligence} if href or intelligence else None
+
+
+def emergency_access_banners(user: User) -> dict[int, dict[str, Any]]:
+    """core.banners: the children whose record the user is seeing under emergency access now, with the access that
+    ends last, for the banner on every page about that child. One query (none for a role that cannot ask)."""
+    banners: dict[int, dict[str, Any]] = {}
+    for access in active_emergency(user).select_related("child").order_by("child_id", "-expires_at", "-pk"):
+        banners.setdefault(access.child_id, {"access": access, "child": access.child})
+    return banners

@@ -180,6 +180,16 @@ def interview_status_tag(status: str) -> str:
     return _tag(*coded_tag("interview_status", status))  # registered by the interviews app
 
 
+@register.simple_tag
+def child_banners(banners: dict[int, list[Section]], child: Any) -> SafeString:
+    """The banners (core.banners) for the page's `child`, built before the page rendered: display only. Anything
+    else named `child` in a page's context (not a child's record) shows none."""
+    if not isinstance(banners, dict) or getattr(getattr(child, "_meta", None), "label", "") != "children.Child":
+        return mark_safe("")
+    rendered = (render_to_string(section.template, section.context) for section in banners.get(child.pk, []))
+    return mark_safe("".join(rendered))  # noqa: S308 - each part is a rendered template, autoescaped
+
+
 @register.simple_tag(takes_context=True)
 def page_sections(context: template.Context, sections: list[Section]) -> SafeString:
     """Render the sections the page's view built (core.sections): display only, every query ran in the view."""

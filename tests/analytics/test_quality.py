@@ -50,6 +50,13 @@ def planted(world):
     # 2. An interview past its due date with no outcome; one not yet due is fine.
     p.no_outcome = _child(world, "DQ-NOOUT")
     episode = _episode(world, p.no_outcome, days_ago=5)
+    p.late = _child(world, "DQ-LATE")
+    p.late_interview = InterviewFactory(  # never offered, due a year ago: too late, to close (not "no outcome")
+        child=p.late,
+        due_by=now - dt.timedelta(days=370),
+        provider=world.provider,
+        covering=[_episode(world, p.late, days_ago=373)],
+    )
     p.no_outcome_interview = InterviewFactory(
         child=p.no_outcome, due_by=now - dt.timedelta(days=1), provider=world.provider, covering=[episode]
     )
@@ -116,6 +123,7 @@ def test_each_kind_of_problem_is_caught_with_a_link_to_fix_it(world, planted):
     assert list(groups) == [
         "open-episodes",
         "no-outcome",
+        "long-overdue-offers",
         "accepted-not-held",
         "legal-status-not-known",
         "looked-after-no-care",
@@ -131,6 +139,11 @@ def test_each_kind_of_problem_is_caught_with_a_link_to_fix_it(world, planted):
 
     assert _refs(groups["no-outcome"]) == {"DQ-NOOUT"}
     assert groups["no-outcome"].items[0].fix_url == reverse("interviews:offer", args=[planted.no_outcome_interview.pk])
+
+    assert _refs(groups["long-overdue-offers"]) == {"DQ-LATE"}
+    (late,) = groups["long-overdue-offers"].items
+    assert late.fix_url == reverse("interviews:offer", args=[planted.late_interview.pk]) + "?outcome=not_offered"
+    assert late.fix_text == "Close as not offered" and "370 days ago" in late.what
 
     assert _refs(groups["accepted-not-held"]) == {"DQ-HELD"}
     assert groups["accepted-not-held"].items[0].fix_url == reverse(

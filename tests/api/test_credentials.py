@@ -47,3 +47,22 @@ def test_a_system_client_sees_what_its_role_sees_and_every_use_is_audited(world)
     assert not system.service_user.has_usable_password()
     revoke_client(system, acting_user=world.users.admin)
     assert client.get("/children").status_code == 401
+
+
+def test_the_token_page_offers_the_task_and_notification_scopes_and_older_tokens_keep_only_theirs(world, client):
+    """Issue 11/17: the administrator can grant `tasks:read`, `notifications:read` and `notifications:write`; a token
+    issued before those scopes existed (or without them) is refused them: scopes are deny-by-default, never added
+    to a token afterwards."""
+    client.force_login(world.users.admin)
+    html = client.get("/administration/api-credentials/").content.decode()
+    for scope in ("tasks:read", "notifications:read", "notifications:write"):
+        assert f'value="{scope}"' in html, scope
+    older = ["children:read", "episodes:read", "interviews:read", "risk:read"]  # as granted before tasks existed
+    token = ApiClient(issue_token(world.users.coordinator, scopes=older))
+    assert token.get("/children").status_code == 200
+    for path in ("/tasks", "/notifications"):
+        refused = token.get(path)
+        assert refused.status_code == 403, path
+        assert path.strip("/") + ":read" in refused.json()["detail"]
+    granted = ApiClient(issue_token(world.users.coordinator, scopes=["tasks:read", "notifications:read"]))
+    assert granted.get("/tasks").status_code == 200 and granted.get("/notifications").status_code == 200

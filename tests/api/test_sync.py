@@ -3,10 +3,15 @@
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
+from access.models import Role
 from api.reading import encode_cursor
 from children.actions import update_child
+from risk.actions import acknowledge_alert, assign_alert
+from risk.codes import AlertDecision, AlertKind
+from risk.models import Alert
 from tests.api.conftest import field_errors
 from tests.factories import ChildFactory
 
@@ -25,6 +30,7 @@ LISTS = [
     "/person-links",
     "/place-links",
     "/shares",
+    "/notifications",
 ]
 
 
@@ -118,3 +124,48 @@ def test_every_list_syncs(world, api_as, path):
     response = api_as("coordinator").get(path, {"updated_since": "1900-01-01T00:00:00Z"})
     assert response.status_code == 200, response.content
     assert set(response.json()) == {"count", "next", "previous", "next_cursor", "items"}
+
+
+def test_an_alert_syncs_and_its_etag_changes_whenever_it_changes(world, api_as):
+    """Issue 17: an alert has `updated_at`, set when it is raised and each time it is decided, handed on or
+    resolves itself, so a client following `updated_since` sees every change, and the alert's ETag follows it."""
+    alert = Alert.objects.create(
+        child=world.child,
+        kind=AlertKind.HIGH_RISK,
+        dedupe_key="sync",
+        detail="Graded high",
+        raised_at=timezone.now() - dt.timedelta(days=3),
+        for_role=Role.COORDINATOR,
+    )
+    client = api_as("coordinator")
+    token = client._headers()["Authorization"]
+    first = Client().get(f"/api/v1/alerts/{alert.pk}", headers={"Authorization": token})
+    assert first.status_code == 200 and first.json()["updated_at"]
+    unchanged = Client().get(
+        f"/api/v1/alerts/{alert.pk}", headers={"Authorization": token, "If-None-Match": first["ETag"]}
+    )
+    assert unchanged.status_code == 304
+
+    since = timezone.now().isoformat()
+    assert client.get("/alerts", {"updated_since": since}).json()["count"] == 0
+    alert = assign_alert(
+        alert, assignee=world.users.coordinator, expected_version=alert.version, acting_user=world.users.coordinator
+    )
+    handed_on = client.get("/alerts", {"updated_since": since}).json()
+    assert [item["id"] for item in handed_on["items"]] == [alert.pk]  # a hand-on is a change a client must see
+    changed = Client().get(
+        f"/api/v1/alerts/{alert.pk}", headers={"Authorization": token, "If-None-Match": first["ETag"]}
+    )
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+
+    since = timezone.now().isoformat()
+    acknowledge_alert(
+        alert,
+        decision=AlertDecision.NO_FURTHER_ACTION,
+        reason="Reviewed",
+        expected_version=alert.version,
+        acting_user=world.users.coordinator,
+    )
+    decided = client.get("/alerts", {"updated_since": since}).json()["items"]
+    assert [item["id"] for item in decided] == [alert.pk]
+    assert dt.datetime.fromisoformat(decided[0]["updated_at"]) >= dt.datetime.fromisoformat(since)

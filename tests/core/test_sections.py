@@ -13,10 +13,9 @@ from django.urls import reverse
 
 from core import sections
 
-# The template tags that still run a lookup, each with the reason (docs/adr/0003-layers-kernel-and-per-app-scoping.md).
-TAGS_THAT_LOOK_UP = {
-    "sharing/templatetags/sharing_tags.py:emergency_access_banner",  # every page with a child; no one view owns it
-}
+# The template tags that still run a lookup, each with the reason (docs/adr/0003-layers-kernel-and-per-app-scoping.md):
+# none since the emergency access banner is built by a context processor (core.banners).
+TAGS_THAT_LOOK_UP: set[str] = set()
 
 
 @pytest.fixture

@@ -6,13 +6,18 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
+from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
 from access.models import AuditEvent, Role
+from core.banners import build_child_banners
 from sharing.actions import request_emergency_access
 from sharing.models import EmergencyAccess
+from sharing.pages_elsewhere import emergency_access_banners
 from tests.factories import UserFactory
 
 from .conftest import PLANTED
@@ -221,3 +226,27 @@ def test_nobody_reviews_their_own_use(client, world):
     EmergencyAccess.objects.filter(pk=own.pk).update(child=world.placed_child)
     client.force_login(world.users.coordinator_south)
     assert client.get(reverse("sharing:break-glass-mark-reviewed", args=[own.pk])).status_code == 403
+
+
+def test_the_banner_is_built_before_the_page_renders_once_a_request(client, world, records):
+    """Issue 10: no template tag looks the emergency access up. The context processor (core.banners) reads the
+    user's running emergency access once a request, however many sections the page renders; the template then
+    only displays it, and a page whose `child` is another child's shows none."""
+    user = world.users.police_south
+    request_emergency_access(acting_user=user, child_id=world.child.pk, reason=REASON)
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(reverse("children:detail", args=[world.child.pk])).content.decode()
+    assert BANNER in body
+    own = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "sharing_emergencyaccess"')]
+    assert len(own) == 1, own
+    # Given banners built for the child, the tag renders them with no query; for any other record, nothing.
+    assert list(emergency_access_banners(user)) == [world.child.pk]
+    template = Template("{% load govuk %}{% child_banners banners child %}")
+    banners = build_child_banners(user)
+    with CaptureQueriesContext(connection) as rendering:
+        shown = template.render(Context({"banners": banners, "child": world.child}))
+        other = template.render(Context({"banners": banners, "child": world.south_child}))
+        not_a_child = template.render(Context({"banners": banners, "child": records.episode}))
+    assert BANNER in shown and not other.strip() and not not_a_child.strip()
+    assert len(rendering.captured_queries) == 0

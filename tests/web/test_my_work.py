@@ -223,3 +223,104 @@ def test_my_work_runs_a_fixed_number_of_queries(client, world):
         response = client.get(URL)
     assert response.context["inbox"].total == 20
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def long_overdue_interview(world, child, *, days: int):
+    """An offer never made, due `days` ago, covering a real return (so it can be closed as not offered)."""
+    episode = returned_episode(
+        child,
+        world.police_north,
+        world.users.police,
+        last_seen_ago=dt.timedelta(days=days + 4),
+        away_for=dt.timedelta(hours=5),
+    )
+    return InterviewFactory(
+        child=child, provider=world.provider, due_by=timezone.now() - dt.timedelta(days=days), covering=[episode]
+    )
+
+
+def test_what_can_still_be_done_comes_first_and_long_overdue_offers_are_set_apart(client, world, settings):
+    """Issue 15: an interview due a year ago no longer heads My work as "overdue by 370 days"; it is counted and
+    listed apart, longest overdue first, with a link that closes it as not offered, and never crowds a doable
+    task off the page however many there are."""
+    settings.HOMEWARD_INBOX_PAGE_SIZE = 2
+    settings.HOMEWARD_LONG_OVERDUE_DAYS = 28
+    now = timezone.now()
+    year = long_overdue_interview(world, world.child, days=370)
+    month = long_overdue_interview(world, world.placed_child, days=29)
+    forty = long_overdue_interview(world, world.child, days=40)
+    recent = InterviewFactory(child=world.child, provider=world.provider, due_by=now - dt.timedelta(days=27))
+    soon = InterviewFactory(child=world.placed_child, provider=world.provider, due_by=now + dt.timedelta(hours=5))
+    alert = alert_for(world.child, hours_ago=2)
+    client.force_login(world.users.coordinator)
+    response = client.get(URL)
+    inbox = response.context["inbox"]
+    # What can still be done, overdue (within the 28 days) and soonest due first, on the pages...
+    assert [t.reference for t in inbox.tasks] == [f"return-interview:{recent.pk}", f"return-interview:{soon.pk}"]
+    assert (inbox.total, inbox.overdue, inbox.pages) == (3, 1, 2)
+    assert client.get(URL, {"page": "2"}).context["inbox"].tasks[0].reference == f"alert:{alert.pk}"
+    # ... and the three too late to do apart: counted, the first page-size of them listed, longest overdue first.
+    counts = {source.name: count for source, count in inbox.counts}
+    assert (counts["interview_offer"].total, counts["interview_offer"].long_overdue) == (2, 3)
+    assert inbox.long_overdue_total == 3
+    # No more than a page of them, longest overdue first.
+    assert [t.reference for t in inbox.long_overdue] == [f"return-interview:{year.pk}", f"return-interview:{forty.pk}"]
+    close = reverse("interviews:offer", args=[year.pk]) + "?outcome=not_offered"
+    assert inbox.long_overdue[0].close_link == close
+    html = response.content.decode()
+    assert "Summary: 3 tasks, 1 overdue; 3 too late, to close" in html
+    assert html.index('id="tasks"') < html.index('id="long-overdue"')  # lower on the page
+    assert "Too late to do: close with a reason (3)" in html
+    assert close.replace("&", "&amp;") in html or close in html
+    assert "Showing the 2 longest overdue; the data quality page lists them all." in html
+    # The threshold is a setting: at 400 days nothing is long overdue, and the year-old offer heads the list.
+    settings.HOMEWARD_LONG_OVERDUE_DAYS = 400
+    assert tasks(world.users.coordinator)[0].reference == f"return-interview:{year.pk}"
+    settings.HOMEWARD_LONG_OVERDUE_DAYS = 28
+    # The manager's team view sets them apart the same way; a manager may not close them (no link).
+    client.force_login(world.users.manager)
+    team = client.get(URL, {"view": "team"}).context["inbox"]
+    assert team.long_overdue_total == 3 and f"return-interview:{month.pk}" in {
+        t.reference for t in inbox_page(world.users.manager, now, scope=TEAM, size=5).long_overdue
+    }
+    assert all(not t.close_link for t in team.long_overdue)
+
+
+def test_a_long_overdue_offer_is_closed_as_not_offered_with_a_reason(client, world):
+    late = long_overdue_interview(world, world.child, days=370)
+    client.force_login(world.users.coordinator)
+    link = inbox_page(world.users.coordinator, timezone.now()).long_overdue[0].close_link
+    page = client.get(link)
+    assert page.status_code == 200
+    assert page.context["form"]["outcome"].value() == Outcome.NOT_OFFERED
+    assert "Close the return interview as not offered" in page.content.decode()
+    # The reason is required: the error names the field, and nothing is written.
+    refused = client.post(link, {"version": late.version, "outcome": Outcome.NOT_OFFERED, "not_offered_reason": ""})
+    assert "not_offered_reason" in refused.context["form"].errors
+    late.refresh_from_db()
+    assert late.outcome == ""
+    done = client.post(
+        link, {"version": late.version, "outcome": Outcome.NOT_OFFERED, "not_offered_reason": "Too late to offer"}
+    )
+    assert done.status_code == 302
+    late.refresh_from_db()
+    assert (late.outcome, late.not_offered_reason) == (Outcome.NOT_OFFERED, "Too late to offer")
+    after = inbox_page(world.users.coordinator, timezone.now())
+    assert after.long_overdue_total == 0 and not after.long_overdue
+    # An outsider (another council's coordinator) cannot open the page at all.
+    client.force_login(world.users.coordinator_south)
+    assert client.get(link).status_code == 404
+
+
+def test_long_overdue_offers_cost_one_query_however_many(client, world):
+    client.force_login(world.users.coordinator)
+    long_overdue_interview(world, world.child, days=100)
+    client.get(URL)
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+    for days in range(40, 50):
+        long_overdue_interview(world, ChildFactory(responsible_council=world.north), days=days)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(URL)
+    assert response.context["inbox"].long_overdue_total == 11
+    assert len(many.captured_queries) == len(few.captured_queries)

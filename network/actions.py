@@ -16,12 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from access.audit import diff, record_event
+from access.audit import SENSITIVE_MARK, diff, record_event
 from access.models import AuditEvent, User
 from children.changes import child_changed
 from children.models import Child
 from children.scoping import caseload_children_for
-from core.concurrency import versioned_update
+from core.concurrency import lock_at_version, versioned_update
 from core.errors import Errors
 from core.validation import check_choice, check_required
 from episodes.models import MissingEpisode
@@ -30,11 +30,22 @@ from interviews.models import ReturnInterview
 from interviews.scoping import interviews_for
 from network import identifiers
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind, Relationship
-from network.models import ChildLink, ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place, RegisterIdentifier
+from network.models import (
+    ChildLink,
+    ChildPersonLink,
+    ChildPlaceLink,
+    NotDuplicate,
+    PersonOfConcern,
+    Place,
+    RegisterIdentifier,
+)
 from network.scoping import (
+    can_merge_register,
     can_record_police_intelligence,
     can_use_network,
     child_links_for,
+    mergeable_persons_for,
+    mergeable_places_for,
     partnership_persons_for,
     partnership_places_for,
 )
@@ -551,24 +562,240 @@ def end_place_link(link: ChildPlaceLink, *, acting_user: User, expected_version:
     )
 
 
-def move_child_records(merged_id: int, survivor_id: int, acting_user: User) -> dict[str, int]:
-    """Move the merged child's links to persons and places to the survivor (children.actions.merge_children).
-
-    A link the survivor already has (same person or place, source and date, both active) is ended on the merged
-    record first, as a duplicate, so the survivor keeps one active link and the history keeps both."""
+def _move_links(
+    model: type[ChildPersonLink] | type[ChildPlaceLink],
+    moving: str,
+    kept: str,
+    merged_id: int,
+    survivor_id: int,
+    acting_user: User,
+) -> int:
+    """Move every link (active and ended) from the merged record to the survivor, along `moving` (child_id,
+    person_id or place_id). A link the survivor already has (same `kept` end, source and date, both active) is
+    ended on the merged record first, as a duplicate, so the survivor keeps one active link and the history keeps
+    both. Returns how many links moved."""
     now = timezone.now()
-    moved = {}
-    for model, target, what in (
-        (ChildPersonLink, "person_id", "links to persons"),
-        (ChildPlaceLink, "place_id", "links to places"),
-    ):
-        active = model.objects.filter(ended_at__isnull=True)
-        held = set(active.filter(child_id=survivor_id).values_list(target, "source", "linked_on"))
-        for link in active.filter(child_id=merged_id):
-            if (getattr(link, target), link.source, link.linked_on) in held:
-                link.ended_at, link.ended_by = now, acting_user
-                link.end_reason = "The same link is on the record this one was merged into"
-                link.version += 1
-                link.save(update_fields=["ended_at", "ended_by", "end_reason", "version"])
-        moved[what] = model.objects.filter(child_id=merged_id).update(child_id=survivor_id)
-    return moved
+    active = model.objects.filter(ended_at__isnull=True)
+    held = set(active.filter(**{moving: survivor_id}).values_list(kept, "source", "linked_on"))
+    for link in active.filter(**{moving: merged_id}):
+        if (getattr(link, kept), link.source, link.linked_on) in held:
+            link.ended_at, link.ended_by = now, acting_user
+            link.end_reason = "The same link is on the record this one was merged into"
+            link.version += 1
+            link.save(update_fields=["ended_at", "ended_by", "end_reason", "version"])
+    return model.objects.filter(**{moving: merged_id}).update(**{moving: survivor_id})
+
+
+def move_child_records(merged_id: int, survivor_id: int, acting_user: User) -> dict[str, int]:
+    """Move the merged child's links to persons and places to the survivor (children.actions.merge_children)."""
+    return {
+        "links to persons": _move_links(ChildPersonLink, "child_id", "person_id", merged_id, survivor_id, acting_user),
+        "links to places": _move_links(ChildPlaceLink, "child_id", "place_id", merged_id, survivor_id, acting_user),
+    }
+
+
+# --- Merging likely duplicates of the partnership register (network.duplicates proposes them) ---------------
+
+MAX_MERGE_REASON = 2000
+MERGE_NOT_ALLOWED = "You do not have a role that can merge records of the partnership register"
+
+
+def _check_merge(errors: Errors, acting_user: User, first: Any, second: Any, reason: str, field: str) -> None:
+    if not can_merge_register(acting_user):
+        errors.add("__all__", MERGE_NOT_ALLOWED)
+    if first.pk == second.pk:
+        errors.add(field, "Choose two different records")
+    if not reason:
+        errors.add("reason", "Enter the reason")
+    elif len(reason) > MAX_MERGE_REASON:
+        errors.add("reason", f"The reason must be {MAX_MERGE_REASON} characters or fewer")
+
+
+def _lock_pair(model: Any, visible: models.QuerySet, versions: dict[int, int]) -> dict[int, Any]:
+    """Lock both records at the versions the user reviewed (in id order, so two merges of overlapping pairs wait
+    rather than deadlock); refuse records the user may not merge, or already merged."""
+    locked = {pk: lock_at_version(model, pk, versions[pk]) for pk in sorted(versions)}
+    if set(visible.filter(pk__in=list(versions)).values_list("pk", flat=True)) != set(versions):
+        raise ValidationError({"__all__": "One of these records has been merged already, or you cannot merge it"})
+    if len({record.police_only for record in locked.values()}) > 1:
+        raise ValidationError({"__all__": "Police-only intelligence is not merged with a record every agency may see"})
+    return locked
+
+
+def _joined(*texts: str) -> str:
+    """Entries one a line, each once (compared normalised), in the order first given."""
+    seen: set[str] = set()
+    kept = []
+    for text in texts:
+        for entry in identifiers.split(text):
+            key = identifiers.normalise_words(entry)
+            if key and key not in seen:
+                seen.add(key)
+                kept.append(entry)
+    return "\n".join(kept)
+
+
+def _record_merge(acting_user: User, keep: Any, gone: Any, what: str, counts: dict[str, int]) -> None:
+    """Both records' audit trails: the two ids, that a reason was given (never what it says), what moved."""
+    moved = {name: [None, count] for name, count in sorted(counts.items())}
+    record_event(
+        actor=acting_user,
+        action=AuditEvent.Action.MERGE,
+        obj=gone,
+        summary=f"{what} {gone.pk} merged into {what.lower()} {keep.pk} as a duplicate",
+        changes={"merged_into": [None, keep.pk], "reason": [None, SENSITIVE_MARK], **moved},
+    )
+    record_event(
+        actor=acting_user,
+        action=AuditEvent.Action.MERGE,
+        obj=keep,
+        summary=f"Duplicate {what.lower()} {gone.pk} merged into this one",
+        changes={"merged_from": [None, gone.pk], "reason": [None, SENSITIVE_MARK], **moved},
+    )
+
+
+def _retire(gone: Any, keep: Any, acting_user: User, reason: str, fields: list[str]) -> int:
+    """Mark the merged record merged into the survivor; records merged into it earlier now point at the survivor
+    (no chains to follow). Returns how many earlier records were repointed."""
+    earlier = type(gone).objects.filter(merged_into_id=gone.pk).update(merged_into_id=keep.pk)
+    gone.merged_into, gone.merged_at, gone.merged_by, gone.merge_reason = keep, timezone.now(), acting_user, reason
+    gone.version += 1
+    gone.save(update_fields=["merged_into", "merged_at", "merged_by", "merge_reason", "version", "updated_at"])
+    RegisterIdentifier.objects.filter(**{fields[0]: gone}).delete()
+    return earlier
+
+
+def _children_changed(model: Any, target: str, pk: int) -> None:
+    for child_id in model.objects.filter(**{target: pk}).values_list("child_id", flat=True).distinct():
+        child_changed(child_id)
+
+
+def merge_persons(
+    *,
+    survivor: PersonOfConcern,
+    merged: PersonOfConcern,
+    survivor_version: int,
+    merged_version: int,
+    reason: str,
+    acting_user: User,
+) -> PersonOfConcern:
+    """Merge a duplicate person of concern (`merged`) into the surviving record, in one transaction.
+
+    Every link of a child to the merged person moves to the survivor (a child linked to both by the same source on
+    the same date keeps one active link; the other is ended, and the history keeps both). The merged person's name,
+    aliases, phone numbers and vehicles join the survivor's (its name becomes an alias), its description is added
+    below the survivor's, the survivor's approximate birth year is filled in if it had none, and the survivor's
+    blind index is rebuilt. The merged record is kept, marked merged into the survivor: it is no longer listed or
+    found, and its page redirects to the survivor. Both audit trails get a MERGE event with both ids (the reason is
+    recorded as given, never what it says). Refused (ValidationError, nothing written) unless the acting user may
+    merge the register (`can_merge_register`) and may find both records, they are two different unmerged records,
+    both police-only or neither, and a reason is given; ConflictError if either changed since the user loaded it.
+    """
+    reason = (reason or "").strip()
+    errors = Errors()
+    _check_merge(errors, acting_user, survivor, merged, reason, "survivor")
+    errors.raise_if_any()
+    with transaction.atomic():
+        versions = {survivor.pk: survivor_version, merged.pk: merged_version}
+        locked = _lock_pair(PersonOfConcern, mergeable_persons_for(acting_user), versions)
+        keep, gone = locked[survivor.pk], locked[merged.pk]
+        before = {"aliases": keep.aliases, "phone_numbers": keep.phone_numbers, "vehicles": keep.vehicles}
+        names = {identifiers.normalise_words(keep.display_name)}
+        alias_text = "\n".join(
+            [keep.aliases, *([] if identifiers.normalise_words(gone.display_name) in names else [gone.display_name])]
+        )
+        keep.aliases = _joined(alias_text, gone.aliases)
+        keep.phone_numbers = _joined(keep.phone_numbers, gone.phone_numbers)
+        keep.vehicles = _joined(keep.vehicles, gone.vehicles)
+        if gone.description and gone.description not in keep.description:
+            keep.description = "\n\n".join(part for part in (keep.description, gone.description) if part)
+        if keep.born_about is None:
+            keep.born_about = gone.born_about
+        counts = {
+            "links to children": _move_links(ChildPersonLink, "person_id", "child_id", gone.pk, keep.pk, acting_user)
+        }
+        counts["records merged earlier"] = _retire(gone, keep, acting_user, reason, ["person"])
+        keep.version += 1
+        keep.save()
+        index_person(keep)
+        after = {"aliases": keep.aliases, "phone_numbers": keep.phone_numbers, "vehicles": keep.vehicles}
+        counts["identifiers merged"] = sum(1 for name in after if after[name] != before[name])
+        _record_merge(acting_user, keep, gone, "Person", {k: v for k, v in counts.items() if v})
+        _children_changed(ChildPersonLink, "person_id", keep.pk)
+    return keep
+
+
+def merge_places(
+    *,
+    survivor: Place,
+    merged: Place,
+    survivor_version: int,
+    merged_version: int,
+    reason: str,
+    acting_user: User,
+) -> Place:
+    """Merge a duplicate place into the surviving record, as `merge_persons` does for persons: links move (one
+    active link a child, the history keeps both), the survivor's address, postcode and coordinates are filled in
+    from the merged place where it had none, its blind index is rebuilt, and the merged place is kept, marked
+    merged into the survivor."""
+    reason = (reason or "").strip()
+    errors = Errors()
+    _check_merge(errors, acting_user, survivor, merged, reason, "survivor")
+    errors.raise_if_any()
+    with transaction.atomic():
+        versions = {survivor.pk: survivor_version, merged.pk: merged_version}
+        locked = _lock_pair(Place, mergeable_places_for(acting_user), versions)
+        keep, gone = locked[survivor.pk], locked[merged.pk]
+        filled = 0
+        for name in ("address", "postcode"):
+            if not getattr(keep, name) and getattr(gone, name):
+                setattr(keep, name, getattr(gone, name))
+                filled += 1
+        if keep.latitude is None and gone.latitude is not None:
+            keep.latitude, keep.longitude = gone.latitude, gone.longitude
+            filled += 1
+        counts = {
+            "links to children": _move_links(ChildPlaceLink, "place_id", "child_id", gone.pk, keep.pk, acting_user)
+        }
+        counts["records merged earlier"] = _retire(gone, keep, acting_user, reason, ["place"])
+        counts["details filled in"] = filled
+        keep.version += 1
+        keep.save()
+        index_place(keep)
+        _record_merge(acting_user, keep, gone, "Place", {k: v for k, v in counts.items() if v})
+        _children_changed(ChildPlaceLink, "place_id", keep.pk)
+    return keep
+
+
+def dismiss_duplicate(
+    *, first: PersonOfConcern | Place, second: PersonOfConcern | Place, reason: str, acting_user: User
+) -> NotDuplicate:
+    """Record that two persons (or two places) proposed as duplicates are not the same: the pair is never proposed
+    again. Audited on both records (the reason as given, never what it says)."""
+    reason = (reason or "").strip()
+    errors = Errors()
+    _check_merge(errors, acting_user, first, second, reason, "__all__")
+    if type(first) is not type(second):
+        errors.add("__all__", "Choose two persons or two places")
+    errors.raise_if_any()
+    kind = "person" if isinstance(first, PersonOfConcern) else "place"
+    visible = mergeable_persons_for(acting_user) if kind == "person" else mergeable_places_for(acting_user)
+    low, high = sorted((first.pk, second.pk))
+    if visible.filter(pk__in=[low, high]).count() != 2:
+        raise ValidationError({"__all__": "One of these records has been merged already, or you cannot see it"})
+    with transaction.atomic():
+        decision, created = NotDuplicate.objects.get_or_create(
+            **{f"first_{kind}_id": low, f"second_{kind}_id": high},
+            defaults={"reason": reason, "decided_by": acting_user},
+        )
+        if created:
+            what = "Person" if kind == "person" else "Place"
+            for pk, other in ((low, high), (high, low)):
+                record_event(
+                    actor=acting_user,
+                    action=AuditEvent.Action.UPDATE,
+                    obj=(first if first.pk == pk else second),
+                    summary=f"{what} {pk} marked not a duplicate of {what.lower()} {other}",
+                    changes={"not_duplicate_of": [None, other], "reason": [None, SENSITIVE_MARK]},
+                )
+    return decision

@@ -225,3 +225,45 @@ class PeriodForm(GovukForm):
             (730, "Last 2 years"),
         ],
     )
+
+
+MERGE = "merge"
+NOT_DUPLICATE = "not-duplicate"
+
+
+class DuplicateDecisionForm(GovukForm):
+    """Two records proposed as one: which survives and why (merge), or why they are different (not a duplicate).
+    The button pressed posts `decision`; the versions are those of the records the user compared."""
+
+    survivor = forms.ChoiceField(widget=forms.RadioSelect, required=False)
+    reason = textarea(
+        label="Why are these the same, or why are they different?",
+        help_text="For example, 'Same phone number and the same nickname in both interviews'. "
+        "It is kept with the records and is not shown in the audit trail.",
+        required=True,
+        error="Enter the reason",
+    )
+    decision = forms.ChoiceField(
+        choices=[(MERGE, "Merge"), (NOT_DUPLICATE, "Not a duplicate")], widget=forms.HiddenInput, initial=MERGE
+    )
+    first_version = VersionField()
+    second_version = VersionField()
+
+    def __init__(self, *args, first, second, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["survivor"])
+        field.label = "Which record should be kept?"
+        field.help_text = "The other record's links to children, names, phone numbers and vehicles move to the one kept"
+        field.choices = [
+            (str(record.pk), f"Keep {record} (recorded by {record.owning_agency.name}, {record.created_at:%d/%m/%Y})")
+            for record in (first, second)
+        ]
+        field.error_messages = {"invalid_choice": "Choose the record to keep"}
+        self.initial.setdefault("first_version", first.version)
+        self.initial.setdefault("second_version", second.version)
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("decision") == MERGE and not data.get("survivor") and "survivor" not in self.errors:
+            self.add_error("survivor", "Choose the record to keep")
+        return data

@@ -44,6 +44,16 @@ class PersonOfConcern(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # A duplicate merged into another record (network.actions.merge_persons / merge_places): kept, never listed or
+    # found again; its page redirects to the survivor. The reason is free text: encrypted, audited only as given.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records"
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    merge_reason = EncryptedTextField(blank=True)
 
     # The label names someone: the audit trail records that it changed, never what it says
     # (the encrypted fields are masked too).
@@ -81,6 +91,16 @@ class Place(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # A duplicate merged into another record (network.actions.merge_persons / merge_places): kept, never listed or
+    # found again; its page redirects to the survivor. The reason is free text: encrypted, audited only as given.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records"
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    merge_reason = EncryptedTextField(blank=True)
 
     # Where the place is goes into the audit trail only as "changed" (the address is encrypted, so masked too).
     AUDIT_MASKED_FIELDS = ("name", "postcode", "latitude", "longitude")
@@ -210,3 +230,34 @@ class RegisterIdentifier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {'person' if self.person_id else 'place'}"
+
+
+class NotDuplicate(models.Model):
+    """A pair of persons or of places an authorised user decided are not the same (network.actions.
+    dismiss_duplicate): never proposed as duplicates again. The pair is stored lowest id first."""
+
+    first_person = models.ForeignKey(PersonOfConcern, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    second_person = models.ForeignKey(
+        PersonOfConcern, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    first_place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    second_place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    reason = EncryptedTextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_person__isnull=False, second_person__isnull=False, first_place__isnull=True)
+                | Q(first_place__isnull=False, second_place__isnull=False, first_person__isnull=True),
+                name="not_duplicate_one_pair",
+            ),
+            models.UniqueConstraint(fields=["first_person", "second_person"], name="not_duplicate_persons_once"),
+            models.UniqueConstraint(fields=["first_place", "second_place"], name="not_duplicate_places_once"),
+        ]
+
+    def __str__(self) -> str:
+        if self.first_person_id:
+            return f"Persons {self.first_person_id} and {self.second_person_id} are not duplicates"
+        return f"Places {self.first_place_id} and {self.second_place_id} are not duplicates"

@@ -6,7 +6,7 @@ from django.urls import reverse
 from access.models import User
 from children.models import Child
 from network.partnership import can_see_partnership_picture
-from network.scoping import can_use_network, sees_network_child
+from network.scoping import can_merge_register, can_use_network, sees_network_child
 
 
 def navigation_items(user: User) -> list[tuple[str, str]]:
@@ -17,6 +17,8 @@ def navigation_items(user: User) -> list[tuple[str, str]]:
             ("Persons of concern", reverse("network:persons")),
             ("Places", reverse("network:places")),
         ]
+    if can_merge_register(user):
+        items.append(("Possible duplicates", reverse("network:duplicates")))
     if can_see_partnership_picture(user):
         items.append(("Cross-border picture", reverse("network:partnership")))
     return items

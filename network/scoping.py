@@ -67,7 +67,7 @@ def persons_for(user: User) -> QuerySet[PersonOfConcern]:
         return PersonOfConcern.objects.none()
     linked = _child_links(user, ChildPersonLink, "person").filter(person=OuterRef("pk"))
     return PersonOfConcern.objects.filter(
-        _intelligence_visible(user), Q(Exists(linked)) | Q(owning_agency_id=user.agency_id)
+        _intelligence_visible(user), Q(Exists(linked)) | Q(owning_agency_id=user.agency_id), merged_into__isnull=True
     )
 
 
@@ -77,7 +77,9 @@ def places_for(user: User) -> QuerySet[Place]:
     if not _sees_network(user):
         return Place.objects.none()
     linked = _child_links(user, ChildPlaceLink, "place").filter(place=OuterRef("pk"))
-    return Place.objects.filter(_intelligence_visible(user), Q(Exists(linked)) | Q(owning_agency_id=user.agency_id))
+    return Place.objects.filter(
+        _intelligence_visible(user), Q(Exists(linked)) | Q(owning_agency_id=user.agency_id), merged_into__isnull=True
+    )
 
 
 def partnership_persons_for(user: User) -> QuerySet[PersonOfConcern]:
@@ -86,14 +88,14 @@ def partnership_persons_for(user: User) -> QuerySet[PersonOfConcern]:
     the record, never the children other agencies linked to it (those stay behind `child_links_for`)."""
     if not _sees_network(user):
         return PersonOfConcern.objects.none()
-    return PersonOfConcern.objects.filter(_intelligence_visible(user))
+    return PersonOfConcern.objects.filter(_intelligence_visible(user), merged_into__isnull=True)
 
 
 def partnership_places_for(user: User) -> QuerySet[Place]:
     """Every place in the partnership register a network user may find and link (as `partnership_persons_for`)."""
     if not _sees_network(user):
         return Place.objects.none()
-    return Place.objects.filter(_intelligence_visible(user))
+    return Place.objects.filter(_intelligence_visible(user), merged_into__isnull=True)
 
 
 def network_episodes_for(user: User) -> EpisodeQuerySet:
@@ -152,3 +154,41 @@ def force_has_links(user: User, child: Child) -> bool:
         ChildPersonLink.objects.filter(child=child, owning_agency_id=user.agency_id).exists()
         or ChildPlaceLink.objects.filter(child=child, owning_agency_id=user.agency_id).exists()
     )
+
+
+# Who may merge duplicates in the partnership register, and mark a pair as not duplicates: the council's
+# missing children's coordinator and the police (who hold the intelligence). Every other role is refused.
+REGISTER_MERGE_ROLES = (Role.COORDINATOR, *POLICE_INTELLIGENCE_ROLES)
+
+
+def can_merge_register(user: User) -> bool:
+    """Merge likely duplicate persons or places of the partnership register (and dismiss a proposed pair)."""
+    return _sees_network(user) and user.has_role(*REGISTER_MERGE_ROLES)
+
+
+def mergeable_persons_for(user: User) -> QuerySet[PersonOfConcern]:
+    """The persons a user who may merge may be proposed, compare and merge: the unmerged records they see in full
+    (`persons_for`: their agency's, and those linked to a child in their caseload). Another agency's record they
+    could only find by an identifier is not shown to them in full, so they cannot merge it: a police force, whose
+    caseload is every child of its area, merges the same adult recorded by two councils of the area."""
+    return persons_for(user) if can_merge_register(user) else PersonOfConcern.objects.none()
+
+
+def mergeable_places_for(user: User) -> QuerySet[Place]:
+    """The places a user who may merge may be proposed, compare and merge (as `mergeable_persons_for`)."""
+    return places_for(user) if can_merge_register(user) else Place.objects.none()
+
+
+def merged_survivor_for(user: User, model: type[PersonOfConcern] | type[Place], pk: object) -> int | None:
+    """The id of the record a merged person or place was merged into, when the user may see both (else None):
+    the merged record's page redirects there."""
+    if not _sees_network(user):
+        return None
+    try:
+        record = model.objects.filter(_intelligence_visible(user), merged_into__isnull=False).get(pk=int(str(pk)))
+    except (model.DoesNotExist, ValueError):
+        return None
+    survivor = record.merged_into_id
+    assert survivor is not None  # filtered on merged_into above
+    visible = persons_for(user) if model is PersonOfConcern else places_for(user)
+    return survivor if visible.filter(pk=survivor).exists() else None

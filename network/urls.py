@@ -20,6 +20,19 @@ urlpatterns = [
     path("children/<int:child_id>/find-place/", views.find_place, name="find-place"),
     path("links/person/<int:pk>/end/", views.end_person_link, name="end-person-link"),
     path("links/place/<int:pk>/end/", views.end_place_link, name="end-place-link"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path(
+        "duplicates/persons/<int:first_id>/<int:second_id>/",
+        views.compare_duplicates,
+        {"kind": PERSON},
+        name="compare-persons",
+    ),
+    path(
+        "duplicates/places/<int:first_id>/<int:second_id>/",
+        views.compare_duplicates,
+        {"kind": PLACE},
+        name="compare-places",
+    ),
     path("hotspots/", views.hotspot_list, name="hotspots"),
     path("missing-together/", views.missing_together, name="missing-together"),
 ]

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,13 +25,17 @@ from django.utils import timezone
 from access.audit import record_event
 from access.http import AuthenticatedHttpRequest
 from access.models import AuditEvent, User
+from access.scoping import get_or_404
 from children.actions import record_child_viewed
 from children.scoping import caseload_children_for
 from core.forms import submitted
 from core.pages import crumb
 from network import actions
 from network.drawing import MAX_CLUSTERS, draw
+from network.duplicates import person_proposals, place_proposals, reasons_for
 from network.forms import (
+    MERGE,
+    DuplicateDecisionForm,
     EndLinkForm,
     FindPersonForm,
     FindPlaceForm,
@@ -54,6 +58,7 @@ from network.patterns import (
     node,
 )
 from network.scoping import (
+    can_merge_register,
     can_record_police_intelligence,
     can_use_network,
     child_links_for,
@@ -62,6 +67,9 @@ from network.scoping import (
     get_person_link_for_user,
     get_place_for_user,
     get_place_link_for_user,
+    mergeable_persons_for,
+    mergeable_places_for,
+    merged_survivor_for,
     network_episodes_for,
     persons_for,
     places_for,
@@ -232,7 +240,9 @@ def record_list(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     )
     rows = [{kind: record, "children": counts.get(record.pk, 0)} for record in page]
     return render(
-        request, f"network/{kind}_list.html", {"form": form, "page": page, "rows": rows, "searched": bool(text)}
+        request,
+        f"network/{kind}_list.html",
+        {"form": form, "page": page, "rows": rows, "searched": bool(text), "can_merge": can_merge_register(user)},
     )
 
 
@@ -273,6 +283,10 @@ def record_detail(request: AuthenticatedHttpRequest, pk: int, kind: str) -> Http
     user = request.user
     _require_network(user)
     spec = KINDS[kind]
+    survivor = merged_survivor_for(user, PersonOfConcern if kind == PERSON else Place, pk)
+    if survivor is not None:
+        messages.success(request, f"That {'person' if kind == PERSON else 'place'} was merged into this record")
+        return redirect(spec.detail_url, survivor)
     record = spec.get_for_user(user, pk)
     links = list(
         getattr(child_links_for(user), spec.links)
@@ -677,4 +691,109 @@ def network_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "half_life_days": settings.HOMEWARD_NETWORK_HALF_LIFE_DAYS,
             "can_record_police_intelligence": can_record_police_intelligence(user),
         },
+    )
+
+
+# --- Likely duplicates in the partnership register ---------------------------------------------------
+
+
+def _require_merge(user: User) -> None:
+    if not can_merge_register(user):
+        raise PermissionDenied("Merging persons and places is for the council's coordinator and the police.")
+
+
+def duplicates(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Pairs of persons and of places that may be one record twice, with why, for those who may merge them."""
+    user = request.user
+    _require_merge(user)
+    persons, places = person_proposals(user), place_proposals(user)
+    _audit_view(user, "Possible duplicates in the partnership register viewed")
+    return render(
+        request,
+        "network/duplicates.html",
+        {
+            "persons": persons[:RANKING_ROWS],
+            "persons_total": len(persons),
+            "places": places[:RANKING_ROWS],
+            "places_total": len(places),
+        },
+    )
+
+
+def _links_of(user: User, kind: str, record: PersonOfConcern | Place) -> dict[str, Any]:
+    """The record's links to children the user may see (named), and how many other children it is linked to
+    (counted, never named)."""
+    model = record.child_links.model
+    links = list(
+        getattr(child_links_for(user), KINDS[kind].links)
+        .filter(**{kind: record})
+        .select_related("child", "episode", "owning_agency", "recorded_by")
+        .order_by("ended_at", "-linked_on", "-pk")
+    )
+    seen = {link.child_id for link in links}
+    others = (
+        model.objects.filter(**{kind: record}, ended_at__isnull=True)
+        .exclude(child_id__in=seen)
+        .values("child_id")
+        .distinct()
+        .count()
+    )
+    return {"record": record, "links": links, "others": others}
+
+
+def compare_duplicates(request: AuthenticatedHttpRequest, kind: str, first_id: int, second_id: int) -> HttpResponse:
+    """Two persons (or places) side by side with the links each has: merge them into the one chosen, or record
+    that they are not the same. 403 for a role that may not merge; 404 for a record the user may not merge."""
+    user = request.user
+    _require_merge(user)
+    scope = (mergeable_persons_for(user) if kind == PERSON else mergeable_places_for(user)).select_related(
+        "owning_agency"
+    )
+    first, second = get_or_404(scope, first_id), get_or_404(scope, second_id)
+    if first.pk == second.pk:
+        raise Http404("Choose two different records")
+    form = DuplicateDecisionForm(submitted(request), first=first, second=second)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["decision"] == MERGE:
+            keep, gone = (first, second) if data["survivor"] == str(first.pk) else (second, first)
+            versions = {first.pk: data["first_version"], second.pk: data["second_version"]}
+            merge = actions.merge_persons if kind == PERSON else actions.merge_places
+            kept = form.call_action(
+                merge,
+                survivor=keep,
+                merged=gone,
+                survivor_version=versions[keep.pk],
+                merged_version=versions[gone.pk],
+                reason=data["reason"],
+                acting_user=user,
+            )
+            if kept is not None:
+                messages.success(request, f"{gone} was merged into {kept}")
+                if KINDS[kind].records_for(user).filter(pk=kept.pk).exists():
+                    return redirect(KINDS[kind].detail_url, kept.pk)
+                return redirect("network:duplicates")
+        else:
+            decided = form.call_action(
+                actions.dismiss_duplicate, first=first, second=second, reason=data["reason"], acting_user=user
+            )
+            if decided is not None:
+                messages.success(request, f"{first} and {second} will not be proposed as duplicates again")
+                return redirect("network:duplicates")
+    records = [_links_of(user, kind, record) for record in (first, second)]
+    _audit_view(
+        user,
+        f"{'Persons' if kind == PERSON else 'Places'} {first.pk} and {second.pk} compared as possible duplicates",
+        child_ids={link.child_id for entry in records for link in entry["links"]},
+    )
+    return render(
+        request,
+        f"network/compare_{kind}s.html",
+        {
+            "form": form,
+            "records": records,
+            "reasons": reasons_for(first, second),
+            "breadcrumbs": [crumb("Possible duplicates", "network:duplicates")],
+        },
+        status=form.status_code,
     )

@@ -288,6 +288,9 @@ class NetworkPlanter:
         found_place = f"{flat.address} {flat_postcode}"
         episodes: list[MissingEpisode] = []
         plan = _ClusterWrites(adults=adults, places=places)
+        if number < DUPLICATE_CLUSTERS:
+            writes.duplicate_persons.append(_person_twice(adults[0], force.pk, loader.pk, nicknames[0]))
+            writes.duplicate_places.append(_place_twice(places[0], force.pk, loader.pk))
         for event, (start, duration) in enumerate(zip(events, durations, strict=True)):
             back = start + duration
             for candidate in chosen:
@@ -570,9 +573,42 @@ class _ClusterWrites:
     place_links: list[ChildPlaceLink] = field(default_factory=list)
 
 
+# The first planted clusters' main adult and takeaway are recorded a second time by the force, as happens when two
+# agencies record the same man (the demo's "Possible duplicates": network.duplicates proposes each pair).
+DUPLICATE_CLUSTERS = 1
+
+
+def _person_twice(person: PersonOfConcern, agency_id: int, user_id: int, nickname: str) -> PersonOfConcern:
+    """The same man as the force records him: his nickname, the same phone number written another way, an age
+    two years off."""
+    return PersonOfConcern(
+        owning_agency_id=agency_id,
+        kind=person.kind,
+        display_name=nickname,
+        phone_numbers="+44 " + person.phone_numbers[1:],
+        description="Synthetic record. Recorded by the police from a stop check; the council recorded him too.",
+        born_about=(person.born_about or 2000) + 2,
+        created_by_id=user_id,
+    )
+
+
+def _place_twice(place: Place, agency_id: int, user_id: int) -> Place:
+    """The same takeaway as the force records it: the same postcode, the street abbreviated."""
+    return Place(
+        owning_agency_id=agency_id,
+        kind=place.kind,
+        name=place.name.split(",")[0],
+        address=place.address.replace(" Street", " St").replace(" Road", " Rd"),
+        postcode=place.postcode,
+        created_by_id=user_id,
+    )
+
+
 @dataclass
 class _Writes:
     clusters: list[_ClusterWrites] = field(default_factory=list)
+    duplicate_persons: list[PersonOfConcern] = field(default_factory=list)
+    duplicate_places: list[Place] = field(default_factory=list)
     noise_persons: list[PersonOfConcern] = field(default_factory=list)
     noise_places: list[Place] = field(default_factory=list)
     noise_person_links: list[ChildPersonLink] = field(default_factory=list)
@@ -581,8 +617,8 @@ class _Writes:
     def save(self, rows: Counter) -> None:
         """Everything in bulk, parents first (bulk_create fills in their pks)."""
         through = ReturnInterview.episodes.through
-        persons = [p for c in self.clusters for p in c.adults] + self.noise_persons
-        places = [p for c in self.clusters for p in c.places] + self.noise_places
+        persons = [p for c in self.clusters for p in c.adults] + self.noise_persons + self.duplicate_persons
+        places = [p for c in self.clusters for p in c.places] + self.noise_places + self.duplicate_places
         PersonOfConcern.objects.bulk_create(persons, batch_size=BATCH_SIZE)
         Place.objects.bulk_create(places, batch_size=BATCH_SIZE)
         # The partnership register's blind index, so a user can find these by phone number, name or address.

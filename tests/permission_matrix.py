@@ -417,6 +417,31 @@ MATRIX: list[Entry] = [
         sees={IDENTITY: {"police"}, INTELLIGENCE: {"police"}},
     ),
     page("network:missing-together", CASE_WORKERS, denied=403),
+    # Likely duplicates (issue 14): the council's coordinator and the police merge them, each among the records they
+    # see in full. The force's intelligence subject recorded twice (same phone) is proposed to Northmoor's police
+    # only; the takeaway recorded twice by Northmoor (same address) to Northmoor's coordinator and police.
+    page(
+        "network:duplicates",
+        {"coordinator", "coordinator_south", "police", "police_south"},
+        denied=403,
+        sees={INTELLIGENCE: {"police"}},
+    ),
+    page(
+        "network:compare-persons",
+        {"police"},
+        args={"first_id": "intel_person", "second_id": "intel_twice"},
+        denied=403,
+        overrides={"coordinator": 404, "coordinator_south": 404, "police_south": 404},
+        sees={IDENTITY: {"police"}, INTELLIGENCE: {"police"}},
+    ),
+    page(
+        "network:compare-places",
+        {"coordinator", "police"},
+        args={"first_id": "place", "second_id": "place_twice"},
+        denied=403,
+        overrides={"coordinator_south": 404, "police_south": 404},
+        sees={IDENTITY: {"coordinator", "police"}},
+    ),
     # --- Philomena --------------------------------------------------------------------------------------
     page(
         "philomena:profile",

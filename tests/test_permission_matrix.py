@@ -238,6 +238,7 @@ def _build_matrix(world):
         kind=PersonKind.ADULT,
         display_name=f"Matrix subject {MARKERS['intelligence']}",
         description=MARKERS["intelligence"],
+        phone_numbers="07700 900555",
         police_only=True,
     )
     intel_link = network_actions.link_child_to_person(
@@ -247,6 +248,20 @@ def _build_matrix(world):
         acting_user=users.coordinator, kind=PlaceKind.TAKEAWAY, name="Matrix takeaway", address="1 Test Street"
     )
     place_link = network_actions.link_child_to_place(acting_user=users.coordinator, child=child, place=place, **link)
+    # Likely duplicates (issue 14): the intelligence subject recorded twice by the force, and the takeaway twice by
+    # the council, each copy linked to Jordan.
+    intel_twice = network_actions.add_person(
+        acting_user=users.police,
+        kind=PersonKind.ADULT,
+        display_name=f"Matrix subject again {MARKERS['intelligence']}",
+        phone_numbers="07700 900555",
+        police_only=True,
+    )
+    network_actions.link_child_to_person(acting_user=users.police, child=child, person=intel_twice, **link)
+    place_twice = network_actions.add_place(
+        acting_user=users.coordinator, kind=PlaceKind.TAKEAWAY, name="Matrix takeaway again", address="1 Test St."
+    )
+    network_actions.link_child_to_place(acting_user=users.coordinator, child=child, place=place_twice, **link)
     save_profile(child, acting_user=users.coordinator, notes=MARKERS["philomena"])
     version = add_photo(child, photo=upload(png_bytes()), acting_user=users.coordinator, expected_version=1)
     share = share_record(
@@ -445,6 +460,8 @@ def _build_matrix(world):
         intel_link=intel_link,
         place=place,
         place_link=place_link,
+        intel_twice=intel_twice,
+        place_twice=place_twice,
         photo=version.photo,
         share=share,
         intelligence_share=intelligence_share,

@@ -12,6 +12,7 @@ from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern
 from network.patterns import PERSON, build_network, children_missing_together, hotspots
 from network.scoping import child_links_for, network_episodes_for
 from synthetic.generator import generate
+from synthetic.network import DUPLICATE_CLUSTERS
 from tests.factories import UserFactory
 
 NOW = dt.datetime(2026, 3, 15, 12, 0, tzinfo=dt.UTC)
@@ -42,7 +43,21 @@ def test_the_generator_plants_clusters_and_noise(planted):
         assert all(name.startswith("Adult known as '") for name in names)
     assert any(cluster.police_only_adults for cluster in network.clusters)
     assert network.noise_persons == 20 and network.noise_places == 17
-    assert planted.rows["persons of concern"] == PersonOfConcern.objects.count() == 20 + 2 * len(network.clusters)
+    expected = 20 + 2 * len(network.clusters) + DUPLICATE_CLUSTERS  # the first cluster's adult recorded twice
+    assert planted.rows["persons of concern"] == PersonOfConcern.objects.count() == expected
+
+
+def test_the_first_clusters_adult_and_takeaway_are_proposed_as_duplicates_to_the_force(planted):
+    from network.duplicates import SAME_NAME, SAME_PHONE, SIMILAR_AT_POSTCODE, person_proposals, place_proposals
+
+    cluster = planted.network.clusters[0]
+    officer = UserFactory(agency=Agency.objects.get(pk=cluster.force_id), roles=[Role.POLICE])
+    persons = {p.first.pk: p for p in person_proposals(officer)} | {p.second.pk: p for p in person_proposals(officer)}
+    adult = persons[cluster.adults[0]]
+    assert {SAME_NAME, SAME_PHONE} <= adult.reasons
+    assert adult.first.owning_agency_id != adult.second.owning_agency_id
+    places = [p for p in place_proposals(officer) if cluster.places[0] in (p.first.pk, p.second.pk)]
+    assert len(places) == 1 and SIMILAR_AT_POSTCODE in places[0].reasons
 
 
 def test_missing_together_finds_every_planted_cluster(planted):

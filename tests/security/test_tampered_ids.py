@@ -27,6 +27,7 @@ RECORDS = frozenset(
     | {"queued_notification", "import_batch"}  # police notifications in: the match queue and an upload (issue 12)
     | {"provisional_record"}  # a child record created from a police report, for the council to confirm (issue 12)
     | {"duplicate", "intelligence_share"}  # a child recorded twice (the merge page); police intelligence (issue 12)
+    | {"intel_twice", "place_twice"}  # a person and a place recorded twice (the register's compare pages, issue 14)
     | {"return_import"}  # an upload of a council's SSDA903 files (issue 17)
     | {"saved_search", "saved_audit_search"}  # opaque tokens: a tampered one is unknown, so 404
     | {"public_page", "concern"}  # a council's public page (its editor's pages) and a concern in the MASH queue

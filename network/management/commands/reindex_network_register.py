@@ -14,10 +14,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
             persons = places = 0
-            for person in PersonOfConcern.objects.iterator(chunk_size=2000):
+            for person in PersonOfConcern.objects.filter(merged_into__isnull=True).iterator(chunk_size=2000):
                 index_person(person)
                 persons += 1
-            for place in Place.objects.iterator(chunk_size=2000):
+            for place in Place.objects.filter(merged_into__isnull=True).iterator(chunk_size=2000):
                 index_place(place)
                 places += 1
         self.stdout.write(f"Indexed {persons} persons and {places} places.")

@@ -9,3 +9,8 @@ class ChildrenConfig(AppConfig):
         from core import navigation
 
         navigation.register(self.label, order=10, items=navigation_items)
+
+        from children import hooks
+        from children.actions import placement_mover
+
+        hooks.register_merge_mover(self.label, placement_mover())

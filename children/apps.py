@@ -14,3 +14,14 @@ class ChildrenConfig(AppConfig):
         from children.actions import placement_mover
 
         hooks.register_merge_mover(self.label, placement_mover())
+
+        from children.selectors import placement_section
+        from core import sections
+
+        sections.register(
+            "child:placement",
+            self.label,
+            order=10,
+            template="children/_placement_section.html",
+            context=placement_section,
+        )

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from access.models import AuditEvent
@@ -188,3 +189,72 @@ def test_placement_key():
     assert placement_key("sc999001", "Anything", "") == "urn:SC999001"
     assert placement_key("", "Oak  House", "nm4 7ab") == placement_key("", "oak house", "NM47AB")
     assert placement_key("", "Oak House", "") == ""
+
+
+# --- The pages ----------------------------------------------------------------------------------------------
+
+
+def test_record_shows_placement_and_history_to_an_insider(client, world):
+    _move(world, world.child)
+    client.force_login(world.users.social_worker)
+    page = client.get(reverse("children:detail", args=[world.child.pk])).content.decode()
+    assert HOME in page and "SC999001" in page and "Placement history" in page
+    assert reverse("children:change-placement", args=[world.child.pk]) in page
+
+
+def test_school_sees_no_placement(client, world):
+    _move(world, world.child)
+    client.force_login(world.users.school_dsl)
+    page = client.get(reverse("children:detail", args=[world.child.pk])).content.decode()
+    assert "Jordan Example" in page
+    assert HOME not in page and "SC999001" not in page and "NM4 7AB" not in page
+
+
+def test_police_see_the_placement_but_may_not_change_it(client, world):
+    _move(world, world.child)
+    client.force_login(world.users.police)
+    page = client.get(reverse("children:detail", args=[world.child.pk])).content.decode()
+    assert reverse("children:change-placement", args=[world.child.pk]) not in page
+    assert client.get(reverse("children:change-placement", args=[world.child.pk])).status_code == 403
+
+
+def test_outsider_cannot_tell_the_child_exists(client, world):
+    client.force_login(world.users.coordinator_south)
+    assert client.get(reverse("children:change-placement", args=[world.child.pk])).status_code == 404
+
+
+def _posted(world, version, **overrides):
+    data = {
+        "version": version,
+        "started_on_0": "5",
+        "started_on_1": "1",
+        "started_on_2": "2026",
+        "living_arrangement": LivingArrangement.CHILDRENS_HOME,
+        "placement_council": world.north.pk,
+        "provider": HOME,
+        "urn": "SC999001",
+        "placement_type": "K2",
+        "postcode": "NM4 7AB",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_change_placement_page_moves_the_child(client, world):
+    client.force_login(world.users.coordinator)
+    url = reverse("children:change-placement", args=[world.child.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, _posted(world, world.child.version))
+    assert response.status_code == 302
+    assert PlacementHistory.objects.filter(child=world.child, urn="SC999001", ended_on__isnull=True).exists()
+
+
+def test_change_placement_page_names_the_bad_field_and_a_stale_version(client, world):
+    client.force_login(world.users.coordinator)
+    url = reverse("children:change-placement", args=[world.child.pk])
+    bad = client.post(url, _posted(world, world.child.version, urn="SC12"))
+    assert bad.status_code == 200 and "Enter an Ofsted URN" in bad.content.decode()
+    _move(world, world.child)
+    stale = client.post(url, _posted(world, 1, started_on_1="2"))
+    assert stale.status_code == 409
+    assert PlacementHistory.objects.filter(child=world.child).count() == 1

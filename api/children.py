@@ -1,7 +1,7 @@
 """/children: the children the caller may see, exactly as the pages scope them."""
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -31,7 +31,7 @@ from api.schemas import (
     text,
 )
 from children.actions import add_child, update_child
-from children.codes import Ethnicity, LegalStatus, LivingArrangement, Sex
+from children.codes import Ethnicity, LegalStatus, LivingArrangement, Placement, Sex
 from children.forms import ChildSearchForm
 from children.models import Child
 from children.scoping import (
@@ -55,6 +55,10 @@ CARE_FIELDS = (
     "placement_council",
     "placed_out_of_area",
     "placement_postcode",
+    "placement_provider",
+    "placement_urn",
+    "placement_type",
+    "placement_from",
     "social_worker",
 )
 
@@ -65,6 +69,7 @@ if TYPE_CHECKING:
     EthnicityCode: TypeAlias = str
     LegalStatusCode: TypeAlias = str
     LivingArrangementCode: TypeAlias = str
+    PlacementCode: TypeAlias = str
     LaChildIdText: TypeAlias = str
     UpnText: TypeAlias = str
     NameText: TypeAlias = str
@@ -80,6 +85,7 @@ else:
     EthnicityCode = coded(Ethnicity, "DfE ethnicity code.")
     LegalStatusCode = coded(LegalStatus)
     LivingArrangementCode = coded(LivingArrangement)
+    PlacementCode = coded(Placement)
 
 
 class ChildOut(Schema):
@@ -104,6 +110,17 @@ class ChildOut(Schema):
         description="True when the child lives outside the responsible council's area. " + IDENTIFIERS_ONLY
     )
     placement_postcode: str | None = Field(description=IDENTIFIERS_ONLY)
+    placement_provider: str | None = Field(
+        description="The current placement's provider (a children's home, say), or empty. " + IDENTIFIERS_ONLY
+    )
+    placement_urn: str | None = Field(
+        description="The current placement's Ofsted URN (six or seven digits, or SC and six digits), or empty. "
+        + IDENTIFIERS_ONLY
+    )
+    placement_type: PlacementCode | Literal[""] | None = Field(
+        description="The current placement's SSDA903 PLACE code, or empty. " + IDENTIFIERS_ONLY
+    )
+    placement_from: date | None = Field(description="When the current placement started. " + IDENTIFIERS_ONLY)
     school: AgencyRef | None
     social_worker: PersonRef | None = Field(description="The allocated social worker, if any. " + IDENTIFIERS_ONLY)
     created_at: datetime

@@ -1,17 +1,22 @@
 """Adding and changing children's records, merging duplicates, and recording who looked at them."""
 
+import datetime as dt
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from access.audit import SENSITIVE_MARK, diff, record_event
-from access.models import AuditEvent, User
+from access.models import Agency, AgencyKind, AuditEvent, User
 from children import hooks
 from children.changes import child_changed
-from children.models import Child
+from children.codes import LivingArrangement, Placement
+from children.models import Child, PlacementHistory
 from children.scoping import children_to_merge_for
 from core.concurrency import lock_at_version, snapshot, versioned_update
 from core.errors import Errors
+from core.validation import is_urn
 
 CHILD_FIELDS = [
     "la_child_id",
@@ -65,6 +70,11 @@ def update_child(child: Child, *, expected_version: int, acting_user: User, **fi
         validate_child_owner(edit.record, acting_user)
         edit.record.full_clean()
         changes = edit.save()
+        # A correction of the council area or postcode (not a move: that is change_placement) corrects the open
+        # placement too, so the history and the fields other apps read agree.
+        PlacementHistory.objects.filter(child_id=child.pk, ended_on__isnull=True).update(
+            council_id=edit.record.placement_council_id, postcode=edit.record.placement_postcode
+        )
         record_event(
             actor=acting_user,
             action=AuditEvent.Action.UPDATE,
@@ -199,3 +209,124 @@ def add_child_for_police_report(*, acting_user: User, **fields: object) -> Child
         )
         child_changed(child.pk)
     return child
+
+
+PLACEMENT_FIELDS = [
+    "living_arrangement",
+    "placement_council_id",
+    "placement_postcode",
+    "placement_provider",
+    "placement_urn",
+    "placement_type",
+    "placement_from",
+]
+MAX_PROVIDER = 200
+POSTCODE_SHAPE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
+
+
+def change_placement(
+    child: Child,
+    *,
+    acting_user: User,
+    expected_version: int,
+    started_on: dt.date,
+    placement_council: Agency | None,
+    living_arrangement: str,
+    provider: str = "",
+    urn: str = "",
+    placement_type: str = "",
+    postcode: str = "",
+) -> PlacementHistory:
+    """Move the child to a new placement from `started_on`: the child's current placement fields (and the council
+    area and postcode other apps read) change at the version the user read (ConflictError if stale), the open row
+    of the placement history ends the day the new one starts, and the new row opens. Every bad field is named at
+    once (ValidationError, nothing written); the user must be allowed to edit the child (children.scoping
+    .can_edit_child) and the child must stay with a council of theirs."""
+    provider = " ".join((provider or "").split())
+    urn = "".join((urn or "").split()).upper()
+    postcode = " ".join((postcode or "").upper().split())
+    errors = Errors()
+    if started_on is None:
+        errors.add("started_on", "Enter the date the placement started")
+    elif started_on > timezone.localdate():
+        errors.add("started_on", "The date the placement started must be today or in the past")
+    elif started_on < child.date_of_birth:
+        errors.add("started_on", "The date the placement started must be after the child's date of birth")
+    if placement_council is None or placement_council.kind != AgencyKind.COUNCIL:
+        errors.add("placement_council", "Select the council area the placement is in")
+    if living_arrangement not in LivingArrangement.values:
+        errors.add("living_arrangement", "Select where the child lives")
+    if len(provider) > MAX_PROVIDER:
+        errors.add("provider", f"The provider's name must be {MAX_PROVIDER} characters or fewer")
+    if urn and not is_urn(urn):
+        errors.add("urn", "Enter an Ofsted URN: six or seven digits, or SC and six digits (such as SC999001)")
+    if placement_type and placement_type not in Placement.values:
+        errors.add("placement_type", "Select the placement type from the list")
+    if postcode and not POSTCODE_SHAPE.fullmatch(postcode):
+        errors.add("postcode", "Enter a UK postcode, such as NM4 7AB")
+    if living_arrangement == LivingArrangement.CHILDRENS_HOME and not (urn or provider):
+        errors.add("provider", "Enter the children's home's name or its Ofsted URN")
+    errors.raise_if_any()
+    assert placement_council is not None and started_on is not None  # checked above
+    with transaction.atomic():
+        edit = versioned_update(Child, child.pk, expected_version, PLACEMENT_FIELDS)
+        record = edit.record
+        validate_child_owner(record, acting_user)  # before the move as well as after: no taking another's child
+        if record.is_merged:
+            raise ValidationError({"started_on": "This record was merged into another: change the surviving record"})
+        current = PlacementHistory.objects.select_for_update().filter(child_id=child.pk, ended_on__isnull=True).first()
+        if current is not None and started_on < current.started_on:
+            raise ValidationError(
+                {
+                    "started_on": f"The date must be on or after {current.started_on:%d/%m/%Y}, "
+                    "when the current placement started"
+                }
+            )
+        record.living_arrangement = living_arrangement
+        record.placement_council = placement_council
+        record.placement_postcode = postcode
+        record.placement_provider = provider
+        record.placement_urn = urn
+        record.placement_type = placement_type
+        record.placement_from = started_on
+        validate_child_owner(record, acting_user)
+        record.full_clean()
+        if current is not None:
+            current.ended_on = started_on
+            current.save(update_fields=["ended_on"])
+        placement = PlacementHistory.objects.create(
+            child=record,
+            provider=provider,
+            urn=urn,
+            placement_type=placement_type,
+            council=placement_council,
+            postcode=postcode,
+            started_on=started_on,
+            recorded_by=acting_user,
+        )
+        changes = edit.save()
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.UPDATE,
+            obj=record,
+            child_id=child.pk,
+            summary="Child's placement changed" if current is not None else "Child's placement recorded",
+            changes=changes,
+        )
+        child_changed(child.pk)
+    return placement
+
+
+def placement_mover() -> hooks.MergeMover:
+    """Merging records: the merged child's placements join the survivor's history; where both have an open one,
+    the survivor's stays current and the merged record's ends the day the merge is made (or the day it started)."""
+
+    def move(merged_id: int, survivor_id: int, acting_user: object) -> dict[str, int]:
+        rows = PlacementHistory.objects.filter(child_id=merged_id)
+        if PlacementHistory.objects.filter(child_id=survivor_id, ended_on__isnull=True).exists():
+            for row in rows.filter(ended_on__isnull=True):
+                row.ended_on = max(row.started_on, timezone.localdate())
+                row.save(update_fields=["ended_on"])
+        return {"placements": rows.update(child_id=survivor_id)}
+
+    return hooks.MergeMover(fields=("children.PlacementHistory.child",), check=hooks.no_problems, move=move)

@@ -8,7 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 from access.models import Agency, AgencyKind, Role, User
-from children.codes import Ethnicity, LegalStatus, LivingArrangement, Sex
+from children.codes import Ethnicity, LegalStatus, LivingArrangement, Placement, Sex
 from core.forms import GovukForm, VersionField, radios
 from core.widgets import GovukDateField
 
@@ -192,3 +192,54 @@ class MergeChildrenForm(GovukForm):
         self.initial.setdefault("survivor", str(first.pk))
         self.initial.setdefault("first_version", first.version)
         self.initial.setdefault("second_version", second.version)
+
+
+class ChangePlacementForm(GovukForm):
+    """A move to a new placement (children.actions.change_placement): the action checks the answers."""
+
+    started_on = GovukDateField(
+        label="Date the placement started",
+        subject="Date the placement started",
+        help_text="For example, 5 1 2026",
+        error_messages={"required": "Enter the date the placement started"},
+    )
+    living_arrangement = radios(
+        LivingArrangement.choices, label="Where does the child live now?", error="Select where the child lives"
+    )
+    placement_council = forms.ModelChoiceField(
+        queryset=Agency.objects.filter(kind=AgencyKind.COUNCIL).order_by("name"),
+        label="Council area the placement is in",
+        error_messages={
+            "required": "Select the council area the placement is in",
+            "invalid_choice": "Select the council area the placement is in from the list",
+        },
+    )
+    provider = forms.CharField(
+        label="Provider's name (optional)",
+        required=False,
+        max_length=200,
+        help_text="The children's home, foster carers' agency or other provider",
+    )
+    urn = forms.CharField(
+        label="Ofsted URN (optional)",
+        required=False,
+        max_length=12,
+        help_text="Six or seven digits, or SC and six digits for a children's home",
+    )
+    placement_type = forms.ChoiceField(
+        label="Placement type (optional)",
+        choices=[("", "Not recorded"), *Placement.choices],
+        required=False,
+        help_text="The SSDA903 placement code",
+        error_messages={"invalid_choice": "Select the placement type from the list"},
+    )
+    postcode = forms.CharField(label="Postcode of the placement (optional)", required=False, max_length=10)
+    version = VersionField()
+
+    def __init__(self, *args, child, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", child.version)
+        self.initial.setdefault("placement_council", child.placement_council_id)
+        self.initial.setdefault("living_arrangement", child.living_arrangement)
+        _select(cast(forms.ModelChoiceField, self.fields["placement_council"]))
+        self.fields["placement_type"].widget.attrs["class"] = "govuk-select"

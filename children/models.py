@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from access.models import Agency, AgencyKind
-from children.codes import Ethnicity, LegalStatus, LivingArrangement, Sex
+from children.codes import Ethnicity, LegalStatus, LivingArrangement, Placement, Sex
 from children.matching import name_key
 from core.encryption import EncryptedTextField
+from core.validation import validate_urn
 
 # A UPN is a check letter then 12 digits, or 11 digits then a letter (temporary UPN); I, O and S
 # are never used as the letter. UN1-UN5 record why a UPN is not known (DfE codes).
@@ -52,6 +53,14 @@ class Child(models.Model):
         help_text="The council whose area the child lives in",
     )
     placement_postcode = models.CharField(max_length=8, blank=True)
+    # The current placement (children.actions.change_placement keeps these, the council and the postcode in step
+    # with the open row of the child's PlacementHistory).
+    placement_provider = models.CharField("placement provider", max_length=200, blank=True)
+    placement_urn = models.CharField(
+        "placement Ofsted URN", max_length=8, blank=True, validators=[validate_urn], db_index=True
+    )
+    placement_type = models.CharField("placement type", max_length=3, blank=True, choices=Placement.choices)
+    placement_from = models.DateField("placed since", null=True, blank=True)
     school = models.ForeignKey(
         Agency,
         null=True,
@@ -92,6 +101,8 @@ class Child(models.Model):
         "date_of_birth",
         "gender_identity",
         "placement_postcode",
+        "placement_provider",  # where the child lives says who they are
+        "placement_urn",
         "first_name_key",  # the names' sound-alike keys say as much as the names
         "last_name_key",
     )
@@ -140,3 +151,63 @@ class Child(models.Model):
     def age_on(self, day) -> int:
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class PlacementHistory(models.Model):
+    """One placement of the child: where they lived from `started_on` to `ended_on` (open while current).
+
+    Written only by children.actions.change_placement (the old row gets its end date, the new one opens); the open
+    row matches the child's current placement fields. Children placed at the same setting (the same URN, or the
+    same provider and postcode where there is no URN) are grouped by network.patterns.placement_groups."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placements")
+    provider = models.CharField("placement provider", max_length=200, blank=True)
+    urn = models.CharField("Ofsted URN", max_length=8, blank=True, validators=[validate_urn], db_index=True)
+    placement_type = models.CharField(max_length=3, blank=True, choices=Placement.choices)
+    council = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": AgencyKind.COUNCIL}
+    )
+    postcode = models.CharField(max_length=8, blank=True)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    AUDIT_MASKED_FIELDS = ("provider", "urn", "postcode")
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        verbose_name_plural = "placement history"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=models.Q(ended_on__isnull=True), name="one_open_placement_per_child"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+                name="placement_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Placement from {self.started_on:%d/%m/%Y}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None
+
+    @property
+    def setting_key(self) -> str:
+        """The setting this placement is at: its URN, or provider and postcode where there is none ("" if neither)."""
+        return placement_key(self.urn, self.provider, self.postcode)
+
+
+def placement_key(urn: str, provider: str, postcode: str) -> str:
+    """Which setting a placement is at, for grouping: "urn:SC999001", or "at:<provider>|<postcode>" normalised, or
+    "" where neither a URN nor both a provider and a postcode are known."""
+    if urn:
+        return f"urn:{urn.strip().upper()}"
+    name = " ".join(provider.lower().split())
+    code = "".join(postcode.upper().split())
+    return f"at:{name}|{code}" if name and code else ""

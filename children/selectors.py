@@ -10,8 +10,8 @@ from django.db.models import Q, QuerySet
 from access.models import User
 from children import hooks
 from children.matching import name_key, name_similarity
-from children.models import Child
-from children.scoping import children_for, children_with_record_for
+from children.models import Child, PlacementHistory
+from children.scoping import can_edit_child, children_for, children_with_record_for
 
 SEARCH_LIMIT = 50
 # A word shorter than this is matched by its letters only: "Al" sounding like "Ali", "Alan" and "Ellie" is noise.
@@ -155,3 +155,17 @@ def records_held(child_id: int) -> list[tuple[str, int]]:
         if count:
             held.append((str(model._meta.verbose_name_plural).capitalize(), count))
     return held
+
+
+def placement_section(user: User, *, child: Child, full_record: bool, **_: object) -> dict | None:
+    """The child record's "Placement" section (core.sections slot "child:placement"): the current placement and
+    its history, for those who see the child's whole record (where a child lives is personal data: a school or a
+    share's recipient sees identifiers only); the "Change placement" link for those who may edit the child."""
+    if not full_record:
+        return None
+    history = list(PlacementHistory.objects.filter(child_id=child.pk).select_related("council"))
+    return {
+        "child": child,
+        "history": history,
+        "can_change": can_edit_child(user, child) and not child.is_merged,
+    }

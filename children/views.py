@@ -13,10 +13,11 @@ from access.http import AuthenticatedHttpRequest
 from access.models import AuditEvent, Role, User
 from access.scoping import EPISODE_EDITOR_ROLES, get_or_404, sees_case_work
 from children import hooks
-from children.actions import add_child, merge_children, record_child_viewed
-from children.forms import AddChildForm, ChildSearchForm, MergeChildrenForm
+from children.actions import add_child, change_placement, merge_children, record_child_viewed
+from children.forms import AddChildForm, ChangePlacementForm, ChildSearchForm, MergeChildrenForm
 from children.scoping import (
     can_add_child,
+    can_edit_child,
     can_merge_children,
     children_in_full_for,
     children_to_merge_for,
@@ -145,7 +146,7 @@ def detail(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
         "breadcrumbs": [crumb("My work", "core:my-work"), crumb("Find a child", "children:search")],
     }
     # The sections apps above children add (risk, Philomena, sharing, subject access), each built by its app.
-    for place in ("top", "bottom"):
+    for place in ("top", "placement", "bottom"):
         context[f"sections_{place}"] = sections.build(
             f"child:{place}", user, child=child, full_record=context["full_record"]
         )
@@ -211,6 +212,49 @@ def merge(request: AuthenticatedHttpRequest, first_id: int, second_id: int) -> H
             "form": form,
             "records": [(child, records_held(child.pk)) for child in (first, second)],
             "breadcrumbs": [crumb("My work", "core:my-work"), crumb("Data quality", "analytics:data-quality")],
+        },
+        status=form.status_code,
+    )
+
+
+def change_placement_page(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
+    """Move the child to a new placement: those who may edit the child (children.scoping.can_edit_child; 403 for
+    anyone else who sees the child, 404 for who does not); the action ends the old placement and opens the new."""
+    user = request.user
+    child = get_child_for_user(user, child_id)
+    if not can_edit_child(user, child) or child.is_merged:
+        raise PermissionDenied("Your role does not include changing this child's placement.")
+    form = ChangePlacementForm(submitted(request), child=child)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        placement = form.call_action(
+            change_placement,
+            child,
+            acting_user=user,
+            expected_version=data["version"],
+            started_on=data["started_on"],
+            placement_council=data["placement_council"],
+            living_arrangement=data["living_arrangement"],
+            provider=data["provider"],
+            urn=data["urn"],
+            placement_type=data["placement_type"],
+            postcode=data["postcode"],
+        )
+        if placement is not None:
+            messages.success(request, f"{child.full_name}'s placement was changed")
+            return redirect("children:detail", child.pk)
+    else:
+        record_child_viewed(child, viewer=user, how="Child's placement opened to change")
+    return render(
+        request,
+        "children/change_placement.html",
+        {
+            "form": form,
+            "child": child,
+            "breadcrumbs": [
+                crumb("My work", "core:my-work"),
+                crumb(child.full_name, "children:detail", child.pk),
+            ],
         },
         status=form.status_code,
     )

@@ -1,9 +1,24 @@
 """Small checks shared by the actions, each adding a field-named message to an error dict."""
 
+import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+# An Ofsted unique reference number: six or seven digits, or SC and six digits (social care settings: children's
+# homes). Used by the child's placement (children) and the SSDA903 episodes of care (returns).
+URN_PATTERN = re.compile(r"^(?:\d{6,7}|SC\d{6})$")
+
+
+def is_urn(value: str) -> bool:
+    return bool(URN_PATTERN.fullmatch(value or ""))
+
+
+def validate_urn(value: str) -> None:
+    if value and not is_urn(value):
+        raise ValidationError("Enter an Ofsted URN: six or seven digits, or SC and six digits", code="invalid_urn")
 
 
 def latest_allowed_time() -> datetime:

@@ -6,6 +6,8 @@ where the guide's wording is long it is shortened.
 
 from django.db import models
 
+from children.codes import Placement as _Placement
+
 
 class ReasonNewEpisode(models.TextChoices):
     """RNE: why a new episode of care started."""
@@ -49,38 +51,8 @@ class CategoryOfNeed(models.TextChoices):
     N8 = "N8", "Absent parenting"
 
 
-class Placement(models.TextChoices):
-    """PLACE: the type of placement."""
-
-    A3 = "A3", "Placed for adoption with consent, with current foster carer(s)"
-    A4 = "A4", "Placed for adoption with consent, not with current foster carer(s)"
-    A5 = "A5", "Placed for adoption with placement order, with current foster carer(s)"
-    A6 = "A6", "Placed for adoption with placement order, not with current foster carer(s)"
-    K1 = "K1", "Secure children's home"
-    K2 = "K2", "Children's home subject to Children's Homes Regulations"
-    K3 = "K3", "Registered supported accommodation"
-    P1 = "P1", "Placed with own parent(s) or other person(s) with parental responsibility"
-    P3 = "P3", "Residential employment"
-    R1 = "R1", "Residential care home"
-    R2 = "R2", "NHS or health trust establishment providing medical or nursing care"
-    R3 = "R3", "Family centre or mother and baby unit"
-    R5 = "R5", "Young offender institution"
-    S1 = "S1", "Residential school (not dual-registered as a children's home)"
-    T0 = "T0", "Temporary move of any type"
-    T1 = "T1", "Temporary period in hospital"
-    T2 = "T2", "Temporary absence on holiday"
-    T3 = "T3", "Temporary accommodation while the normal foster carer(s) are on holiday"
-    T4 = "T4", "Temporary accommodation of seven days or less, not covered by T1 to T3"
-    U1 = "U1", "Foster placement with relative(s) or friend(s): long-term fostering"
-    U2 = "U2", "Foster placement with relative(s) or friend(s): fostering for adoption"
-    U3 = "U3", "Foster placement with relative(s) or friend(s): not long-term or fostering for adoption"
-    U4 = "U4", "Foster placement with other foster carer(s): long-term fostering"
-    U5 = "U5", "Foster placement with other foster carer(s): fostering for adoption"
-    U6 = "U6", "Foster placement with other foster carer(s): not long-term or fostering for adoption"
-    Z11 = "Z11", "Other placement (Z11, see the DfE guide)"
-    Z12 = "Z12", "Other placement (Z12, see the DfE guide)"
-    Z13 = "Z13", "Other placement (Z13, see the DfE guide)"
-    Z14 = "Z14", "Other placement (Z14, see the DfE guide)"
+# PLACE now lives with the child (children.codes): the child's current placement carries its type too.
+Placement = _Placement
 
 
 # Placements with no provider: PLACE_PROVIDER is blank for these and required for every other.

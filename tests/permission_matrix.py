@@ -209,6 +209,15 @@ MATRIX: list[Entry] = [
     ),
     page("children:add", {"coordinator", "social_worker", "coordinator_south"}, denied=403),
     page("children:detail", CHILD_SEERS, args={"child_id": "child"}, sees={IDENTITY: CHILD_SEERS}),
+    # Changing Jordan's placement (issue 14): those who may edit the child (children.scoping.can_edit_child,
+    # Northmoor's coordinator and social worker); anyone else who sees Jordan is refused (403), the rest get 404.
+    page(
+        "children:change-placement",
+        {"coordinator", "social_worker"},
+        args={"child_id": "child"},
+        overrides=forbid(CHILD_SEERS - {"coordinator", "social_worker"}),
+        sees={IDENTITY: {"coordinator", "social_worker"}},
+    ),
     # Reviewing and merging a likely duplicate (Jordan recorded twice): Northmoor's coordinator and administrator
     # only; Southvale's coordinator cannot tell the records exist (404); any other role is refused (403).
     page(

@@ -1,9 +1,12 @@
 """GET /children, POST /children/search and GET /children/{id}: scoped exactly like the pages, every read
 audited, and no name or identifier ever in a URL."""
 
+import datetime as dt
+
 import pytest
 
 from access.models import AuditEvent
+from children.actions import change_placement
 from children.codes import LegalStatus
 from tests.api.conftest import CHILD_OUTSIDERS, assert_not_found, assert_reveals_nothing, field_errors, last_audit_id
 from tests.factories import ChildFactory, EpisodeFactory
@@ -26,6 +29,10 @@ CHILD_FIELDS = {
     "placement_council",
     "placed_out_of_area",
     "placement_postcode",
+    "placement_provider",
+    "placement_urn",
+    "placement_type",
+    "placement_from",
     "school",
     "social_worker",
     "created_at",
@@ -112,9 +119,33 @@ def test_school_sees_its_pupils_identifiers_but_not_their_care_record(world, api
             "placement_council",
             "placed_out_of_area",
             "placement_postcode",
+            "placement_provider",
+            "placement_urn",
+            "placement_type",
+            "placement_from",
             "social_worker",
         ):
             assert body[field] is None, field
+
+
+def test_placement_is_carried_for_the_care_record_and_withheld_from_a_school(world, api_as):
+    change_placement(
+        world.child,
+        acting_user=world.users.coordinator,
+        expected_version=world.child.version,
+        started_on=dt.date(2026, 1, 5),
+        placement_council=world.north,
+        living_arrangement="childrens_home",
+        provider="Synthetic Oak House (example)",
+        urn="SC999001",
+        placement_type="K2",
+        postcode="NM4 7AB",
+    )
+    body = api_as("coordinator").get(f"/children/{world.child.pk}").json()
+    assert body["placement_provider"] == "Synthetic Oak House (example)"
+    assert (body["placement_urn"], body["placement_type"], body["placement_from"]) == ("SC999001", "K2", "2026-01-05")
+    school = api_as("school_dsl").get(f"/children/{world.child.pk}").text
+    assert "SC999001" not in school and "Oak House" not in school
 
 
 def test_allocated_social_worker_is_named(world, api_as):

@@ -24,7 +24,7 @@ from django.utils import timezone
 from children.codes import LegalStatus, LivingArrangement
 from children.models import Child
 from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
-from episodes.models import MissingEpisode, RiskGradeChange
+from episodes.models import EpisodeFoundWith, MissingEpisode, RiskGradeChange
 from interviews.codes import ConsentToShare, Disclosure, FactorKind, Outcome, PullFactor
 from interviews.models import InterviewFactor, ReturnInterview
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind, Relationship
@@ -290,6 +290,8 @@ class NetworkPlanter:
         plan = _ClusterWrites(adults=adults, places=places)
         for event, (start, duration) in enumerate(zip(events, durations, strict=True)):
             back = start + duration
+            event_episodes: list[MissingEpisode] = []
+            plan.events.append(event_episodes)
             for candidate in chosen:
                 seen = start + timedelta(minutes=rng.randint(0, 90))
                 returned = back + timedelta(minutes=rng.randint(0, 55))
@@ -318,6 +320,7 @@ class NetworkPlanter:
                     created_by_id=loader.pk,
                 )
                 episodes.append(episode)
+                event_episodes.append(episode)
                 plan.grade_changes.append(
                     RiskGradeChange(
                         episode=episode,
@@ -568,6 +571,7 @@ class _ClusterWrites:
     interviews: list[tuple[ReturnInterview, list[tuple[str, str]]]] = field(default_factory=list)
     person_links: list[ChildPersonLink] = field(default_factory=list)
     place_links: list[ChildPlaceLink] = field(default_factory=list)
+    events: list[list[MissingEpisode]] = field(default_factory=list)  # the episodes of each time they went together
 
 
 @dataclass
@@ -601,6 +605,22 @@ class _Writes:
         rows[RegisterIdentifier] += len(register)
         episodes = [e for c in self.clusters for e in c.episodes]
         MissingEpisode.objects.bulk_create(episodes, batch_size=BATCH_SIZE)
+        # Who each child was found with (issue 14): the other children of the group missing that time.
+        found_with = [
+            EpisodeFoundWith(
+                episode_id=episode.pk,
+                other_child_id=other.child_id,
+                recorded_by_id=episode.created_by_id,
+                recorded_at=episode.returned_at,
+            )
+            for c in self.clusters
+            for event in c.events
+            for episode in event
+            for other in event
+            if other.child_id != episode.child_id
+        ]
+        EpisodeFoundWith.objects.bulk_create(found_with, batch_size=BATCH_SIZE)
+        rows[EpisodeFoundWith] += len(found_with)
         changes = [g for c in self.clusters for g in c.grade_changes]
         for change in changes:
             change.episode_id = change.episode.pk

@@ -611,7 +611,7 @@ class _Writes:
                 episode_id=episode.pk,
                 other_child_id=other.child_id,
                 recorded_by_id=episode.created_by_id,
-                recorded_at=episode.returned_at,
+                recorded_at=episode.returned_at or episode.last_seen_at,
             )
             for c in self.clusters
             for event in c.events

@@ -33,15 +33,24 @@ from api.schemas import (
     text,
 )
 from children.scoping import caseload_children_for
-from episodes.actions import add_log_entry, change_risk_grade, record_return, report_missing, update_episode_details
+from episodes.actions import (
+    MAX_FOUND_WITH_UNKNOWN,
+    add_log_entry,
+    change_risk_grade,
+    record_return,
+    report_missing,
+    update_episode_details,
+)
 from episodes.codes import EpisodeType, FoundBy, LogEntryKind, MissingFrom, RiskGrade
 from episodes.models import EpisodeQuerySet, MissingEpisode, RiskGradeChange
 from episodes.scoping import (
     RISK_CHANGE_REASONS,
+    FoundWith,
     can_add_to_log,
     can_edit_episode,
     can_report_missing,
     episodes_for,
+    found_with_for,
     get_episode_for_user,
     log_entries_for,
     redact_episode,
@@ -130,8 +139,24 @@ class EpisodeOut(Schema):
         return blank_to_none(obj.found_by)
 
 
+class FoundWithOut(Schema):
+    """Who the child was found with, as you may see it (`episodes.scoping.found_with_for`)."""
+
+    children: list[ChildRef] = Field(description="The other children found with the child whom you may see")
+    not_shown: int = Field(description="Other children known to Homeward whom you may not see: counted, never named")
+    unknown: int = Field(description="Other children not known to Homeward, or not identified")
+
+
 class EpisodeDetailOut(EpisodeOut):
     risk_grade_history: list[RiskGradeChangeOut] = Field(description="Oldest first; the first is the grade at report")
+    found_with_children: FoundWithOut = Field(
+        description="The structured record of the other children the child was found with (the narrative is "
+        "`found_with`)"
+    )
+
+    @staticmethod
+    def resolve_found_with_children(obj: MissingEpisode) -> FoundWith:
+        return obj.found_with_seen
 
     @staticmethod
     def resolve_risk_grade_history(obj: MissingEpisode) -> list[RiskGradeChange]:
@@ -210,6 +235,15 @@ class ReturnIn(BodyIn):
     found_place: FoundPlaceText
     found_by: FoundByCode
     found_with: FoundWithText = ""
+    found_with_children: list[RecordId] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Ids of other children the child was found with, each one whose record you may see (any other id "
+        "is refused with an error on this field, the same whether or not the child exists)",
+    )
+    found_with_unknown: int = Field(
+        0, ge=0, le=MAX_FOUND_WITH_UNKNOWN, description="How many other children not known to us, or not identified"
+    )
     harm_on_return: str = ""
     prevention_interview_done: bool | None = None
     version: Version
@@ -223,7 +257,9 @@ def _with_history(episode: MissingEpisode) -> MissingEpisode:
 
 
 def _detail(user: User, episode_id: int) -> MissingEpisode:
-    return redact_episode(user, _with_history(get_episode_for_user(user, episode_id)))
+    episode = redact_episode(user, _with_history(get_episode_for_user(user, episode_id)))
+    episode.found_with_seen = found_with_for(user, [episode])[episode.pk]
+    return episode
 
 
 def _editable(user: User, episode_id: int) -> MissingEpisode:

@@ -1,5 +1,6 @@
 """Every change to a missing episode. Each action is one transaction with its audit event inside it."""
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -11,11 +12,12 @@ from access.audit import SENSITIVE_MARK, diff, record_event
 from access.models import Agency, AgencyKind, AuditEvent, User
 from children.changes import child_changed
 from children.models import Child
+from children.scoping import children_for
 from core.concurrency import snapshot, versioned_update
 from core.errors import Errors
 from core.validation import check_choice, check_not_future, check_required
 from episodes.codes import EpisodeType, FoundBy, LogEntryKind, MissingFrom, RiskGrade
-from episodes.models import EpisodeLogEntry, MissingEpisode, RiskGradeChange
+from episodes.models import EpisodeFoundWith, EpisodeLogEntry, MissingEpisode, RiskGradeChange
 from episodes.signals import episode_reported, episode_returned
 
 REPORT_FIELDS = [
@@ -227,11 +229,16 @@ def record_return(
     expected_version: int,
     acting_user: User,
     found_with: str = "",
+    found_with_children: Iterable[object] = (),
+    found_with_unknown: int | None = 0,
     harm_on_return: str = "",
     prevention_interview_done: bool | None = None,
 ) -> MissingEpisode:
-    """Close the episode, and open (or extend) the child's return interview due 72 hours later."""
+    """Close the episode, and open (or extend) the child's return interview due 72 hours later. The other
+    children the child was found with (ids of children the user may see) and a count of others not known are
+    recorded as `EpisodeFoundWith` links in the same transaction (`record_found_with` changes them later)."""
     errors = Errors()
+    picked = _check_found_with(errors, acting_user, episode.child_id, found_with_children, found_with_unknown)
     check_required(errors, "returned_at", returned_at, "when the child was found or returned")
     check_not_future(errors, "returned_at", returned_at, "The time of return")
     check_required(errors, "found_place", found_place, "where the child was found or returned to")
@@ -255,6 +262,7 @@ def record_return(
         current.harm_on_return = (harm_on_return or "").strip()
         current.prevention_interview_done = prevention_interview_done
         changed = edit.save()
+        changed |= _write_found_with(current, picked, found_with_unknown or 0, acting_user)
         record_event(
             actor=acting_user,
             action=AuditEvent.Action.UPDATE,
@@ -264,6 +272,105 @@ def record_return(
             changes=changed,
         )
         episode_returned.send(sender=MissingEpisode, episode=current, acting_user=acting_user)  # interviews opens one
+        child_changed(current.child_id)
+    return current
+
+
+MAX_FOUND_WITH_UNKNOWN = 99
+FOUND_WITH_CHILDREN = "found_with_children"
+FOUND_WITH_UNKNOWN = "found_with_unknown"
+
+
+def _check_found_with(
+    errors: Errors, acting_user: User, child_id: int, other_ids: Iterable[object], unknown: int | None
+) -> set[int]:
+    """The other children picked, as ids, each one the user may see (children.scoping.children_for). A child the
+    user may not see gets the same message as one that does not exist, so the refusal reveals nothing."""
+    picked: set[int] = set()
+    for raw in other_ids or ():
+        try:
+            picked.add(int(str(raw).strip()))
+        except ValueError:
+            errors.add(FOUND_WITH_CHILDREN, f"{str(raw)[:20]!r} is not a child's Homeward number")
+    if picked:
+        visible = set(children_for(acting_user).filter(pk__in=picked).values_list("pk", flat=True))
+        for pk in sorted(picked - visible):
+            errors.add(FOUND_WITH_CHILDREN, f"There is no child {pk} that you can see: pick from the children listed")
+        if child_id in picked:
+            errors.add(FOUND_WITH_CHILDREN, "A child cannot be found with themselves: pick the other children")
+    if unknown is not None and not 0 <= unknown <= MAX_FOUND_WITH_UNKNOWN:
+        errors.add(
+            FOUND_WITH_UNKNOWN,
+            f"The number of other children not known must be between 0 and {MAX_FOUND_WITH_UNKNOWN}",
+        )
+    return picked - {child_id}
+
+
+def _write_found_with(episode: MissingEpisode, picked: set[int], unknown: int, acting_user: User) -> dict:
+    """Make the episode's found-with links the children picked plus the unknown count, keeping any link to a child
+    the acting user may not see (someone who could see that child recorded it). Returns the audit changes: ids and
+    counts only, never names."""
+    links = list(EpisodeFoundWith.objects.filter(episode=episode))
+    visible = set(
+        children_for(acting_user)
+        .filter(pk__in=[link.other_child_id for link in links if link.other_child_id])
+        .values_list("pk", flat=True)
+    )
+    before = sorted(link.other_child_id for link in links if link.other_child_id in visible)
+    before_unknown = sum(link.unknown_count for link in links if link.other_child_id is None)
+    now = timezone.now()
+    stale = [
+        link.pk
+        for link in links
+        if (link.other_child_id is None) or (link.other_child_id in visible and link.other_child_id not in picked)
+    ]
+    EpisodeFoundWith.objects.filter(pk__in=stale).delete()
+    kept = {link.other_child_id for link in links if link.other_child_id and link.pk not in stale}
+    new = [
+        EpisodeFoundWith(episode=episode, other_child_id=pk, recorded_by=acting_user, recorded_at=now)
+        for pk in sorted(picked - kept)
+    ]
+    if unknown:
+        new.append(EpisodeFoundWith(episode=episode, unknown_count=unknown, recorded_by=acting_user, recorded_at=now))
+    EpisodeFoundWith.objects.bulk_create(new)
+    changes: dict = {}
+    if before != sorted(picked):
+        changes[FOUND_WITH_CHILDREN] = [before, sorted(picked)]
+    if before_unknown != unknown:
+        changes[FOUND_WITH_UNKNOWN] = [before_unknown, unknown]
+    return changes
+
+
+def record_found_with(
+    episode: MissingEpisode,
+    *,
+    found_with_children: Iterable[object],
+    found_with_unknown: int | None,
+    expected_version: int,
+    acting_user: User,
+) -> MissingEpisode:
+    """Change who a returned child was found with: the other children (ids of children the user may see) and how
+    many others were not known. Links to children the user may not see are kept as they are."""
+    errors = Errors()
+    picked = _check_found_with(errors, acting_user, episode.child_id, found_with_children, found_with_unknown)
+    with transaction.atomic():
+        edit = versioned_update(MissingEpisode, episode.pk, expected_version, [])
+        current = edit.record
+        if current.is_open:
+            errors.add(FOUND_WITH_CHILDREN, "Record the child's return first: who they were found with is part of it")
+        errors.raise_if_any()
+        changes = _write_found_with(current, picked, found_with_unknown or 0, acting_user)
+        if not changes:
+            return current
+        edit.save(update_fields=["version", "updated_at"])
+        record_event(
+            actor=acting_user,
+            action=AuditEvent.Action.UPDATE,
+            obj=current,
+            child_id=current.child_id,
+            summary="Found with changed",
+            changes=changes,
+        )
         child_changed(current.child_id)
     return current
 

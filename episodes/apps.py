@@ -23,7 +23,11 @@ class EpisodesConfig(AppConfig):
         child_pages.register_merge_mover(
             self.label,
             child_pages.repointing_mover(
-                {"episodes.MissingEpisode.child": "missing episodes"}, check=child_merge_problems
+                {
+                    "episodes.MissingEpisode.child": "missing episodes",
+                    "episodes.EpisodeFoundWith.other_child": "found-with links",
+                },
+                check=child_merge_problems,
             ),
         )
         for source in TASK_SOURCES:

@@ -7,9 +7,14 @@ from django.utils import timezone
 
 from access.models import Agency, AgencyKind, Role, User
 from children.models import Child
-from core.forms import GovukForm, VersionField, radios, textarea
+from children.scoping import children_for
+from core.forms import GovukForm, VersionField, checkboxes, radios, textarea
+from core.templatetags.govuk import govuk_date
 from core.widgets import GovukDateTimeField
+from episodes.actions import MAX_FOUND_WITH_UNKNOWN
 from episodes.codes import EpisodeType, FoundBy, LogEntryKind, MissingFrom, RiskGrade
+from episodes.models import MissingEpisode
+from episodes.scoping import found_with_candidates, found_with_for
 
 EPISODE_TYPE_CHOICES: list[tuple[str, str]] = [
     (EpisodeType.MISSING, "Missing"),
@@ -153,11 +158,92 @@ class ChangeRiskForm(GovukForm):
     version = VersionField()
 
 
+FOUND_WITH = ("found_with_children", "found_with_child_id", "found_with_unknown")
 PREVENTION_CHOICES = [("yes", "Yes"), ("no", "No"), ("not_known", "Not known")]
 PREVENTION_VALUES = {"yes": True, "no": False, "not_known": None}
 
 
-class RecordReturnForm(GovukForm):
+def _child_choice(child: Child) -> tuple[str, str]:
+    return str(
+        child.pk
+    ), f"{child.full_name}, born {govuk_date(child.date_of_birth)}, council child ID {child.la_child_id}"
+
+
+class FoundWithFields(GovukForm):
+    """The "found with" picker, server-rendered: ticks for the children the user may see who were missing at about
+    the same time (`found_with_candidates`, a short list), a box to add any other child the user may see by their
+    council child ID, and how many other children were not known."""
+
+    found_with_children = checkboxes(
+        [],
+        label="Other children the child was found with",
+        error="Pick from the children listed",
+        help_text="Children you can see who were missing at about the same time",
+    )
+    found_with_child_id = forms.CharField(
+        label="Another child, by their council child ID (optional)",
+        max_length=30,
+        required=False,
+        help_text="For a child you can see who is not listed above",
+    )
+    found_with_unknown = forms.IntegerField(
+        label="How many other children not known to us, or not identified? (optional)",
+        min_value=0,
+        max_value=MAX_FOUND_WITH_UNKNOWN,
+        required=False,
+        error_messages={
+            "invalid": "Enter the number of other children as a whole number, such as 2",
+            "min_value": "The number of other children not known cannot be less than 0",
+            "max_value": f"The number of other children not known must be {MAX_FOUND_WITH_UNKNOWN} or fewer",
+        },
+    )
+
+    def __init__(self, *args, user: User, episode: MissingEpisode, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.episode = episode
+        self.recorded_found_with = found_with_for(user, [episode])[episode.pk]
+        offered = {child.pk: child for child in found_with_candidates(user, episode)}
+        offered.update((child.pk, child) for child in self.recorded_found_with.children)
+        field = self.fields["found_with_children"]
+        field.choices = [_child_choice(child) for child in offered.values()]  # type: ignore[attr-defined]
+
+    def clean_found_with_child_id(self) -> list[int]:
+        """The children the user may see with that council child ID (any case): one is added; none, or more than
+        one (children of two councils), is an error naming the field. A child the user may not see is not found."""
+        text = self.cleaned_data["found_with_child_id"].strip()
+        if not text:
+            return []
+        matches = list(children_for(self.user).filter(la_child_id__iexact=text).exclude(pk=self.episode.child_id))
+        if not matches:
+            raise forms.ValidationError(f"No child you can see has the council child ID {text}")
+        if len(matches) > 1:
+            field = self.fields["found_with_children"]
+            field.choices = [*field.choices, *(_child_choice(child) for child in matches)]  # type: ignore[attr-defined]
+            raise forms.ValidationError(
+                f"More than one child you can see has the council child ID {text}: tick the right one above"
+            )
+        return [matches[0].pk]
+
+    def found_with_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        picked = {int(pk) for pk in data.get("found_with_children") or ()} | set(data.get("found_with_child_id") or ())
+        return {"found_with_children": sorted(picked), "found_with_unknown": data.get("found_with_unknown") or 0}
+
+
+class FoundWithForm(FoundWithFields):
+    """Change who a returned child was found with."""
+
+    version = VersionField()
+
+    def __init__(self, *args, user: User, episode: MissingEpisode, **kwargs) -> None:
+        super().__init__(*args, user=user, episode=episode, **kwargs)
+        self.fields["found_with_children"].initial = [str(child.pk) for child in self.recorded_found_with.children]
+        self.fields["found_with_unknown"].initial = self.recorded_found_with.unknown or None
+        self.fields["version"].initial = episode.version
+
+
+class RecordReturnForm(FoundWithFields):
     returned_at = GovukDateTimeField(
         label="When was the child found or did they return?",
         subject="The date the child was found or returned",
@@ -188,9 +274,10 @@ class RecordReturnForm(GovukForm):
 
     def action_kwargs(self) -> dict[str, Any]:
         """The answers as episodes.actions.record_return takes them."""
-        answers = {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        found_with = self.found_with_kwargs()
+        answers = {name: value for name, value in self.cleaned_data.items() if name not in ("version", *FOUND_WITH)}
         answers["prevention_interview_done"] = PREVENTION_VALUES[answers["prevention_interview_done"]]
-        return answers
+        return answers | found_with
 
 
 class LogEntryForm(GovukForm):

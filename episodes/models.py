@@ -1,5 +1,7 @@
 """Missing episodes: from the report, through risk changes, to the child's return."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -8,6 +10,9 @@ from access.models import Agency, AgencyKind
 from children.models import Child
 from core.encryption import EncryptedTextField
 from episodes.codes import EpisodeType, FoundBy, LogEntryKind, MissingFrom, RiskGrade
+
+if TYPE_CHECKING:
+    from episodes.scoping import FoundWith
 
 
 class EpisodeQuerySet(models.QuerySet["MissingEpisode"]):
@@ -55,6 +60,7 @@ class MissingEpisode(models.Model):
     # episodes/scoping.py), and the API's link to the return interview the return opened.
     withheld_fields: list[str]
     return_interview_id: int | None
+    found_with_seen: "FoundWith"  # who the child was found with, as the reader may see it (the API's detail)
 
     # Names and places go into the audit trail only as "changed" (encrypted fields are masked too).
     AUDIT_MASKED_FIELDS = ("last_seen_place", "found_place", "reported_by")
@@ -135,3 +141,38 @@ class EpisodeLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.occurred_at:%d %b %Y %H:%M}"
+
+
+class EpisodeFoundWith(models.Model):
+    """Who a child was found with, as structured facts the patterns read (network.patterns: "found together"):
+    either another child known to Homeward (`other_child`), or a count of children not known to us or not
+    identified (`unknown_count`), never both. Written only by `episodes.actions.record_found_with` (and
+    `record_return`, which calls it); the narrative stays in the episode's encrypted `found_with` text.
+
+    The other child is picked from those the recording user may see (`children.scoping.children_for`); a reader
+    sees their name only if they may see that child too, and otherwise only a count (`found_with_for`)."""
+
+    episode = models.ForeignKey(MissingEpisode, on_delete=models.CASCADE, related_name="found_with_links")
+    other_child = models.ForeignKey(Child, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    unknown_count = models.PositiveSmallIntegerField(
+        default=0, help_text="Other children not known to Homeward, or not identified"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["episode", "pk"]
+        verbose_name_plural = "episode found-with links"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(other_child__isnull=False) & Q(unknown_count=0))
+                | (Q(other_child__isnull=True) & Q(unknown_count__gt=0)),
+                name="found_with_child_or_unknown_count",
+            ),
+        ]
+        indexes = [models.Index(fields=["other_child"])]
+
+    def __str__(self) -> str:
+        if self.other_child_id is None:
+            return f"Found with {self.unknown_count} unknown"
+        return f"Found with child {self.other_child_id}"

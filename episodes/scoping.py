@@ -2,6 +2,8 @@
 episodes app's scoped lookups, built on the kernel (`access.scoping`)."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -17,8 +19,10 @@ from access.scoping import (
     received_shares,
 )
 from access.share_kinds import ShareWhat
+from children.models import Child
+from children.scoping import children_for
 from core.encryption import encrypted_fields
-from episodes.models import EpisodeLogEntry, EpisodeQuerySet, MissingEpisode
+from episodes.models import EpisodeFoundWith, EpisodeLogEntry, EpisodeQuerySet, MissingEpisode
 
 
 def _own_episode_grants(user: User) -> list[Q]:
@@ -112,3 +116,66 @@ def log_entries_for(user: User) -> QuerySet[EpisodeLogEntry]:
 def can_add_to_log(user: User, episode: MissingEpisode) -> bool:
     """Add to the log: whoever may change the episode (its councils' case roles, the force holding it)."""
     return can_edit_episode(user, episode)
+
+
+# --- Found with -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FoundWith:
+    """Who a child was found with, as one reader may see it: the other children they may see by name, the rest
+    (children known to Homeward whom the reader may not see) only counted, and those not known to us."""
+
+    children: list[Child] = field(default_factory=list)
+    not_shown: int = 0
+    unknown: int = 0
+
+    @property
+    def recorded(self) -> bool:
+        return bool(self.children or self.not_shown or self.unknown)
+
+    @property
+    def others(self) -> int:
+        """How many other children are counted without a name: those the reader may not see and the unknown."""
+        return self.not_shown + self.unknown
+
+
+def found_with_for(user: User, episodes: Iterable[MissingEpisode]) -> dict[int, FoundWith]:
+    """Each episode's found-with links as the user may see them (names only of children the user may see), for
+    episodes the caller already reached through `episodes_for`. Two queries, however many episodes."""
+    pks = [episode.pk for episode in episodes]
+    result: dict[int, FoundWith] = {pk: FoundWith() for pk in pks}
+    links = list(
+        EpisodeFoundWith.objects.filter(episode_id__in=pks).values_list("episode_id", "other_child_id", "unknown_count")
+    )
+    others = {other for _, other, _ in links if other}
+    visible = {
+        child.pk: child for child in children_for(user).filter(pk__in=others).order_by("last_name", "first_name", "pk")
+    }
+    for episode_pk, other, unknown in links:
+        found = result[episode_pk]
+        if other is None:
+            found.unknown += unknown
+        elif other in visible:
+            found.children.append(visible[other])
+        else:
+            found.not_shown += 1
+    return result
+
+
+FOUND_WITH_CANDIDATES_SHOWN = 30
+FOUND_WITH_CANDIDATE_MARGIN = timedelta(days=2)
+
+
+def found_with_candidates(user: User, episode: MissingEpisode) -> list[Child]:
+    """The children offered in the "found with" picker: those the user may see, other than this child, who were
+    missing at about the same time (an episode overlapping this one, give or take two days), most recently seen
+    first, at most FOUND_WITH_CANDIDATES_SHOWN. Any other child the user may see is found by their council
+    child ID on the same form, so the page never lists thousands of children."""
+    start = episode.last_seen_at - FOUND_WITH_CANDIDATE_MARGIN
+    end = (episode.returned_at or episode.last_seen_at) + FOUND_WITH_CANDIDATE_MARGIN
+    overlapping = MissingEpisode.objects.filter(last_seen_at__lte=end).filter(
+        Q(returned_at__isnull=True) | Q(returned_at__gte=start)
+    )
+    visible = children_for(user).filter(pk__in=overlapping.exclude(child_id=episode.child_id).values("child_id"))
+    return list(visible.order_by("last_name", "first_name", "pk")[:FOUND_WITH_CANDIDATES_SHOWN])

@@ -21,17 +21,26 @@ from episodes.actions import (
     DETAIL_FIELDS,
     add_log_entry,
     change_risk_grade,
+    record_found_with,
     record_return,
     report_missing,
     update_episode_details,
 )
-from episodes.forms import ChangeRiskForm, EpisodeDetailsForm, LogEntryForm, RecordReturnForm, ReportMissingForm
+from episodes.forms import (
+    ChangeRiskForm,
+    EpisodeDetailsForm,
+    FoundWithForm,
+    LogEntryForm,
+    RecordReturnForm,
+    ReportMissingForm,
+)
 from episodes.models import MissingEpisode
 from episodes.scoping import (
     can_add_to_log,
     can_edit_episode,
     can_report_missing,
     episodes_for,
+    found_with_for,
     get_episode_for_user,
     log_entries_for,
     redact_episode,
@@ -105,6 +114,7 @@ def detail(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
             for interview in hooks.covering_interviews(user, episode).order_by("due_by")
         ],
         "free_text_withheld": bool(episode.withheld_fields),
+        "found_with": found_with_for(user, [episode])[episode.pk],
         "log_entries": log_entries_for(user)
         .filter(episode=episode)
         .select_related("recorded_by", "recorded_by_agency"),
@@ -165,7 +175,7 @@ def change_risk(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRespo
 def record_return_view(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     user = request.user
     episode = _editable_episode(user, episode_id)
-    form = RecordReturnForm(submitted(request), initial={"version": episode.version})
+    form = RecordReturnForm(submitted(request), initial={"version": episode.version}, user=user, episode=episode)
     if request.method == "POST":
         returned = form.submit(
             lambda: record_return(
@@ -215,6 +225,33 @@ def edit(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     return render(
         request,
         "episodes/edit.html",
+        {"form": form, "episode": episode, "child": episode.child, "breadcrumbs": _episode_crumbs(episode)},
+        status=form.status_code,
+    )
+
+
+def found_with_view(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
+    """Change who a returned child was found with: the other children the user may see, and how many not known."""
+    user = request.user
+    episode = _editable_episode(user, episode_id)
+    if episode.is_open:
+        messages.error(request, "Record the child's return first: who they were found with is part of it")
+        return redirect("episodes:detail", episode.pk)
+    form = FoundWithForm(submitted(request), user=user, episode=episode)
+    if request.method == "POST" and form.is_valid():
+        changed = form.call_action(
+            record_found_with,
+            episode,
+            expected_version=form.cleaned_data["version"],
+            acting_user=user,
+            **form.found_with_kwargs(),
+        )
+        if changed is not None:
+            messages.success(request, "Who the child was found with was saved")
+            return redirect("episodes:detail", episode.pk)
+    return render(
+        request,
+        "episodes/found_with.html",
         {"form": form, "episode": episode, "child": episode.child, "breadcrumbs": _episode_crumbs(episode)},
         status=form.status_code,
     )

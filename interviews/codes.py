@@ -59,6 +59,30 @@ FACTOR_CODES: dict[str, type[models.TextChoices]] = {
 }
 
 
+# Push and pull factors that point to exploitation (issue 14). They are not disclosures: each raises a screening
+# *prompt* for the coordinator (risk: an alert "screening suggested", never a verdict) and counts in the child's
+# weight in the network ranking (network.patterns). Defined here, below both apps, so that risk and network (which
+# may not import each other) read the one list; risk.codes.EXPLOITATION_FACTORS is this set. Why each is in it:
+EXPLOITATION_FACTORS: frozenset[tuple[str, str]] = frozenset(
+    {
+        # Adults offering gifts, money or somewhere to stay: the "offer" at the heart of grooming for sexual and
+        # criminal exploitation (gifts and money create a debt the child is later made to repay).
+        (FactorKind.PULL, PullFactor.ADULTS_GIFTS),
+        # Drugs or alcohol drawing the child away: supplied to create dependency and debt, and the trade county
+        # lines recruits children into.
+        (FactorKind.PULL, PullFactor.DRUGS_ALCOHOL),
+        # Gangs or groups: the usual route into criminal exploitation (county lines, running, holding).
+        (FactorKind.PULL, PullFactor.GANGS),
+        # A boyfriend, girlfriend or partner the child goes missing to be with: the "boyfriend model" of sexual
+        # exploitation, often an older person; the screening asks about their age and control.
+        (FactorKind.PULL, PullFactor.RELATIONSHIP),
+    }
+)
+# Not in it: friends and family (the commonest reasons for going missing, with no sign of exploitation on their
+# own) and every push factor (conflict, abuse, neglect, bullying, the placement, mental health, school, rules):
+# they say why a child leaves, not who draws them, and have their own pathways (child protection, health).
+
+
 class ConsentToShare(models.TextChoices):
     YES = "yes", "Yes, the child agreed"
     NO = "no", "No, the child did not agree"

@@ -12,6 +12,9 @@ Missing together
     - *same placement*: the children's placement postcodes are the same (normalised, not blank);
     - *found together*: both episodes were found at the same place (the normalised found-place text, not a
       generic one such as "Returned home") and returned within HOMEWARD_FOUND_TOGETHER_HOURS of each other;
+      or one episode's "found with" links (`episodes.EpisodeFoundWith`) name the other child, whose episode
+      overlaps it or was returned within those hours (a link counts only when both episodes are in the
+      caller's scoped episodes, so it never reveals a child the user may not see);
     - *same person* / *same place*: both children have an active link to the same person of concern (or
       place) that covers the episode: the link names the episode, or is dated within
       HOMEWARD_MISSING_TOGETHER_WINDOW_DAYS of the day the child was last seen.
@@ -31,8 +34,11 @@ The network and its ranking
 
         decay(a) = 0.5 ** (a / H)
         w(child) = 1 + min(Σ over the child's episodes decay(a), 5) + 3 * decay(a of the latest high-risk episode)
+                   + min(Σ over the push and pull factors pointing to exploitation in the child's return interviews
+              decay(age of the interview), 3)
 
-    so a child counts from 1 (no episode) to 9 (many recent episodes, the latest graded high risk); a group
+    (the factors are interviews.codes.EXPLOITATION_FACTORS: adults offering gifts or money, drugs or alcohol,
+    gangs, a relationship; the page shows which), so a child counts from 1 (no episode) to 12; a group
     that went quiet three months ago still counts about 0.7 of what it did (there is no cut-off). A person's
     or place's score is the sum, over the distinct children it links, of
 
@@ -59,7 +65,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from episodes.codes import RiskGrade
-from episodes.models import MissingEpisode
+from episodes.models import EpisodeFoundWith, MissingEpisode
+from interviews.codes import EXPLOITATION_FACTORS, FACTOR_CODES
+from interviews.models import InterviewFactor
 from network.codes import Confidence, LinkSource, Relationship
 from network.models import ChildPersonLink, ChildPlaceLink
 
@@ -83,6 +91,10 @@ RELATIONSHIP_WEIGHT: dict[str, float] = {
 }
 EPISODES_CAP = 5
 HIGH_RISK_BONUS = 3
+# Each push or pull factor pointing to exploitation (interviews.codes.EXPLOITATION_FACTORS) recorded in the child's
+# completed return interviews adds FACTOR_BONUS, decayed by the interview's age like an episode; at most FACTORS_CAP.
+FACTOR_BONUS = 1
+FACTORS_CAP = 3
 
 # Place text that names no particular shared place: the child's own home or placement, "returned home".
 GENERIC_PLACE = re.compile(
@@ -248,6 +260,18 @@ def children_missing_together(
                     break
                 if other.child != episode.child and other.start < episode.end and episode.start < other.end:
                     add(episode, other, FOUND)
+
+    by_pk = {episode.pk: episode for episode in all_episodes}
+    found_links = EpisodeFoundWith.objects.filter(episode__in=episodes.values("pk"), other_child__isnull=False)
+    for episode_pk, other_child in found_links.values_list("episode_id", "other_child_id").iterator(chunk_size=5000):
+        found = by_pk.get(episode_pk)
+        if found is None or found.returned_at is None:
+            continue
+        for other in by_child.get(other_child, ()):
+            overlaps = other.start < found.end and found.start < other.end
+            close = other.returned_at is not None and abs(other.returned_at - found.returned_at) <= found_within
+            if other.child != found.child and (overlaps or close):
+                add(found, other, FOUND)
 
     for reason, links in (
         (PERSON, _active_links(person_links, PERSON, since, window)),
@@ -432,6 +456,8 @@ class ChildWeight:
     decayed: float  # Σ decay(age) over those episodes, before the cap
     high_risk: float  # HIGH_RISK_BONUS * decay(age) of the latest high-risk episode, or 0
     weight: float
+    factors: float = 0.0  # FACTOR_BONUS * Σ decay(age) over the interview factors pointing to exploitation, capped
+    factor_labels: tuple[str, ...] = ()  # those factors, in words
 
     @property
     def explained(self) -> str:
@@ -441,6 +467,8 @@ class ChildWeight:
             text += f" (capped from {self.decayed:g})"
         if self.high_risk:
             text += f" + {self.high_risk:g} for high risk"
+        if self.factors:
+            text += f" + {self.factors:g} for interview factors ({', '.join(self.factor_labels).lower()})"
         return f"{text} = {self.weight:g}"
 
 
@@ -534,12 +562,44 @@ def explain_child_weights(
         decayed[child] += factor
         if grade == RiskGrade.HIGH:
             high[child] = max(high[child], factor)
+    factors, labels = _exploitation_factors(counts, now, half_life)
     weights = {}
     for child, count in counts.items():
         total = round(decayed[child], 2)
         bonus = round(HIGH_RISK_BONUS * high[child], 2) if child in high else 0.0
-        weights[child] = ChildWeight(count, total, bonus, round(1 + min(total, EPISODES_CAP) + bonus, 2))
+        extra = round(min(FACTOR_BONUS * factors.get(child, 0.0), FACTORS_CAP), 2)
+        weights[child] = ChildWeight(
+            count,
+            total,
+            bonus,
+            round(1 + min(total, EPISODES_CAP) + bonus + extra, 2),
+            extra,
+            tuple(sorted(labels.get(child, ()))),
+        )
     return weights
+
+
+def _exploitation_factors(
+    children: Iterable[int], now: datetime, half_life: float
+) -> tuple[dict[int, float], dict[int, set[str]]]:
+    """For each child, Σ decay(age of the interview) over the push and pull factors pointing to exploitation in
+    their completed return interviews up to `now`, and those factors' labels (one query)."""
+    kinds = sorted({kind for kind, _ in EXPLOITATION_FACTORS})
+    codes = sorted({code for _, code in EXPLOITATION_FACTORS})
+    rows = InterviewFactor.objects.filter(
+        interview__child_id__in=list(children),
+        interview__completed_at__lte=now,
+        kind__in=kinds,
+        code__in=codes,
+    ).values_list("interview__child_id", "interview__completed_at", "kind", "code")
+    totals: dict[int, float] = defaultdict(float)
+    labels: dict[int, set[str]] = defaultdict(set)
+    for child, completed, kind, code in rows.iterator(chunk_size=10000):
+        if (kind, code) not in EXPLOITATION_FACTORS or completed is None:
+            continue
+        totals[child] += decay(now - completed, half_life)
+        labels[child].add(str(FACTOR_CODES[kind](code).label))
+    return totals, labels
 
 
 def child_weights(

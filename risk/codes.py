@@ -2,7 +2,8 @@
 
 from django.db import models
 
-from interviews.codes import Disclosure
+from interviews.codes import EXPLOITATION_FACTORS as INTERVIEW_EXPLOITATION_FACTORS
+from interviews.codes import Disclosure, FactorKind, PullFactor, PushFactor
 
 
 class AlertKind(models.TextChoices):
@@ -13,6 +14,8 @@ class AlertKind(models.TextChoices):
     EXPLOITATION_DISCLOSED = "exploitation_disclosed", "Exploitation disclosed in a return interview"
     # Raised from the network app's alert source (children.hooks.register_alert_source).
     CROSS_BORDER_LINK = "cross_border_link", "Linked to children of another council"
+    # Push or pull factors in a return interview that point to exploitation (EXPLOITATION_FACTORS): a prompt.
+    SCREENING_SUGGESTED = "screening_suggested", "Exploitation screening suggested by interview factors"
 
 
 class AlertDecision(models.TextChoices):
@@ -49,6 +52,19 @@ EXPLOITATION_DISCLOSURES = frozenset(
         Disclosure.ONLINE_HARM,
     }
 )
+
+
+# Push and pull factors recorded in a return interview that point to exploitation: each raises a screening prompt
+# for the coordinator (an alert "screening suggested", AlertKind.SCREENING_SUGGESTED) that names the factors; it
+# is a prompt to screen, not a finding. The set and why each factor is in it are in interviews/codes.py, so that
+# the network ranking (which may not import risk) counts the same factors in a child's weight.
+EXPLOITATION_FACTORS: frozenset[tuple[str, str]] = INTERVIEW_EXPLOITATION_FACTORS
+
+
+def factor_label(kind: str, code: str) -> str:
+    """'Adults offering gifts, money or somewhere to stay' for (pull, adults_gifts)."""
+    choices = PullFactor if kind == FactorKind.PULL else PushFactor
+    return str(choices(code).label) if code in choices.values else code
 
 
 class ScreeningKind(models.TextChoices):

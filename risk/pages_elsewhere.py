@@ -5,7 +5,7 @@ from typing import Any
 
 from access.models import User
 from risk.scoping import can_screen
-from risk.selectors import child_risk, interview_prompts_screening
+from risk.selectors import child_risk, screening_prompt_reasons
 
 
 def child_risk_section(user: User, *, child: Any, full_record: bool) -> dict[str, Any] | None:
@@ -16,7 +16,11 @@ def child_risk_section(user: User, *, child: Any, full_record: bool) -> dict[str
 
 
 def interview_screening_prompt(user: User, *, interview: Any) -> dict[str, Any] | None:
-    """On an interview that recorded an exploitation disclosure: prompt a screening if none has been done since."""
-    if not (can_screen(user, interview.child) and interview_prompts_screening(interview)):
+    """On an interview that recorded an exploitation disclosure, or push and pull factors that point to exploitation:
+    prompt a screening if none has been done since, naming what prompted it."""
+    if not can_screen(user, interview.child):
         return None
-    return {"prompt": True, "child": interview.child}
+    reasons = screening_prompt_reasons(interview)
+    if not reasons:
+        return None
+    return {"prompt": True, "child": interview.child, "reasons": reasons}

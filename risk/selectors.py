@@ -5,14 +5,14 @@ Each starts from a scoped queryset (risk.scoping), so a user only ever sees what
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from access.models import User
 from children.models import Child
-from interviews.codes import FactorKind
+from interviews.codes import Disclosure, FactorKind
 from interviews.models import ReturnInterview
 from interviews.scoping import interviews_for
-from risk.codes import EXPLOITATION_DISCLOSURES
+from risk.codes import EXPLOITATION_DISCLOSURES, EXPLOITATION_FACTORS, factor_label
 from risk.models import Alert, Referral, Screening
 from risk.scoping import alerts_for, can_refer, can_screen, referrals_for, screenings_for
 
@@ -28,33 +28,49 @@ def latest_screening(screenings: QuerySet[Screening], child: Child) -> Screening
 
 
 def interview_needing_screening(user: User, child: Child) -> ReturnInterview | None:
-    """The latest interview the user can see that recorded an exploitation disclosure after the child's
-    latest screening (or with no screening at all): the prompt to screen the child."""
+    """The latest interview the user can see that recorded an exploitation disclosure, or a push or pull factor
+    that points to exploitation, after the child's latest screening (or with no screening at all): the prompt to
+    screen the child."""
     latest = screenings_for(user).filter(child=child).order_by("-screened_at", "-pk").first()
     return interview_disclosing_since(user, child, latest)
 
 
 def interview_disclosing_since(user: User, child: Child, latest: Screening | None) -> ReturnInterview | None:
     """interview_needing_screening, given the child's latest screening the user can see (None: no screening)."""
+    factor_codes = sorted({code for _, code in EXPLOITATION_FACTORS})
     interviews = interviews_for(user).filter(
+        Q(factors__kind=FactorKind.DISCLOSURE, factors__code__in=EXPLOITATION_DISCLOSURES)
+        | Q(factors__kind__in=[FactorKind.PUSH, FactorKind.PULL], factors__code__in=factor_codes),
         child=child,
         completed_at__isnull=False,
-        factors__kind=FactorKind.DISCLOSURE,
-        factors__code__in=EXPLOITATION_DISCLOSURES,
     )
     if latest is not None:
         interviews = interviews.filter(completed_at__gt=latest.screened_at)
     return interviews.distinct().order_by("-completed_at", "-pk").first()
 
 
-def interview_prompts_screening(interview: ReturnInterview) -> bool:
-    """Whether this interview recorded an exploitation disclosure and no screening has been done since."""
+def screening_prompt_reasons(interview: ReturnInterview) -> list[str]:
+    """Why this interview prompts an exploitation screening, as the labels of what it recorded: its exploitation
+    disclosures and the push and pull factors that point to exploitation (EXPLOITATION_FACTORS); empty when it
+    prompts none, or a screening has been done since. A prompt, never a finding."""
     if interview.completed_at is None:
-        return False
-    codes = {f.code for f in interview.factors.all() if f.kind == FactorKind.DISCLOSURE}
-    if not codes & EXPLOITATION_DISCLOSURES:
-        return False
-    return not Screening.objects.filter(child_id=interview.child_id, screened_at__gte=interview.completed_at).exists()
+        return []
+    recorded = {(f.kind, f.code) for f in interview.factors.all()}
+    disclosed = sorted(
+        code for kind, code in recorded if kind == FactorKind.DISCLOSURE and code in EXPLOITATION_DISCLOSURES
+    )
+    factors = sorted(recorded & EXPLOITATION_FACTORS)
+    if not (disclosed or factors):
+        return []
+    if Screening.objects.filter(child_id=interview.child_id, screened_at__gte=interview.completed_at).exists():
+        return []
+    return [str(Disclosure(code).label) for code in disclosed] + [factor_label(kind, code) for kind, code in factors]
+
+
+def interview_prompts_screening(interview: ReturnInterview) -> bool:
+    """Whether this interview recorded an exploitation disclosure, or push and pull factors that point to
+    exploitation, and no screening has been done since."""
+    return bool(screening_prompt_reasons(interview))
 
 
 PAST_ALERTS_SHOWN = 20

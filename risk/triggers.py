@@ -19,6 +19,10 @@ The rules, all thresholds from settings:
   (12 years 364 days fires; the 13th birthday does not). Key `young:<episode>`.
 - **Exploitation disclosed**: a completed return interview recorded one of EXPLOITATION_DISCLOSURES.
   Key `disclosure:<interview>`.
+- **Screening suggested**: a completed return interview recorded push or pull factors that point to exploitation
+  (EXPLOITATION_FACTORS: adults offering gifts or money, drugs or alcohol, gangs, a relationship) and no
+  exploitation disclosure (that raises its own alert), and the child has had no screening since. A prompt to
+  screen that names the factors, not a finding. Key `factors:<interview>`.
 - **From other apps** (`children.hooks.register_alert_source`): alerts an app above risk says are due, such
   as the network's "linked to children of another council" (`network.alerts`), each with its own key and
   look-back. They go to the coordinator.
@@ -50,8 +54,8 @@ from episodes.models import MissingEpisode, RiskGradeChange
 from interviews.codes import Disclosure, FactorKind
 from interviews.models import ReturnInterview
 from risk.actions import resolve_alert
-from risk.codes import EXPLOITATION_DISCLOSURES, AlertKind
-from risk.models import Alert
+from risk.codes import EXPLOITATION_DISCLOSURES, EXPLOITATION_FACTORS, AlertKind, factor_label
+from risk.models import Alert, Screening
 
 
 @dataclass(frozen=True)
@@ -207,6 +211,49 @@ def exploitation_disclosed(child: Child, now: datetime) -> list[DueAlert]:
     return due
 
 
+def screening_suggested(child: Child, now: datetime) -> list[DueAlert]:
+    """A prompt to screen for each recent interview whose push or pull factors point to exploitation, unless it
+    recorded an exploitation disclosure (its own alert) or the child was screened after it."""
+    cutoff = now - timedelta(days=settings.HOMEWARD_ALERT_LOOKBACK_DAYS)
+    interviews = (
+        ReturnInterview.objects.filter(child=child, completed_at__gte=cutoff, factors__code__in=factor_codes())
+        .distinct()
+        .prefetch_related("factors")
+        .order_by("completed_at", "pk")
+    )
+    last_screened = (
+        Screening.objects.filter(child=child).order_by("-screened_at").values_list("screened_at", flat=True).first()
+    )
+    due = []
+    for interview in interviews:
+        assert interview.completed_at is not None  # only written-up interviews are read here
+        if last_screened is not None and last_screened >= interview.completed_at:
+            continue
+        found = prompting_factors(interview)
+        if not found or set(interview.factor_codes(FactorKind.DISCLOSURE)) & EXPLOITATION_DISCLOSURES:
+            continue
+        labels = ", ".join(factor_label(kind, code) for kind, code in found)
+        due.append(
+            DueAlert(
+                kind=AlertKind.SCREENING_SUGGESTED,
+                dedupe_key=f"factors:{interview.pk}",
+                for_role=Role.COORDINATOR,
+                detail=f"Interview of {_local(interview.completed_at)}: {labels}"[:200],
+                interview=interview,
+            )
+        )
+    return due
+
+
+def factor_codes() -> list[str]:
+    return sorted({code for _, code in EXPLOITATION_FACTORS})
+
+
+def prompting_factors(interview: ReturnInterview) -> list[tuple[str, str]]:
+    """The interview's push and pull factors that point to exploitation, in a steady order."""
+    return sorted({(f.kind, f.code) for f in interview.factors.all()} & EXPLOITATION_FACTORS)
+
+
 def due_alerts(child: Child, now: datetime) -> list[DueAlert]:
     """Every alert the child's records call for at `now`, raised before or not."""
     episodes = list(MissingEpisode.objects.filter(child=child).order_by("last_seen_at", "pk"))
@@ -221,6 +268,7 @@ def due_alerts(child: Child, now: datetime) -> list[DueAlert]:
         *missing_duration(live, now),
         *young_child(child, live, now),
         *exploitation_disclosed(child, now),
+        *screening_suggested(child, now),
         *from_other_apps(child, now),
     ]
 

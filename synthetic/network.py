@@ -24,7 +24,7 @@ from django.utils import timezone
 from children.codes import LegalStatus, LivingArrangement
 from children.models import Child
 from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
-from episodes.models import MissingEpisode, RiskGradeChange
+from episodes.models import EpisodeFoundWith, MissingEpisode, RiskGradeChange
 from interviews.codes import ConsentToShare, Disclosure, FactorKind, Outcome, PullFactor
 from interviews.models import InterviewFactor, ReturnInterview
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind, Relationship
@@ -293,6 +293,8 @@ class NetworkPlanter:
             writes.duplicate_places.append(_place_twice(places[0], force.pk, loader.pk))
         for event, (start, duration) in enumerate(zip(events, durations, strict=True)):
             back = start + duration
+            event_episodes: list[MissingEpisode] = []
+            plan.events.append(event_episodes)
             for candidate in chosen:
                 seen = start + timedelta(minutes=rng.randint(0, 90))
                 returned = back + timedelta(minutes=rng.randint(0, 55))
@@ -321,6 +323,7 @@ class NetworkPlanter:
                     created_by_id=loader.pk,
                 )
                 episodes.append(episode)
+                event_episodes.append(episode)
                 plan.grade_changes.append(
                     RiskGradeChange(
                         episode=episode,
@@ -571,6 +574,7 @@ class _ClusterWrites:
     interviews: list[tuple[ReturnInterview, list[tuple[str, str]]]] = field(default_factory=list)
     person_links: list[ChildPersonLink] = field(default_factory=list)
     place_links: list[ChildPlaceLink] = field(default_factory=list)
+    events: list[list[MissingEpisode]] = field(default_factory=list)  # the episodes of each time they went together
 
 
 # The first planted clusters' main adult and takeaway are recorded a second time by the force, as happens when two
@@ -637,6 +641,22 @@ class _Writes:
         rows[RegisterIdentifier] += len(register)
         episodes = [e for c in self.clusters for e in c.episodes]
         MissingEpisode.objects.bulk_create(episodes, batch_size=BATCH_SIZE)
+        # Who each child was found with (issue 14): the other children of the group missing that time.
+        found_with = [
+            EpisodeFoundWith(
+                episode_id=episode.pk,
+                other_child_id=other.child_id,
+                recorded_by_id=episode.created_by_id,
+                recorded_at=episode.returned_at or episode.last_seen_at,
+            )
+            for c in self.clusters
+            for event in c.events
+            for episode in event
+            for other in event
+            if other.child_id != episode.child_id
+        ]
+        EpisodeFoundWith.objects.bulk_create(found_with, batch_size=BATCH_SIZE)
+        rows[EpisodeFoundWith] += len(found_with)
         changes = [g for c in self.clusters for g in c.grade_changes]
         for change in changes:
             change.episode_id = change.episode.pk

@@ -259,6 +259,13 @@ MATRIX: list[Entry] = [
         sees={IDENTITY: NORTH_CASE | {"police"}},
     ),
     page(
+        "episodes:found-with",
+        NORTH_CASE | {"police"},
+        args={"episode_id": "episode"},
+        overrides=SEES_CANNOT_EDIT,
+        sees={IDENTITY: NORTH_CASE | {"police"}},
+    ),
+    page(
         "episodes:add-to-log",
         NORTH_CASE | {"police"},
         args={"episode_id": "episode"},

@@ -43,7 +43,7 @@ EPISODE_FIELDS = {
     "created_at",
     "updated_at",
 }
-DETAIL_FIELDS = EPISODE_FIELDS | {"risk_grade_history"}
+DETAIL_FIELDS = EPISODE_FIELDS | {"risk_grade_history", "found_with_children"}
 REFUSED_REPORTERS = ["analyst", "admin", "school_dsl", "practitioner", "other_practitioner", "health"]
 
 

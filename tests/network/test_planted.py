@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 
 from access.models import Agency, Role
-from episodes.models import MissingEpisode
+from episodes.models import EpisodeFoundWith, MissingEpisode
 from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern
 from network.patterns import PERSON, build_network, children_missing_together, hotspots
 from network.scoping import child_links_for, network_episodes_for
@@ -150,3 +150,11 @@ def test_the_force_picture_finds_each_planted_group_whole_and_ranks_its_adults_f
                 set(cluster.adults) <= {p.pk for p in group["persons"]} and group["count"] >= len(cluster.children)
                 for group in picture.clusters
             ), cluster
+
+
+def test_planted_clusters_record_who_each_child_was_found_with(planted):
+    for cluster in planted.network.clusters:
+        members = set(cluster.children)
+        links = EpisodeFoundWith.objects.filter(episode__child_id__in=members)
+        assert links.exists()
+        assert set(links.values_list("other_child_id", flat=True)) <= members

@@ -223,7 +223,7 @@ class ChangePlacementForm(GovukForm):
     urn = forms.CharField(
         label="Ofsted URN (optional)",
         required=False,
-        max_length=12,
+        max_length=8,
         help_text="Six or seven digits, or SC and six digits for a children's home",
     )
     placement_type = forms.ChoiceField(
@@ -233,7 +233,7 @@ class ChangePlacementForm(GovukForm):
         help_text="The SSDA903 placement code",
         error_messages={"invalid_choice": "Select the placement type from the list"},
     )
-    postcode = forms.CharField(label="Postcode of the placement (optional)", required=False, max_length=10)
+    postcode = forms.CharField(label="Postcode of the placement (optional)", required=False, max_length=8)
     version = VersionField()
 
     def __init__(self, *args, child, **kwargs) -> None:

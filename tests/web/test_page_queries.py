@@ -30,11 +30,13 @@ from tests.web.conftest import returned_episode
 
 # The most queries each page may run (both databases). Today's counts, through the test client (sign-in and
 # session included): lower them when a change saves one; raise them only with a reason in the commit.
-CHILD_PAGE_COORDINATOR = 32
-CHILD_PAGE_POLICE = 31
-CHILD_PAGE_QUIET_CHILD = 29
-MY_WORK_COORDINATOR = 20
-MY_WORK_SOCIAL_WORKER = 21
+# Raised at the merge of 6 December by the sections added since: the placement history (one query, every child)
+# and who the child was found with (one, for a child with episodes); My work's long-overdue group (one).
+CHILD_PAGE_COORDINATOR = 34
+CHILD_PAGE_POLICE = 33
+CHILD_PAGE_QUIET_CHILD = 30
+MY_WORK_COORDINATOR = 21
+MY_WORK_SOCIAL_WORKER = 22
 
 
 def add_history(world, child, *, episodes: int, start_days_ago: int = 200) -> None:

@@ -59,15 +59,27 @@ def add_child(*, acting_user: User, **fields: object) -> Child:
 
 def update_child(child: Child, *, expected_version: int, acting_user: User, **fields: object) -> Child:
     """Change a child's record at the version the user read (ConflictError if anyone changed it since), after the
-    model's own checks; the child must stay with a council of the user's (responsible or placement)."""
+    model's own checks. The user's council must be the child's (responsible or placement) before and after the
+    change, and only the responsible council changes which council is responsible."""
     unknown = set(fields) - set(CHILD_FIELDS)
     if unknown:
         raise ValueError(f"Not a child's field: {sorted(unknown)}")
     with transaction.atomic():
         edit = versioned_update(Child, child.pk, expected_version, CHILD_FIELDS)
+        responsible_before = edit.record.responsible_council_id
+        validate_child_owner(edit.record, acting_user)  # may change this child at all, as it stands
         for name, value in fields.items():
             setattr(edit.record, name, value)
-        validate_child_owner(edit.record, acting_user)
+        if edit.record.responsible_council_id != responsible_before and acting_user.agency_id != responsible_before:
+            # The council hosting a placement sees and corrects the record, but only the responsible council hands
+            # the child to another council: otherwise the host could take a child over by naming itself.
+            raise ValidationError(
+                {
+                    "responsible_council": "Only the council responsible for the child can make another council "
+                    "responsible"
+                }
+            )
+        validate_child_owner(edit.record, acting_user)  # and the child stays with a council of the user's
         edit.record.full_clean()
         changes = edit.save()
         # A correction of the council area or postcode (not a move: that is change_placement) corrects the open

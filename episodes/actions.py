@@ -6,11 +6,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Min, Subquery
 from django.utils import timezone
 
 from access.audit import SENSITIVE_MARK, diff, record_event
 from access.models import Agency, AgencyKind, AuditEvent, User
 from children.changes import child_changed
+from children.hooks import repoint
 from children.models import Child
 from children.scoping import children_for
 from core.concurrency import snapshot, versioned_update
@@ -464,6 +466,25 @@ def child_merge_problems(merged_id: int, survivor_id: int) -> list[str]:
     if open_ids.values("child_id").distinct().count() > 1:
         return ["Both records have an open missing episode: record the return of one of them first"]
     return []
+
+
+def move_for_merge(merged_id: int, survivor_id: int, acting_user: User) -> dict[str, int]:
+    """Move the merged child's episodes, and the found-with links that name them, to the survivor. A link can then
+    say the survivor was found with themselves (the two records were found together) or repeat another link of the
+    same episode: those are folded away, so an episode names each child it was found with once."""
+    moved = {
+        what: repoint(field, merged_id, survivor_id)
+        for field, what in (
+            ("episodes.MissingEpisode.child", "missing episodes"),
+            ("episodes.EpisodeFoundWith.other_child", "found-with links"),
+        )
+    }
+    links = EpisodeFoundWith.objects.filter(other_child_id=survivor_id)
+    folded, _ = links.filter(episode__child_id=survivor_id).delete()
+    first_of_each = links.values("episode_id").annotate(first=Min("pk")).values("first")
+    repeated, _ = links.exclude(pk__in=Subquery(first_of_each)).delete()
+    moved["found-with links folded"] = folded + repeated
+    return moved
 
 
 def add_log_entry(

@@ -9,7 +9,7 @@ class EpisodesConfig(AppConfig):
         from core import navigation
         from core.inbox import register_task_source
         from core.tags import register_coded_tags
-        from episodes.actions import child_merge_problems
+        from episodes.actions import child_merge_problems, move_for_merge
         from episodes.child_pages import REPORT_MISSING, chronology_entries, police_reference_match
         from episodes.codes import RISK_TAG_CLASSES, RiskGrade
         from episodes.navigation import navigation_items
@@ -22,12 +22,10 @@ class EpisodesConfig(AppConfig):
         child_pages.register_report_missing(REPORT_MISSING)
         child_pages.register_merge_mover(
             self.label,
-            child_pages.repointing_mover(
-                {
-                    "episodes.MissingEpisode.child": "missing episodes",
-                    "episodes.EpisodeFoundWith.other_child": "found-with links",
-                },
+            child_pages.MergeMover(
+                fields=("episodes.MissingEpisode.child", "episodes.EpisodeFoundWith.other_child"),
                 check=child_merge_problems,
+                move=move_for_merge,
             ),
         )
         for source in TASK_SOURCES:

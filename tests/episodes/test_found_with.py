@@ -293,3 +293,37 @@ def test_the_api_records_found_with_ids_and_refuses_a_hidden_child(world, api_as
         400,
         422,
     )
+
+
+# --- Merging two records of one child ---------------------------------------------------------------------
+
+
+def test_merging_two_records_folds_links_that_repeat_or_name_the_child_themselves(world):
+    from children.actions import merge_children
+
+    duplicate = ChildFactory(responsible_council=world.north, la_child_id="N000998")
+    companion = ChildFactory(responsible_council=world.north, la_child_id="N000997")
+    companions_episode = episode_of(world, companion, returned=True)
+    duplicates_episode = episode_of(world, duplicate, returned=True, hours_ago=30)
+    stamp = {"recorded_by": world.users.coordinator, "recorded_at": NOW()}
+    for other in (world.child, duplicate):  # the companion was recorded as found with both records
+        EpisodeFoundWith.objects.create(episode=companions_episode, other_child=other, **stamp)
+    EpisodeFoundWith.objects.create(episode=duplicates_episode, other_child=world.child, **stamp)  # the two records
+    EpisodeFoundWith.objects.create(episode=duplicates_episode, unknown_count=2, **stamp)
+
+    merge_children(
+        survivor=world.child,
+        merged=duplicate,
+        survivor_version=world.child.version,
+        merged_version=duplicate.version,
+        reason="The same child recorded twice",
+        acting_user=world.users.coordinator,
+    )
+
+    assert list(EpisodeFoundWith.objects.filter(episode=companions_episode).values_list("other_child", flat=True)) == [
+        world.child.pk
+    ]
+    kept = EpisodeFoundWith.objects.filter(episode=duplicates_episode)
+    assert list(kept.values_list("other_child", "unknown_count")) == [(None, 2)]  # not "found with themselves"
+    merge = AuditEvent.objects.filter(child_id=world.child.pk, changes__has_key="merged_from").get()
+    assert merge.changes["found-with links folded"] == [None, 2]  # the repeat and the self-link, counted

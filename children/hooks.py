@@ -12,6 +12,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from access.models import User
 
@@ -111,10 +112,15 @@ def moved_fields() -> set[str]:
 
 
 def repoint(field: str, merged_id: int, survivor_id: int) -> int:
-    """Point every row whose `field` ("episodes.MissingEpisode.child") is the merged child at the survivor."""
+    """Point every row whose `field` ("episodes.MissingEpisode.child") is the merged child at the survivor. A row
+    that keeps when it last changed (`updated_at`) is stamped now: `update()` skips `auto_now`, and a system that
+    syncs through the API with `updated_since` must see the row move to the surviving record."""
     label, name = field.rsplit(".", 1)
-    manager = apps.get_model(label)._base_manager
-    return manager.filter(**{f"{name}_id": merged_id}).update(**{f"{name}_id": survivor_id})
+    model = apps.get_model(label)
+    changes: dict[str, object] = {f"{name}_id": survivor_id}
+    if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+        changes["updated_at"] = timezone.now()
+    return model._base_manager.filter(**{f"{name}_id": merged_id}).update(**changes)
 
 
 def no_problems(merged_id: int, survivor_id: int) -> list[str]:

@@ -231,3 +231,26 @@ def test_police_notifications_proposing_the_duplicate_name_the_survivor_after_th
     notification.refresh_from_db()
     assert notification.child_id == world.child.pk
     assert list(notification.proposed_children.all()) == [world.child]
+
+
+def test_records_moved_by_the_merge_are_stamped_as_changed_for_systems_that_sync(world, duplicate):
+    """A system following `updated_since` must see the episode and the alert move to the surviving record:
+    `update()` skips `auto_now`, so the repointing stamps them itself."""
+    long_ago = timezone.now() - dt.timedelta(days=30)
+    episode = EpisodeFactory(
+        child=duplicate,
+        police_force=world.police_north,
+        created_by=world.users.police,
+        returned_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    alert = Alert.objects.create(
+        child=duplicate, for_role="coordinator", kind="high_risk", dedupe_key="k", detail="x", raised_at=long_ago
+    )
+    MissingEpisode.objects.filter(pk=episode.pk).update(updated_at=long_ago)
+    Alert.objects.filter(pk=alert.pk).update(updated_at=long_ago)
+    started = timezone.now()
+
+    _merge(world, world.child, duplicate)
+
+    assert MissingEpisode.objects.get(pk=episode.pk).updated_at >= started
+    assert Alert.objects.get(pk=alert.pk).updated_at >= started

@@ -59,9 +59,12 @@ serve-prod: install ## Production serving: gunicorn, the job worker and the sche
 	PROMETHEUS_MULTIPROC_DIR=$(PROMETHEUS_MULTIPROC_DIR) HOST=$(HOST) PORT=$(PORT) $(PY) scripts/supervise.py
 
 # --- Load and fault scenarios (docs/performance.md): PostgreSQL, loopback, bounded; results in bench-results/ -----
-.PHONY: load fault-db-restart fault-db-readonly fault-worker-kill load-short
+.PHONY: load load-staff fault-db-restart fault-db-readonly fault-worker-kill load-short
 load: install ## Load: virtual staff against gunicorn + worker on PostgreSQL (LOAD_CHILDREN, LOAD_USERS, LOAD_SECONDS)
 	scripts/load.sh none
+
+load-staff: install ## Load: 50 virtual staff who pause about 3 s between pages (the issue's targets), on PostgreSQL
+	LOAD_USERS=50 LOAD_THINK=3 LOAD_SECONDS=$${LOAD_SECONDS:-150} LOAD_NAME=staff scripts/load.sh none
 
 fault-db-restart: install ## Fault: the database goes away mid-run (connections cut, refused for a while)
 	scripts/load.sh db-restart

@@ -14,6 +14,7 @@ LOAD_PORT=${LOAD_PORT:-8410}
 LOAD_CHILDREN=${LOAD_CHILDREN:-20000}
 LOAD_SECONDS=${LOAD_SECONDS:-60}
 LOAD_USERS=${LOAD_USERS:-20}
+LOAD_THINK=${LOAD_THINK:-0}  # each user's mean pause between requests in the mixed phase (0: back to back)
 PY=.venv/bin/python
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/${LOAD_DB}"
@@ -53,6 +54,6 @@ trap 'kill -TERM ${SUPERVISOR} 2>/dev/null; wait ${SUPERVISOR} 2>/dev/null; echo
 
 mkdir -p bench-results
 timeout $((LOAD_SECONDS + 180)) $PY manage.py load_test --base-url "http://127.0.0.1:${LOAD_PORT}" \
-  --seconds "${LOAD_SECONDS}" --capacity-seconds "${LOAD_CAPACITY_SECONDS:-10}" --users "${LOAD_USERS}" --fault "${FAULT}" --fault-at "${LOAD_FAULT_AT:-$((LOAD_SECONDS / 3))}" \
-  --worker-pid-file "${WORK}/worker.pid" --out "bench-results/load-${FAULT}.json"
+  --seconds "${LOAD_SECONDS}" --capacity-seconds "${LOAD_CAPACITY_SECONDS:-10}" --users "${LOAD_USERS}" --think "${LOAD_THINK}" --fault "${FAULT}" --fault-at "${LOAD_FAULT_AT:-$((LOAD_SECONDS / 3))}" \
+  --worker-pid-file "${WORK}/worker.pid" --label "${LOAD_NAME:-${FAULT}}" --out "bench-results/load-${LOAD_NAME:-${FAULT}}.json"
 grep -c " 500 \|Traceback" "${WORK}/server.log" || true

@@ -93,6 +93,13 @@ class Command(BaseCommand):
         parser.add_argument("--worker-pid-file", default="", help="for worker-kill: the worker's pid file")
         parser.add_argument("--label", default="", help="a name for this run in the results")
         parser.add_argument("--capacity-seconds", type=float, default=10, help="each capacity phase (no fault)")
+        parser.add_argument(
+            "--think",
+            type=float,
+            default=0,
+            help="mixed phase: each user's mean pause between requests, in seconds (uniform from half to one and a "
+            "half times it); 0 sends back to back. Capacity phases never pause.",
+        )
 
     def handle(self, *args, **options) -> None:
         self._phases: dict[str, float] = {}
@@ -204,11 +211,15 @@ class Command(BaseCommand):
             child_id = rng.choice(prepared.child_ids)
             if kind == "report_missing":
                 await self._report_and_return(client, rng, prepared, api_headers, started, samples, writes)
-                continue
-            method, path, headers = self._request_for(kind, child_id, api_headers)
-            sample, _ = await self._timed(client, kind, method, path, headers, started)
-            sample.phase = phase
-            samples.append(sample)
+            else:
+                method, path, headers = self._request_for(kind, child_id, api_headers)
+                sample, _ = await self._timed(client, kind, method, path, headers, started)
+                sample.phase = phase
+                samples.append(sample)
+            if not only_kind and options["think"] > 0:
+                # Staff read a page before the next: a user who never pauses measures the server's saturation, not
+                # 50 people at work. The pause is part of the user, not of any request's time.
+                await asyncio.sleep(options["think"] * rng.uniform(0.5, 1.5))
 
     def _request_for(self, kind: str, child_id: int, api_headers: dict) -> tuple[str, str, dict]:
         return {
@@ -396,6 +407,7 @@ class Command(BaseCommand):
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "base_url": options["base_url"],
             "users": options["users"],
+            "think_seconds": options["think"],
             "seconds": seconds,
             "children_in_database": Child.objects.count(),
             "fault": fault_log,

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.apps import apps
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -167,6 +168,23 @@ def combine(queryset: QS, grants: list[Q]) -> QS:
     for grant in grants[1:]:
         combined |= grant
     return queryset.filter(combined)
+
+
+def combine_each(queryset: QS, grants: list[Q]) -> QS:
+    """combine's rows, found grant by grant: `queryset` (holding every other condition the caller needs) filtered
+    by each grant on its own, and the keys of what each finds united (`UNION`). The same rows as
+    `combine(queryset, grants)`, for counting and paging a subset of a large table: an OR of conditions across
+    the joined child and `EXISTS` subqueries (shares, emergency access) can be answered by no index, so the
+    database reads the whole table and every child, where each grant alone is a look-up by its own index
+    (docs/performance.md). A single grant needs no union. Not for fetching one record by key: there the OR is
+    cheaper, as it is checked on one row only.
+
+    PostgreSQL only: SQLite answers the OR well enough from the table's own index, and without statistics it
+    can pick the wrong index for a branch of the union (measured by `python -m bench --only inbox`)."""
+    if len(grants) < 2 or connections[queryset.db].vendor != "postgresql":
+        return combine(queryset, grants)
+    parts = [queryset.filter(grant).order_by().values("pk") for grant in grants]
+    return queryset.filter(pk__in=parts[0].union(*parts[1:]))
 
 
 def remembered(user: User, question: tuple, answer: Callable[[], bool]) -> bool:

@@ -62,7 +62,11 @@ class TaskSource:
     scoping.py). `fetch` returns at most `limit` tasks, soonest due first, undated last. A source that sets
     `fetch_long_overdue(user, now, scope, limit)` leaves the tasks due before `long_overdue_before(now)` out of
     `count`'s total and of `fetch`, counts them in `TaskCount.long_overdue`, and returns them from this one
-    (longest overdue first), each with a `close_link`."""
+    (longest overdue first), each with a `close_link`.
+
+    A source whose count costs as much as its rows (one heavy query, such as the repeat missing children's) may
+    also give `count_and_fetch(user, now, scope, limit)`: the count and the first `limit` tasks from one query.
+    My work then asks it once instead of `count` and `fetch`, for as many rows as the page asked for needs."""
 
     name: str
     label: str  # the kind in the summary: "Return interviews to offer"
@@ -71,6 +75,7 @@ class TaskSource:
     fetch: Callable[[Any, datetime, str, int], list[Task]]
     order: int = 100
     fetch_long_overdue: Callable[[Any, datetime, str, int], list[Task]] | None = None
+    count_and_fetch: Callable[[Any, datetime, str, int], tuple[TaskCount, list[Task]]] | None = None
 
 
 def long_overdue_before(now: datetime) -> datetime:
@@ -97,6 +102,7 @@ def sees_team_view(user: Any) -> bool:
 
 
 _LAST = datetime.max.replace(tzinfo=UTC)  # undated tasks sort after every dated one
+_MOST_PAGES_AHEAD = 1_000  # the most pages' rows a count_and_fetch source is asked for at once
 
 
 def _sort_key(task: Task) -> tuple:
@@ -121,15 +127,34 @@ def inbox_page(user: Any, now: datetime, *, scope: str = MINE, kind: str = "", p
     not in the pages: the first `size` of them, longest overdue first, come apart in `long_overdue`, fetched
     once whatever the page, from the sources that set them apart."""
     sources = task_sources(user, scope)
-    counts = [(source, source.count(user, now, scope)) for source in sources]
+    # A source that counts and fetches in one query is asked once, for the rows of the page asked for (capped:
+    # a page number past the last is brought back to the last below, and then its rows are fetched if needed).
+    asked = min(max(1, page), _MOST_PAGES_AHEAD) * size
+    fetched: dict[str, list[Task]] = {}
+    counts = []
+    for source in sources:
+        if source.count_and_fetch is not None:
+            count, fetched[source.name] = source.count_and_fetch(user, now, scope, asked)
+        else:
+            count = source.count(user, now, scope)
+        counts.append((source, count))
     chosen = [source for source in sources if not kind or source.name == kind]
     total = sum(count.total for source, count in counts if source in chosen)
     pages = max(1, -(-total // size))
     page = min(max(1, page), pages)
     wanted = page * size  # the first `wanted` of the merged list need at most `wanted` rows from each source
+
+    def rows(source: TaskSource, count: TaskCount) -> list[Task]:
+        have = fetched.get(source.name)
+        if have is not None and len(have) >= min(wanted, count.total):
+            return have[:wanted]
+        return source.fetch(user, now, scope, wanted)
+
     # A source with nothing waiting is not asked for rows: its count (just taken, in the same scope) says so.
-    waiting = [source for source, count in counts if source in chosen and count.total]
-    merged = sorted((task for source in waiting for task in source.fetch(user, now, scope, wanted)), key=_sort_key)
+    merged = sorted(
+        (task for source, count in counts if source in chosen and count.total for task in rows(source, count)),
+        key=_sort_key,
+    )
     long_total = sum(count.long_overdue for source, count in counts if source in chosen)
     long_overdue = sorted(
         (

@@ -6,17 +6,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Window
 from django.urls import reverse
 
 from access.models import Role, User
 from access.scoping import EPISODE_EDITOR_ROLES
 from children.models import Child
 from children.scoping import children_for
+from core.encryption import encrypted_fields
 from core.formatting import duration_text
 from core.inbox import MINE, TEAM, Task, TaskCount, TaskSource
 from episodes.models import MissingEpisode
-from episodes.scoping import episodes_for
+from episodes.scoping import episodes_among, episodes_for
 
 TEAM_ROLES = (Role.COORDINATOR, Role.TEAM_MANAGER)
 
@@ -34,10 +35,10 @@ def _first_escalation() -> timedelta:
 def missing_now(user: User, scope: str) -> QuerySet[MissingEpisode]:
     """Open episodes. A social worker's own are their allocated children's; the coordinator, managers and police
     watch every child missing in their council or force."""
-    episodes = episodes_for(user).open()
+    episodes = MissingEpisode.objects.open()
     if scope == MINE and not user.has_role(Role.COORDINATOR, Role.TEAM_MANAGER, Role.POLICE):
         episodes = episodes.filter(child__social_worker=user)
-    return episodes
+    return episodes_among(user, episodes)
 
 
 def count_missing(user: User, now: datetime, scope: str) -> TaskCount:
@@ -49,7 +50,13 @@ def count_missing(user: User, now: datetime, scope: str) -> TaskCount:
 
 
 def fetch_missing(user: User, now: datetime, scope: str, limit: int) -> list[Task]:
-    rows = missing_now(user, scope).select_related("child").order_by("last_seen_at", "pk")[:limit]
+    # Not the episode's free text (decrypted on loading): the task shows the child and the time only.
+    rows = (
+        missing_now(user, scope)
+        .select_related("child")
+        .defer(*encrypted_fields(MissingEpisode))
+        .order_by("last_seen_at", "pk")[:limit]
+    )
     return [
         Task(
             kind="missing_now",
@@ -85,7 +92,9 @@ def children_newly_over_repeat_threshold(user: User, now: datetime, scope: str =
     latest = visible.filter(last_seen_at__lte=now).order_by("-last_seen_at", "-pk")
     # Only a child with a visible episode in the recent days can qualify: narrowing to them first keeps the
     # per-child counts to a few hundred children, not the whole council's.
-    recent = episodes_for(user).filter(last_seen_at__gte=recent_start, last_seen_at__lte=now).values("child_id")
+    recent = episodes_among(
+        user, MissingEpisode.objects.filter(last_seen_at__gte=recent_start, last_seen_at__lte=now)
+    ).values("child_id")
     children = children_for(user).filter(pk__in=recent)
     if scope == MINE and not user.has_role(Role.COORDINATOR, Role.TEAM_MANAGER):
         children = children.filter(social_worker=user)
@@ -114,8 +123,23 @@ def count_repeat(user: User, now: datetime, scope: str) -> TaskCount:
 
 
 def fetch_repeat(user: User, now: datetime, scope: str, limit: int) -> list[Task]:
+    return _repeat_tasks(list(_repeat_rows(user, now, scope)[:limit]))
+
+
+def count_and_fetch_repeat(user: User, now: datetime, scope: str, limit: int) -> tuple[TaskCount, list[Task]]:
+    """The count and the first rows in one query (the count over every row, as a window, before the limit):
+    the children's per-child counts are the costly part, and counting then fetching would run them twice."""
+    rows: list[Any] = list(_repeat_rows(user, now, scope).annotate(waiting=Window(Count("pk")))[:limit])
+    return TaskCount(rows[0].waiting if rows else 0, 0), _repeat_tasks(rows)
+
+
+def _repeat_rows(user: User, now: datetime, scope: str) -> QuerySet[Child]:
+    """children_newly_over_repeat_threshold with only what a task shows (the name, not the whole record)."""
+    return children_newly_over_repeat_threshold(user, now, scope).only("pk", "first_name", "last_name")
+
+
+def _repeat_tasks(rows: list[Any]) -> list[Task]:
     # Children with the annotations of children_newly_over_repeat_threshold (episodes_in_window, latest_episode_id).
-    rows: list[Any] = list(children_newly_over_repeat_threshold(user, now, scope)[:limit])
     return [
         Task(
             kind="repeat_missing",
@@ -147,5 +171,6 @@ SOURCES = [
         count=count_repeat,
         fetch=fetch_repeat,
         order=60,
+        count_and_fetch=count_and_fetch_repeat,
     ),
 ]

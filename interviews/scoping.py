@@ -1,13 +1,14 @@
 """Who may see which return interviews, which of their fields, and who may work or assign one: the interviews
 app's scoped lookups, built on the kernel (`access.scoping`)."""
 
-from django.db.models import OuterRef, Q
+from django.db.models import OuterRef, Q, QuerySet
 
 from access.models import Role, User
 from access.scoping import (
     COUNCIL_CASE_ROLES,
     can_see_cases,
     combine,
+    combine_each,
     get_or_404,
     granted_grants,
     in_child_councils,
@@ -18,9 +19,11 @@ from core.encryption import encrypted_fields
 from interviews.models import InterviewQuerySet, ReturnInterview
 
 
-def interviews_for(user: User) -> InterviewQuerySet:
+def _grants(user: User) -> list[Q]:
+    """What reaches an interview: the child's councils' case roles, the practitioner it is assigned to, an
+    interview share the user received and emergency access. None without an agency (deny by default)."""
     if not user.is_authenticated or not user.is_active or user.agency_id is None:
-        return ReturnInterview.objects.none()
+        return []
     grants = []
     if user.has_role(*COUNCIL_CASE_ROLES):
         grants.append(Q(child__responsible_council_id=user.agency_id) | Q(child__placement_council_id=user.agency_id))
@@ -29,7 +32,17 @@ def interviews_for(user: User) -> InterviewQuerySet:
     # Both interview shares reach the interview; what the recipient may read of it is visible_interview_fields.
     shared = received_shares(user).filter(what__in=INTERVIEW_SHARES, interview=OuterRef("pk"))
     grants.extend(granted_grants(user, shared=shared, child_ref="child"))
-    return combine(ReturnInterview.objects.all(), grants)
+    return grants
+
+
+def interviews_for(user: User) -> InterviewQuerySet:
+    return combine(ReturnInterview.objects.all(), _grants(user))
+
+
+def interviews_among(user: User, interviews: QuerySet[ReturnInterview]) -> QuerySet[ReturnInterview]:
+    """The interviews of `interviews` that interviews_for(user) holds, found grant by grant (access.scoping's
+    combine_each): for counting and paging a subset at scale, such as My work's interviews to offer."""
+    return combine_each(interviews, _grants(user))
 
 
 def get_interview_for_user(user: User, interview_id: object) -> ReturnInterview:

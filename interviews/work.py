@@ -16,7 +16,12 @@ from access.scoping import COUNCIL_CASE_ROLES
 from core.inbox import TEAM, Task, TaskCount, TaskSource, long_overdue_before
 from interviews.codes import Outcome
 from interviews.models import ReturnInterview
-from interviews.scoping import can_assign_interview, can_work_interview, interviews_for
+from interviews.scoping import (
+    INTERVIEW_FREE_TEXT_FIELDS,
+    can_assign_interview,
+    can_work_interview,
+    interviews_among,
+)
 
 TEAM_ROLES = (Role.COORDINATOR, Role.TEAM_MANAGER)
 
@@ -41,12 +46,13 @@ def _scoped(user: User, scope: str, queryset: QuerySet) -> QuerySet:
 
 
 def to_offer(user: User, scope: str) -> QuerySet[ReturnInterview]:
-    return _scoped(user, scope, interviews_for(user).awaiting_offer())
+    return interviews_among(user, _scoped(user, scope, ReturnInterview.objects.awaiting_offer()))
 
 
 def to_record(user: User, scope: str) -> QuerySet[ReturnInterview]:
     """Offered and waiting for the child's answer, or accepted and not yet written up."""
-    return _scoped(user, scope, interviews_for(user).open().exclude(offered_at__isnull=True, outcome=""))
+    waiting = ReturnInterview.objects.open().exclude(offered_at__isnull=True, outcome="")
+    return interviews_among(user, _scoped(user, scope, waiting))
 
 
 def _owner(interview: ReturnInterview) -> str:
@@ -89,6 +95,7 @@ def fetch_to_offer(user: User, now: datetime, scope: str, limit: int) -> list[Ta
         to_offer(user, scope)
         .filter(due_by__gte=long_overdue_before(now))
         .select_related("child", "assigned_to")
+        .defer(*INTERVIEW_FREE_TEXT_FIELDS)
         .order_by("due_by", "pk")[:limit]
     )
     return [_task(user, i, "interview_offer", "Offer a return interview", i.due_by, i.due_by < now) for i in rows]
@@ -101,6 +108,7 @@ def fetch_long_overdue_offers(user: User, now: datetime, scope: str, limit: int)
         to_offer(user, scope)
         .filter(due_by__lt=long_overdue_before(now))
         .select_related("child", "assigned_to")
+        .defer(*INTERVIEW_FREE_TEXT_FIELDS)
         .order_by("due_by", "pk")[:limit]
     )
     return [
@@ -126,7 +134,12 @@ def count_to_record(user: User, now: datetime, scope: str) -> TaskCount:
 
 
 def fetch_to_record(user: User, now: datetime, scope: str, limit: int) -> list[Task]:
-    rows = to_record(user, scope).select_related("child", "assigned_to").order_by("due_by", "pk")[:limit]
+    rows = (
+        to_record(user, scope)
+        .select_related("child", "assigned_to")
+        .defer(*INTERVIEW_FREE_TEXT_FIELDS)
+        .order_by("due_by", "pk")[:limit]
+    )
     return [
         _task(
             user,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from access.models import Role, User
 from access.scoping import can_see_cases
 from children.scoping import children_for
+from core.encryption import encrypted_fields
 from core.inbox import TEAM, Task, TaskCount, TaskSource
 from meetings.models import MeetingAction
 from meetings.scoping import MEETING_ORGANISER_ROLES, actions_for
@@ -55,7 +56,10 @@ def count(user: User, now: datetime, scope: str) -> TaskCount:
 
 def fetch(user: User, now: datetime, scope: str, limit: int) -> list[Task]:
     rows = list(
-        actions_waiting(user, scope).select_related("meeting", "child", "owner").order_by("due_on", "pk")[:limit]
+        actions_waiting(user, scope)
+        .select_related("meeting", "child", "owner")
+        .defer(*encrypted_fields(MeetingAction))  # the status note is not shown here
+        .order_by("due_on", "pk")[:limit]
     )
     # The child's name only where the user may see the child (an owner from another agency may not); else the
     # meeting's kind and date. One query for the page, however many rows.

@@ -42,7 +42,14 @@ def count(user: User, now: datetime, scope: str) -> TaskCount:
 
 
 def fetch(user: User, now: datetime, scope: str, limit: int) -> list[Task]:
-    rows = alerts_to_decide(user, scope).select_related("assigned_to").order_by("raised_at", "pk")[:limit]
+    # The alert, its child and who holds it: not the episode and interview open_alerts joins for other pages
+    # (their free text, decrypted on loading, is not shown here).
+    rows = (
+        alerts_to_decide(user, scope)
+        .select_related(None)
+        .select_related("child", "assigned_to")
+        .order_by("raised_at", "pk")[:limit]
+    )
     return [
         Task(
             kind="alert",

@@ -82,3 +82,16 @@ def test_the_child_page_benchmark_counts_queries_against_a_trivial_page_and_leav
     assert result["child_page_outsider_404_bytes"] == 0  # another council's coordinator: not found
     assert not Child.objects.exists(), "the benchmark rolls back what it wrote"
     assert not User.objects.filter(username__startswith="bench.child_page.").exists()
+
+
+def test_the_inbox_benchmark_opens_my_work_for_every_role_and_leaves_no_data(tmp_path):
+    run("--out", str(tmp_path), "--only", "inbox", "--children", "40")
+    result = json.loads((tmp_path / "inbox.json").read_text())
+    assert result["children"] == 40 and len(result["load_average_before"]) == 3
+    for role in ("coordinator", "manager", "social_worker", "police", "practitioner"):
+        page = f"{role}_my_work"
+        assert result[f"{page}_queries"] > result["trivial_page_queries"], page
+        assert result[f"{page}_bytes"] > result["trivial_page_bytes"] and result[f"{page}_ratio_to_trivial"] > 0
+    assert result["coordinator_tasks"] > 0 and result["team_tasks"] >= result["coordinator_tasks"]
+    assert not Child.objects.exists(), "the benchmark rolls back what it wrote"
+    assert not User.objects.filter(username__startswith="bench.inbox.").exists()

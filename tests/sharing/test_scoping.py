@@ -14,12 +14,15 @@ from children.scoping import (
     children_with_record_for,
     sees_full_child_record,
 )
-from episodes.scoping import can_edit_episode, episodes_for
+from episodes.models import MissingEpisode
+from episodes.scoping import can_edit_episode, episodes_among, episodes_for
+from interviews.models import ReturnInterview
 from interviews.scoping import (
     ALL_INTERVIEW_FIELDS,
     INTERVIEW_FREE_TEXT_FIELDS,
     INTERVIEW_SUMMARY_FIELDS,
     can_work_interview,
+    interviews_among,
     interviews_for,
     redact_interview,
     visible_interview_fields,
@@ -251,3 +254,29 @@ def test_inactive_users_lose_shares_and_emergency_access(world, records, make_sh
     request_emergency_access(acting_user=health, child_id=world.placed_child.pk, reason=REASON)
     health.is_active = False
     assert not children_for(health).exists() and not episodes_for(health).exists()
+
+
+def test_grant_by_grant_lookups_hold_the_same_rows_as_the_scoped_ones(world, records, make_share):
+    """My work finds episodes and interviews grant by grant (a UNION, access.scoping.combine_each): for every kind
+    of user, with shares and emergency access in play, exactly the rows of episodes_for and interviews_for."""
+    make_share("episode_summary", to_agency=world.health)
+    make_share("interview_summary", to_agency=world.health)
+    request_emergency_access(acting_user=world.users.police_south, child_id=world.child.pk, reason=REASON)
+    subsets = {
+        "every": (MissingEpisode.objects.all(), ReturnInterview.objects.all()),
+        "open": (MissingEpisode.objects.open(), ReturnInterview.objects.open()),
+        "awaiting": (MissingEpisode.objects.returned(), ReturnInterview.objects.awaiting_offer()),
+    }
+    for name in vars(world.users):
+        user = getattr(world.users, name)
+        for subset, (episodes, interviews) in subsets.items():
+            assert set(episodes_among(user, episodes).values_list("pk", flat=True)) == set(
+                episodes_for(user).filter(pk__in=episodes.values("pk")).values_list("pk", flat=True)
+            ), (name, subset)
+            assert set(interviews_among(user, interviews).values_list("pk", flat=True)) == set(
+                interviews_for(user).filter(pk__in=interviews.values("pk")).values_list("pk", flat=True)
+            ), (name, subset)
+    health = world.users.health
+    assert list(episodes_among(health, MissingEpisode.objects.all()).values_list("pk", flat=True)) == [
+        records.episode.pk
+    ]

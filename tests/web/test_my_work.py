@@ -10,8 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access.models import Role
-from core.inbox import MINE, TEAM, inbox_page
-from episodes.work import children_newly_over_repeat_threshold
+from core.inbox import MINE, TEAM, TaskCount, inbox_page
+from episodes.work import (
+    children_newly_over_repeat_threshold,
+    count_and_fetch_repeat,
+    count_repeat,
+    fetch_repeat,
+)
 from interviews.codes import Outcome
 from risk.codes import AlertKind
 from risk.models import Alert
@@ -177,6 +182,24 @@ def test_repeat_missing_children_and_missing_now(world, settings):
     police = [t.kind for t in tasks(world.users.police)]
     assert police == ["missing_now"]
     assert tasks(world.users.police_south) == []
+
+
+def test_the_repeat_missing_children_are_counted_and_listed_by_one_query(world):
+    """Their per-child counts are the costly part: My work runs them once (a window count with the first rows),
+    with the same count and rows as counting and fetching apart, on every page, past the last too."""
+    for child in (world.child, world.placed_child, ChildFactory(responsible_council=world.north)):
+        episodes_ago(world, child, [30, 20, 2])
+    coordinator, now = world.users.coordinator, timezone.now()
+    count, rows = count_and_fetch_repeat(coordinator, now, MINE, 2)
+    assert count == count_repeat(coordinator, now, MINE) == TaskCount(3, 0)
+    assert rows == fetch_repeat(coordinator, now, MINE, 2) and len(rows) == 2
+    every = fetch_repeat(coordinator, now, MINE, 3)
+    for page, shown in ((1, every[:2]), (2, every[2:]), (99, every[2:])):
+        with CaptureQueriesContext(connection) as queries:
+            inbox = inbox_page(coordinator, now, kind="repeat_missing", page=page, size=2)
+        assert (inbox.total, inbox.tasks) == (3, shown), page
+        per_child = [q for q in queries.captured_queries if "episodes_in_window" in q["sql"]]
+        assert len(per_child) == 1, page
 
 
 @pytest.mark.parametrize(

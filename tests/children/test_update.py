@@ -1,5 +1,6 @@
 """Who may change which council a child belongs to: the hosting council of a placement corrects the record but
-cannot make itself responsible; the responsible council hands responsibility on; a council with no part changes nothing."""
+cannot make itself responsible; the responsible council hands responsibility on; a council with no part changes
+nothing."""
 
 import pytest
 from django.core.exceptions import ValidationError

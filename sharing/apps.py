@@ -1,11 +1,15 @@
 from django.apps import AppConfig
 
+# Where "Share" goes among the other apps' actions on a page (an episode's grab pack comes first).
+SHARE_BUTTON_ORDER = {"episode:actions": 20, "interview:actions": 10}
+
 
 class SharingConfig(AppConfig):
     name = "sharing"
     verbose_name = "Sharing between agencies, and emergency access"
 
     def ready(self) -> None:
+        from access import share_kinds
         from core import sections
         from sharing import pages_elsewhere
 
@@ -16,20 +20,15 @@ class SharingConfig(AppConfig):
             template="sharing/includes/child_shares.html",
             context=pages_elsewhere.child_sharing_section,
         )
-        sections.register(
-            "episode:actions",
-            self.label,
-            order=20,
-            template="sharing/includes/share_button.html",
-            context=pages_elsewhere.episode_share_button,
-        )
-        sections.register(
-            "interview:actions",
-            self.label,
-            order=10,
-            template="sharing/includes/share_button.html",
-            context=pages_elsewhere.interview_share_buttons,
-        )
+        for item in share_kinds.items():  # "Share" on the page of each shareable item that has one
+            if item.actions_slot:
+                sections.register(
+                    item.actions_slot,
+                    self.label,
+                    order=SHARE_BUTTON_ORDER.get(item.actions_slot, 10),
+                    template="sharing/includes/share_button.html",
+                    context=pages_elsewhere.share_buttons(item.field),
+                )
         from core import navigation
         from core.banners import register_child_banner
         from core.error_pages import register_not_found_context

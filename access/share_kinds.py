@@ -73,6 +73,7 @@ class ShareKind:
     # What the share shows its recipient and the agency that holds it, beyond the item's own page (police
     # intelligence: the links as they were when shared); None: nothing beyond the item.
     content: Callable[[Any], Any] | None = None
+    content_template: str = ""  # the owning app's template that shows it (as `content`, with `share`, `child`)
 
 
 _items: dict[str, ShareableItem] = {}
@@ -99,6 +100,8 @@ def register_kind(kind: ShareKind) -> ShareKind:
         raise RegistryError(f"The share kind {kind.code!r} names {kind.item!r}, which no app registered")
     if kind.item is None and not kind.item_required:
         raise RegistryError(f"The share kind {kind.code!r} has no item, so it cannot be optional")
+    if (kind.content is None) != (not kind.content_template):
+        raise RegistryError(f"The share kind {kind.code!r} needs both its content and the template that shows it")
     if len(kind.code) > 30:  # Share.what's max_length
         raise RegistryError(f"The share kind code {kind.code!r} is longer than 30 characters")
     _kinds[kind.code] = kind

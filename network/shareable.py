@@ -108,5 +108,6 @@ register_kind(
         no_item_label="the child's links",
         held_by_sharing_agency=(Role.POLICE,),
         content=shared_intelligence,
+        content_template="network/_shared_intelligence.html",
     )
 )

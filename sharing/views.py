@@ -130,9 +130,9 @@ def detail(request: AuthenticatedHttpRequest, share_id: int) -> HttpResponse:
     kind = share_kinds.kind(share_.what)
     holders = kind.held_by_sharing_agency if kind is not None else ()
     owner = bool(holders) and user.has_role(*holders) and user.agency_id == share_.from_agency_id
-    intelligence = None
+    content = None
     if kind is not None and kind.content is not None and (recipient or owner):
-        intelligence = kind.content(share_)
+        content = kind.content(share_)
     child = share_.child
     items = list(share_.intelligence_items.select_related("person", "place"))
     # The child's words go with intelligence from an interview only where the sharer chose to include them.
@@ -151,7 +151,8 @@ def detail(request: AuthenticatedHttpRequest, share_id: int) -> HttpResponse:
             "child": child,
             "recipient": recipient,
             "item_link": _item_link(user, share_),
-            "intelligence": intelligence,
+            "content": content,
+            "content_template": kind.content_template if kind is not None else "",
             "can_withdraw": can_withdraw_share(user, share_),
             "child_link": children_for(user).filter(pk=child.pk).exists(),
             "breadcrumbs": _child_crumbs(child),

@@ -37,6 +37,9 @@ class ShareableItem:
     # kind's `may_share`), in the order they are offered.
     candidates: Callable[["User", Any], Any]
     option_label: Callable[[Any], str]  # what follows the kind's label on the share page ("last seen ...")
+    # Whether the user may share something of this item about the child at all (the "Share" link on the child's
+    # record, the share page): cheap, and true whenever one of its kinds' `may_share` can be.
+    may_share_about: Callable[["User", Any], bool]
     # The error when an id given for the item (the API's input) is not one the user can see (or not the child's).
     unseen_error: str = ""
     of_child: bool = True  # whether the model has the child it is about (`child_id`), which a share must match

@@ -50,6 +50,7 @@ register_item(
         visible_to=_visible_to,
         candidates=_candidates,
         option_label=lambda episode: f"last seen {govuk_datetime(episode.last_seen_at)}",
+        may_share_about=in_child_councils,
         unseen_error="Choose an episode of this child's that you can see",
         url_name="episodes:detail",
         actions_slot="episode:actions",

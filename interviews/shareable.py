@@ -66,6 +66,15 @@ def holds_interview(user: User, child: Any, interview: ReturnInterview | None) -
     )
 
 
+def _may_share_about(user: User, child: Any) -> bool:
+    """The child's councils, and the practitioner assigned one of the child's interviews."""
+    if in_child_councils(user, child):
+        return True
+    return (
+        user.has_role(Role.RHI_PRACTITIONER) and ReturnInterview.objects.filter(child=child, assigned_to=user).exists()
+    )
+
+
 def _may_share_interview(user: User, child: Any, interview: ReturnInterview | None) -> bool:
     """Council case roles of the child's councils share the child's interviews; the practitioner assigned an
     interview shares that interview."""
@@ -84,6 +93,7 @@ register_item(
         visible_to=_visible_to,
         candidates=_candidates,
         option_label=lambda interview: f"due by {govuk_datetime(interview.due_by)}",
+        may_share_about=_may_share_about,
         unseen_error="Choose a return interview of this child's that you can see",
         url_name="interviews:detail",
         actions_slot="interview:actions",

@@ -63,6 +63,13 @@ def _candidates(user: User, child: Any) -> Any:
     return persons.order_by("display_name", "pk")
 
 
+def _may_share_about(user: User, child: Any) -> bool:
+    """Police whose force recorded persons or places linked to the child."""
+    from network.scoping import force_has_links
+
+    return user.has_role(Role.POLICE) and force_has_links(user, child)
+
+
 def _may_share_intelligence(user: User, child: Any, person: PersonOfConcern | None) -> bool:
     """Police share intelligence their own force recorded: a person of concern linked to the child, or the
     force's links for the child."""
@@ -88,6 +95,7 @@ register_item(
         visible_to=_visible_to,
         candidates=_candidates,
         option_label=lambda person: person.display_name,
+        may_share_about=_may_share_about,
         unseen_error="Choose a person of concern you can see",
         of_child=False,
     )

@@ -17,8 +17,6 @@ from access.scoping import (
     received_shares,
 )
 from children.models import Child
-from interviews.models import ReturnInterview
-from network.scoping import force_has_links
 from sharing.models import EmergencyAccess, Share
 from sharing.shareable import INTERVIEW_INTELLIGENCE
 
@@ -87,15 +85,12 @@ def works_for_childs_council(user: User, child: Child) -> bool:
 
 
 def can_share_about(user: User, child: Child) -> bool:
-    """Whether the user may share anything about this child: council case roles of the child's councils; police
-    whose force recorded persons or places linked to the child; the practitioner assigned one of its interviews."""
+    """Whether the user may share anything about this child, as the apps that own the shareable items say
+    (`ShareableItem.may_share_about`): council case roles of the child's councils; the practitioner assigned one of
+    its interviews; police whose force recorded persons or places linked to the child."""
     if not can_see_cases(user):
         return False
-    if in_child_councils(user, child):
-        return True
-    if user.has_role(Role.RHI_PRACTITIONER) and ReturnInterview.objects.filter(child=child, assigned_to=user).exists():
-        return True
-    return user.has_role(Role.POLICE) and force_has_links(user, child)
+    return any(item.may_share_about(user, child) for item in share_kinds.items())
 
 
 def can_share(user: User, child: Child, what: str, item: Model | None = None, **items: Model | None) -> bool:

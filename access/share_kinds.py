@@ -45,6 +45,7 @@ class ShareableItem:
     of_child: bool = True  # whether the model has the child it is about (`child_id`), which a share must match
     url_name: str = ""  # the item's page (one argument, its id), if it has one a recipient may open
     actions_slot: str = ""  # the core.sections slot of the item's page where "Share" goes ("episode:actions")
+    actions_order: int = 10  # where "Share" comes among the other apps' actions in that slot (lower first)
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ register_item(
         unseen_error="Choose an episode of this child's that you can see",
         url_name="episodes:detail",
         actions_slot="episode:actions",
+        actions_order=20,  # after the grab pack
     )
 )
 register_kind(

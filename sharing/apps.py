@@ -1,8 +1,5 @@
 from django.apps import AppConfig
 
-# Where "Share" goes among the other apps' actions on a page (an episode's grab pack comes first).
-SHARE_BUTTON_ORDER = {"episode:actions": 20, "interview:actions": 10}
-
 
 class SharingConfig(AppConfig):
     name = "sharing"
@@ -25,7 +22,7 @@ class SharingConfig(AppConfig):
                 sections.register(
                     item.actions_slot,
                     self.label,
-                    order=SHARE_BUTTON_ORDER.get(item.actions_slot, 10),
+                    order=item.actions_order,
                     template="sharing/includes/share_button.html",
                     context=pages_elsewhere.share_buttons(item.field),
                 )

@@ -2,6 +2,7 @@
 request-body rules and the error and page shapes."""
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from django.db import models
@@ -47,11 +48,13 @@ Version = Annotated[
 ]
 
 
-def coded(choices: type[TextChoices], description: str = "") -> Any:
-    """A field whose value is one of the codes in `choices`; the OpenAPI schema lists the codes and labels."""
-    codes = "; ".join(f"`{choice.value}` {choice.label}" for choice in choices)
+def coded(choices: type[TextChoices] | Iterable[tuple[str, str]], description: str = "") -> Any:
+    """A field whose value is one of the codes in `choices` (TextChoices, or (code, label) pairs such as a
+    registry's); the OpenAPI schema lists the codes and labels."""
+    pairs = [(c.value, c.label) for c in choices] if isinstance(choices, type) else list(choices)
+    codes = "; ".join(f"`{value}` {label}" for value, label in pairs)
     text = f"{description} Codes: {codes}." if description else f"Codes: {codes}."
-    return Annotated[Literal[tuple(choices.values)], Field(description=text)]
+    return Annotated[Literal[tuple(value for value, _ in pairs)], Field(description=text)]
 
 
 def text(model: type[models.Model], name: str, description: str = "") -> Any:

@@ -2,7 +2,7 @@
 pages do (`sharing.scoping`, `sharing.actions`)."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Coalesce
@@ -11,8 +11,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
+from access import share_kinds
 from access.models import Agency, User
-from access.share_kinds import ShareWhat
 from api.auth import ApiRequest, scoped
 from api.reading import audit_list_read, audit_record_read, list_page
 from api.schemas import (
@@ -30,9 +30,6 @@ from api.schemas import (
     error_responses,
 )
 from children.scoping import get_child_for_user
-from episodes.scoping import episodes_for
-from interviews.scoping import interviews_for
-from network.scoping import persons_for
 from sharing.actions import share_record, withdraw_share
 from sharing.codes import ChildConsent, LawfulBasis
 from sharing.models import Share
@@ -45,7 +42,7 @@ if TYPE_CHECKING:
     LawfulBasisCode: TypeAlias = str
     ChildConsentCode: TypeAlias = str
 else:
-    ShareWhatCode = coded(ShareWhat)
+    ShareWhatCode = coded(share_kinds.choices())
     LawfulBasisCode = coded(LawfulBasis)
     ChildConsentCode = coded(ChildConsent)
 
@@ -142,15 +139,14 @@ def create_share(request: ApiRequest, payload: ShareIn):
         errors["child"] = ["Choose a child whose record you can see"]
     if child is not None and not can_share_about(user, child):
         raise HttpError(403, "You cannot share anything about this child")
-    episode = episodes_for(user).filter(pk=payload.episode).first() if payload.episode else None
-    if payload.episode and (episode is None or (child is not None and episode.child_id != child.pk)):
-        errors["episode"] = ["Choose an episode of this child's that you can see"]
-    interview = interviews_for(user).filter(pk=payload.interview).first() if payload.interview else None
-    if payload.interview and (interview is None or (child is not None and interview.child_id != child.pk)):
-        errors["interview"] = ["Choose a return interview of this child's that you can see"]
-    person = persons_for(user).filter(pk=payload.person).first() if payload.person else None
-    if payload.person and person is None:
-        errors["person"] = ["Choose a person of concern you can see"]
+    # Each item's id, if given, must be one the user can see (the item's app's scoped lookup) and the child's.
+    items: dict[str, Any] = {}
+    for item in share_kinds.items():
+        item_id = getattr(payload, item.field)
+        found = item.visible_to(user).filter(pk=item_id).first() if item_id else None
+        if item_id and (found is None or (item.of_child and child is not None and found.child_id != child.pk)):
+            errors[item.field] = [item.unseen_error]
+        items[item.field] = found
     to_agency = Agency.objects.filter(pk=payload.to_agency).first() if payload.to_agency else None
     if payload.to_agency and to_agency is None:
         errors["to_agency"] = ["Choose an agency to share with"]
@@ -164,9 +160,7 @@ def create_share(request: ApiRequest, payload: ShareIn):
         child=child,
         to_agency=to_agency,
         to_user=to_user,
-        episode=episode,
-        interview=interview,
-        person=person,
+        **items,
         what=payload.what,
         lawful_basis=payload.lawful_basis,
         lawful_basis_other=payload.lawful_basis_other,

@@ -86,4 +86,5 @@ class EncryptedTextField(models.TextField):
 
 
 def encrypted_fields(model: type[models.Model]) -> list[str]:
-    return [f.name for f in model._meta.get_fields() if isinstance(f, EncryptedTextField)]
+    # Forward fields only (an encrypted field is always one), so this works while the models are still loading.
+    return [f.name for f in model._meta.fields if isinstance(f, EncryptedTextField)]

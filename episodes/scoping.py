@@ -19,11 +19,12 @@ from access.scoping import (
     interviews_assigned_to,
     received_shares,
 )
-from access.share_kinds import ShareWhat
 from children.models import Child
 from children.scoping import children_for
-from core.encryption import encrypted_fields
 from episodes.models import EpisodeFoundWith, EpisodeLogEntry, EpisodeQuerySet, MissingEpisode
+from episodes.shareable import EPISODE_FREE_TEXT_FIELDS as EPISODE_FREE_TEXT_FIELDS  # the names pages import here
+from episodes.shareable import EPISODE_SUMMARY, EPISODE_WORDS
+from episodes.shareable import RISK_CHANGE_REASONS as RISK_CHANGE_REASONS
 
 
 def _own_episode_grants(user: User) -> list[Q]:
@@ -44,7 +45,7 @@ def _episode_grants(user: User) -> list[Q]:
     an agency (deny by default)."""
     if not user.is_authenticated or not user.is_active or user.agency_id is None:
         return []
-    shared = received_shares(user).filter(what=ShareWhat.EPISODE_SUMMARY, episode=OuterRef("pk"))
+    shared = received_shares(user).filter(what=EPISODE_SUMMARY, episode=OuterRef("pk"))
     return [*_own_episode_grants(user), *granted_grants(user, shared=shared, child_ref="child")]
 
 
@@ -87,12 +88,8 @@ def can_edit_episode(user: User, episode: MissingEpisode) -> bool:
     return user.has_role(Role.POLICE) and episode.police_force_id == user.agency_id
 
 
-# The episode's free text (the circumstances, who the child was found with, harm on return: every
-# EncryptedTextField of the episode) and the reasons given for its risk grades. An episode summary share shows
-# the rest (dates, places, who reported, police force and reference, risk grades, how the child was found).
-EPISODE_FREE_TEXT_FIELDS = frozenset(encrypted_fields(MissingEpisode))
-RISK_CHANGE_REASONS = "risk_change_reasons"
-EPISODE_WORDS = EPISODE_FREE_TEXT_FIELDS | {RISK_CHANGE_REASONS}
+# The episode's free text and the reasons for its risk grades (EPISODE_WORDS) are withheld from the recipient of
+# an episode summary share, who sees the rest: its `receiver_fields`, registered in episodes.shareable.
 
 
 def redact_episodes(user: User, episodes: Iterable[MissingEpisode]) -> list[MissingEpisode]:

@@ -43,6 +43,7 @@ from children.models import Child
 from episodes.models import MissingEpisode
 from interviews.models import ReturnInterview
 from network.models import ChildPersonLink, ChildPlaceLink
+from network.shareable import POLICE_INTELLIGENCE  # a share of police intelligence is police-only too
 from returns.models import CareEpisode
 from risk.models import Alert, Referral, Screening
 
@@ -231,9 +232,6 @@ def _related_accessors(target: type[models.Model]) -> list[tuple[type[models.Mod
             if field.is_relation and field.related_model is target and (field.many_to_one or field.one_to_one):
                 found.append((other, field.name))
     return found
-
-
-POLICE_INTELLIGENCE = "police_intelligence"  # sharing.codes.ShareWhat: a share of police intelligence
 
 
 def _is_police_intelligence(row: models.Model) -> bool:

@@ -3,6 +3,7 @@ app's scoped lookups, built on the kernel (`access.scoping`)."""
 
 from django.db.models import OuterRef, Q, QuerySet
 
+from access import share_kinds
 from access.models import Role, User
 from access.scoping import (
     COUNCIL_CASE_ROLES,
@@ -14,9 +15,14 @@ from access.scoping import (
     in_child_councils,
     received_shares,
 )
-from access.share_kinds import INTERVIEW_SHARES, ShareWhat
-from core.encryption import encrypted_fields
 from interviews.models import InterviewQuerySet, ReturnInterview
+from interviews.shareable import (
+    ALL_INTERVIEW_FIELDS,
+    INTERVIEW,
+    INTERVIEW_FREE_TEXT_FIELDS,
+    INTERVIEW_SHARES,
+    INTERVIEW_SUMMARY_FIELDS,
+)
 
 
 def _grants(user: User) -> list[Q]:
@@ -69,33 +75,8 @@ def can_assign_interview(user: User, interview: ReturnInterview) -> bool:
     )
 
 
-# The interview's free text (what the child said, the notes, why it was not offered): every EncryptedTextField.
-INTERVIEW_FREE_TEXT_FIELDS = frozenset(encrypted_fields(ReturnInterview))
-# What an interview summary shows: the dates, the people, the outcome, coded factors and consent.
-INTERVIEW_SUMMARY_FIELDS = frozenset(
-    {
-        "id",
-        "version",
-        "child",
-        "episodes",
-        "due_by",
-        "provider",
-        "assigned_to",
-        "offered_at",
-        "offered_by",
-        "outcome",
-        "completed_at",
-        "completed_by",
-        "consent_to_share",
-        "push_factors",
-        "pull_factors",
-        "disclosures",
-        "status",
-        "created_at",
-        "updated_at",
-    }
-)
-ALL_INTERVIEW_FIELDS = INTERVIEW_SUMMARY_FIELDS | INTERVIEW_FREE_TEXT_FIELDS
+# What each interview share shows its recipient (INTERVIEW_SUMMARY_FIELDS, ALL_INTERVIEW_FIELDS) is registered
+# with the kinds in interviews.shareable.
 
 
 def _sees_interview_free_text_by_role(user: User, interview: ReturnInterview) -> bool:
@@ -120,9 +101,15 @@ def visible_interview_fields(user: User, interview: ReturnInterview) -> frozense
         return ALL_INTERVIEW_FIELDS
     if not interviews_for(user).filter(pk=interview.pk).exists():
         return frozenset()
-    if received_shares(user).filter(what=ShareWhat.FULL_INTERVIEW, interview_id=interview.pk).exists():
-        return ALL_INTERVIEW_FIELDS
-    return INTERVIEW_SUMMARY_FIELDS
+    # Whatever reaches the interview shows its summary; each share of it received adds what its kind shows.
+    # (Intelligence from a return interview names the interview but reaches none of it: INTERVIEW_SHARES only.)
+    received = set(
+        received_shares(user)
+        .filter(what__in=INTERVIEW_SHARES, interview_id=interview.pk)
+        .values_list("what", flat=True)
+    )
+    shown = [kind.receiver_fields for kind in share_kinds.kinds_of(INTERVIEW) if kind.code in received]
+    return INTERVIEW_SUMMARY_FIELDS.union(*shown)
 
 
 def redact_interview(user: User, interview: ReturnInterview) -> ReturnInterview:

@@ -15,8 +15,8 @@ from django.db.models import QuerySet
 
 from access.models import Role, User
 from access.scoping import received_shares
-from access.share_kinds import ShareWhat
 from episodes.models import MissingEpisode
+from episodes.shareable import EPISODE_SUMMARY
 from interviews.models import ReturnInterview
 from meetings.models import Meeting, MeetingAction
 
@@ -45,9 +45,7 @@ def school_leads_shown(episode: MissingEpisode) -> list[User]:
         return []
     leads = _people().filter(agency_id=school_id, role_assignments__role=Role.SCHOOL_DSL).distinct().order_by("pk")
     return [
-        lead
-        for lead in leads
-        if received_shares(lead).filter(what=ShareWhat.EPISODE_SUMMARY, episode_id=episode.pk).exists()
+        lead for lead in leads if received_shares(lead).filter(what=EPISODE_SUMMARY, episode_id=episode.pk).exists()
     ]
 
 

@@ -12,20 +12,20 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
+from access import share_kinds
 from access.audit import SENSITIVE_MARK, record_event
 from access.models import Agency, AgencyKind, AuditEvent, User
 from access.scoping import can_request_emergency_access
-from access.share_kinds import INTERVIEW_SHARES
 from children.models import Child
 from core.concurrency import versioned_update
 from core.errors import Errors
 from core.validation import check_choice, check_required
-from episodes.models import MissingEpisode
 from interviews.models import ReturnInterview
 from network.models import PersonOfConcern, Place
-from sharing.codes import CONSENT_NEEDS_REASON, ChildConsent, LawfulBasis, ShareWhat
+from sharing.codes import CONSENT_NEEDS_REASON, ChildConsent, LawfulBasis
 from sharing.models import EmergencyAccess, IntelligenceItem, Share
 from sharing.scoping import (
     can_share,
@@ -41,6 +41,7 @@ from sharing.selectors import (
     recipient_agencies,
     recipient_users,
 )
+from sharing.shareable import INTERVIEW_INTELLIGENCE
 
 MAX_TEXT = 5000
 MIN_EMERGENCY_REASON = 10
@@ -62,20 +63,10 @@ def _recipient_label(share: Share) -> str:
     return f"{to_user}{agency}"
 
 
-def _item_label(share: Share) -> str:
-    if share.episode_id:
-        return f"episode {share.episode_id}"
-    if share.interview_id:
-        return f"return interview {share.interview_id}"
-    if share.person_id:
-        return f"person of concern {share.person_id}"
-    return "the child's links"
-
-
 def _sensible_recipient(
     user: User, child: Child, to_agency: Agency | None, to_user: User | None, what: str = ""
 ) -> bool:
-    if what == ShareWhat.INTERVIEW_INTELLIGENCE:  # to a police force of the child's, never a named person
+    if what == INTERVIEW_INTELLIGENCE:  # to a police force of the child's, never a named person
         return to_agency is not None and police_forces_of(child).filter(pk=to_agency.pk).exists()
     if to_agency is not None:
         return recipient_agencies(user, child).filter(pk=to_agency.pk).exists()
@@ -88,9 +79,6 @@ def share_record(
     acting_user: User,
     child: Child,
     what: str,
-    episode: MissingEpisode | None = None,
-    interview: ReturnInterview | None = None,
-    person: PersonOfConcern | None = None,
     to_agency: Agency | None = None,
     to_user: User | None = None,
     lawful_basis: str,
@@ -100,31 +88,36 @@ def share_record(
     purpose: str,
     expires_at: dt.datetime | None = None,
     include_childs_words: bool = False,
+    item: Model | None = None,
+    **items: Model | None,
 ) -> Share:
     """Share one item about a child with one agency or one person, recording why and on what basis.
 
-    The item must be the one `what` names (an episode for an episode summary, an interview for either
-    interview share, optionally a person of concern for police intelligence), and one the user may share; the
+    The item, given as `item` or by its column name (`episode=...`), must be the one the kind `what` names (an
+    episode for an episode summary, an interview for either interview share, optionally a person of concern for
+    police intelligence: `access.share_kinds`), and one the user may share (the kind's `may_share`); the
     recipient must be one of the sensible recipients for this child (sharing.selectors).
     """
+    unknown = set(items) - {item.field for item in share_kinds.items()}
+    if unknown:
+        raise TypeError(f"share_record() got items nobody registered: {sorted(unknown)}")
     errors = Errors()
     lawful_basis_other = (lawful_basis_other or "").strip()
     child_consent_reason = (child_consent_reason or "").strip()
     purpose = (purpose or "").strip()
     now = timezone.now()
 
-    check_choice(errors, "what", what, ShareWhat, "What to share")
-    if what == ShareWhat.EPISODE_SUMMARY and (episode is None or interview is not None or person is not None):
-        errors.add("what", "Choose the missing episode to share")
-    elif what in INTERVIEW_SHARES and (interview is None or episode is not None or person is not None):
-        errors.add("what", "Choose the return interview to share")
-    elif what == ShareWhat.INTERVIEW_INTELLIGENCE and (interview is None or episode is not None or person is not None):
-        errors.add("what", "Choose the return interview the intelligence comes from")
-    elif what == ShareWhat.POLICE_INTELLIGENCE and (episode is not None or interview is not None):
-        errors.add("what", "Police intelligence is about a person of concern or the child's links")
-    elif what in ShareWhat.values and not can_share(
-        acting_user, child, what, episode=episode, interview=interview, person=person
-    ):
+    kind = share_kinds.kind(what)
+    named = {field for field, value in items.items() if value is not None}
+    if item is not None:
+        named.add(kind.item if kind is not None and kind.item is not None else "item")
+    elif kind is not None and kind.item is not None:
+        item = items.get(kind.item)
+    if kind is None:
+        errors.add("what", f"What to share: {what!r} is not a known code")
+    elif named - {kind.item} or (kind.item_required and item is None):
+        errors.add("what", kind.missing_item)
+    elif not can_share(acting_user, child, what, item):
         errors.add("what", NOT_ALLOWED_TO_SHARE)
 
     if (to_agency is None) == (to_user is None):
@@ -161,12 +154,11 @@ def share_record(
     errors.raise_if_any()
 
     assert acting_user.agency_id is not None  # can_share: only a user at an agency shares
+    assert kind is not None  # a known code, or raised above
     share = Share(
         child=child,
         what=what,
-        episode=episode,
-        interview=interview,
-        person=person,
+        **({kind.item: item} if kind.item is not None else {}),
         to_agency=to_agency,
         to_user=to_user,
         shared_at=now,
@@ -178,7 +170,7 @@ def share_record(
         child_consent_reason=child_consent_reason,
         purpose=purpose,
         expires_at=expires_at,
-        include_childs_words=include_childs_words and what == ShareWhat.INTERVIEW_INTELLIGENCE,
+        include_childs_words=include_childs_words and what == INTERVIEW_INTELLIGENCE,
     )
     with transaction.atomic():
         if active_share_exists(share):
@@ -192,7 +184,7 @@ def share_record(
             summary=f"Shared {share.get_what_display().lower()} with {_recipient_label(share)}",
             changes={
                 "what": [None, what],
-                "item": [None, _item_label(share)],
+                "item": [None, share_kinds.describe(share)],
                 "to_agency": [None, share.to_agency_id],
                 "to_user": [None, share.to_user_id],
                 "lawful_basis": [None, lawful_basis],
@@ -255,7 +247,7 @@ def acknowledge_share(share: Share, *, expected_version: int, acting_user: User)
         current.acknowledged_at = timezone.now()
         current.acknowledged_by = acting_user
         edit.save(update_fields=["acknowledged_at", "acknowledged_by", "version"])
-        intelligence = current.what == ShareWhat.INTERVIEW_INTELLIGENCE
+        intelligence = current.what == INTERVIEW_INTELLIGENCE
         summary = "Intelligence acknowledged by the police" if intelligence else "Share acknowledged by its recipient"
         record_event(
             actor=acting_user,
@@ -414,8 +406,8 @@ def share_interview_intelligence(
         share = share_record(
             acting_user=acting_user,
             child=child,
-            what=ShareWhat.INTERVIEW_INTELLIGENCE,
-            interview=interview,
+            what=INTERVIEW_INTELLIGENCE,
+            item=interview,
             to_agency=to_agency,
             lawful_basis=lawful_basis,
             lawful_basis_other=lawful_basis_other,

@@ -6,6 +6,7 @@ class SharingConfig(AppConfig):
     verbose_name = "Sharing between agencies, and emergency access"
 
     def ready(self) -> None:
+        from access import share_kinds
         from core import sections
         from sharing import pages_elsewhere
 
@@ -16,20 +17,15 @@ class SharingConfig(AppConfig):
             template="sharing/includes/child_shares.html",
             context=pages_elsewhere.child_sharing_section,
         )
-        sections.register(
-            "episode:actions",
-            self.label,
-            order=20,
-            template="sharing/includes/share_button.html",
-            context=pages_elsewhere.episode_share_button,
-        )
-        sections.register(
-            "interview:actions",
-            self.label,
-            order=10,
-            template="sharing/includes/share_button.html",
-            context=pages_elsewhere.interview_share_buttons,
-        )
+        for item in share_kinds.items():  # "Share" on the page of each shareable item that has one
+            if item.actions_slot:
+                sections.register(
+                    item.actions_slot,
+                    self.label,
+                    order=item.actions_order,
+                    template="sharing/includes/share_button.html",
+                    context=pages_elsewhere.share_buttons(item.field),
+                )
         from core import navigation
         from core.banners import register_child_banner
         from core.error_pages import register_not_found_context

@@ -1,19 +1,7 @@
-"""Coded lists for shares: what is shared (the kinds themselves are the kernel's, `access.share_kinds`), the
-lawful basis, and the child's consent."""
+"""Coded lists for shares: the lawful basis and the child's consent. What is shared (`Share.what`) is registered by
+the app that owns each kind (`<app>/shareable.py`, in the kernel's registry `access.share_kinds`)."""
 
 from django.db import models
-
-from access.share_kinds import ShareWhat
-
-WHAT_HINTS: dict[str, str] = {
-    ShareWhat.EPISODE_SUMMARY: "The report, risk grades and return of one missing episode",
-    ShareWhat.INTERVIEW_SUMMARY: (
-        "When it was offered and held, the outcome, the coded push and pull factors and disclosures, and consent. "
-        "Not what the child said in their own words."
-    ),
-    ShareWhat.FULL_INTERVIEW: "Everything recorded, including what the child said and the interview notes",
-    ShareWhat.POLICE_INTELLIGENCE: "Police-held information about a person of concern, or the child's links",
-}
 
 
 class LawfulBasis(models.TextChoices):

@@ -4,12 +4,10 @@ from typing import cast
 
 from django import forms
 
+from access import share_kinds
 from access.models import Agency, AgencyKind, User
 from core.forms import GovukForm, RadiosField, VersionField, radios, textarea
 from core.widgets import GovukDateField
-from episodes.models import MissingEpisode
-from interviews.models import ReturnInterview
-from network.models import PersonOfConcern
 from sharing.codes import LAWFUL_BASIS_HINTS, ChildConsent, LawfulBasis
 from sharing.selectors import ShareOption, end_of_day
 
@@ -21,7 +19,7 @@ class ShareForm(GovukForm):
     """What to share, with whom, on what basis, with what consent, why, and until when."""
 
     # The action names the recipient and the item by model; the form shows both as one question each.
-    action_error_fields = {"episode": "what", "interview": "what", "person": "what", "expires_at": "expires_on"}
+    action_error_fields = {**{item.field: "what" for item in share_kinds.items()}, "expires_at": "expires_on"}
 
     what = radios([], label="What do you want to share?", error="Select what to share")
     recipient = forms.ChoiceField(
@@ -88,12 +86,9 @@ class ShareForm(GovukForm):
     def action_kwargs(self) -> dict[str, object]:
         data = self.cleaned_data
         option = self.options[data["what"]]
-        item = option.item
         return {
             "what": option.what,
-            "episode": item if isinstance(item, MissingEpisode) else None,
-            "interview": item if isinstance(item, ReturnInterview) else None,
-            "person": item if isinstance(item, PersonOfConcern) else None,
+            "item": option.item,
             "to_agency": self.agencies.get(data["recipient"]),
             "to_user": self.people.get(data["recipient"]),
             "lawful_basis": data["lawful_basis"],

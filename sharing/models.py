@@ -12,21 +12,42 @@ Free text (the purpose, an "other" lawful basis, why consent was not sought, why
 emergency access was needed, the reviewer's note) is encrypted at rest and never copied into the audit trail.
 """
 
+import operator
 from datetime import datetime
+from functools import reduce
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 
+from access import share_kinds
 from access.models import Agency
-from access.share_kinds import INTERVIEW_SHARES
 from children.models import Child
 from core.encryption import EncryptedTextField
-from episodes.models import MissingEpisode
-from interviews.models import ReturnInterview
 from network.models import PersonOfConcern
-from sharing.codes import ChildConsent, LawfulBasis, ShareWhat
+from sharing.codes import ChildConsent, LawfulBasis
+
+# Every app's shareable items and kinds (`<app>/shareable.py`, ADR 0016), loaded here rather than in an
+# AppConfig.ready because the item columns and the constraint below are part of the Share model itself.
+autodiscover_modules("shareable")
+
+
+def share_item_matches_what() -> Q:
+    """The check constraint generated from the registry: a share names its kind's item (required, or optional
+    where the kind allows none) and no other item."""
+    return reduce(
+        operator.or_,
+        (
+            Q(
+                what=kind.code,
+                **({f"{kind.item}__isnull": False} if kind.item and kind.item_required else {}),
+                **{f"{item.field}__isnull": True for item in share_kinds.items() if item.field != kind.item},
+            )
+            for kind in share_kinds.kinds()
+        ),
+    )
 
 
 class ShareQuerySet(models.QuerySet):
@@ -38,12 +59,10 @@ class ShareQuerySet(models.QuerySet):
 
 class Share(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="shares")
-    what = models.CharField(max_length=30, choices=ShareWhat.choices)
-    # Exactly the item `what` names (see the check constraint); police intelligence with no person is the
+    what = models.CharField(max_length=30, choices=share_kinds.choices())
+    # One nullable foreign key per registered shareable item (episode, interview, person...), added below the
+    # class: exactly the item `what` names (see the check constraint); police intelligence with no person is the
     # child's links recorded by the sharing force up to `shared_at`.
-    episode = models.ForeignKey(MissingEpisode, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    interview = models.ForeignKey(ReturnInterview, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey(PersonOfConcern, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     to_agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="shares_received"
     )
@@ -80,30 +99,7 @@ class Share(models.Model):
     class Meta:
         ordering = ["-shared_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(
-                        what=ShareWhat.EPISODE_SUMMARY,
-                        episode__isnull=False,
-                        interview__isnull=True,
-                        person__isnull=True,
-                    )
-                    | Q(
-                        what__in=INTERVIEW_SHARES,
-                        episode__isnull=True,
-                        interview__isnull=False,
-                        person__isnull=True,
-                    )
-                    | Q(what=ShareWhat.POLICE_INTELLIGENCE, episode__isnull=True, interview__isnull=True)
-                    | Q(
-                        what=ShareWhat.INTERVIEW_INTELLIGENCE,
-                        episode__isnull=True,
-                        interview__isnull=False,
-                        person__isnull=True,
-                    )
-                ),
-                name="share_item_matches_what",
-            ),
+            models.CheckConstraint(condition=share_item_matches_what(), name="share_item_matches_what"),
             models.CheckConstraint(
                 condition=Q(to_agency__isnull=False, to_user__isnull=True)
                 | Q(to_agency__isnull=True, to_user__isnull=False),
@@ -135,6 +131,15 @@ class Share(models.Model):
         return "active" if self.is_active() else "expired"
 
     @property
+    def item(self) -> models.Model | None:
+        """The record this share names (its kind's item column), or None."""
+        return share_kinds.item_of(self)
+
+    @property
+    def item_id(self) -> int | None:
+        return share_kinds.item_id_of(self)
+
+    @property
     def recipient(self):
         return self.to_agency if self.to_agency_id else self.to_user
 
@@ -143,6 +148,13 @@ class Share(models.Model):
         if self.lawful_basis == LawfulBasis.OTHER:
             return f"Other: {self.lawful_basis_other}"
         return self.get_lawful_basis_display()
+
+
+for _item in share_kinds.items():
+    Share.add_to_class(
+        _item.field,
+        models.ForeignKey(_item.model, null=True, blank=True, on_delete=models.PROTECT, related_name="+"),
+    )
 
 
 class IntelligenceItem(models.Model):

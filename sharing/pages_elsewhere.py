@@ -1,13 +1,14 @@
 """What the sharing app adds to other apps' pages through core.sections: the child record's "Shared with"
 section, and the "Share" (and "Pass intelligence to the police") buttons on an episode or an interview."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
 
+from access import share_kinds
 from access.models import User
 from access.scoping import active_emergency
-from sharing.codes import ShareWhat
 from sharing.scoping import can_share, can_share_about, shares_for, shares_received_by
 
 
@@ -25,21 +26,26 @@ def child_sharing_section(user: User, *, child: Any, full_record: bool) -> dict[
     }
 
 
-def episode_share_button(user: User, *, episode: Any) -> dict[str, Any] | None:
-    if not can_share(user, episode.child, ShareWhat.EPISODE_SUMMARY, episode=episode):
-        return None
-    return {"href": reverse("sharing:share", args=[episode.child_id]) + f"?episode={episode.pk}"}
+def share_buttons(field: str) -> Callable[..., dict[str, Any] | None]:
+    """The section context for the page of an item (`ShareableItem.actions_slot`, the record given as `field`):
+    "Share" where the user may share it on the share page, and the button to each page its other kinds are
+    shared from (an interview: "Pass intelligence to the police") where they may share those."""
 
+    def buttons(user: User, **records: Any) -> dict[str, Any] | None:
+        record = records[field]
+        child = record.child
+        href = ""
+        own_pages = []
+        for kind in share_kinds.kinds_of(field):
+            if not can_share(user, child, kind.code, record):
+                continue
+            if kind.on_share_page and not href:
+                href = reverse("sharing:share", args=[child.pk]) + f"?{field}={record.pk}"
+            if kind.own_page:
+                own_pages.append({"href": reverse(kind.own_page, args=[record.pk]), "label": kind.own_page_label})
+        return {"href": href, "own_pages": own_pages} if href or own_pages else None
 
-def interview_share_buttons(user: User, *, interview: Any) -> dict[str, Any] | None:
-    """ "Share" for an interview summary, and "Pass intelligence to the police" where the user may pass it."""
-    child = interview.child
-    href = intelligence = ""
-    if can_share(user, child, ShareWhat.INTERVIEW_SUMMARY, interview=interview):
-        href = reverse("sharing:share", args=[child.pk]) + f"?interview={interview.pk}"
-    if can_share(user, child, ShareWhat.INTERVIEW_INTELLIGENCE, interview=interview):
-        intelligence = reverse("sharing:share-intelligence", args=[interview.pk])
-    return {"href": href, "intelligence_href": intelligence} if href or intelligence else None
+    return buttons
 
 
 def emergency_access_banners(user: User) -> dict[int, dict[str, Any]]:

@@ -2,8 +2,9 @@
 rules, built on the kernel (`access.scoping`), which holds the relation itself (who receives an active share,
 whose emergency access is running)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
+from access import share_kinds
 from access.models import Role, User
 from access.scoping import (
     COUNCIL_CASE_ROLES,
@@ -15,13 +16,9 @@ from access.scoping import (
     in_child_councils,
     received_shares,
 )
-from access.share_kinds import INTERVIEW_SHARES, ShareWhat
 from children.models import Child
-from episodes.models import MissingEpisode
-from interviews.models import ReturnInterview
-from network.models import ChildPersonLink, PersonOfConcern
-from network.scoping import force_has_links
 from sharing.models import EmergencyAccess, Share
+from sharing.shareable import INTERVIEW_INTELLIGENCE
 
 
 def shares_received_by(user: User) -> QuerySet[Share]:
@@ -53,15 +50,16 @@ def can_review_emergency_access(user: User) -> bool:
 
 def shares_for(user: User) -> QuerySet[Share]:
     """The share records the user may see: every share about the children of their council (council case
-    roles), the shares they made, their force's shares of its intelligence (police), and the active shares
-    they receive."""
+    roles), the shares they made, their agency's shares of the kinds its role holds (police: their force's
+    intelligence, `ShareKind.held_by_sharing_agency`), and the active shares they receive."""
     if not can_see_cases(user):
         return Share.objects.none()
     grants = []
     if user.has_role(*COUNCIL_CASE_ROLES):
         grants.append(Q(child__responsible_council_id=user.agency_id) | Q(child__placement_council_id=user.agency_id))
-    if user.has_role(Role.POLICE):
-        grants.append(Q(from_agency_id=user.agency_id, what=ShareWhat.POLICE_INTELLIGENCE))
+    held = [kind.code for kind in share_kinds.kinds() if user.has_role(*kind.held_by_sharing_agency)]
+    if held:
+        grants.append(Q(from_agency_id=user.agency_id, what__in=held))
     if user.has_role(*RECIPIENT_ROLES):
         grants.append(Q(shared_by_id=user.pk))
         grants.append(Q(pk__in=received_shares(user).values("pk")))
@@ -71,7 +69,7 @@ def shares_for(user: User) -> QuerySet[Share]:
 def get_share_for_user(user: User, share_id: object) -> Share:
     return get_or_404(
         shares_for(user).select_related(
-            "child", "episode", "interview", "person", "to_agency", "to_user", "shared_by", "from_agency"
+            "child", *(item.field for item in share_kinds.items()), "to_agency", "to_user", "shared_by", "from_agency"
         ),
         share_id,
     )
@@ -87,70 +85,37 @@ def works_for_childs_council(user: User, child: Child) -> bool:
 
 
 def can_share_about(user: User, child: Child) -> bool:
-    """Whether the user may share anything about this child: council case roles of the child's councils; police
-    whose force recorded persons or places linked to the child; the practitioner assigned one of its interviews."""
+    """Whether the user may share anything about this child, as the apps that own the shareable items say
+    (`ShareableItem.may_share_about`): council case roles of the child's councils; the practitioner assigned one of
+    its interviews; police whose force recorded persons or places linked to the child."""
     if not can_see_cases(user):
         return False
-    if in_child_councils(user, child):
-        return True
-    if user.has_role(Role.RHI_PRACTITIONER) and ReturnInterview.objects.filter(child=child, assigned_to=user).exists():
-        return True
-    return user.has_role(Role.POLICE) and force_has_links(user, child)
+    return any(item.may_share_about(user, child) for item in share_kinds.items())
 
 
-def can_share(
-    user: User,
-    child: Child,
-    what: str,
-    *,
-    episode: MissingEpisode | None = None,
-    interview: ReturnInterview | None = None,
-    person: PersonOfConcern | None = None,
-) -> bool:
-    """Whether the user may share this item about this child.
-
-    Council case roles of the child's councils share the child's episodes and interviews; the practitioner
-    assigned an interview shares that interview; police share intelligence their own force recorded (a person
-    of concern linked to the child, or the force's links for the child). A recipient never re-shares.
+def can_share(user: User, child: Child, what: str, item: Model | None = None, **items: Model | None) -> bool:
+    """Whether the user may share this item about this child: the rule of the app that owns the kind
+    (`ShareKind.may_share`, in `<app>/shareable.py`). The item is given as `item`, or by its column name
+    (`episode=...`); a user who cannot see cases, and a recipient, never share.
     """
-    if not can_see_cases(user):
+    kind = share_kinds.kind(what)
+    if not can_see_cases(user) or kind is None:
         return False
-    if what == ShareWhat.EPISODE_SUMMARY:
-        return episode is not None and episode.child_id == child.pk and in_child_councils(user, child)
-    if what in INTERVIEW_SHARES:
-        if interview is None or interview.child_id != child.pk:
-            return False
-        return in_child_councils(user, child) or (
-            user.has_role(Role.RHI_PRACTITIONER) and interview.assigned_to_id == user.pk
-        )
-    if what == ShareWhat.INTERVIEW_INTELLIGENCE:
-        # The coordinator of the child's councils, or the practitioner who holds the interview.
-        if interview is None or interview.child_id != child.pk:
-            return False
-        return (user.has_role(Role.COORDINATOR) and in_child_councils(user, child)) or (
-            user.has_role(Role.RHI_PRACTITIONER) and interview.assigned_to_id == user.pk
-        )
-    if what == ShareWhat.POLICE_INTELLIGENCE:
-        if not user.has_role(Role.POLICE):
-            return False
-        if person is None:
-            return force_has_links(user, child)
-        return (
-            person.owning_agency_id == user.agency_id
-            and ChildPersonLink.objects.filter(child=child, person=person).exists()
-        )
-    return False
+    if item is None and kind.item is not None:
+        item = items.get(kind.item)
+    return kind.may_share(user, child, item)
 
 
 def can_withdraw_share(user: User, share: Share) -> bool:
-    """Withdraw an active share: whoever made it; council case roles of the child's councils for the episodes
-    and interviews they hold; police of the force that shared its intelligence."""
+    """Withdraw an active share: whoever made it; the roles of the sharing agency that hold its kind (police, the
+    intelligence their force shared); otherwise council case roles of the child's councils."""
     if not can_see_cases(user) or not share.is_active():
         return False
     if share.shared_by_id == user.pk:
         return True
-    if share.what == ShareWhat.POLICE_INTELLIGENCE:
-        return user.has_role(Role.POLICE) and share.from_agency_id == user.agency_id
+    kind = share_kinds.kind(share.what)
+    if kind is not None and kind.held_by_sharing_agency:
+        return user.has_role(*kind.held_by_sharing_agency) and share.from_agency_id == user.agency_id
     return in_child_councils(user, share.child)
 
 
@@ -158,13 +123,13 @@ def intelligence_received_by(user: User) -> QuerySet[Share]:
     """The intelligence from return interviews the user's force received (active shares), for its police staff."""
     if not user.has_role(Role.POLICE):
         return Share.objects.none()
-    return received_shares(user).filter(what=ShareWhat.INTERVIEW_INTELLIGENCE)
+    return received_shares(user).filter(what=INTERVIEW_INTELLIGENCE)
 
 
 def may_acknowledge(user: User, share: Share) -> bool:
     """Whether the user is one who acknowledges this share: its recipient (for an agency, any of its receiving
     users); for intelligence from a return interview, the receiving force's police staff only."""
-    if share.what == ShareWhat.INTERVIEW_INTELLIGENCE:
+    if share.what == INTERVIEW_INTELLIGENCE:
         return intelligence_received_by(user).filter(pk=share.pk).exists()
     return receives_share(user, share)
 
@@ -178,5 +143,5 @@ def to_acknowledge_by(user: User) -> QuerySet[Share]:
     """The active shares received that wait for this user's acknowledgement (My work's task)."""
     waiting = received_shares(user).filter(acknowledged_at__isnull=True)
     if not user.has_role(Role.POLICE):
-        waiting = waiting.exclude(what=ShareWhat.INTERVIEW_INTELLIGENCE)
+        waiting = waiting.exclude(what=INTERVIEW_INTELLIGENCE)
     return waiting

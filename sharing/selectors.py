@@ -1,28 +1,26 @@
-"""What a user may share about a child and with whom, and what a police intelligence share shows.
+"""What a user may share about a child and with whom.
 
-Every query starts from the scoped lookups (episodes_for, interviews_for, can_share, shares_for), so the lists
-offer only items the user may share and recipients that make sense for the child.
+Every query starts from the scoped lookups (each shareable item's `candidates`, can_share, shares_for), so the
+lists offer only items the user may share and recipients that make sense for the child.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from access import share_kinds
 from access.models import Agency, AgencyKind, Role, User
 from access.scoping import SHARE_RECEIVING_ROLES
 from children.models import Child
-from core.templatetags.govuk import govuk_datetime
-from episodes.scoping import episodes_for
-from interviews.scoping import interviews_for
-from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
-from sharing.codes import WHAT_HINTS, ShareWhat
+from network.models import PersonOfConcern, Place
 from sharing.models import Share
 from sharing.scoping import can_share, works_for_childs_council
 
-LINKS = "links"
+NO_ITEM = "links"  # the option of a kind whose item is optional, without one (police: the links)
 
 
 @dataclass(frozen=True)
@@ -36,70 +34,34 @@ class ShareOption:
 
     @property
     def hint(self) -> str:
-        return WHAT_HINTS[self.what]
+        kind = share_kinds.kind(self.what)
+        return kind.hint if kind is not None else ""
 
 
-def share_options(
-    user: User,
-    child: Child,
-    *,
-    episode_id: str | None = None,
-    interview_id: str | None = None,
-    person_id: str | None = None,
-) -> list[ShareOption]:
-    """Everything the user may share about the child, newest first; narrowed to one item when the page was
-    opened from that item (an episode, an interview or a person of concern)."""
-    narrowed = any((episode_id, interview_id, person_id))
+def share_options(user: User, child: Child, narrowed_to: Mapping[str, str | None] | None = None) -> list[ShareOption]:
+    """Everything the user may share about the child, item by item (in the registry's order, each item's kinds
+    together), newest first; narrowed to one item when the page was opened from that item (`narrowed_to`: the
+    item's column, `episode`, and its id from the query string)."""
+    narrowed = {field: value for field, value in (narrowed_to or {}).items() if value}
     options: list[ShareOption] = []
-    if not narrowed or episode_id:
-        episodes = episodes_for(user).filter(child=child).order_by("-last_seen_at", "-pk")
-        if episode_id:
-            episodes = episodes.filter(pk=_int(episode_id))
-        for episode in episodes:
-            if can_share(user, child, ShareWhat.EPISODE_SUMMARY, episode=episode):
-                when = f"last seen {govuk_datetime(episode.last_seen_at)}"
-                options.append(
-                    ShareOption(
-                        f"{ShareWhat.EPISODE_SUMMARY}:{episode.pk}",
-                        f"Missing episode summary: {when}",
-                        ShareWhat.EPISODE_SUMMARY,
-                        episode,
-                    )
-                )
-    if not narrowed or interview_id:
-        interviews = interviews_for(user).filter(child=child).select_related("child").order_by("-due_by", "-pk")
-        if interview_id:
-            interviews = interviews.filter(pk=_int(interview_id))
-        for interview in interviews:
-            if can_share(user, child, ShareWhat.INTERVIEW_SUMMARY, interview=interview):
-                when = f"due by {govuk_datetime(interview.due_by)}"
-                for what, label in (
-                    (ShareWhat.INTERVIEW_SUMMARY, "Return interview summary"),
-                    (ShareWhat.FULL_INTERVIEW, "Full return interview"),
-                ):
-                    options.append(ShareOption(f"{what}:{interview.pk}", f"{label}: {when}", what, interview))
-    if user.has_role(Role.POLICE) and (not narrowed or person_id):
-        persons = PersonOfConcern.objects.filter(owning_agency_id=user.agency_id, child_links__child=child).distinct()
-        if person_id:
-            persons = persons.filter(pk=_int(person_id))
-        for person in persons.order_by("display_name", "pk"):
-            if can_share(user, child, ShareWhat.POLICE_INTELLIGENCE, person=person):
-                options.append(
-                    ShareOption(
-                        f"{ShareWhat.POLICE_INTELLIGENCE}:{person.pk}",
-                        f"Police intelligence: {person.display_name}",
-                        ShareWhat.POLICE_INTELLIGENCE,
-                        person,
-                    )
-                )
-        if not narrowed and can_share(user, child, ShareWhat.POLICE_INTELLIGENCE):
-            options.append(
-                ShareOption(
-                    f"{ShareWhat.POLICE_INTELLIGENCE}:{LINKS}",
-                    f"Police intelligence: every person and place your force has linked to {child.full_name}",
-                    ShareWhat.POLICE_INTELLIGENCE,
-                )
-            )
+    for item in share_kinds.items():
+        offered = [kind for kind in share_kinds.kinds_of(item.field) if kind.on_share_page]
+        if not offered or (narrowed and item.field not in narrowed):
+            continue
+        candidates = item.candidates(user, child)
+        if item.field in narrowed:
+            candidates = candidates.filter(pk=_int(narrowed[item.field]))
+        for record in candidates:
+            for kind in offered:
+                if can_share(user, child, kind.code, record):
+                    label = f"{kind.label}: {item.option_label(record)}"
+                    options.append(ShareOption(f"{kind.code}:{record.pk}", label, kind.code, record))
+        if narrowed:
+            continue
+        for kind in offered:
+            if not kind.item_required and kind.no_item_option is not None and can_share(user, child, kind.code):
+                label = f"{kind.label}: {kind.no_item_option(child)}"
+                options.append(ShareOption(f"{kind.code}:{NO_ITEM}", label, kind.code))
     return options
 
 
@@ -172,42 +134,11 @@ def active_share_exists(share: Share) -> bool:
         .filter(
             child_id=share.child_id,
             what=share.what,
-            episode_id=share.episode_id,
-            interview_id=share.interview_id,
-            person_id=share.person_id,
+            **{f"{item.field}_id": getattr(share, f"{item.field}_id") for item in share_kinds.items()},
             to_agency_id=share.to_agency_id,
             to_user_id=share.to_user_id,
         )
         .exists()
-    )
-
-
-@dataclass
-class SharedIntelligence:
-    """What a police intelligence share shows: the person of concern (if one), and the links."""
-
-    person: PersonOfConcern | None = None
-    person_links: list[ChildPersonLink] = field(default_factory=list)
-    place_links: list[ChildPlaceLink] = field(default_factory=list)
-
-
-def shared_intelligence(share: Share) -> SharedIntelligence:
-    """Exactly what was shared, as it was when shared: the links the sharing force had recorded for the child
-    (to the one person, or all of them) up to the moment of sharing."""
-    links = {"child_id": share.child_id, "owning_agency_id": share.from_agency_id, "recorded_at__lte": share.shared_at}
-    if share.person_id:
-        person_links = ChildPersonLink.objects.filter(person_id=share.person_id, **links)
-        return SharedIntelligence(
-            person=share.person,
-            person_links=list(person_links.select_related("person", "episode").order_by("-linked_on", "-pk")),
-        )
-    return SharedIntelligence(
-        person_links=list(
-            ChildPersonLink.objects.filter(**links).select_related("person", "episode").order_by("-linked_on", "-pk")
-        ),
-        place_links=list(
-            ChildPlaceLink.objects.filter(**links).select_related("place", "episode").order_by("-linked_on", "-pk")
-        ),
     )
 
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from access import share_kinds
 from access.audit import record_event, record_page_viewed
 from access.http import AuthenticatedHttpRequest
 from access.models import AuditEvent, Role, User
@@ -25,8 +26,7 @@ from access.scoping import can_request_emergency_access, can_see_cases, receives
 from children.scoping import children_for, children_in_full_for, get_child_for_user
 from core.forms import submitted
 from core.pages import crumb
-from episodes.scoping import episodes_for
-from interviews.scoping import get_interview_for_user, interviews_for
+from interviews.scoping import get_interview_for_user
 from sharing.actions import (
     acknowledge_share,
     request_emergency_access,
@@ -35,7 +35,6 @@ from sharing.actions import (
     share_record,
     withdraw_share,
 )
-from sharing.codes import ShareWhat
 from sharing.forms import (
     AcknowledgeShareForm,
     EmergencyAccessForm,
@@ -65,8 +64,8 @@ from sharing.selectors import (
     recipient_agencies,
     recipient_users,
     share_options,
-    shared_intelligence,
 )
+from sharing.shareable import INTERVIEW_INTELLIGENCE
 
 CHILD_RECORD_PATH = re.compile(r"^/children/(\d{1,18})/$")
 REVIEWED_SHOWN = 100
@@ -87,13 +86,8 @@ def share(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     if not can_share_about(user, child):
         raise PermissionDenied(NOT_A_SHARER)
     source = request.GET
-    options = share_options(
-        user,
-        child,
-        episode_id=source.get("episode"),
-        interview_id=source.get("interview"),
-        person_id=source.get("person"),
-    )
+    # Opened from an item's page ("?episode=12"): only that item is offered.
+    options = share_options(user, child, {item.field: source.get(item.field) for item in share_kinds.items()})
     form = ShareForm(
         submitted(request),
         options=options,
@@ -114,11 +108,14 @@ def share(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
 
 
 def _item_link(user: User, share_: Share) -> str:
-    """The page of the shared item, if the user can open it."""
-    if share_.episode_id and episodes_for(user).filter(pk=share_.episode_id).exists():
-        return reverse("episodes:detail", args=[share_.episode_id])
-    if share_.interview_id and interviews_for(user).filter(pk=share_.interview_id).exists():
-        return reverse("interviews:detail", args=[share_.interview_id])
+    """The page of the shared item, if it has one and the user can open it (the item's app's scoped lookup)."""
+    kind = share_kinds.kind(share_.what)
+    item_id = share_.item_id
+    if kind is None or kind.item is None or item_id is None:
+        return ""
+    item = share_kinds.item(kind.item)
+    if item.url_name and item.visible_to(user).filter(pk=item_id).exists():
+        return reverse(item.url_name, args=[item_id])
     return ""
 
 
@@ -127,17 +124,20 @@ def detail(request: AuthenticatedHttpRequest, share_id: int) -> HttpResponse:
     share_ = get_share_for_user(user, share_id)
     record_page_viewed(user, share_, child_id=share_.child_id, summary="Share viewed")
     recipient = receives_share(user, share_)
-    # Police intelligence is shown to its recipients and to the force that shared it; anyone else who may see
-    # the share (the child's council) sees that it was shared, not what it said.
-    owner = user.has_role(Role.POLICE) and user.agency_id == share_.from_agency_id
-    intelligence = None
-    if share_.what == ShareWhat.POLICE_INTELLIGENCE and (recipient or owner):
-        intelligence = shared_intelligence(share_)
+    # What a kind shows beyond its item (police intelligence: the links) is shown to its recipients and to the
+    # agency that holds it (the force that shared it); anyone else who may see the share (the child's council)
+    # sees that it was shared, not what it said.
+    kind = share_kinds.kind(share_.what)
+    holders = kind.held_by_sharing_agency if kind is not None else ()
+    owner = bool(holders) and user.has_role(*holders) and user.agency_id == share_.from_agency_id
+    content = None
+    if kind is not None and kind.content is not None and (recipient or owner):
+        content = kind.content(share_)
     child = share_.child
     items = list(share_.intelligence_items.select_related("person", "place"))
     # The child's words go with intelligence from an interview only where the sharer chose to include them.
     childs_words = (
-        share_.interview if share_.include_childs_words and (recipient or not user.has_role(Role.POLICE)) else None
+        share_.item if share_.include_childs_words and (recipient or not user.has_role(Role.POLICE)) else None
     )
     return render(
         request,
@@ -151,7 +151,8 @@ def detail(request: AuthenticatedHttpRequest, share_id: int) -> HttpResponse:
             "child": child,
             "recipient": recipient,
             "item_link": _item_link(user, share_),
-            "intelligence": intelligence,
+            "content": content,
+            "content_template": kind.content_template if kind is not None else "",
             "can_withdraw": can_withdraw_share(user, share_),
             "child_link": children_for(user).filter(pk=child.pk).exists(),
             "breadcrumbs": _child_crumbs(child),
@@ -415,7 +416,7 @@ def share_intelligence(request: AuthenticatedHttpRequest, interview_id: int) -> 
     user = request.user
     interview = get_interview_for_user(user, interview_id)
     child = interview.child
-    if not can_share(user, child, ShareWhat.INTERVIEW_INTELLIGENCE, interview=interview):
+    if not can_share(user, child, INTERVIEW_INTELLIGENCE, interview):
         raise PermissionDenied("The coordinator or the interview's practitioner passes intelligence to the police.")
     forces = list(police_forces_of(child))
     persons = list(intelligence_persons(child))

@@ -20,13 +20,15 @@ from access.models import Agency, User
 from children.codes import LegalStatus
 from children.models import Child
 from episodes.codes import RiskGrade
+from episodes.shareable import EPISODE_SUMMARY
 from interviews.models import ReturnInterview
+from interviews.shareable import FULL_INTERVIEW, INTERVIEW_SUMMARY
 from philomena.actions import add_photo, save_profile
 from risk.actions import make_referral, record_screening
 from risk.codes import Indicator, ReferralTo, ScreeningKind, ScreeningLevel
 from risk.models import Referral, Screening
 from sharing.actions import share_interview_intelligence, share_record
-from sharing.codes import ChildConsent, LawfulBasis, ShareWhat
+from sharing.codes import ChildConsent, LawfulBasis
 from sharing.selectors import intelligence_persons, police_forces_of
 
 SHOWCASE_CHILDREN = 6
@@ -144,7 +146,7 @@ def _shares(child: Child, coordinator: User, *, school: Agency, health: Agency, 
         share_record(
             acting_user=coordinator,
             child=child,
-            what=ShareWhat.EPISODE_SUMMARY,
+            what=EPISODE_SUMMARY,
             episode=episode,
             to_agency=child.school,
             lawful_basis=LawfulBasis.CHILDREN_ACT_S47,
@@ -158,7 +160,7 @@ def _shares(child: Child, coordinator: User, *, school: Agency, health: Agency, 
         ReturnInterview.objects.filter(child=child, completed_at__isnull=False).order_by("-completed_at").first()
     )
     if interview is not None:
-        for agency, what in ((health, ShareWhat.INTERVIEW_SUMMARY), (police, ShareWhat.FULL_INTERVIEW)):
+        for agency, what in ((health, INTERVIEW_SUMMARY), (police, FULL_INTERVIEW)):
             share_record(
                 acting_user=coordinator,
                 child=child,

@@ -32,6 +32,7 @@ from children.models import Child
 from core.encryption import PREFIX, EncryptedTextField
 from episodes.codes import FoundBy, RiskGrade
 from episodes.models import EpisodeLogEntry, MissingEpisode
+from episodes.shareable import EPISODE_SUMMARY
 from identity.models import GroupMapping
 from interviews.models import ReturnInterview
 from meetings.actions import add_action, call_meeting
@@ -50,8 +51,9 @@ from risk.codes import AlertDecision, AlertKind, ReferralStatus, ReferralTo
 from risk.models import Alert, Referral, Screening
 from risk.triggers import evaluate_child
 from sharing.actions import request_emergency_access, share_record
-from sharing.codes import ChildConsent, LawfulBasis, ShareWhat
+from sharing.codes import ChildConsent, LawfulBasis
 from sharing.models import EmergencyAccess, Share
+from sharing.shareable import INTERVIEW_INTELLIGENCE
 from tests.factories import ChildFactory, EpisodeFactory, UserFactory
 from tests.intake.conftest import make_provisional
 from tests.public.conftest import concern_answers, concern_fields, publish_page
@@ -200,7 +202,7 @@ def _share_jordans_episode(world, records) -> None:
     records.share = share_record(
         acting_user=world.users.coordinator,
         child=world.child,
-        what=ShareWhat.EPISODE_SUMMARY,
+        what=EPISODE_SUMMARY,
         episode=records.jordans_episode,
         to_agency=world.health,
         lawful_basis=LawfulBasis.CHILDREN_ACT_S47,
@@ -432,7 +434,7 @@ FORM_CASES: dict[str, FormCase] = {
     "ShareForm": FormCase(
         url=lambda world, records: reverse("sharing:share", args=[world.child.pk]),
         data=lambda world, records: {
-            "what": f"{ShareWhat.EPISODE_SUMMARY}:{records.jordans_episode.pk}",
+            "what": f"{EPISODE_SUMMARY}:{records.jordans_episode.pk}",
             "recipient": f"agency:{world.health.pk}",
             "lawful_basis": LawfulBasis.CHILDREN_ACT_S47,
             "lawful_basis_other": "",
@@ -781,7 +783,7 @@ POLICEOUT_CASES: dict[str, FormCase] = {
         url=lambda world, records: reverse("sharing:share-intelligence", args=[records.case.interview.pk]),
         data=_intelligence_answers,
         saved=lambda world, records, response: Share.objects.get(
-            what=ShareWhat.INTERVIEW_INTELLIGENCE, interview=records.case.interview
+            what=INTERVIEW_INTELLIGENCE, interview=records.case.interview
         ),
         shown=_intelligence_pages,
         per_field={"lawful_basis_other": {"lawful_basis": LawfulBasis.OTHER}},

@@ -10,8 +10,11 @@ from django.utils import timezone
 
 from access.models import AuditEvent
 from core.errors import ConflictError
+from episodes.shareable import EPISODE_SUMMARY
+from interviews.shareable import FULL_INTERVIEW, INTERVIEW_SUMMARY
+from network.shareable import POLICE_INTELLIGENCE
 from sharing.actions import request_emergency_access, review_emergency_access, withdraw_share
-from sharing.codes import ChildConsent, LawfulBasis, ShareWhat
+from sharing.codes import ChildConsent, LawfulBasis
 from sharing.models import EmergencyAccess, Share
 from tests.factories import EpisodeFactory
 
@@ -224,12 +227,12 @@ def test_database_refuses_a_share_whose_item_does_not_match(world, records):
         "purpose": "x",
     }
     for bad in (
-        {"what": ShareWhat.EPISODE_SUMMARY},
-        {"what": ShareWhat.EPISODE_SUMMARY, "interview": records.interview},
-        {"what": ShareWhat.FULL_INTERVIEW, "episode": records.episode},
-        {"what": ShareWhat.POLICE_INTELLIGENCE, "episode": records.episode},
-        {"what": ShareWhat.INTERVIEW_SUMMARY, "interview": records.interview, "person": records.person},
-        {"what": ShareWhat.EPISODE_SUMMARY, "episode": records.episode, "to_user": world.users.health},
+        {"what": EPISODE_SUMMARY},
+        {"what": EPISODE_SUMMARY, "interview": records.interview},
+        {"what": FULL_INTERVIEW, "episode": records.episode},
+        {"what": POLICE_INTELLIGENCE, "episode": records.episode},
+        {"what": INTERVIEW_SUMMARY, "interview": records.interview, "person": records.person},
+        {"what": EPISODE_SUMMARY, "episode": records.episode, "to_user": world.users.health},
     ):
         with pytest.raises(IntegrityError), transaction.atomic():
             Share.objects.create(**base, **bad)

@@ -14,8 +14,9 @@ from core.errors import ConflictError
 from network import actions as network_actions
 from network.codes import Confidence, LinkSource, PersonKind
 from sharing.actions import acknowledge_share, share_interview_intelligence
-from sharing.codes import ChildConsent, LawfulBasis, ShareWhat
+from sharing.codes import ChildConsent, LawfulBasis
 from sharing.models import IntelligenceItem, Share
+from sharing.shareable import INTERVIEW_INTELLIGENCE
 from tests.sharing.conftest import planted
 
 PURPOSE = "INTEL-PURPOSE: disrupt the adult who collects children from the bus station"
@@ -57,7 +58,7 @@ def _share(world, records, named, **overrides):
 
 def test_the_practitioner_passes_structured_intelligence_on_crime_prevention_by_default(world, records, named):
     share = _share(world, records, named)
-    assert (share.what, share.lawful_basis) == (ShareWhat.INTERVIEW_INTELLIGENCE, LawfulBasis.CRIME_PREVENTION)
+    assert (share.what, share.lawful_basis) == (INTERVIEW_INTELLIGENCE, LawfulBasis.CRIME_PREVENTION)
     assert share.interview_id == records.interview.pk and not share.include_childs_words
     items = {(i.kind, i.person_id, i.detail) for i in IntelligenceItem.objects.filter(share=share)}
     assert items == {
@@ -91,7 +92,7 @@ def test_refusals_name_the_field(world, records, named):
         with pytest.raises(ValidationError) as refused:
             _share(world, records, named, **overrides)
         assert field in refused.value.message_dict
-    assert not Share.objects.filter(what=ShareWhat.INTERVIEW_INTELLIGENCE).exists()
+    assert not Share.objects.filter(what=INTERVIEW_INTELLIGENCE).exists()
     assert not IntelligenceItem.objects.exists()
 
 

@@ -249,7 +249,7 @@ def test_police_intelligence_is_shown_to_its_recipient_and_its_force_only(client
 
 
 def test_the_links_share_holds_only_what_existed_when_shared(world, records, make_share):
-    from sharing.selectors import shared_intelligence
+    from network.shareable import shared_intelligence
 
     share = make_share("police_intelligence", acting_user=world.users.police, to_agency=world.north)
     assert [link.pk for link in shared_intelligence(share).person_links] == [records.link.pk]

@@ -75,8 +75,10 @@ def report(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
         raise PermissionDenied("You can report missing only the children your own role covers.")
     open_episode = episodes_for(user).open().filter(child=child).first()
     form = ReportMissingForm(submitted(request), user=user, child=child)
-    if request.method == "POST" and form.is_valid():
-        episode = form.call_action(report_missing, acting_user=user, child=child, **form.action_kwargs())
+    if request.method == "POST":
+        # form.submit: the action's checks that compare two answers (reported before last seen) show with the
+        # form's own errors, all at once (issue 15).
+        episode = form.submit(lambda: report_missing(acting_user=user, child=child, **form.action_kwargs()))
         if episode is not None:
             messages.success(request, f"{child.full_name} has been reported missing")
             return redirect("episodes:detail", episode.pk)
@@ -213,12 +215,15 @@ def edit(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode = _editable_episode(user, episode_id)
     initial = {name: getattr(episode, name) for name in DETAIL_FIELDS} | {"version": episode.version}
     form = EpisodeDetailsForm(submitted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        answers = dict(form.cleaned_data)
-        version = answers.pop("version")
-        updated = form.call_action(
-            update_episode_details, episode, expected_version=version, acting_user=user, **answers
-        )
+    if request.method == "POST":
+
+        def update() -> MissingEpisode:
+            answers = dict(form.cleaned_data)
+            version = answers.pop("version")
+            return update_episode_details(episode, expected_version=version, acting_user=user, **answers)
+
+        # As for reporting: "last seen after the report" shows with the other errors at once.
+        updated = form.submit(update)
         if updated is not None:
             messages.success(request, "The episode's details were changed")
             return redirect("episodes:detail", episode.pk)

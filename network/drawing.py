@@ -23,8 +23,12 @@ MAX_CLUSTERS = 12
 # A node's name is wrapped under it, whole words to a line, never cut short (a label once read "Adult known as
 # 'Ski…"); only a name longer than LABEL_LINES lines ends with an ellipsis, and its title carries all of it.
 LABEL_LINE_CHARACTERS = 18
-LABEL_LINES = 3
+LABEL_LINES = 4
 LABEL_LINE_HEIGHT = 14
+# A node is kept this far from its cell's sides: half the widest label line (18 characters of 12px GDS Transport,
+# about 120px, measured in tests/browser/test_network_picture.py), so a label near the edge is never cut by the
+# cell or the picture's own edge.
+LABEL_HALF_WIDTH = 66
 KIND_LABELS = {CHILD: "Child", PERSON: "Person", PLACE: "Place"}
 
 
@@ -140,11 +144,12 @@ def draw(
         ys = [p[1] for p in layout.values()]
         span_x = (max(xs) - min(xs)) or 1.0
         span_y = (max(ys) - min(ys)) or 1.0
-        inner_w = CELL_WIDTH - 2 * PADDING
+        side = max(PADDING, LABEL_HALF_WIDTH)
+        inner_w = CELL_WIDTH - 2 * side
         inner_h = CELL_HEIGHT - 2 * PADDING - 14 - LABEL_LINE_HEIGHT * (LABEL_LINES - 1)  # room for labels
         where = {}
         for name, (px, py) in layout.items():
-            x = left + PADDING + (inner_w / 2 if len(layout) == 1 else (px - min(xs)) / span_x * inner_w)
+            x = left + side + (inner_w / 2 if len(layout) == 1 else (px - min(xs)) / span_x * inner_w)
             y = top + PADDING + 14 + (inner_h / 2 if len(layout) == 1 else (py - min(ys)) / span_y * inner_h)
             where[name] = (round(x, 1), round(y, 1))
         for a, b, data in sub.edges(data=True):

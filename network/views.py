@@ -30,6 +30,7 @@ from children.actions import record_child_viewed
 from children.scoping import caseload_children_for
 from core.forms import submitted
 from core.pages import crumb
+from core.searches import SearchEnded, save_search, saved_criteria
 from network import actions
 from network.drawing import MAX_CLUSTERS, draw
 from network.duplicates import person_proposals, place_proposals, reasons_for
@@ -423,6 +424,10 @@ def _offered(request: AuthenticatedHttpRequest, kind: str) -> list[int]:
     return [int(pk) for pk in request.session.get(OFFERED_KEY.format(kind=kind), [])][:MAX_OFFERED]
 
 
+# The kinds of saved search (core.searches) the find pages keep.
+FIND_SEARCH = {PERSON: "network-find-person", PLACE: "network-find-place"}
+
+
 def _find_page(request: AuthenticatedHttpRequest, child_id: int, kind: str) -> HttpResponse:
     """Find a person or place anywhere in the partnership by an exact identifier, to link this child to it.
     Shows the records found, never the children other agencies linked to them."""
@@ -432,7 +437,20 @@ def _find_page(request: AuthenticatedHttpRequest, child_id: int, kind: str) -> H
     form_class = FindPersonForm if kind == PERSON else FindPlaceForm
     form = form_class(submitted(request))
     found = None
+    ended = False
     if request.method == "POST" and form.is_valid():
+        # Post/Redirect/Get (issue 15): the identifiers searched for (a phone number, a name) are kept under an
+        # opaque token (core.searches) and the results have an address, so Back and reload show them again with
+        # no "Confirm form resubmission", and nothing identifying reaches the URL.
+        criteria = {name: request.POST.get(name, "") for name in form.fields}
+        token = save_search(user, FIND_SEARCH[kind], criteria)
+        return redirect(f"{request.path}?search={token}")
+    if request.method == "GET" and "search" in request.GET:
+        try:
+            form = form_class(saved_criteria(user, FIND_SEARCH[kind], request.GET["search"]))
+        except SearchEnded:
+            ended = True
+    if form.is_bound and request.method == "GET" and form.is_valid():
         action = actions.find_persons if kind == PERSON else actions.find_places
         found = form.call_action(action, acting_user=user, **form.cleaned_data)
         if found is not None:
@@ -448,6 +466,7 @@ def _find_page(request: AuthenticatedHttpRequest, child_id: int, kind: str) -> H
             "child": child,
             "kind": kind,
             "found": found,
+            "ended": ended,
             "title": f"Find a {what} in the partnership register",
             "link_url": reverse("network:link-person" if kind == PERSON else "network:link-place", args=[child.pk]),
             "add_url": reverse("network:person-add" if kind == PERSON else "network:place-add") + f"?child={child.pk}",

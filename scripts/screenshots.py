@@ -93,9 +93,11 @@ def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
 
 
 def child_with_history(username: str) -> int:
-    """A child of the user's council with three to five missing episodes (enough to tell a story, short enough
+    """A child of the user's council with three to eight missing episodes (enough to tell a story, short enough
     for a README) and at least two return interviews, one of them completed, read from the database the server
-    uses (`make screenshots` points both at the same throwaway file)."""
+    uses (`make screenshots` points both at the same throwaway file). One the demo's showcase filled (a Philomena
+    profile, a placement history, a screening) is preferred, so the picture shows those sections with something
+    in them."""
     _setup_django()
     from django.db.models import Count, Q
 
@@ -111,9 +113,12 @@ def child_with_history(username: str) -> int:
             completed=Count(
                 "return_interviews", filter=Q(return_interviews__completed_at__isnull=False), distinct=True
             ),
+            profile_count=Count("philomena_profile", distinct=True),
+            placement_count=Count("placements", distinct=True),
+            screening_count=Count("screenings", distinct=True),
         )
-        .filter(episode_count__gte=3, episode_count__lte=5, interview_count__gte=2, completed__gte=1)
-        .order_by("-interview_count", "pk")
+        .filter(episode_count__gte=3, episode_count__lte=8, interview_count__gte=2, completed__gte=1)
+        .order_by("-profile_count", "-placement_count", "-screening_count", "-interview_count", "pk")
         .values_list("pk", flat=True)
         .first()
     )

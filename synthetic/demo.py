@@ -22,10 +22,11 @@ from identity.provider import ProviderIdentity, sign_on
 from interviews.actions import assign_interview
 from interviews.codes import Outcome
 from interviews.models import ReturnInterview
-from synthetic.duplicates import add_demo_duplicates
+from synthetic.duplicates import add_demo_duplicates, add_demo_place_duplicates
 from synthetic.inbox_showcase import InboxShowcaseResult, add_inbox_showcase
 from synthetic.meetings import add_demo_meetings
 from synthetic.names import COUNCILS
+from synthetic.placements import add_demo_placements
 from synthetic.police_notifications import add_demo_notifications
 from synthetic.public_pages import PublicDemoResult, add_public_demo
 from synthetic.returns_demo import add_returns_demo
@@ -244,6 +245,7 @@ class DemoResult:
     return_imports: int = 0
     duplicates: int = 0
     police_notifications: int = 0
+    placements: int = 0
 
 
 def create_demo_users() -> DemoResult:
@@ -274,7 +276,9 @@ def create_demo_users() -> DemoResult:
         webhook_deliveries = add_demo_webhooks(admin=users[Role.ADMINISTRATOR], council=agencies.council)
         return_imports = add_returns_demo(coordinator)
         duplicates = add_demo_duplicates(coordinator)
+        add_demo_place_duplicates(coordinator)
         notifications = add_demo_notifications(police=users[Role.POLICE], council=agencies.council)
+        placements = add_demo_placements(coordinator)
         inbox = add_inbox_showcase(users=users, council=agencies.council)
     return DemoResult(
         users=rows,
@@ -289,4 +293,5 @@ def create_demo_users() -> DemoResult:
         return_imports=return_imports,
         duplicates=duplicates,
         police_notifications=notifications,
+        placements=placements,
     )

@@ -132,3 +132,34 @@ def test_a_bad_hidden_version_is_explained_above_the_form():
     assert form.non_field_errors() == [STALE_FORM_MESSAGE]
     assert "version" not in form.errors
     assert form.error_summary() == [{"text": STALE_FORM_MESSAGE, "href": "#id_answer_0"}]
+
+
+def test_every_date_in_every_form_names_itself_in_its_errors():
+    """Issue 15: "The date must be a real date" did not say which date. Every date field of every form of the
+    project is given its own subject ("The date the child was last seen must be a real date")."""
+    import importlib.util
+
+    from django.apps import apps
+    from django.conf import settings
+
+    ours = {config.name for config in apps.get_app_configs() if config.path.startswith(str(settings.BASE_DIR))}
+    for name in ours:
+        if importlib.util.find_spec(f"{name}.forms"):
+            importlib.import_module(f"{name}.forms")
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    checked, unnamed = 0, []
+    for form in set(subclasses(forms.BaseForm)):
+        if form.__module__.split(".")[0] not in ours:
+            continue
+        for name, field in form.base_fields.items():
+            if isinstance(field, GovukDateField | GovukDateTimeField):
+                checked += 1
+                if field.subject == "The date":
+                    unnamed.append(f"{form.__module__}.{form.__name__}.{name}")
+    assert checked >= 19, checked  # the 19 date fields of the project when this test was written
+    assert not unnamed, f"date fields whose errors do not say which date: {unnamed}"

@@ -128,7 +128,7 @@ def test_the_find_page_offers_the_record_to_link_and_shows_no_other_child(client
     client.force_login(world.users.coordinator_south)
     url = reverse("network:find-person", args=[world.south_child.pk])
     assert client.get(url).status_code == 200
-    body = client.post(url, {"phone": "07700 900123"}).content.decode()
+    body = client.post(url, {"phone": "07700 900123"}, follow=True).content.decode()
     assert "Older male known as Dee" in body and "Northmoor Council" in body
     assert world.child.full_name not in body and world.child.first_name not in body
     link_url = reverse("network:link-person", args=[world.south_child.pk])
@@ -152,8 +152,8 @@ def test_the_find_page_offers_the_record_to_link_and_shows_no_other_child(client
     detail = client.get(reverse("network:person", args=[dee.pk])).content.decode()
     assert world.south_child.full_name in detail and world.child.full_name not in detail
     # Nothing found, and a name without an age, on the page.
-    assert "None found" in client.post(url, {"phone": "0123 456 7890"}).content.decode()
-    assert "Enter the approximate age with the name" in client.post(url, {"name": "Dee"}).content.decode()
+    assert "None found" in client.post(url, {"phone": "0123 456 7890"}, follow=True).content.decode()
+    assert "Enter the approximate age with the name" in client.post(url, {"name": "Dee"}, follow=True).content.decode()
 
 
 def test_a_person_not_found_is_not_offered_by_the_link_form(client, world, dee):
@@ -165,7 +165,7 @@ def test_a_person_not_found_is_not_offered_by_the_link_form(client, world, dee):
 def test_place_find_page(client, world, net):
     client.force_login(world.users.coordinator_south)
     url = reverse("network:find-place", args=[world.south_child.pk])
-    body = client.post(url, {"postcode": "nm4 7ab"}).content.decode()
+    body = client.post(url, {"postcode": "nm4 7ab"}, follow=True).content.decode()
     assert "Chicken Palace takeaway" in body and world.child.full_name not in body
 
 
@@ -192,6 +192,25 @@ def test_the_find_pages_echo_hostile_text_escaped(client, world):
     hostile = '<script>alert("x")</script>'
     for name, field in (("network:find-person", "name"), ("network:find-place", "address")):
         body = client.post(
-            reverse(name, args=[world.child.pk]), {field: hostile, "approximate_age": "25"}
+            reverse(name, args=[world.child.pk]), {field: hostile, "approximate_age": "25"}, follow=True
         ).content.decode()
         assert hostile not in body and "&lt;script&gt;" in body
+
+
+def test_a_find_is_posted_then_redirected_to_an_opaque_address_that_back_and_reload_show_again(client, world, dee):
+    """Issue 15 (Post/Redirect/Get): the identifiers searched for are saved under an opaque token, the POST is
+    answered with a redirect to the page with that token, and reloading it shows the results again; nothing
+    identifying is in the URL, and the token opens for the user's own agency only."""
+    client.force_login(world.users.coordinator_south)
+    url = reverse("network:find-person", args=[world.south_child.pk])
+    response = client.post(url, {"phone": "07700 900123"})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith(f"{url}?search=") and "07700" not in location and "900123" not in location
+    for _ in range(2):  # Back and reload: a GET, the same results
+        again = client.get(location)
+        assert again.status_code == 200
+        assert "Older male known as Dee" in again.content.decode()
+        assert 'value="07700 900123"' in again.content.decode()
+    client.force_login(world.users.coordinator)  # another council
+    assert client.get(location.replace(str(world.south_child.pk), str(world.child.pk))).status_code == 404

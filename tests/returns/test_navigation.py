@@ -15,6 +15,9 @@ MENU = {
     "Network": reverse("network:graph"),
     "Persons of concern": reverse("network:persons"),
     "Places": reverse("network:places"),
+    "Possible duplicates": reverse("network:duplicates"),
+    "Cross-border picture": reverse("network:partnership"),
+    "Dashboard": reverse("analytics:dashboard"),
 }
 WHO = {
     "Returns": {"coordinator", "analyst", "coordinator_south"},
@@ -22,6 +25,9 @@ WHO = {
     "Network": {"coordinator", "social_worker", "manager", "coordinator_south", "police", "police_south"},
 }
 WHO["Persons of concern"] = WHO["Places"] = WHO["Network"]
+WHO["Possible duplicates"] = {"coordinator", "coordinator_south", "police", "police_south"}
+WHO["Cross-border picture"] = {"police", "police_south"}  # and MASH (not in this world)
+WHO["Dashboard"] = {"coordinator", "manager", "coordinator_south", "police", "police_south", "analyst"}
 USERS = [
     "coordinator",
     "social_worker",
@@ -61,3 +67,14 @@ def test_the_childs_record_links_to_their_persons_places_and_network_for_those_w
     if may:
         page = client.get(link).content.decode()
         assert re.search(r"[Pp]ersons of concern", page) and "Places" in page
+
+
+@pytest.mark.parametrize("name", ["coordinator", "police"])
+def test_the_network_pages_lead_to_children_missing_together_and_hotspots(client, world, name):
+    """Issue 15: the network's pages were reachable only by typing /network/. From the menu's Network page, the
+    network's own navigation leads to children missing together and hotspots, and each opens."""
+    client.force_login(getattr(world.users, name))
+    body = client.get(reverse("network:graph")).content.decode()
+    for view in ("network:missing-together", "network:hotspots", "network:persons", "network:places"):
+        assert f'href="{reverse(view)}"' in body, view
+        assert client.get(reverse(view)).status_code == 200, view

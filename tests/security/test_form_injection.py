@@ -870,8 +870,9 @@ NOT_STORED = {
     ("ConcernForm", "website"),  # the honeypot: a post with it filled is thrown away (public/protection.py)
     ("ConcernForm", "started"),  # the signed time-based token: checked, never kept
     ("AddChildToPanelForm", "la_child_id"),  # looked up in the user's caseload, never kept
-    # The partnership register's search: compared with keyed hashes, never kept (tests/network/test_register.py
-    # checks that hostile text is echoed escaped).
+    # The partnership register's search: compared with keyed hashes; the words are kept only encrypted, for a few
+    # hours, as a saved search (core.searches, Post/Redirect/Get), never in a record (tests/network/test_register.py
+    # checks that hostile text is echoed escaped after the redirect).
     ("FindPersonForm", "phone"),
     ("FindPersonForm", "vehicle"),
     ("FindPersonForm", "name"),

@@ -91,3 +91,79 @@ def test_the_inbox_log_and_notifications_have_something_in_them(client, demo):
     assert counts == (EpisodeLogEntry.objects.count(), Notification.objects.count())
     client.force_login(coordinator)
     assert "Notifications (" in client.get(reverse("notifications:list")).content.decode()
+
+
+def _get(client, username: str, view: str, *args):
+    client.force_login(User.objects.get(username=username))
+    response = client.get(reverse(view, args=args))
+    assert response.status_code == 200, (username, view, response.status_code)
+    return response
+
+
+def test_every_feature_has_something_in_the_demo(client, demo):
+    """Issue 15: a newcomer sees the whole system at once. For each feature, the demo holds records and the demo
+    user who works with them sees them on its page: the list below is every feature that has landed (extend it with
+    each new one)."""
+    from access.models import ApiClient
+    from children.models import Child, PlacementHistory
+    from episodes.models import EpisodeFoundWith, EpisodeLogEntry
+    from intake.models import ProvisionalChild
+    from meetings.models import Meeting, MeetingAction
+    from notifications.models import Notification
+    from public.models import Concern, PublicPage
+    from risk.models import Alert
+    from webhooks.models import WebhookDelivery, WebhookSubscription
+
+    coordinator = User.objects.get(username="demo.coordinator")
+    council = coordinator.agency
+    theirs = {"child__responsible_council": council}
+    missing = []
+
+    def has(feature: str, present: bool) -> None:
+        if not present:
+            missing.append(feature)
+
+    # The records behind each feature.
+    has("Philomena profiles", PhilomenaProfile.objects.filter(**theirs).exists())
+    has("shares", Share.objects.filter(shared_by=coordinator).exists())
+    has("referrals", Referral.objects.filter(**theirs).exists())
+    has("screenings", Screening.objects.filter(**theirs).exists())
+    has("alerts", Alert.objects.filter(**theirs).exists())
+    has("meetings", Meeting.objects.exists())
+    has("meeting actions", MeetingAction.objects.exists())
+    has("notifications", Notification.objects.filter(recipient=coordinator).exists())
+    has("episode log", EpisodeLogEntry.objects.filter(episode__child__responsible_council=council).exists())
+    has("found-with links", EpisodeFoundWith.objects.filter(episode__child__responsible_council=council).exists())
+    placed = PlacementHistory.objects.filter(**theirs)
+    has("placements", placed.filter(ended_on__isnull=True).exists())
+    has("placement history (a placement before the current one)", placed.filter(ended_on__isnull=False).exists())
+    has("provisional children from police notifications", ProvisionalChild.objects.exists())
+    has("API clients", ApiClient.objects.exists())
+    has("webhook subscriptions", WebhookSubscription.objects.exists())
+    has("webhook deliveries", WebhookDelivery.objects.exists())
+    has("public pages", PublicPage.objects.exists())
+    has("concerns from the public", Concern.objects.exists())
+
+    # What the users who work with them see on the pages.
+    graph = _get(client, "demo.coordinator", "network:graph").context
+    has("the planted network on the coordinator's network page", graph["drawing"].clusters_drawn > 0)
+    for username in ("demo.coordinator", "demo.police"):
+        found = _get(client, username, "network:duplicates").context
+        has(f"possible duplicate persons or places for {username}", bool(found["persons"] or found["places"]))
+    for username in ("demo.police", "demo.mash"):
+        picture = _get(client, username, "network:partnership").context["picture"]
+        has(f"the cross-border picture for {username}", bool(picture.persons or picture.places))
+    moved = placed.filter(ended_on__isnull=False).first()
+    if moved is not None:
+        body = _get(client, "demo.coordinator", "children:detail", moved.child_id).content.decode()
+        has("the placement history on the child's record", "Placement history" in body)
+    quality = _get(client, "demo.coordinator", "analytics:data-quality").content.decode()
+    has("the data quality page's likely duplicates", "DUP-" in quality)
+    has("the dashboard", bool(_get(client, "demo.coordinator", "analytics:dashboard").context))
+    has("children on the demo council's books", Child.objects.filter(responsible_council=council).exists())
+    assert not missing, f"features with nothing in the demo: {missing}"
+
+    # Idempotent: a second run of create_demo_users adds no placements.
+    before = PlacementHistory.objects.count()
+    call_command("create_demo_users", stdout=io.StringIO())
+    assert PlacementHistory.objects.count() == before

@@ -352,3 +352,18 @@ def test_an_empty_post_shows_the_forms_errors_and_changes_nothing(client, world,
     assert error_summary(response)
     open_episode.refresh_from_db()
     assert (open_episode.version, audit_count()) == before
+
+
+def test_edit_names_last_seen_after_the_report_with_the_other_errors_at_once(client, world, open_episode):
+    """Issue 15: the check comparing two times (last seen after the report) once appeared only after the form's own
+    errors were fixed; every error shows at once, and nothing is written."""
+    client.force_login(world.users.coordinator)
+    later = minute(open_episode.reported_at + dt.timedelta(minutes=30))
+    data = details(open_episode, last_seen_place="", **date_time_boxes("last_seen_at", later))
+    before = audit_count()
+    response = client.post(page("edit", open_episode), data)
+    assert response.status_code == 200
+    assert_summary_mentions(response, "Enter where the child was last seen")
+    assert_summary_mentions(response, "The time last seen must be before the time reported")
+    open_episode.refresh_from_db()
+    assert open_episode.version == 1 and audit_count() == before

@@ -173,3 +173,36 @@ def test_the_page_points_to_an_open_episode_instead_of_the_form(client, world, o
     assert "Jordan Example is already missing" in html
     assert reverse("episodes:detail", args=[open_episode.pk]) in html
     assert 'name="last_seen_place"' not in html
+
+
+def test_reported_before_last_seen_is_named_with_the_other_errors_at_once(client, world):
+    """Issue 15: the check comparing the two times shows with the form's own errors, not after they are fixed."""
+    now = minute(timezone.now())
+    data = answers(
+        world,
+        **date_time_boxes("last_seen_at", now - dt.timedelta(hours=1)),
+        **date_time_boxes("reported_at", now - dt.timedelta(hours=3)),
+        last_seen_place="",
+    )
+    del data["risk_grade"]
+    client.force_login(world.users.coordinator)
+    before = audit_count()
+    response = client.post(url(world.child), data)
+    assert response.status_code == 200
+    assert_summary_mentions(response, "Enter where the child was last seen")
+    assert_summary_mentions(response, "Select the police risk grade")
+    assert_summary_mentions(response, "The time reported must be the same as or after the time last seen")
+    assert not MissingEpisode.objects.exists() and audit_count() == before
+
+
+def test_a_date_that_is_not_real_is_named_and_keeps_only_its_own_error(client, world):
+    """ "31 February, 25:99": the message names which date, says the time is wrong too, and no comparison is made
+    with a date that does not exist."""
+    client.force_login(world.users.coordinator)
+    data = answers(world, last_seen_at_0="31", last_seen_at_1="2", last_seen_at_2="2026", last_seen_at_3="25:99")
+    response = client.post(url(world.child), data)
+    assert response.status_code == 200
+    assert_summary_mentions(response, "The date the child was last seen must be a real date")
+    assert_summary_mentions(response, "The date the child was last seen must have a real time on the 24-hour clock")
+    assert "The time reported must be the same as or after" not in response.content.decode()
+    assert not MissingEpisode.objects.exists()

@@ -118,3 +118,13 @@ def test_an_empty_or_invalid_search_shows_the_form_without_redirecting(client, w
     response = post_search(client, world.users.coordinator, "x" * 101)
     assert response.status_code == 200 and "q" in response.context["form"].errors
     assert not SavedSearch.objects.exists()
+
+
+def test_a_name_that_finds_nothing_says_so_and_suggests_the_spelling_or_the_date_of_birth(client, world):
+    """Issue 15: a misspelt name that no spelling variant matches finds nothing; the results page says so and
+    suggests checking the spelling or searching by date of birth (or the other identifiers)."""
+    response = client.get(results_url(post_search(client, world.users.coordinator, "Jxqzrn Wbvkkt")))
+    assert response.status_code == 200 and names(response) == []
+    html = response.content.decode()
+    assert "No children match" in html
+    assert "Check the spelling, or search by council child ID, date of birth or police reference instead." in html

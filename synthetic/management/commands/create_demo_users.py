@@ -79,6 +79,10 @@ class Command(BaseCommand):
             f"provisional record for the coordinator to confirm): {result.police_notifications} (none when already "
             "there)."
         )
+        self.stdout.write(
+            f"Placements recorded for children in care, each with the placement before it: {result.placements} "
+            "(none when already there)."
+        )
         inbox = result.inbox
         self.stdout.write(
             f"My work, episode logs and notifications: {inbox.log_entries} log entries, {inbox.alerts_handed_on} "

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from access.models import ApiClient as SystemClient
 from access.models import ApiToken, AuditEvent, Role
-from access.tokens import issue_token
+from access.tokens import create_client, issue_token
 from tests.api.conftest import ApiClient
 from tests.factories import UserFactory
 
@@ -121,3 +121,30 @@ def test_another_agencys_tokens_are_neither_listed_nor_revocable(world, client):
     assert ApiClient(token).get("/children").status_code == 200
     client.force_login(world.users.coordinator)
     assert client.get(PAGE).status_code == 403
+
+
+def test_revoking_a_system_client_stops_its_tokens_and_its_account_and_is_audited(world, client):
+    system = create_client(
+        name="Northmoor CMS", agency=world.north, role=Role.COORDINATOR, acting_user=world.users.admin
+    )
+    token = issue_token(system.service_user, client=system, scopes=["children:read"], acting_user=world.users.admin)
+    assert ApiClient(token).get("/children").status_code == 200
+    south_admin = UserFactory(username="admin.south", agency=world.south, roles=[Role.ADMINISTRATOR])
+    client.force_login(south_admin)
+    assert client.post(f"{PAGE}clients/{system.pk}/revoke/").status_code == 404  # another agency's client
+    client.force_login(world.users.admin)
+    assert client.get(f"{PAGE}clients/{system.pk}/revoke/").status_code == 405
+    response = client.post(f"{PAGE}clients/{system.pk}/revoke/", follow=True)
+    assert "Northmoor CMS was revoked" in response.content.decode()
+    assert ApiClient(token).get("/children").status_code == 401
+    system.refresh_from_db()
+    system.service_user.refresh_from_db()
+    assert system.revoked_at is not None and not system.service_user.is_active
+    assert ApiToken.objects.get(client=system).revoked_at is not None
+    assert AuditEvent.objects.filter(
+        actor=world.users.admin,
+        action=AuditEvent.Action.UPDATE,
+        object_id=str(system.pk),
+        summary="System client revoked",
+    ).exists()
+    assert f"clients/{system.pk}/revoke/" not in client.get(PAGE).content.decode()  # nothing left to revoke

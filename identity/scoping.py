@@ -69,3 +69,8 @@ def get_token_for_admin(user: User, token_id: object) -> ApiToken:
 
 def clients_for(user: User) -> QuerySet[ApiClient]:
     return ApiClient.objects.filter(agency__in=agencies_for(user)).select_related("agency", "service_user")
+
+
+def get_client_for_admin(user: User, client_id: object) -> ApiClient:
+    require_administrator(user)
+    return get_or_404(clients_for(user), client_id)

@@ -16,6 +16,11 @@ urlpatterns = [
     path("administration/agencies/add/", views.agency_add, name="agency-add"),
     path("administration/api-credentials/", views.api_credentials, name="api-credentials"),
     path("administration/api-credentials/<int:token_id>/revoke/", views.api_token_revoke, name="api-token-revoke"),
+    path(
+        "administration/api-credentials/clients/<int:client_id>/revoke/",
+        views.api_client_revoke,
+        name="api-client-revoke",
+    ),
     path("administration/single-sign-on-groups/", views.group_mappings, name="group-mappings"),
     path(
         "administration/single-sign-on-groups/<int:mapping_id>/remove/",

@@ -19,7 +19,7 @@ from requests import RequestException
 from access.audit import record_event
 from access.http import AuthenticatedHttpRequest
 from access.models import AuditEvent, Role, RoleAssignment
-from access.tokens import issue_token, register_client_with_token, revoke_token
+from access.tokens import issue_token, register_client_with_token, revoke_client, revoke_token
 from accounts.two_factor import confirmed_device, mark_verified_by_provider, reset_two_factor, two_factor_not_required
 from core.encryption import decrypt, encrypt
 from core.forms import submitted
@@ -42,6 +42,7 @@ from identity.scoping import (
     agencies_for,
     can_add_agencies,
     clients_for,
+    get_client_for_admin,
     get_mapping_for_admin,
     get_token_for_admin,
     get_user_for_admin,
@@ -390,4 +391,15 @@ def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpRe
         return HttpResponseNotAllowed(["POST"])
     revoke_token(api_token, acting_user=admin)
     messages.success(request, f"The token {api_token.prefix}… was revoked")
+    return redirect("identity:api-credentials")
+
+
+def api_client_revoke(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    """Switch a system client off: its tokens are revoked, its account can no longer act and its webhooks stop."""
+    admin = request.user
+    system = get_client_for_admin(admin, client_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    revoke_client(system, acting_user=admin)
+    messages.success(request, f"{system.name} was revoked: its tokens no longer work and it receives no more events")
     return redirect("identity:api-credentials")

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
 from django.db import connections
-from django.db.models import Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from access.models import Agency
@@ -132,7 +132,7 @@ class Ssda903Return:
     header_child_pks: list[int] = field(default_factory=list)
     episode_refs: list[tuple[int, int]] = field(default_factory=list)  # (child pk, care episode pk)
     missing_refs: list[tuple[int, int]] = field(default_factory=list)  # (child pk, missing episode pk)
-    periods: Mapping[str, list[PeriodOfCare]] = field(default_factory=dict)  # keyed by CHILD
+    periods: Mapping[str, list[PeriodOfCare]] = field(default_factory=dict)  # keyed by CHILD (`CareHistory`)
 
     def tables(self) -> dict[str, list[dict[str, str]]]:
         return {"Header": self.header, "Episodes": self.episodes, "Missing": self.missing}
@@ -161,53 +161,90 @@ CARE_FIELDS = (
     "pl_post",
     "urn",
 )
-_CHILD_PK, _PK, _DECOM, _DEC, _REC = (CARE_FIELDS.index(name) for name in ("child_id", "pk", "decom", "dec", "rec"))
+DATE_FIELDS = frozenset({"child__date_of_birth", "child__mother_child_dob", "decom", "dec"})
 
 
 class CareHistory(Mapping[str, list[PeriodOfCare]]):
-    """Each child's periods of care up to the end of the year, by CHILD, made from the care query's rows when
-    first asked for (an episode that ended after the year as still open).
+    """The return's children's periods of care up to the end of the year, by CHILD (an episode that ended after
+    the year as still open), read and made when first asked for.
 
-    Only the checks read them, and only for the children with a missing period; making every child's
-    periods while building the tables cost a few objects per child (episodes, periods, lists) that the
-    tables never use and that outlive the build, so that the collector ran full collections of the whole
-    heap every few returns."""
+    Only the checks read them, and only for the children with a missing period; the tables need only the
+    episodes open on a day of the year. So the build reads those alone, and the first question here reads the
+    children's whole care histories, in one query of five columns: a build no longer fetches every earlier
+    episode's thirteen columns (four in ten of the rows of a large council) for tables that never show them,
+    nor makes objects (episodes, periods, lists) that outlive it and set the collector off."""
 
-    def __init__(self, rows: list[tuple[Any, ...]], end: dt.date) -> None:
-        self.rows = rows
-        self.end = end
-        self.ranges: dict[str, tuple[int, int]] = {}  # CHILD -> the child's rows: rows[first:stop]
+    def __init__(self, council: Agency, year: CollectionYear) -> None:
+        self.council = council
+        self.year = year
+        self.children: dict[str, int] = {}  # CHILD -> child pk, in the return's order
+        self._rows: list[tuple[Any, ...]] | None = None
+        self._ranges: dict[int, tuple[int, int]] = {}  # child pk -> its rows: rows[first:stop]
         self._made: dict[str, list[PeriodOfCare]] = {}
+
+    def _read(self) -> list[tuple[Any, ...]]:
+        query = CareEpisode.objects.filter(child__responsible_council=self.council, decom__lte=self.year.end)
+        text_dates = _text_dates(query)
+        rows = _fetch(
+            query.order_by("child_id", "decom", "pk").values_list(
+                "pk",
+                "child_id",
+                _text("decom") if text_dates else "decom",
+                _text("dec") if text_dates else "dec",
+                "rec",
+            )
+        )
+        if text_dates:  # SQLite: ISO text to dates
+            rows = [(pk, child, _as_date(decom), _to_date(dec), rec) for pk, child, decom, dec, rec in rows]
+        position = 0
+        for child_pk, child_rows in groupby(rows, key=itemgetter(1)):
+            first = position
+            position += sum(1 for _ in child_rows)
+            self._ranges[child_pk] = (first, position)
+        return rows
 
     def __getitem__(self, child: str) -> list[PeriodOfCare]:
         made = self._made.get(child)
         if made is None:
-            first, stop = self.ranges[child]
-            end = self.end
+            child_pk = self.children[child]
+            if self._rows is None:
+                self._rows = self._read()
+            first, stop = self._ranges.get(child_pk, (0, 0))
+            end = self.year.end
             made = self._made[child] = periods_of_care(
-                CareSpan(row[_PK], row[_CHILD_PK], row[_DECOM], row[_DEC], row[_REC])
-                if row[_DEC] is not None and row[_DEC] <= end
-                else CareSpan(row[_PK], row[_CHILD_PK], row[_DECOM], None, "")
-                for row in self.rows[first:stop]
+                CareSpan(pk, child_pk, decom, dec, rec)
+                if dec is not None and dec <= end
+                else CareSpan(pk, child_pk, decom, None, "")
+                for pk, _, decom, dec, rec in self._rows[first:stop]
             )
         return made
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.ranges)
+        return iter(self.children)
 
     def __len__(self) -> int:
-        return len(self.ranges)
+        return len(self.children)
 
 
-class DateTexts(dict[dt.date | None, str]):
-    """Dates as dd/mm/yyyy text (None as blank), each formatted once: `texts[day]`.
+class DateTexts(dict[dt.date | str | None, str]):
+    """Dates as dd/mm/yyyy text (None as blank), each formatted once: `texts[day]`; a day may also be given as
+    ISO text (yyyy-mm-dd, as SQLite stores it).
 
     A return's tens of thousands of dates fall on a few thousand days; a dict lookup is much cheaper
     than `strftime`, and `__missing__` keeps the lookup in C for every day already seen."""
 
-    def __missing__(self, day: dt.date | None) -> str:
-        text = self[day] = format_date(day)
+    def __missing__(self, day: dt.date | str | None) -> str:
+        text = self[day] = format_date(dt.date.fromisoformat(day) if isinstance(day, str) else day)
         return text
+
+
+def _to_date(day: dt.date | str | None) -> dt.date | None:
+    """A date given as a date or as ISO text (SQLite's rows), as a date."""
+    return dt.date.fromisoformat(day) if isinstance(day, str) else day
+
+
+def _as_date(day: dt.date | str) -> dt.date:
+    return dt.date.fromisoformat(day) if isinstance(day, str) else day
 
 
 @contextmanager
@@ -247,20 +284,32 @@ def build_return(council: Agency, year: int | CollectionYear) -> Ssda903Return:
     return _build(council, year if isinstance(year, CollectionYear) else CollectionYear(year))
 
 
-def _rows(queryset: QuerySet[Any, Any]) -> Iterable[tuple[Any, ...]]:
-    """A `values_list` queryset's rows; on PostgreSQL straight from the driver in one fetch.
+def _fetch(queryset: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    """A `values_list` queryset's rows straight from the driver in one fetch, without Django's converters.
 
-    psycopg already gives dates, booleans and text as Python values, and Django's converters for these
-    columns there only confirm it (`TruncDate`'s checks that a date is not a datetime): about a microsecond a
-    row, and the iterator's fetches of 100 rows at a time, for nothing. Other databases (SQLite gives dates as
-    text) keep the queryset's own conversion."""
-    database = connections[queryset.db]
-    if database.vendor != "postgresql":
-        return queryset
+    The SQL still runs on Django's cursor, so it is counted and logged like any other query. psycopg already
+    gives dates, booleans and text as Python values, and Django's converters for these columns there only
+    confirm it (`TruncDate`'s checks that a date is not a datetime): about a microsecond a row, and the
+    iterator's fetches of 100 rows at a time, for nothing. On SQLite the queries ask for their dates and times
+    as text (`_text`), which the driver then gives unparsed."""
     sql, params = queryset.query.sql_with_params()
-    with database.cursor() as cursor:
+    with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _text(field: str) -> Cast:
+    """A date or time column as the text SQLite stores (ISO 8601; times in UTC).
+
+    Django's SQLite connection parses every column declared `date` or `datetime` as it is fetched (the
+    driver's declared-type converters, in Python: several microseconds a value); an expression has no
+    declared type, so the driver leaves its text alone and the build parses only what it needs."""
+    return Cast(field, output_field=CharField())
+
+
+def _text_dates(queryset: QuerySet[Any, Any]) -> bool:
+    """Whether the return's queries read dates as ISO text (SQLite) rather than as dates (PostgreSQL)."""
+    return connections[queryset.db].vendor == "sqlite"
 
 
 def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
@@ -268,38 +317,37 @@ def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
 
     The children in the return are not selected by a query of their own (a semi-join of the council's
     children against every care episode, which each table's query used to repeat): the first query
-    reads the council's care episodes up to the end of the year with their child's columns, in the
-    return's order, and a child is in the return when one of its episodes is open on a day of the year.
-    The second reads the council's missing periods that touch the year in the same child order, and keeps
-    those of the return's children. Rows are built straight from the tuples, with each date formatted once.
-    Each child's periods of care (for the checks, not the files) are made from the same rows when first asked
-    for (`CareHistory`).
+    reads the council's care episodes open on a day of the year with their child's columns, in the
+    return's order, so a child is in the return when it has a row there. The second reads the council's
+    missing periods that touch the year in the same child order, and keeps those of the return's children.
+    Rows are built straight from the tuples, with each date formatted once. The children's whole care
+    histories, which only the checks need, are read when first asked for (`CareHistory`). On SQLite dates and
+    times are read as the text SQLite stores and parsed only where needed (`_text`, `LocalDays`).
     """
     result = Ssda903Return(council=council, year=year)
-    start, end = year.start, year.end
     day = _date_texts()
-    care = (
-        CareEpisode.objects.filter(child__responsible_council=council, decom__lte=end)
+    ordered = (
+        CareEpisode.objects.filter(child__responsible_council=council, decom__lte=year.end)
+        .filter(Q(dec__isnull=True) | Q(dec__gte=year.start))
         .order_by("child__la_child_id", "child_id", "decom", "pk")
-        .values_list(*CARE_FIELDS)
     )
+    text_dates = _text_dates(ordered)
+    # On SQLite the dates stay ISO text, which compares as the dates do: the year's bounds are compared as text.
+    start, end = (year.start.isoformat(), year.end.isoformat()) if text_dates else (year.start, year.end)
+    care = ordered.values_list(*(_text(name) if text_dates and name in DATE_FIELDS else name for name in CARE_FIELDS))
     header, header_pks, episodes, episode_refs = (
         result.header,
         result.header_child_pks,
         result.episodes,
         result.episode_refs,
     )
-    rows = list(_rows(care))
-    history = result.periods = CareHistory(rows, end)
-    ranges = history.ranges
+    history = CareHistory(council, year)
+    result.periods = history
+    in_return = history.children
     kids: dict[int, tuple[str, str]] = {}  # the return's children: pk -> (CHILD, DOB)
-    position = 0
-    for child_pk, child_rows in groupby(rows, key=itemgetter(0)):
-        first = position
-        in_year = len(episodes)
+    for child_pk, child_rows in groupby(_fetch(care), key=itemgetter(0)):
         until = start  # the child's last day looked after up to the end of the year
         for row in child_rows:
-            position += 1
             (
                 _,
                 child_id,
@@ -346,8 +394,6 @@ def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
                 continue
             if dec > until:
                 until = dec
-            if dec < start:
-                continue  # before this year: history for the checks, not a row of this return
             episodes.append(
                 {
                     "CHILD": child_id,
@@ -366,12 +412,12 @@ def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
                 }
             )
             episode_refs.append((child_pk, pk))
-        if len(episodes) == in_year:
-            continue  # not looked after on any day of the year
-        ranges[child_id] = (first, position)
+        in_return[child_id] = child_pk
         dob = kids[child_pk] = (child_id, day[born])
         is_mother, child_dob = (
-            _mother_columns(born, mother, day[mother_child_dob], until) if sex == FEMALE else NOT_ASKED
+            _mother_columns(_as_date(born), mother, day[mother_child_dob], _as_date(until))
+            if sex == FEMALE
+            else NOT_ASKED
         )
         header.append(
             {
@@ -385,18 +431,21 @@ def _build(council: Agency, year: CollectionYear) -> Ssda903Return:
             }
         )
         header_pks.append(child_pk)
-    _add_missing(result, kids, day)
+    _add_missing(result, kids, day, text_dates)
     return result
 
 
-def _add_missing(result: Ssda903Return, kids: dict[int, tuple[str, str]], day: DateTexts) -> None:
+def _add_missing(result: Ssda903Return, kids: dict[int, tuple[str, str]], day: DateTexts, text_dates: bool) -> None:
     """The Missing table: the council's missing periods that touch the year, in the return's child order (the
     care query's), kept for the return's children (`kids`: pk -> CHILD and DOB).
 
-    The database turns each time into its UK date (`TruncDate` in the current time zone), so the rows carry
-    plain dates: loading a time with its zone and converting it in Python cost about 20 microseconds a
-    value, most of the return's time for a large council. A period that ended after the year (its UK end
-    date after 31 March) is written open."""
+    Each time is written as its UK date. On PostgreSQL the database turns it (`TruncDate` in the current time
+    zone), so the rows carry plain dates: loading a time with its zone and converting it in Python cost about
+    20 microseconds a value, most of the return's time for a large council. SQLite has no time zones: Django's
+    `TruncDate` there calls a Python function for every value, parsing and converting it, and then parses the
+    date it gave back; instead the times come as the UTC text SQLite stores and are turned here (`_uk_days`),
+    a few times cheaper and the same dates. A period that ended after the year (its UK end date after
+    31 March) is written open."""
     year = result.year
     zone = timezone.get_current_timezone()
     last_day = year.end
@@ -404,11 +453,20 @@ def _add_missing(result: Ssda903Return, kids: dict[int, tuple[str, str]], day: D
     query = (
         MissingEpisode.objects.filter(child__responsible_council=result.council, last_seen_at__lt=year.ends_before)
         .filter(Q(returned_at__isnull=True) | Q(returned_at__gte=year.starts_at))
-        .annotate(start_day=TruncDate("last_seen_at", tzinfo=zone), end_day=TruncDate("returned_at", tzinfo=zone))
         .order_by("child__la_child_id", "child_id", "last_seen_at", "pk")
-        .values_list("pk", "child_id", "episode_type", "start_day", "end_day")
     )
-    for pk, child_pk, episode_type, started, returned in _rows(query):
+    if text_dates:
+        rows: Iterable[tuple[Any, ...]] = _uk_days(
+            _fetch(query.values_list("pk", "child_id", "episode_type", _text("last_seen_at"), _text("returned_at"))),
+            zone,
+        )
+    else:
+        rows = _fetch(
+            query.annotate(
+                start_day=TruncDate("last_seen_at", tzinfo=zone), end_day=TruncDate("returned_at", tzinfo=zone)
+            ).values_list("pk", "child_id", "episode_type", "start_day", "end_day")
+        )
+    for pk, child_pk, episode_type, started, returned in rows:
         child = kids.get(child_pk)
         if child is None:
             continue  # not in the return
@@ -422,6 +480,56 @@ def _add_missing(result: Ssda903Return, kids: dict[int, tuple[str, str]], day: D
             }
         )
         missing_refs.append((child_pk, pk))
+
+
+class LocalDays(dict[str, tuple[str | None, dt.date, dt.date]]):
+    """For each UTC day (its ISO text), where its times fall in `zone`: `(boundary, before, after)`, a time of day
+    earlier than `boundary` (HH:MM:SS text) falling on the local date `before` and a later one on `after`
+    (boundary None: no single boundary was found, convert each time).
+
+    A UTC day spans at most two local dates (one where the zone is ahead of UTC, as London is in summer, from
+    local midnight on). The boundary is local midnight in UTC, checked against the zone on both sides of it and at
+    both ends of the day; so a time is placed by comparing texts, about a tenth of the cost of parsing and
+    converting it, and a return's times fall on a few hundred days."""
+
+    def __init__(self, zone: dt.tzinfo) -> None:
+        super().__init__()
+        self.zone = zone
+
+    def __missing__(self, utc_day: str) -> tuple[str | None, dt.date, dt.date]:
+        zone, utc = self.zone, dt.UTC
+        midnight = dt.datetime.combine(dt.date.fromisoformat(utc_day), dt.time.min, tzinfo=utc)
+        last = midnight + dt.timedelta(days=1, microseconds=-1)
+        before, after = midnight.astimezone(zone).date(), last.astimezone(zone).date()
+        boundary: str | None = "99"  # after every time of the day
+        if before != after:
+            local_midnight = dt.datetime.combine(after, dt.time.min, tzinfo=zone).astimezone(utc)
+            just_before = local_midnight - dt.timedelta(microseconds=1)
+            boundary = (
+                local_midnight.time().isoformat()
+                if midnight < local_midnight <= last
+                and local_midnight.astimezone(zone).date() == after
+                and just_before.astimezone(zone).date() == before
+                else None
+            )
+        days = self[utc_day] = (boundary, before, after)
+        return days
+
+    def day(self, utc_time: str) -> dt.date:
+        """The local date of a time stored as UTC text (YYYY-MM-DD HH:MM:SS[.ffffff], as Django writes it)."""
+        boundary, before, after = self[utc_time[:10]]
+        if boundary is None:
+            return dt.datetime.fromisoformat(utc_time).replace(tzinfo=dt.UTC).astimezone(self.zone).date()
+        return before if utc_time[11:] < boundary else after
+
+
+def _uk_days(rows: list[tuple[Any, ...]], zone: dt.tzinfo) -> Iterator[tuple[Any, ...]]:
+    """SQLite's missing rows with their start and end times (UTC text, or None) as dates in `zone`, as
+    PostgreSQL's `TruncDate` gives them."""
+    local = LocalDays(zone)
+    day = local.day
+    for pk, child_pk, episode_type, started, returned in rows:
+        yield pk, child_pk, episode_type, day(started), None if returned is None else day(returned)
 
 
 FEMALE = str(Sex.FEMALE)

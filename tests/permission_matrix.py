@@ -677,6 +677,14 @@ MATRIX: list[Entry] = [
         method="post",
         allowed_status=302,
     ),
+    page(
+        "identity:api-client-revoke",
+        {"admin"},
+        args={"client_id": "system_client"},
+        denied=403,
+        method="post",
+        allowed_status=302,
+    ),
     page("webhooks:subscriptions", {"admin"}, denied=403),
     page("webhooks:deliveries", {"admin"}, args={"subscription_id": "subscription"}, denied=403),
     page(

@@ -441,6 +441,7 @@ def _build_matrix(world):
         return_import=return_import,
         child=child,
         api_token=api_token,
+        system_client=system_client,
         subscription=subscription,
         delivery=delivery,
         duplicate=duplicate,

@@ -4,8 +4,8 @@ statefully (schemathesis links each answer's ids to the operations that take the
 Every answer must be one the document declares, with the declared body and headers, and never a 500. The few
 references hypothesis cannot guess (the child, the councils, the police force) are set to real records before each
 call, so the generated bodies are otherwise the fuzzer's own. Which operations a fixed-seed stateful run reaches
-shifts whenever the document gains an operation, so the write path's 201 is checked by its own case, built from the
-document and validated by the same checks, rather than hoped for from the run."""
+shifts whenever the document gains an operation, so the run is held only to reaching some write's 201, and the
+children write path's 201 is checked by its own case too, built from the document and validated by the same checks."""
 
 from typing import Any
 
@@ -72,6 +72,9 @@ def test_the_api_survives_a_stateful_schemathesis_run(live_server, world):
 
     Stateful.run(settings=SETTINGS)
     assert not any(status >= 500 for found in statuses.values() for status in found), statuses
+    # Issue 17: the run gets past validation to real writes (today POST /children's 201, whose id the state
+    # machine then follows); which write it reaches may shift with the document, that it reaches one may not.
+    assert any(201 in found for key, found in statuses.items() if key.startswith("POST ")), statuses
 
 
 @pytest.mark.django_db(transaction=True)

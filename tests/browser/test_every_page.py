@@ -58,6 +58,7 @@ NOT_OPENED: dict[str, str] = {
     "accounts:enrol": "a redirect when signed in; enrolment is checked in test_two_factor.py",
     "logout": "POST only (a GET is 405)",
     "identity:api-token-revoke": "POST only (a GET is 405); the revoke button is on the credentials page, swept",
+    "identity:api-client-revoke": "POST only (a GET is 405); the revoke button is on the credentials page, swept",
     "webhooks:end": "POST only (a GET is 405); the button is on the subscriptions page, swept",
     "webhooks:replay": "POST only (a GET is 405); the button is on the delivery log, swept",
     "notifications:read": "POST only: the Open button on the notifications page (a redirect to what it is about)",

@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import gc
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,6 +14,7 @@ from returns.ssda903 import (
     HEADER_COLUMNS,
     MISSING_COLUMNS,
     CollectionYear,
+    LocalDays,
     build_return,
     collector_paused,
     parse_date,
@@ -217,9 +219,33 @@ def test_the_return_takes_the_same_few_queries_for_many_children(world, django_a
         CareEpisodeFactory(child=child, decom=dt.date(2024, 5, 1), dec=dt.date(2025, 5, 1), rec="X1")
         CareEpisodeFactory(child=child, decom=dt.date(2025, 5, 1), rne="P")
         missing(world, child, at(2025, 6, 1, 20), at(2025, 6, 2, 8))
-    with django_assert_max_num_queries(2):  # care episodes with their children; missing periods
+    with django_assert_max_num_queries(2):  # this year's care episodes with their children; missing periods
         ssda = build_return(world.north, 2025)
     assert (len(ssda.header), len(ssda.episodes), len(ssda.missing)) == (30, 60, 30)
+    # The periods of care (for the checks) read the children's whole care histories once, when first asked for.
+    with django_assert_max_num_queries(1):
+        first = ssda.periods["Q000"]
+    with django_assert_max_num_queries(0):
+        assert all(len(periods) == 1 and len(periods[0].episodes) == 2 for periods in ssda.periods.values())
+    assert [(period.start, period.end) for period in first] == [(dt.date(2024, 5, 1), None)]
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "Asia/Kolkata", "America/St_Johns", "Australia/Lord_Howe"])
+def test_times_stored_as_utc_text_fall_on_the_same_local_dates_as_converting_each(zone):
+    """SQLite's missing times are placed on local dates by `LocalDays` (one boundary per UTC day) rather than by
+    converting each: the same date as converting, for every half hour and a microsecond either side of it, over
+    two years of clock changes, in zones ahead of and behind UTC by whole and half hours."""
+    tz = ZoneInfo(zone)
+    local = LocalDays(tz)
+    moment = dt.datetime(2025, 1, 1)
+    step, tick = dt.timedelta(minutes=30), dt.timedelta(microseconds=1)
+    checked = 0
+    while moment < dt.datetime(2027, 1, 1):
+        for time in (moment - tick, moment, moment + tick):
+            assert local.day(str(time)) == time.replace(tzinfo=dt.UTC).astimezone(tz).date(), str(time)
+            checked += 1
+        moment += step
+    assert checked == 3 * 2 * 365 * 48  # 2025 and 2026, every half hour
 
 
 def test_periods_of_care_join_consecutive_episodes(world):

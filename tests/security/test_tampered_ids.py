@@ -32,7 +32,7 @@ RECORDS = frozenset(
     | {"saved_search", "saved_audit_search"}  # opaque tokens: a tampered one is unknown, so 404
     | {"public_page", "concern"}  # a council's public page (its editor's pages) and a concern in the MASH queue
     | {"staff_user", "group_mapping"}  # administration: an account and a single sign-on group mapping
-    | {"api_token", "subscription", "delivery"}  # API credentials and webhooks (issue 17)
+    | {"api_token", "system_client", "subscription", "delivery"}  # API credentials and webhooks (issue 17)
     | {"notification"}  # a user's own notification: anyone else's id is unknown, so 404
 )
 # URL arguments that name no record: a council's code and a page's address on the public site (issue 16), which

@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from interviews.codes import Outcome
 from tests.browser.helpers import assert_accessible, assert_error_summary, sign_in
@@ -18,7 +18,7 @@ from tests.web.test_my_work import long_overdue_interview
 pytestmark = pytest.mark.browser
 
 
-def test_what_can_still_be_done_comes_first_and_a_year_old_offer_is_closed_from_below(page: Page, live_server, world):
+def test_what_can_still_be_done_comes_first_and_a_year_old_offer_is_closed_from_below(page, live_server, world):
     now = timezone.now()
     year_old = long_overdue_interview(world, world.child, days=370)
     overdue = InterviewFactory(child=world.placed_child, provider=world.provider, due_by=now - dt.timedelta(days=2))

@@ -571,6 +571,7 @@ def missing_together(request: AuthenticatedHttpRequest) -> HttpResponse:
             "pairs": len(result.pairs),
             "window_days": settings.HOMEWARD_MISSING_TOGETHER_WINDOW_DAYS,
             "found_hours": settings.HOMEWARD_FOUND_TOGETHER_HOURS,
+            "seen_hours": settings.HOMEWARD_SEEN_TOGETHER_HOURS,
             "reason_labels": REASON_LABELS.values(),
         },
     )

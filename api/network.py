@@ -319,11 +319,23 @@ class PictureRowOut(Schema):
     anonymous_score: float = Field(description="What the children you may not see add to the score, in one sum")
 
 
+class TogetherOut(Schema):
+    children: int = Field(description="Every child of the group, named or not")
+    named_children: list[int] = Field(description="The ids of the group's children your own role reaches")
+    anonymous: list[AnonymousOut] = Field(description="The other children, counted by council: never who")
+    reasons: list[str] = Field(description="How they were together, in words (e.g. 'Last seen together')")
+    councils: list[str]
+
+
 class PictureOut(Schema):
     councils: list[str]
     children: int
     persons: list[PictureRowOut]
     places: list[PictureRowOut]
+    together: list[TogetherOut] = Field(
+        description="Children of the picture missing together (overlapping episodes from the same placement or "
+        "linked to the same person or place), or last seen or found at the same place within hours"
+    )
 
 
 def _picture_rows(rows: list[PictureRow]) -> list[dict]:
@@ -366,4 +378,14 @@ def get_picture(request: ApiRequest):
         "children": picture.children,
         "persons": _picture_rows(picture.persons),
         "places": _picture_rows(picture.places),
+        "together": [
+            {
+                "children": group["count"],
+                "named_children": [pk for pk, _ in group["named"]],
+                "anonymous": [{"council": hidden.council, "count": hidden.count} for hidden in group["anonymous"]],
+                "reasons": group["reasons"],
+                "councils": group["councils"],
+            }
+            for group in picture.together
+        ],
     }

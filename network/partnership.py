@@ -12,7 +12,7 @@ recording force's police see it or links to it.
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
@@ -73,6 +73,9 @@ class Picture:
     councils: list[str]
     children: int
     named: set[int]
+    # Children of the picture missing together (network.patterns.children_missing_together): each group's named
+    # children, the others counted by council, and how they were together; never an anonymous child's episode.
+    together: list[dict] = field(default_factory=list)
 
 
 def _area_links(user: User, model, target: str, force_id: int) -> QuerySet:
@@ -93,7 +96,10 @@ def partnership_picture(user: User, *, rows: int = 50) -> Picture:
     child_ids = set(person_links.values_list("child_id", flat=True)) | set(
         place_links.values_list("child_id", flat=True)
     )
-    network = build_network(person_links, place_links, MissingEpisode.objects.filter(child_id__in=sorted(child_ids)))
+    episodes = MissingEpisode.objects.filter(child_id__in=sorted(child_ids))
+    # Children last seen or found together, or missing from the same placement, weigh more (as on the network page).
+    together = children_missing_together(episodes, person_links, place_links)
+    network = build_network(person_links, place_links, episodes, together=together.pairs)
     named = {
         pk: f"{first} {last}"
         for pk, first, last in caseload_children_for(user)
@@ -139,13 +145,27 @@ def partnership_picture(user: User, *, rows: int = 50) -> Picture:
                 "councils": sorted({councils.get(pk) or "another council" for pk in cluster.children}),
             }
         )
+    together_groups = []
+    for number, group in enumerate(together.groups[:rows], start=1):
+        seen, hidden = split(group.children)
+        together_groups.append(
+            {
+                "number": number,
+                "named": seen,
+                "anonymous": hidden,
+                "count": len(group.children),
+                "reasons": [REASON_LABELS[reason] for reason in REASON_LABELS if reason in group.reasons],
+                "councils": sorted({councils.get(pk) or "another council" for pk in group.children}),
+            }
+        )
     return Picture(
+        together=together_groups,
         persons=ranked(PERSON, PersonOfConcern),
         places=ranked(PLACE, Place),
         clusters=clusters,
         councils=sorted({name for name in councils.values() if name}),
         children=len(child_ids),
-        named=set(named) & _shown(network, rows),
+        named=set(named) & (_shown(network, rows) | {c for group in together.groups[:rows] for c in group.children}),
     )
 
 

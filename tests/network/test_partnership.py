@@ -92,3 +92,39 @@ def test_only_police_and_mash_open_the_picture(client, world, area):
         client.force_login(user)
         assert client.get(reverse("network:partnership")).status_code == 403
     assert partnership_picture(world.users.coordinator).persons == []
+
+
+def test_children_last_seen_together_across_councils_weigh_more_and_are_counted(client, world, net, area):
+    """Jordan (Northmoor) and Hidden (Eastmoor) were last seen at Northtown bus station an hour apart: the picture
+    shows them together, Hidden counted by council, and Dee's score rises by their co-occurrence."""
+    from tests.factories import EpisodeFactory
+
+    _, hidden, mash = area
+    before = _row(partnership_picture(world.users.police), "Older male known as Dee").score
+    seen = timezone.now() - timezone.timedelta(days=2)
+    for child, at, force in (
+        (world.child, seen, world.police_north),
+        (hidden, seen + timezone.timedelta(hours=1), world.police_south),  # Hidden lives in Southvale
+    ):
+        EpisodeFactory(
+            child=child,
+            police_force=force,
+            created_by=world.users.police,
+            last_seen_at=at,
+            reported_at=at + timezone.timedelta(minutes=30),
+            returned_at=at + timezone.timedelta(hours=3),
+            last_seen_place="Northtown bus station",
+        )
+    picture = partnership_picture(world.users.police)
+    assert _row(picture, "Older male known as Dee").score > before
+    group = next(g for g in picture.together if "Last seen together" in g["reasons"])
+    assert group["named"] == [(world.child.pk, world.child.full_name)]
+    assert [hidden.label for hidden in group["anonymous"]] == ["1 child of Eastmoor Council"]
+    client.force_login(mash)
+    body = client.get(reverse("network:partnership")).content.decode()
+    assert "Children missing together" in body and "Last seen together" in body
+    assert "Hidden" not in body and world.child.full_name not in body
+    together = partnership_picture(mash).together
+    assert [[h.label for h in g["anonymous"]] for g in together if not g["named"]] == [
+        ["1 child of Eastmoor Council", "1 child of Northmoor Council"]
+    ]

@@ -46,7 +46,14 @@ from network.forms import (
     SearchForm,
 )
 from network.models import PersonOfConcern, Place
-from network.partnership import can_see_partnership_picture, partnership_picture
+from network.partnership import (
+    FORCE_AREA,
+    REGION,
+    can_see_partnership_picture,
+    partnership_picture,
+    region_label,
+    region_of,
+)
 from network.patterns import (
     CHILD,
     PERSON,
@@ -60,6 +67,7 @@ from network.patterns import (
 from network.scoping import (
     can_merge_register,
     can_record_police_intelligence,
+    can_search_register,
     can_use_network,
     child_links_for,
     get_network_child_for_user,
@@ -457,6 +465,28 @@ def _find_page(request: AuthenticatedHttpRequest, child_id: int, kind: str) -> H
     )
 
 
+def register_search(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
+    """Find a person or place anywhere in the partnership register by an exact identifier, for no child: the
+    network's users, and exploitation teams and MACE panel members (who link no child). Shows the records
+    found, never the children linked to them; the search is audited by the action."""
+    user = request.user
+    if not can_search_register(user):
+        raise PermissionDenied("Only network users, exploitation teams and MACE panel members search the register.")
+    form_class = FindPersonForm if kind == PERSON else FindPlaceForm
+    form = form_class(submitted(request))
+    found = None
+    if request.method == "POST" and form.is_valid():
+        action = actions.find_persons if kind == PERSON else actions.find_places
+        found = form.call_action(action, acting_user=user, **form.cleaned_data)
+    what = "person" if kind == PERSON else "place"
+    return render(
+        request,
+        "network/find.html",
+        {"form": form, "kind": kind, "found": found, "title": f"Find a {what} in the partnership register"},
+        status=form.status_code,
+    )
+
+
 def find_person(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     return _find_page(request, child_id, PERSON)
 
@@ -592,17 +622,28 @@ def _score_terms(entry, names: dict[int, str], network) -> dict:
 
 
 def partnership(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The cross-border picture across the force area, for police and MASH (network.partnership): children the
-    user may not see are counted, anonymous nodes."""
+    """The cross-border picture across the force area, for police, MASH, exploitation teams and MACE panel members
+    (network.partnership): children the user may not see are counted, anonymous nodes."""
     user = request.user
     if not can_see_partnership_picture(user):
-        raise PermissionDenied("Only police and MASH users see the picture across the force area.")
-    picture = partnership_picture(user, rows=RANKING_ROWS)
-    _audit_view(user, "Cross-border picture viewed", child_ids=picture.named)
+        raise PermissionDenied(
+            "Only police, MASH, exploitation team and MACE panel users see the picture across the force area."
+        )
+    region = region_of(user)
+    # The region's picture when asked for and the user's agency has a region; the force area otherwise.
+    area = REGION if request.GET.get("area") == REGION and region else FORCE_AREA
+    picture = partnership_picture(user, rows=RANKING_ROWS, area=area)
+    summary = "Cross-border picture viewed" if area == FORCE_AREA else "Cross-border picture of the region viewed"
+    _audit_view(user, summary, child_ids=picture.named)
     return render(
         request,
         "network/partnership.html",
-        {"picture": picture, "half_life_days": settings.HOMEWARD_NETWORK_HALF_LIFE_DAYS},
+        {
+            "picture": picture,
+            "half_life_days": settings.HOMEWARD_NETWORK_HALF_LIFE_DAYS,
+            "area": area,
+            "region": region_label(region),
+        },
     )
 
 

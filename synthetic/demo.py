@@ -100,6 +100,7 @@ def _demo_specs(agencies: DemoAgencies) -> list[tuple[str, Agency, str]]:
         (Role.AUDITOR, agencies.council, "Information governance auditor"),
         (Role.MASH, agencies.council, "MASH social worker"),
         (Role.CONTENT_EDITOR, agencies.council, "Web content editor, children's services"),
+        (Role.EXPLOITATION, agencies.council, "Exploitation team lead and MACE panel member"),
     ]
 
 

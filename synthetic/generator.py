@@ -425,6 +425,9 @@ def _agency(world_created: Counter, kind: str, code: str, **defaults: Any) -> Ag
     agency, created = Agency.objects.get_or_create(kind=kind, code=code, defaults=defaults)
     if created:
         world_created[Agency] += 1
+    elif defaults.get("region") and not agency.region:  # made before agencies had regions
+        agency.region = defaults["region"]
+        agency.save(update_fields=["region"])
     return agency
 
 
@@ -486,12 +489,18 @@ def ensure_world(council_specs: Sequence[CouncilSpec] = COUNCILS, force_specs: S
     """Create (or find) the invented forces, councils, schools, providers, health bodies and staff
     (the regional set in synthetic.names, or another such as synthetic.national's)."""
     created: Counter = Counter()
-    forces = {spec.code: _agency(created, AgencyKind.POLICE, spec.code, name=spec.name) for spec in force_specs}
+    forces = {
+        spec.code: _agency(created, AgencyKind.POLICE, spec.code, name=spec.name, region=spec.region)
+        for spec in force_specs
+    }
     loaders = {forces[spec.code].pk: _loader(created, forces[spec.code]) for spec in force_specs}
     councils = []
     for spec in council_specs:
         staff_rng = random.Random(f"staff-{spec.code}")  # staff names do not depend on the seed
-        council = _agency(created, AgencyKind.COUNCIL, spec.code, name=spec.name, police_force=forces[spec.force_code])
+        force = forces[spec.force_code]
+        council = _agency(
+            created, AgencyKind.COUNCIL, spec.code, name=spec.name, police_force=force, region=force.region
+        )
         schools = [
             _agency(
                 created,

@@ -128,3 +128,51 @@ def test_children_last_seen_together_across_councils_weigh_more_and_are_counted(
     assert [[h.label for h in g["anonymous"]] for g in together if not g["named"]] == [
         ["1 child of Eastmoor Council", "1 child of Northmoor Council"]
     ]
+
+
+def test_the_region_picture_reaches_every_council_of_the_region_with_the_same_anonymity(client, world, net, area):
+    """A person linked only to Casey (Southvale, another force) is in the region's picture of Northmoor's police
+    and exploitation team once both forces are in the North West, counted, never named; not in the force area's."""
+    from access.models import Region
+    from network.partnership import REGION, region_of
+    from tests.api.conftest import ApiClient
+
+    south = world.users.coordinator_south
+    regional = actions.add_person(acting_user=south, kind=PersonKind.ADULT, display_name="Regional Adult Rex")
+    actions.link_child_to_person(
+        acting_user=south, child=world.south_child, person=regional, linked_on=timezone.localdate(), **LINK
+    )
+    police = world.users.police
+    mace = UserFactory(username="mace.region", agency=world.north, roles=[Role.EXPLOITATION])
+
+    def names(picture):
+        return {str(row.record) for row in picture.persons}
+
+    assert region_of(police) == "" and partnership_picture(police, area=REGION).persons == []
+    client.force_login(mace)
+    assert "The region" not in client.get(reverse("network:partnership")).content.decode()
+    from access.tokens import issue_token
+
+    assert ApiClient(issue_token(mace)).get("/partnership-picture?area=region").status_code == 400
+    for force in (world.police_north, world.police_south):
+        force.region = Region.NORTH_WEST
+        force.save()
+    assert region_of(mace) == "north-west"  # Northmoor Council has none of its own: its force's
+    assert "Regional Adult Rex" not in names(partnership_picture(police))
+    picture = partnership_picture(police, area=REGION)
+    row = next(row for row in picture.persons if str(row.record) == "Regional Adult Rex")
+    assert row.named == [] and [group.label for group in row.anonymous] == ["1 child of Southvale Council"]
+    assert "Southvale Council" in picture.councils and "Northmoor Council" in picture.councils
+    body = client.get(reverse("network:partnership") + "?area=region").content.decode()
+    assert "Cross-border picture: North West" in body and "Regional Adult Rex" in body
+    assert world.south_child.full_name not in body and world.child.full_name not in body
+    assert AuditEvent.objects.filter(actor=mace, summary="Cross-border picture of the region viewed").exists()
+    assert "Regional Adult Rex" not in client.get(reverse("network:partnership") + "?area=nowhere").content.decode()
+    answer = ApiClient(issue_token(mace)).get("/partnership-picture?area=region").json()
+    assert answer["area"] == "region" and answer["region"] == "North West"
+    rex = next(row for row in answer["persons"] if row["label"] == "Regional Adult Rex")
+    assert rex["named_children"] == [] and rex["anonymous"] == [{"council": "Southvale Council", "count": 1}]
+    # A council of another region, covered by one of these forces, is left out; a council's own region counts.
+    world.south.region = Region.WALES
+    world.south.save()
+    assert "Regional Adult Rex" not in names(partnership_picture(police, area=REGION))

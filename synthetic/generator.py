@@ -1188,7 +1188,10 @@ def generate(
             if progress:
                 progress(done, children)
         network = planter.plant(rows)
-        rows[PlacementHistory] += plant_placements(seed, (cluster.children for cluster in network.clusters))
+        first_child = min((pk for pk, *_ in planter.children), default=0)
+        rows[PlacementHistory] += plant_placements(
+            seed, first_child, (cluster.children for cluster in network.clusters)
+        )
         _backdate(first_episode_pk, first_interview_pk, timedelta(hours=due_hours))
         record_event(
             actor=None,

@@ -38,10 +38,14 @@ def home_urn(number: int) -> str:
     return f"SC{urn}"
 
 
-def plant_placements(seed: int, clusters: Iterable[Iterable[int]] = ()) -> int:
-    """Place the children described in the module doc; returns the placement history rows written."""
+def plant_placements(seed: int, first_child: int, clusters: Iterable[Iterable[int]] = ()) -> int:
+    """Place the children described in the module doc, of this run only (ids from `first_child`: an earlier run's
+    children keep their placements); returns the placement history rows written. Homes are numbered on from the
+    last invented URN already used, so two runs never give one URN to two homes."""
     rng = random.Random(f"placements-{seed}")
-    care = CareEpisode.objects.filter(child__placement_council__isnull=False).order_by("child_id", "decom", "pk")
+    care = CareEpisode.objects.filter(child_id__gte=first_child, child__placement_council__isnull=False).order_by(
+        "child_id", "decom", "pk"
+    )
     periods: dict[int, list[CareEpisode]] = defaultdict(list)
     for episode in care.only("pk", "child_id", "decom", "dec", "place", "urn", "pl_post"):
         periods[episode.child_id].append(episode)
@@ -57,7 +61,13 @@ def plant_placements(seed: int, clusters: Iterable[Iterable[int]] = ()) -> int:
     for pk in sorted(in_homes):
         by_council[children[pk].placement_council_id].append(pk)
     homes: dict[int, list[tuple[str, str, str]]] = {}  # council: [(urn, name, postcode)]
-    number = 0
+    used = (
+        PlacementHistory.objects.filter(urn__gte=home_urn(0), urn__lte=f"SC{URN_LAST}")
+        .order_by("-urn")
+        .values_list("urn", flat=True)
+        .first()
+    )
+    number = int(used[2:]) - URN_FIRST + 1 if used else 0
     for council in sorted(by_council):
         members = by_council[council]
         count = max(1, -(-len(members) // CHILDREN_PER_HOME))

@@ -27,6 +27,22 @@ AGENCY_CODE_PATTERNS: dict[str, tuple[str, str]] = {
 }
 
 
+class Region(models.TextChoices):
+    """The regions police forces and councils work across (England's nine, and Wales): the regional cross-border
+    picture (network.partnership) reads them."""
+
+    NORTH_EAST = "north-east", "North East"
+    NORTH_WEST = "north-west", "North West"
+    YORKSHIRE = "yorkshire", "Yorkshire and the Humber"
+    EAST_MIDLANDS = "east-midlands", "East Midlands"
+    WEST_MIDLANDS = "west-midlands", "West Midlands"
+    EAST = "east", "East of England"
+    LONDON = "london", "London"
+    SOUTH_EAST = "south-east", "South East"
+    SOUTH_WEST = "south-west", "South West"
+    WALES = "wales", "Wales"
+
+
 class Agency(models.Model):
     kind = models.CharField(max_length=20, choices=AgencyKind.choices)
     name = models.CharField(max_length=200)
@@ -48,6 +64,12 @@ class Agency(models.Model):
         related_name="local_agencies",
         limit_choices_to={"kind": AgencyKind.COUNCIL},
         help_text="For a school, health body or provider: the council area it sits in.",
+    )
+    region = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=Region.choices,
+        help_text="For a police force or council: its region (a council without one is in its force's region).",
     )
 
     class Meta:
@@ -79,6 +101,8 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "Auditor"
     MASH = "mash", "Multi Agency Safeguarding Hub (MASH) worker"
     CONTENT_EDITOR = "content_editor", "Public pages content editor"
+    # Issue 14: the cross-border picture and the partnership register, never a child's record (docs/security.md).
+    EXPLOITATION = "exploitation", "Exploitation team or MACE panel member"
 
 
 # Which kind of agency each role belongs to: a role held at the wrong kind of agency is refused.
@@ -95,6 +119,7 @@ ROLE_AGENCY_KINDS: dict[str, set[str]] = {
     Role.AUDITOR: {AgencyKind.COUNCIL, AgencyKind.POLICE},
     Role.MASH: {AgencyKind.COUNCIL, AgencyKind.POLICE},
     Role.CONTENT_EDITOR: {AgencyKind.COUNCIL},
+    Role.EXPLOITATION: {AgencyKind.COUNCIL, AgencyKind.POLICE},
 }
 
 

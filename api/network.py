@@ -3,7 +3,7 @@ children, scoped as the network pages (`network.scoping`): never another agency'
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from django.db import transaction
 from django.db.models.functions import Coalesce
@@ -17,9 +17,17 @@ from api.reading import audit_list_read, audit_record_read, list_page
 from api.schemas import AgencyRef, BodyIn, ChildRef, FilterId, ListQuery, Page, PersonRef, coded, error_responses
 from network import actions
 from network.codes import Confidence, LinkSource, PersonKind, PlaceKind, Relationship
-from network.partnership import PictureRow, can_see_partnership_picture, partnership_picture
+from network.partnership import (
+    FORCE_AREA,
+    REGION,
+    PictureRow,
+    can_see_partnership_picture,
+    partnership_picture,
+    region_label,
+    region_of,
+)
 from network.scoping import (
-    can_use_network,
+    can_search_register,
     child_links_for,
     get_person_for_user,
     get_person_link_for_user,
@@ -226,7 +234,7 @@ def find_persons(request: ApiRequest, payload: PersonFindIn):
     """Persons recorded by any agency in the partnership with exactly this identifier (never another agency's
     police-only intelligence). Only the records: never the children other agencies linked to them. The
     identifiers go in the body, never the URL; the audit trail records which kinds were searched, not them."""
-    if not can_use_network(request.auth):
+    if not can_search_register(request.auth):
         return {"items": []}
     return _found(actions.find_persons(acting_user=request.auth, **payload.dict()), ("kind", "display_name"))
 
@@ -239,7 +247,7 @@ def find_persons(request: ApiRequest, payload: PersonFindIn):
 )
 def find_places(request: ApiRequest, payload: PlaceFindIn):
     """Places recorded by any agency in the partnership at exactly this postcode or address (as `find_persons`)."""
-    if not can_use_network(request.auth):
+    if not can_search_register(request.auth):
         return {"items": []}
     return _found(actions.find_places(acting_user=request.auth, **payload.dict()), ("kind", "name", "postcode"))
 
@@ -319,11 +327,33 @@ class PictureRowOut(Schema):
     anonymous_score: float = Field(description="What the children you may not see add to the score, in one sum")
 
 
+class TogetherOut(Schema):
+    children: int = Field(description="Every child of the group, named or not")
+    named_children: list[int] = Field(description="The ids of the group's children your own role reaches")
+    anonymous: list[AnonymousOut] = Field(description="The other children, counted by council: never who")
+    reasons: list[str] = Field(description="How they were together, in words (e.g. 'Last seen together')")
+    councils: list[str]
+
+
+class PictureQuery(Schema):
+    area: Literal["force", "region"] = Field(
+        "force",
+        description="Your force area (the default), or your region: every council of your agency's region (for a "
+        "council without one, its police force's); 400 if none is recorded",
+    )
+
+
 class PictureOut(Schema):
+    area: str = Field(description="'force' or 'region'")
+    region: str = Field(description="The region's name, for the region's picture; empty for the force area")
     councils: list[str]
     children: int
     persons: list[PictureRowOut]
     places: list[PictureRowOut]
+    together: list[TogetherOut] = Field(
+        description="Children of the picture missing together (overlapping episodes from the same placement or "
+        "linked to the same person or place), or last seen or found at the same place within hours"
+    )
 
 
 def _picture_rows(rows: list[PictureRow]) -> list[dict]:
@@ -344,26 +374,47 @@ def _picture_rows(rows: list[PictureRow]) -> list[dict]:
 
 
 @picture_router.get(
-    "", response={200: PictureOut, **error_responses(400)}, summary="The cross-border picture of your force area"
+    "",
+    response={200: PictureOut, **error_responses(400)},
+    summary="The cross-border picture of your force area or region",
 )
-def get_picture(request: ApiRequest):
-    """Police and MASH only: persons and places ranked across every council of your force area (as the
-    "Cross-border picture" page). Children your own role does not reach are counted by council, never named
-    or identified."""
+def get_picture(request: ApiRequest, filters: Query[PictureQuery]):
+    """Police, MASH, exploitation teams and MACE panel members only: persons and places ranked across every
+    council of your force area, or with `area=region` of your region (as the "Cross-border picture" page).
+    Children your own role does not reach are counted by council, never named or identified."""
     if not can_see_partnership_picture(request.auth):
-        raise HttpError(403, "Only police and MASH users see the picture across the force area")
-    picture = partnership_picture(request.auth)
+        raise HttpError(
+            403, "Only police, MASH, exploitation team and MACE panel users see the picture across the force area"
+        )
+    region = region_of(request.auth) if filters.area == REGION else ""
+    if filters.area == REGION and not region:
+        raise HttpError(400, "area: your agency has no region recorded, so there is no region's picture for you")
+    picture = partnership_picture(request.auth, area=filters.area)
     with transaction.atomic():
         shown = sorted(picture.named)
         record_event(
             actor=request.auth,
             action=AuditEvent.Action.VIEW,
-            summary="Cross-border picture read through the API",
+            summary="Cross-border picture read through the API"
+            if filters.area == FORCE_AREA
+            else "Cross-border picture of the region read through the API",
             changes={"children_shown": [None, shown[:2000]]} if shown else {},
         )
     return {
+        "area": filters.area,
+        "region": region_label(region),
         "councils": picture.councils,
         "children": picture.children,
         "persons": _picture_rows(picture.persons),
         "places": _picture_rows(picture.places),
+        "together": [
+            {
+                "children": group["count"],
+                "named_children": [pk for pk, _ in group["named"]],
+                "anonymous": [{"council": hidden.council, "count": hidden.count} for hidden in group["anonymous"]],
+                "reasons": group["reasons"],
+                "councils": group["councils"],
+            }
+            for group in picture.together
+        ],
     }

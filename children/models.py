@@ -158,7 +158,7 @@ class PlacementHistory(models.Model):
 
     Written only by children.actions.change_placement (the old row gets its end date, the new one opens); the open
     row matches the child's current placement fields. Children placed at the same setting (the same URN, or the
-    same provider and postcode where there is no URN) are grouped by network.patterns.placement_groups."""
+    same postcode where there is no URN) are grouped by the same-placement pattern (network.patterns)."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placements")
     provider = models.CharField("placement provider", max_length=200, blank=True)

@@ -40,7 +40,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from access.models import AuditEvent, User
 from children.models import Child
-from episodes.models import MissingEpisode
+from episodes.models import EpisodeFoundWith, MissingEpisode
 from interviews.models import ReturnInterview
 from network.models import ChildPersonLink, ChildPlaceLink
 from network.shareable import POLICE_INTELLIGENCE  # a share of police intelligence is police-only too
@@ -314,16 +314,39 @@ def _audit_events(child: Child) -> list[dict[str, Any]]:
     ]
 
 
+def _found_with(child: Child) -> dict[int, dict[str, int]]:
+    """Who the child was found with in each episode (`episodes.EpisodeFoundWith`), as counts: the other children
+    are third parties, so neither their names nor their ids leave (the narrative `found_with` is redacted)."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = EpisodeFoundWith.objects.filter(episode__child=child).values_list(
+        "episode_id", "other_child_id", "unknown_count"
+    )
+    for episode_id, other_child, unknown in rows:
+        entry = counts.setdefault(episode_id, {"other_children": 0, "children_not_known": 0})
+        if other_child is not None:
+            entry["other_children"] += 1
+        entry["children_not_known"] += unknown
+    return counts
+
+
+def _found_with_others(child: Child) -> int:
+    """How many episodes of other children record this child as found with them (their dates, places and the
+    other children stay out: they are the other children's records)."""
+    return EpisodeFoundWith.objects.filter(other_child=child).exclude(episode__child=child).count()
+
+
 def build_record(child: Child, *, requested_by: str) -> dict[str, Any]:
     """Everything held about the child, as plain JSON-ready data."""
     redactor = NameRedactor(child)
     episodes = []
+    found_with = _found_with(child)
     for episode in MissingEpisode.objects.filter(child=child).order_by("last_seen_at", "pk"):
         data = serialise(episode, redactor)
         data["risk_grade_history"] = [
             serialise(change, redactor, skip=["episode"])
             for change in episode.risk_changes.order_by("changed_at", "pk")
         ]
+        data["found_with_links"] = found_with.get(episode.pk, {"other_children": 0, "children_not_known": 0})
         episodes.append(data)
     interviews = []
     for interview in ReturnInterview.objects.filter(child=child).order_by("due_by", "pk").prefetch_related("factors"):
@@ -361,6 +384,7 @@ def build_record(child: Child, *, requested_by: str) -> dict[str, Any]:
         },
         "child": serialise(child, redactor),
         "missing_episodes": episodes,
+        "found_with_in_other_childrens_episodes": _found_with_others(child),
         "return_interviews": interviews,
         "care_episodes": [
             serialise(episode, redactor) for episode in CareEpisode.objects.filter(child=child).order_by("decom", "pk")

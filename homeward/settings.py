@@ -423,6 +423,8 @@ HOMEWARD_WEBHOOK_ALLOW_HTTP = envbool("HOMEWARD_WEBHOOK_ALLOW_HTTP", False)
 HOMEWARD_MISSING_TOGETHER_WINDOW_DAYS = envint("HOMEWARD_MISSING_TOGETHER_WINDOW_DAYS", 30, minimum=1)
 # Children found at the same place count as found together when they returned within this many hours.
 HOMEWARD_FOUND_TOGETHER_HOURS = envint("HOMEWARD_FOUND_TOGETHER_HOURS", 2, minimum=1)
+# Children last seen at the same place count as last seen together when last seen within this many hours.
+HOMEWARD_SEEN_TOGETHER_HOURS = envint("HOMEWARD_SEEN_TOGETHER_HOURS", 2, minimum=1)
 # The network's ranking weighs a child's whole history, each episode counting half as much every this many
 # days (exponential decay): no cut-off, so a group that went quiet months ago is not forgotten.
 HOMEWARD_NETWORK_HALF_LIFE_DAYS = envint("HOMEWARD_NETWORK_HALF_LIFE_DAYS", 180, minimum=1)

@@ -13,6 +13,8 @@ from identity.scoping import agencies_for, users_for
 ROLE_HINTS = {
     Role.ADMINISTRATOR: "Manages accounts, agencies and single sign-on groups",
     Role.AUDITOR: "Reads the audit trail",
+    Role.EXPLOITATION: "Sees the cross-border picture (children counted, not named) and searches the partnership "
+    "register; no child's record",
 }
 # The kinds of agency a council's administrator adds in the council's area.
 LOCAL_AGENCY_KINDS = [

@@ -42,6 +42,7 @@ from network.models import (
 from network.scoping import (
     can_merge_register,
     can_record_police_intelligence,
+    can_search_register,
     can_use_network,
     child_links_for,
     mergeable_persons_for,
@@ -354,7 +355,7 @@ def find_persons(
     `network.identifiers`): a phone number, a vehicle registration, or a name or alias together with an
     approximate age (within AGE_TOLERANCE_YEARS). Returns the records only, never the children linked to them."""
     errors = Errors()
-    if not can_use_network(acting_user):
+    if not can_search_register(acting_user):
         errors.add("__all__", NOT_ALLOWED)
     wanted: list[tuple[str, str]] = []
     number = identifiers.normalise_phone(phone)
@@ -398,7 +399,7 @@ def find_places(*, acting_user: User, postcode: str = "", address: str = "") -> 
     """Places anywhere in the partnership register at exactly this postcode, or with exactly this address
     (normalised). Returns the records only, never the children linked to them."""
     errors = Errors()
-    if not can_use_network(acting_user):
+    if not can_search_register(acting_user):
         errors.add("__all__", NOT_ALLOWED)
     code = normalise_postcode(postcode)
     if code and not POSTCODE.fullmatch(code):

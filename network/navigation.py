@@ -6,7 +6,7 @@ from django.urls import reverse
 from access.models import User
 from children.models import Child
 from network.partnership import can_see_partnership_picture
-from network.scoping import can_merge_register, can_use_network, sees_network_child
+from network.scoping import can_merge_register, can_search_register, can_use_network, sees_network_child
 
 
 def navigation_items(user: User) -> list[tuple[str, str]]:
@@ -21,6 +21,8 @@ def navigation_items(user: User) -> list[tuple[str, str]]:
         items.append(("Possible duplicates", reverse("network:duplicates")))
     if can_see_partnership_picture(user):
         items.append(("Cross-border picture", reverse("network:partnership")))
+    if can_search_register(user) and not can_use_network(user):  # network users find from a child's page
+        items.append(("Partnership register", reverse("network:register-persons")))
     return items
 
 

@@ -1,4 +1,5 @@
-"""The cross-border picture: the network across every council in a police force's area, for police and MASH.
+"""The cross-border picture: the network across every council in a police force's area, for police, MASH, and
+exploitation teams and MACE panel members (`Role.EXPLOITATION`, whose role reaches no child: all are counted).
 
 Police and MASH users see the persons, places, rankings and clusters drawn from the links of every child
 responsible to, or placed in, a council of their force area, and of every other child linked to the same
@@ -7,24 +8,38 @@ shown by name only to a user whose own roles reach them (`caseload_children_for`
 anonymous, counted node: "2 children of Southvale Council". An anonymous child's name, id, weight or link to
 any page never leaves this module: `Picture` carries only counts per council for them.
 
+Any of them whose agency (or, for a council, its police force) has a region (`Agency.region`) may choose the
+region's picture instead: every council of the region (with its own region, or covered by a force of the region),
+drawn and anonymised the same way.
+
 Police-only intelligence follows the network's rule (`network.scoping._intelligence_visible`): only the
 recording force's police see it or links to it.
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from access.models import AgencyKind, Role, User
+from access.models import Agency, AgencyKind, Region, Role, User
 from children.models import Child
 from children.scoping import caseload_children_for
 from episodes.models import MissingEpisode
 from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Place
-from network.patterns import PERSON, PLACE, Network, RankedNode, build_network
+from network.patterns import (
+    PERSON,
+    PLACE,
+    REASON_LABELS,
+    Network,
+    RankedNode,
+    build_network,
+    children_missing_together,
+)
 from network.scoping import intelligence_visible
 
-PICTURE_ROLES = (Role.POLICE, Role.MASH)
+# Police, MASH, and exploitation teams and MACE panel members (issue 14): the last see every child of the picture
+# as an anonymous, counted node, as their role reaches no child's record.
+PICTURE_ROLES = (Role.POLICE, Role.MASH, Role.EXPLOITATION)
 
 
 def force_area_of(user: User) -> int | None:
@@ -40,6 +55,36 @@ def force_area_of(user: User) -> int | None:
 
 def can_see_partnership_picture(user: User) -> bool:
     return force_area_of(user) is not None
+
+
+FORCE_AREA = "force"
+REGION = "region"
+AREAS = (FORCE_AREA, REGION)
+
+
+def region_of(user: User) -> str:
+    """The region whose picture the user may choose instead of their force area: their agency's region, or (for a
+    council without one) its police force's; "" where none is recorded or the user may not see the picture."""
+    if force_area_of(user) is None:
+        return ""
+    agency = user.agency
+    assert agency is not None
+    if agency.region or agency.police_force_id is None:
+        return agency.region
+    force = Agency.objects.filter(pk=agency.police_force_id).values_list("region", flat=True).first()
+    return force or ""
+
+
+def region_label(code: str) -> str:
+    return str(Region(code).label) if code in Region.values else ""
+
+
+def _area_councils(force_id: int, region: str) -> Q:
+    """The councils of the picture: those of the force area, or of the region (a council in the region, or without
+    a region of its own and covered by a force in it)."""
+    if not region:
+        return Q(police_force_id=force_id)
+    return Q(region=region) | Q(region="", police_force__region=region)
 
 
 @dataclass(frozen=True)
@@ -73,27 +118,35 @@ class Picture:
     councils: list[str]
     children: int
     named: set[int]
+    # Children of the picture missing together (network.patterns.children_missing_together): each group's named
+    # children, the others counted by council, and how they were together; never an anonymous child's episode.
+    together: list[dict] = field(default_factory=list)
 
 
-def _area_links(user: User, model, target: str, force_id: int) -> QuerySet:
-    area = Q(child__responsible_council__police_force_id=force_id)
-    area |= Q(child__placement_council__police_force_id=force_id)
+def _area_links(user: User, model, target: str, force_id: int, region: str = "") -> QuerySet:
+    councils = Agency.objects.filter(_area_councils(force_id, region), kind=AgencyKind.COUNCIL).values("pk")
+    area = Q(child__responsible_council__in=councils) | Q(child__placement_council__in=councils)
     visible = model.objects.filter(intelligence_visible(user), intelligence_visible(user, f"{target}__"))
     reached = visible.filter(area, ended_at__isnull=True).values(f"{target}_id")
     return visible.filter(**{f"{target}_id__in": reached})
 
 
-def partnership_picture(user: User, *, rows: int = 50) -> Picture:
-    """The force area's picture for the user (see the module doc)."""
+def partnership_picture(user: User, *, rows: int = 50, area: str = FORCE_AREA) -> Picture:
+    """The force area's picture for the user, or with area=REGION their region's (every council of the region,
+    the same anonymity: see the module doc). A user whose agency has no region gets the empty picture for it."""
     force_id = force_area_of(user)
-    if force_id is None:
+    region = region_of(user) if area == REGION else ""
+    if force_id is None or (area == REGION and not region):
         return Picture([], [], [], [], 0, set())
-    person_links = _area_links(user, ChildPersonLink, "person", force_id)
-    place_links = _area_links(user, ChildPlaceLink, "place", force_id)
+    person_links = _area_links(user, ChildPersonLink, "person", force_id, region)
+    place_links = _area_links(user, ChildPlaceLink, "place", force_id, region)
     child_ids = set(person_links.values_list("child_id", flat=True)) | set(
         place_links.values_list("child_id", flat=True)
     )
-    network = build_network(person_links, place_links, MissingEpisode.objects.filter(child_id__in=sorted(child_ids)))
+    episodes = MissingEpisode.objects.filter(child_id__in=sorted(child_ids))
+    # Children last seen or found together, or missing from the same placement, weigh more (as on the network page).
+    together = children_missing_together(episodes, person_links, place_links)
+    network = build_network(person_links, place_links, episodes, together=together.pairs)
     named = {
         pk: f"{first} {last}"
         for pk, first, last in caseload_children_for(user)
@@ -139,13 +192,27 @@ def partnership_picture(user: User, *, rows: int = 50) -> Picture:
                 "councils": sorted({councils.get(pk) or "another council" for pk in cluster.children}),
             }
         )
+    together_groups = []
+    for number, group in enumerate(together.groups[:rows], start=1):
+        seen, hidden = split(group.children)
+        together_groups.append(
+            {
+                "number": number,
+                "named": seen,
+                "anonymous": hidden,
+                "count": len(group.children),
+                "reasons": [REASON_LABELS[reason] for reason in REASON_LABELS if reason in group.reasons],
+                "councils": sorted({councils.get(pk) or "another council" for pk in group.children}),
+            }
+        )
     return Picture(
+        together=together_groups,
         persons=ranked(PERSON, PersonOfConcern),
         places=ranked(PLACE, Place),
         clusters=clusters,
         councils=sorted({name for name in councils.values() if name}),
         children=len(child_ids),
-        named=set(named) & _shown(network, rows),
+        named=set(named) & (_shown(network, rows) | {c for group in together.groups[:rows] for c in group.children}),
     )
 
 

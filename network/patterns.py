@@ -9,12 +9,22 @@ Definitions
 Missing together
     Two children are missing together when two of their episodes overlap in time (last seen → returned, or
     now while still open) AND at least one of:
-    - *same placement*: the children's placement postcodes are the same (normalised, not blank);
+    - *same placement*: the children were placed at the same setting when they went missing: the same Ofsted
+      URN where one is known, the same postcode (normalised, not blank) otherwise. The setting of each episode
+      is the child's placement (`children.PlacementHistory`) covering the day they were last seen, or, where
+      no history row covers that day, the child's current placement; so two children who lived at a home at
+      different times are not grouped by it, and two at different homes sharing a postcode area are not;
+    - *same person* / *same place*: both children have an active link to the same person of concern (or
+      place) that covers the episode: the link names the episode, or is dated within
+      HOMEWARD_MISSING_TOGETHER_WINDOW_DAYS of the day the child was last seen.
+    Two children are also together, whether or not their episodes overlap (co-occurrence):
+    - *last seen together*: both were last seen at the same place (the normalised last-seen text, not a generic
+      one such as "Home address") within HOMEWARD_SEEN_TOGETHER_HOURS of each other;
     - *found together*: both episodes were found at the same place (the normalised found-place text, not a
       generic one such as "Returned home") and returned within HOMEWARD_FOUND_TOGETHER_HOURS of each other;
       or one episode's "found with" links (`episodes.EpisodeFoundWith`) name the other child, whose episode
       overlaps it or was returned within those hours (a link counts only when both episodes are in the
-      caller's scoped episodes, so it never reveals a child the user may not see);
+      caller's scoped episodes, so it never reveals a child the user may not see).
     - *same person* / *same place*: both children have an active link to the same person of concern (or
       place) that covers the episode: the link names the episode, or is dated within
       HOMEWARD_MISSING_TOGETHER_WINDOW_DAYS of the day the child was last seen.
@@ -36,9 +46,14 @@ The network and its ranking
         w(child) = 1 + min(Σ over the child's episodes decay(a), 5) + 3 * decay(a of the latest high-risk episode)
                    + min(Σ over the push and pull factors pointing to exploitation in the child's return interviews
               decay(age of the interview), 3)
+                   + min(Σ over the child's episodes with another child last seen or found together, or missing
+              from the same placement, decay(a), 2)
+
+    (the last term only when the caller passes the missing-together pairs, as the network and the cross-border
+    picture do: co-occurrence in the world, not the links to the same person or place, which score already).
 
     (the factors are interviews.codes.EXPLOITATION_FACTORS: adults offering gifts or money, drugs or alcohol,
-    gangs, a relationship; the page shows which), so a child counts from 1 (no episode) to 12; a group
+    gangs, a relationship; the page shows which), so a child counts from 1 (no episode) to 14; a group
     that went quiet three months ago still counts about 0.7 of what it did (there is no cut-off). A person's
     or place's score is the sum, over the distinct children it links, of
 
@@ -55,7 +70,7 @@ The network and its ranking
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
@@ -64,6 +79,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from children.models import PlacementHistory
 from episodes.codes import RiskGrade
 from episodes.models import EpisodeFoundWith, MissingEpisode
 from interviews.codes import EXPLOITATION_FACTORS, FACTOR_CODES
@@ -72,11 +88,13 @@ from network.codes import Confidence, LinkSource, Relationship
 from network.models import ChildPersonLink, ChildPlaceLink
 
 PLACEMENT = "placement"
+SEEN = "seen"
 FOUND = "found"
 PERSON = "person"
 PLACE = "place"
 REASON_LABELS = {
     PLACEMENT: "Missing from the same placement",
+    SEEN: "Last seen together",
     FOUND: "Found together",
     PERSON: "Linked to the same person",
     PLACE: "Linked to the same place",
@@ -95,6 +113,11 @@ HIGH_RISK_BONUS = 3
 # completed return interviews adds FACTOR_BONUS, decayed by the interview's age like an episode; at most FACTORS_CAP.
 FACTOR_BONUS = 1
 FACTORS_CAP = 3
+# Each of the child's episodes in which they were last seen or found with another child, or went missing from the
+# same placement at the same time (the reasons below), adds TOGETHER_BONUS decayed by its age; at most TOGETHER_CAP.
+TOGETHER_BONUS = 1
+TOGETHER_CAP = 2
+TOGETHER_REASONS = (PLACEMENT, SEEN, FOUND)
 
 # Place text that names no particular shared place: the child's own home or placement, "returned home".
 GENERIC_PLACE = re.compile(
@@ -138,7 +161,8 @@ class _Episode:
     end: datetime
     returned_at: datetime | None
     found: str
-    postcode: str
+    setting: str  # where the child was placed when last seen: "urn:SC999001", "postcode:NM11AA" or ""
+    seen: str = ""  # the normalised last-seen place
 
 
 @dataclass
@@ -150,6 +174,9 @@ class TogetherPair:
     reasons: set[str] = field(default_factory=set)
     persons: set[int] = field(default_factory=set)
     places: set[int] = field(default_factory=set)
+    # When each child was last seen in its episode (for the co-occurrence term of the ranking's weights).
+    seen_a: datetime | None = None
+    seen_b: datetime | None = None
 
 
 @dataclass
@@ -205,6 +232,7 @@ def children_missing_together(
     now: datetime | None = None,
     window_days: int | None = None,
     found_within_hours: int | None = None,
+    seen_within_hours: int | None = None,
 ) -> MissingTogether:
     """Pairs and groups of children missing together (see the module's definition), episodes from `since`."""
     now = now or timezone.now()
@@ -212,14 +240,34 @@ def children_missing_together(
     found_within = timedelta(
         hours=settings.HOMEWARD_FOUND_TOGETHER_HOURS if found_within_hours is None else found_within_hours
     )
+    seen_within = timedelta(
+        hours=settings.HOMEWARD_SEEN_TOGETHER_HOURS if seen_within_hours is None else seen_within_hours
+    )
     if since is not None:
         episodes = episodes.filter(last_seen_at__gte=since)
     rows = episodes.values_list(
-        "pk", "child_id", "last_seen_at", "returned_at", "found_place", "child__placement_postcode"
+        "pk",
+        "child_id",
+        "last_seen_at",
+        "returned_at",
+        "found_place",
+        "last_seen_place",
+        "child__placement_urn",
+        "child__placement_postcode",
     )
+    placements = _placement_history(episodes)
     all_episodes = [
-        _Episode(pk, child, seen, returned or now, returned, normalise_place(found), _normalise_postcode(postcode))
-        for pk, child, seen, returned, found, postcode in rows.iterator(chunk_size=5000)
+        _Episode(
+            pk,
+            child,
+            seen,
+            returned or now,
+            returned,
+            normalise_place(found),
+            _setting_on(placements.get(child, ()), timezone.localdate(seen), urn, postcode),
+            normalise_place(seen_place),
+        )
+        for pk, child, seen, returned, found, seen_place, urn, postcode in rows.iterator(chunk_size=5000)
     ]
     pairs: dict[tuple[int, int], TogetherPair] = {}
 
@@ -228,38 +276,46 @@ def children_missing_together(
             a, b = b, a
         pair = pairs.get((a.pk, b.pk))
         if pair is None:
-            pair = pairs[(a.pk, b.pk)] = TogetherPair(a.child, b.child, a.pk, b.pk)
+            pair = pairs[(a.pk, b.pk)] = TogetherPair(a.child, b.child, a.pk, b.pk, seen_a=a.start, seen_b=b.start)
         pair.reasons.add(reason)
         if person is not None:
             pair.persons.add(person)
         if place is not None:
             pair.places.add(place)
 
-    by_postcode: dict[str, list[_Episode]] = defaultdict(list)
+    by_setting: dict[str, list[_Episode]] = defaultdict(list)
     by_found: dict[str, list[_Episode]] = defaultdict(list)
+    by_seen: dict[str, list[_Episode]] = defaultdict(list)
     by_child: dict[int, list[_Episode]] = defaultdict(list)
     for episode in all_episodes:
         by_child[episode.child].append(episode)
-        if episode.postcode:
-            by_postcode[episode.postcode].append(episode)
+        if episode.setting:
+            by_setting[episode.setting].append(episode)
         if episode.returned_at is not None and episode.found and is_shared_place(episode.found):
             by_found[episode.found].append(episode)
+        if episode.seen and is_shared_place(episode.seen):
+            by_seen[episode.seen].append(episode)
 
-    for group in by_postcode.values():
+    for group in by_setting.values():
         if len(group) > 1:
             for a, b in _overlapping(group):
                 add(a, b, PLACEMENT)
 
-    for group in by_found.values():
-        if len(group) < 2:
-            continue
-        group.sort(key=_returned_at)
-        for index, episode in enumerate(group):
-            for other in group[index + 1 :]:
-                if _returned_at(other) - _returned_at(episode) > found_within:
-                    break
-                if other.child != episode.child and other.start < episode.end and episode.start < other.end:
-                    add(episode, other, FOUND)
+    # Co-occurrence: at the same place within hours of each other, whether or not the episodes overlap.
+    for reason, groups, moment, within in (
+        (FOUND, by_found, _returned_at, found_within),
+        (SEEN, by_seen, _seen_at, seen_within),
+    ):
+        for group in groups.values():
+            if len(group) < 2:
+                continue
+            group.sort(key=moment)
+            for index, episode in enumerate(group):
+                for other in group[index + 1 :]:
+                    if moment(other) - moment(episode) > within:
+                        break
+                    if other.child != episode.child:
+                        add(episode, other, reason)
 
     by_pk = {episode.pk: episode for episode in all_episodes}
     found_links = EpisodeFoundWith.objects.filter(episode__in=episodes.values("pk"), other_child__isnull=False)
@@ -301,6 +357,40 @@ NOT_YET = datetime.min.replace(tzinfo=UTC)  # a group's first and last before it
 def _returned_at(episode: _Episode) -> datetime:
     assert episode.returned_at is not None  # only returned episodes are grouped by where they were found
     return episode.returned_at
+
+
+def _seen_at(episode: _Episode) -> datetime:
+    return episode.start
+
+
+def _placement_history(episodes: QuerySet[MissingEpisode]) -> dict[int, list[tuple[date, date | None, str]]]:
+    """The placements (from, to, setting) of the episodes' children, from their history (one query). Only the
+    settings' keys are read, to group children: nothing of a placement is shown."""
+    history: dict[int, list[tuple[date, date | None, str]]] = defaultdict(list)
+    rows = PlacementHistory.objects.filter(child_id__in=episodes.values("child_id")).values_list(
+        "child_id", "started_on", "ended_on", "urn", "postcode"
+    )
+    for child, started, ended, urn, postcode in rows.iterator(chunk_size=5000):
+        history[child].append((started, ended, placement_setting(urn, postcode)))
+    return history
+
+
+def placement_setting(urn: str, postcode: str) -> str:
+    """The setting a placement is at, for the same-placement pattern: its Ofsted URN where known, else its
+    postcode (normalised), else "". (`children.models.placement_key` also tells apart providers sharing a
+    postcode without a URN; the pattern keeps the postcode alone there, as providers' names are spelt many ways.)"""
+    if urn and urn.strip():
+        return f"urn:{urn.strip().upper()}"
+    code = _normalise_postcode(postcode)
+    return f"postcode:{code}" if code else ""
+
+
+def _setting_on(history: Iterable[tuple[date, date | None, str]], day: date, urn: str, postcode: str) -> str:
+    """Where the child was placed on `day`: the history row covering it, else their current placement."""
+    for started, ended, setting in history:
+        if started <= day and (ended is None or day <= ended):
+            return setting
+    return placement_setting(urn, postcode)
 
 
 def _within(day: date, moment: datetime, window: timedelta) -> bool:
@@ -458,6 +548,8 @@ class ChildWeight:
     weight: float
     factors: float = 0.0  # FACTOR_BONUS * Σ decay(age) over the interview factors pointing to exploitation, capped
     factor_labels: tuple[str, ...] = ()  # those factors, in words
+    together: float = 0.0  # TOGETHER_BONUS * Σ decay(age) over episodes with another child (co-occurrence), capped
+    together_labels: tuple[str, ...] = ()  # how they were together, in words ("Last seen together", ...)
 
     @property
     def explained(self) -> str:
@@ -469,6 +561,9 @@ class ChildWeight:
             text += f" + {self.high_risk:g} for high risk"
         if self.factors:
             text += f" + {self.factors:g} for interview factors ({', '.join(self.factor_labels).lower()})"
+        if self.together:
+            how = ", ".join(self.together_labels).lower()
+            text += f" + {self.together:g} for going missing with other children ({how})"
         return f"{text} = {self.weight:g}"
 
 
@@ -612,6 +707,46 @@ def child_weights(
     }
 
 
+def _with_co_occurrence(
+    explained: dict[int, ChildWeight],
+    together: Iterable[TogetherPair],
+    *,
+    now: datetime | None = None,
+    half_life_days: float | None = None,
+) -> dict[int, ChildWeight]:
+    """The weights with the co-occurrence term added (see the module doc): for each child, each of their episodes
+    in which they were last seen or found with another child, or missing from the same placement at the same
+    time, counts TOGETHER_BONUS decayed by its age, at most TOGETHER_CAP in all."""
+    now = now or timezone.now()
+    half_life = settings.HOMEWARD_NETWORK_HALF_LIFE_DAYS if half_life_days is None else half_life_days
+    episodes: dict[int, dict[int, datetime]] = defaultdict(dict)
+    reasons: dict[int, set[str]] = defaultdict(set)
+    for pair in together:
+        shared = pair.reasons & set(TOGETHER_REASONS)
+        if not shared:
+            continue
+        for child, episode, seen in (
+            (pair.child_a, pair.episode_a, pair.seen_a),
+            (pair.child_b, pair.episode_b, pair.seen_b),
+        ):
+            if seen is not None and seen <= now:
+                episodes[child][episode] = seen
+                reasons[child] |= shared
+    if not episodes:
+        return explained
+    out = dict(explained)
+    for child, seen_at in episodes.items():
+        term = round(
+            min(TOGETHER_BONUS * sum(decay(now - seen, half_life) for seen in seen_at.values()), TOGETHER_CAP), 2
+        )
+        if term <= 0:
+            continue
+        weight = explained.get(child, NO_EPISODES)
+        labels = tuple(REASON_LABELS[reason] for reason in TOGETHER_REASONS if reason in reasons[child])
+        out[child] = replace(weight, weight=round(weight.weight + term, 2), together=term, together_labels=labels)
+    return out
+
+
 def build_network(
     person_links: QuerySet[ChildPersonLink],
     place_links: QuerySet[ChildPlaceLink],
@@ -625,6 +760,8 @@ def build_network(
     ranking of persons and places by score, and the clusters (see the module doc). A link to a family
     member or carer not of concern counts for nothing: it is neither an edge nor part of a score."""
     explained = explain_child_weights(episodes, now=now, half_life_days=half_life_days)
+    together = list(together)
+    explained = _with_co_occurrence(explained, together, now=now, half_life_days=half_life_days)
     weights = {child: weight.weight for child, weight in explained.items()}
     graph: nx.Graph = nx.Graph()
     strongest: dict[tuple[str, int], dict[int, tuple[float, str, str]]] = defaultdict(dict)

@@ -17,6 +17,9 @@ from network.models import ChildPersonLink, ChildPlaceLink, PersonOfConcern, Pla
 # Police-only intelligence is visible only to these roles, and only in the force that recorded it.
 POLICE_INTELLIGENCE_ROLES = (Role.POLICE,)
 NETWORK_ROLES = (*COUNCIL_CASE_ROLES, *POLICE_INTELLIGENCE_ROLES)
+# Who may search the partnership register by an exact identifier: the network's users, and exploitation teams and
+# MACE panel members (who see the records found, never a child: they have no caseload and link no child).
+REGISTER_SEARCH_ROLES = (*NETWORK_ROLES, Role.EXPLOITATION)
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,20 @@ class ChildLinks:
 
 def _sees_network(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.agency_id is not None and user.has_role(*NETWORK_ROLES)
+
+
+def _searches_register(user: User) -> bool:
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.agency_id is not None
+        and user.has_role(*REGISTER_SEARCH_ROLES)
+    )
+
+
+def can_search_register(user: User) -> bool:
+    """Find persons and places anywhere in the partnership register by an exact identifier."""
+    return _searches_register(user)
 
 
 def _intelligence_visible(user: User, prefix: str = "") -> Q:
@@ -83,17 +100,18 @@ def places_for(user: User) -> QuerySet[Place]:
 
 
 def partnership_persons_for(user: User) -> QuerySet[PersonOfConcern]:
-    """Every person in the partnership register a network user may find by an exact identifier and link a
-    child to: all agencies' records, never another agency's police-only intelligence. Finding a person shows
-    the record, never the children other agencies linked to it (those stay behind `child_links_for`)."""
-    if not _sees_network(user):
+    """Every person in the partnership register a network user (or an exploitation team or MACE panel member)
+    may find by an exact identifier, and a network user link a child to: all agencies' records, never another
+    agency's police-only intelligence. Finding a person shows the record, never the children other agencies
+    linked to it (those stay behind `child_links_for`)."""
+    if not _searches_register(user):
         return PersonOfConcern.objects.none()
     return PersonOfConcern.objects.filter(_intelligence_visible(user), merged_into__isnull=True)
 
 
 def partnership_places_for(user: User) -> QuerySet[Place]:
     """Every place in the partnership register a network user may find and link (as `partnership_persons_for`)."""
-    if not _sees_network(user):
+    if not _searches_register(user):
         return Place.objects.none()
     return Place.objects.filter(_intelligence_visible(user), merged_into__isnull=True)
 

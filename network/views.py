@@ -47,7 +47,14 @@ from network.forms import (
     SearchForm,
 )
 from network.models import PersonOfConcern, Place
-from network.partnership import can_see_partnership_picture, partnership_picture
+from network.partnership import (
+    FORCE_AREA,
+    REGION,
+    can_see_partnership_picture,
+    partnership_picture,
+    region_label,
+    region_of,
+)
 from network.patterns import (
     CHILD,
     PERSON,
@@ -61,6 +68,7 @@ from network.patterns import (
 from network.scoping import (
     can_merge_register,
     can_record_police_intelligence,
+    can_search_register,
     can_use_network,
     child_links_for,
     get_network_child_for_user,
@@ -428,35 +436,47 @@ def _offered(request: AuthenticatedHttpRequest, kind: str) -> list[int]:
 FIND_SEARCH = {PERSON: "network-find-person", PLACE: "network-find-place"}
 
 
+def _find(request: AuthenticatedHttpRequest, kind: str) -> tuple[Any, list | None, bool] | HttpResponse:
+    """The find form of both find pages, with its results: (form, found, whether the saved search had ended), or
+    the redirect after a valid POST.
+
+    Post/Redirect/Get (issue 15): the identifiers searched for (a phone number, a name) are kept under an opaque
+    token (core.searches) and the results have an address, so Back and reload show them again with no "Confirm
+    form resubmission", and nothing identifying reaches the URL."""
+    user = request.user
+    form_class = FindPersonForm if kind == PERSON else FindPlaceForm
+    form = form_class(submitted(request))
+    if request.method == "POST" and form.is_valid():
+        criteria = {name: request.POST.get(name, "") for name in form.fields}
+        token = save_search(user, FIND_SEARCH[kind], criteria)
+        return redirect(f"{request.path}?search={token}")
+    ended = False
+    if request.method == "GET" and "search" in request.GET:
+        try:
+            form = form_class(saved_criteria(user, FIND_SEARCH[kind], request.GET["search"]))
+        except SearchEnded:
+            ended = True
+    found = None
+    if form.is_bound and request.method == "GET" and form.is_valid():
+        action = actions.find_persons if kind == PERSON else actions.find_places
+        found = form.call_action(action, acting_user=user, **form.cleaned_data)
+    return form, found, ended
+
+
 def _find_page(request: AuthenticatedHttpRequest, child_id: int, kind: str) -> HttpResponse:
     """Find a person or place anywhere in the partnership by an exact identifier, to link this child to it.
     Shows the records found, never the children other agencies linked to them."""
     user = request.user
     _require_network(user)
     child = get_network_child_for_user(user, child_id)
-    form_class = FindPersonForm if kind == PERSON else FindPlaceForm
-    form = form_class(submitted(request))
-    found = None
-    ended = False
-    if request.method == "POST" and form.is_valid():
-        # Post/Redirect/Get (issue 15): the identifiers searched for (a phone number, a name) are kept under an
-        # opaque token (core.searches) and the results have an address, so Back and reload show them again with
-        # no "Confirm form resubmission", and nothing identifying reaches the URL.
-        criteria = {name: request.POST.get(name, "") for name in form.fields}
-        token = save_search(user, FIND_SEARCH[kind], criteria)
-        return redirect(f"{request.path}?search={token}")
-    if request.method == "GET" and "search" in request.GET:
-        try:
-            form = form_class(saved_criteria(user, FIND_SEARCH[kind], request.GET["search"]))
-        except SearchEnded:
-            ended = True
-    if form.is_bound and request.method == "GET" and form.is_valid():
-        action = actions.find_persons if kind == PERSON else actions.find_places
-        found = form.call_action(action, acting_user=user, **form.cleaned_data)
-        if found is not None:
-            key = OFFERED_KEY.format(kind=kind)
-            earlier = [pk for pk in _offered(request, kind) if pk not in {f.record.pk for f in found}]
-            request.session[key] = ([f.record.pk for f in found] + earlier)[:MAX_OFFERED]
+    outcome = _find(request, kind)
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    form, found, ended = outcome
+    if found is not None:
+        key = OFFERED_KEY.format(kind=kind)
+        earlier = [pk for pk in _offered(request, kind) if pk not in {f.record.pk for f in found}]
+        request.session[key] = ([f.record.pk for f in found] + earlier)[:MAX_OFFERED]
     what = "person" if kind == PERSON else "place"
     return render(
         request,
@@ -471,6 +491,31 @@ def _find_page(request: AuthenticatedHttpRequest, child_id: int, kind: str) -> H
             "link_url": reverse("network:link-person" if kind == PERSON else "network:link-place", args=[child.pk]),
             "add_url": reverse("network:person-add" if kind == PERSON else "network:place-add") + f"?child={child.pk}",
             "breadcrumbs": [crumb(child.full_name, "network:child", child.pk)],
+        },
+        status=form.status_code,
+    )
+
+
+def register_search(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
+    """Find a person or place anywhere in the partnership register by an exact identifier, for no child: the
+    network's users, and exploitation teams and MACE panel members (who link no child). Shows the records
+    found, never the children linked to them; the search is audited by the action."""
+    if not can_search_register(request.user):
+        raise PermissionDenied("Only network users, exploitation teams and MACE panel members search the register.")
+    outcome = _find(request, kind)
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    form, found, ended = outcome
+    what = "person" if kind == PERSON else "place"
+    return render(
+        request,
+        "network/find.html",
+        {
+            "form": form,
+            "kind": kind,
+            "found": found,
+            "ended": ended,
+            "title": f"Find a {what} in the partnership register",
         },
         status=form.status_code,
     )
@@ -590,6 +635,7 @@ def missing_together(request: AuthenticatedHttpRequest) -> HttpResponse:
             "pairs": len(result.pairs),
             "window_days": settings.HOMEWARD_MISSING_TOGETHER_WINDOW_DAYS,
             "found_hours": settings.HOMEWARD_FOUND_TOGETHER_HOURS,
+            "seen_hours": settings.HOMEWARD_SEEN_TOGETHER_HOURS,
             "reason_labels": REASON_LABELS.values(),
         },
     )
@@ -610,17 +656,28 @@ def _score_terms(entry, names: dict[int, str], network) -> dict:
 
 
 def partnership(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The cross-border picture across the force area, for police and MASH (network.partnership): children the
-    user may not see are counted, anonymous nodes."""
+    """The cross-border picture across the force area, for police, MASH, exploitation teams and MACE panel members
+    (network.partnership): children the user may not see are counted, anonymous nodes."""
     user = request.user
     if not can_see_partnership_picture(user):
-        raise PermissionDenied("Only police and MASH users see the picture across the force area.")
-    picture = partnership_picture(user, rows=RANKING_ROWS)
-    _audit_view(user, "Cross-border picture viewed", child_ids=picture.named)
+        raise PermissionDenied(
+            "Only police, MASH, exploitation team and MACE panel users see the picture across the force area."
+        )
+    region = region_of(user)
+    # The region's picture when asked for and the user's agency has a region; the force area otherwise.
+    area = REGION if request.GET.get("area") == REGION and region else FORCE_AREA
+    picture = partnership_picture(user, rows=RANKING_ROWS, area=area)
+    summary = "Cross-border picture viewed" if area == FORCE_AREA else "Cross-border picture of the region viewed"
+    _audit_view(user, summary, child_ids=picture.named)
     return render(
         request,
         "network/partnership.html",
-        {"picture": picture, "half_life_days": settings.HOMEWARD_NETWORK_HALF_LIFE_DAYS},
+        {
+            "picture": picture,
+            "half_life_days": settings.HOMEWARD_NETWORK_HALF_LIFE_DAYS,
+            "area": area,
+            "region": region_label(region),
+        },
     )
 
 

@@ -22,11 +22,11 @@ from identity.provider import ProviderIdentity, sign_on
 from interviews.actions import assign_interview
 from interviews.codes import Outcome
 from interviews.models import ReturnInterview
+from synthetic.demo_placements import add_demo_placements
 from synthetic.duplicates import add_demo_duplicates, add_demo_place_duplicates
 from synthetic.inbox_showcase import InboxShowcaseResult, add_inbox_showcase
 from synthetic.meetings import add_demo_meetings
 from synthetic.names import COUNCILS
-from synthetic.placements import add_demo_placements
 from synthetic.police_notifications import add_demo_notifications
 from synthetic.public_pages import PublicDemoResult, add_public_demo
 from synthetic.returns_demo import add_returns_demo
@@ -101,6 +101,7 @@ def _demo_specs(agencies: DemoAgencies) -> list[tuple[str, Agency, str]]:
         (Role.AUDITOR, agencies.council, "Information governance auditor"),
         (Role.MASH, agencies.council, "MASH social worker"),
         (Role.CONTENT_EDITOR, agencies.council, "Web content editor, children's services"),
+        (Role.EXPLOITATION, agencies.council, "Exploitation team lead and MACE panel member"),
     ]
 
 

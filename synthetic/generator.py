@@ -36,7 +36,7 @@ from django.utils import timezone
 from access.audit import record_event
 from access.models import Agency, AgencyKind, AuditEvent, Role, RoleAssignment, User
 from children.codes import Ethnicity, LegalStatus, LivingArrangement, Sex
-from children.models import Child
+from children.models import Child, PlacementHistory
 from episodes.codes import EpisodeType, FoundBy, MissingFrom, RiskGrade
 from episodes.models import MissingEpisode, RiskGradeChange
 from interviews.codes import ConsentToShare, Disclosure, FactorKind, Outcome, PullFactor, PushFactor
@@ -47,6 +47,7 @@ from returns.models import CareEpisode
 from synthetic import names
 from synthetic.names import COUNCILS, FORCES, CouncilSpec, ForceSpec
 from synthetic.network import NetworkPlanter, PlantedNetwork
+from synthetic.placements import CHILDRENS_HOMES, plant_placements
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
@@ -70,6 +71,7 @@ ROW_LABELS = {
     ReturnInterview.episodes.through: "interview episodes",
     InterviewFactor: "interview factors",
     CareEpisode: "care episodes",
+    PlacementHistory: "placement history rows",
     PersonOfConcern: "persons of concern",
     Place: "places",
     ChildPersonLink: "child-person links",
@@ -316,7 +318,6 @@ PROVIDER_FOR = {
     "S1": Weighted([("PR4", 60), ("PR5", 40)]),
     "P1": Weighted([("PR0", 1)]),
 }
-CHILDRENS_HOMES = {"K1", "K2", "R1"}  # registered with Ofsted: an SC URN
 CARE_CHANGES = Weighted([(0, 35), (1, 28), (2, 18), (3, 10), (4, 6), (5, 3)])  # new episodes after the first
 NEXT_EPISODE = Weighted([("P", 62), ("L", 18), ("B", 12), ("T", 8)])  # RNE: what changed
 # How a legal status moves on (an interim order becomes a full one, and so on); a full care order stays.
@@ -424,6 +425,9 @@ def _agency(world_created: Counter, kind: str, code: str, **defaults: Any) -> Ag
     agency, created = Agency.objects.get_or_create(kind=kind, code=code, defaults=defaults)
     if created:
         world_created[Agency] += 1
+    elif defaults.get("region") and not agency.region:  # made before agencies had regions
+        agency.region = defaults["region"]
+        agency.save(update_fields=["region"])
     return agency
 
 
@@ -485,12 +489,18 @@ def ensure_world(council_specs: Sequence[CouncilSpec] = COUNCILS, force_specs: S
     """Create (or find) the invented forces, councils, schools, providers, health bodies and staff
     (the regional set in synthetic.names, or another such as synthetic.national's)."""
     created: Counter = Counter()
-    forces = {spec.code: _agency(created, AgencyKind.POLICE, spec.code, name=spec.name) for spec in force_specs}
+    forces = {
+        spec.code: _agency(created, AgencyKind.POLICE, spec.code, name=spec.name, region=spec.region)
+        for spec in force_specs
+    }
     loaders = {forces[spec.code].pk: _loader(created, forces[spec.code]) for spec in force_specs}
     councils = []
     for spec in council_specs:
         staff_rng = random.Random(f"staff-{spec.code}")  # staff names do not depend on the seed
-        council = _agency(created, AgencyKind.COUNCIL, spec.code, name=spec.name, police_force=forces[spec.force_code])
+        force = forces[spec.force_code]
+        council = _agency(
+            created, AgencyKind.COUNCIL, spec.code, name=spec.name, police_force=force, region=force.region
+        )
         schools = [
             _agency(
                 created,
@@ -1178,6 +1188,10 @@ def generate(
             if progress:
                 progress(done, children)
         network = planter.plant(rows)
+        first_child = min((pk for pk, *_ in planter.children), default=0)
+        rows[PlacementHistory] += plant_placements(
+            seed, first_child, (cluster.children for cluster in network.clusters)
+        )
         _backdate(first_episode_pk, first_interview_pk, timedelta(hours=due_hours))
         record_event(
             actor=None,

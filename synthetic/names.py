@@ -14,6 +14,7 @@ class ForceSpec:
     code: str  # two-digit force code; 9x is not a real Home Office force code
     name: str
     reference_prefix: str  # police references read PREFIX-YYYY-NNNNNN
+    region: str = ""  # an access.models.Region code: the force's councils are in it too
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,10 @@ class CouncilSpec:
 
 
 FORCES: tuple[ForceSpec, ...] = (
-    ForceSpec("91", "Northmoor and Westerleigh Police", "NM"),
-    ForceSpec("92", "Southvale Constabulary", "SV"),
-    ForceSpec("93", "Eastbridge and Kingsford Police", "EK"),
+    # Northmoor's and Southvale's forces share a region (the regional picture reaches over their border).
+    ForceSpec("91", "Northmoor and Westerleigh Police", "NM", "north-west"),
+    ForceSpec("92", "Southvale Constabulary", "SV", "north-west"),
+    ForceSpec("93", "Eastbridge and Kingsford Police", "EK", "east-midlands"),
 )
 
 # The first council is the one `create_demo_users` puts the demo users in.

@@ -30,7 +30,7 @@ from django.db.models import ForeignKey
 from django.utils import timezone
 
 from access.audit import record_event
-from access.models import AuditEvent
+from access.models import AuditEvent, Region
 from analytics.rollups import (
     CHILD_FIELDS,
     EPISODE_FIELDS,
@@ -101,7 +101,8 @@ def national_specs(
     for number in range(1, forces + 1):
         place = places.pop()
         name = rng.choice(("{p} Police", "{p} Constabulary", "{p} and {q} Police")).format(p=place, q=places.pop())
-        force_specs.append(ForceSpec(f"N{number:02d}", name, f"X{number:02d}"))
+        region = Region.values[(number - 1) * len(Region.values) // forces]  # about four forces a region
+        force_specs.append(ForceSpec(f"N{number:02d}", name, f"X{number:02d}", region))
     council_specs = []
     for number in range(1, councils + 1):
         place = places.pop()

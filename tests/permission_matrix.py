@@ -42,6 +42,7 @@ USERS = (
     "mash_south",
     "editor",
     "editor_south",
+    "exploitation",
 )
 
 # Markers planted in the protected records' free text; none may reach a denied user.
@@ -102,9 +103,10 @@ RETURN_USERS = frozenset({"coordinator", "analyst", "coordinator_south"})
 ENDED_MONTH = f"{(dt.datetime.now(dt.UTC).date().replace(day=1) - dt.timedelta(days=32)):%Y-%m}"
 
 
-# The MASH workers and content editors of issue 16 work no child's case: they neither search for children nor
-# receive shares.
-NO_CASE_WORK = ("mash", "mash_south", "editor", "editor_south")
+# The MASH workers and content editors of issue 16, and Northmoor's exploitation team and MACE panel member
+# (`exploitation`, issue 14: the cross-border picture and the partnership register only), work no child's case:
+# they neither search for children nor receive shares.
+NO_CASE_WORK = ("mash", "mash_south", "editor", "editor_south", "exploitation")
 # The matrix's meeting: a MACE panel called by Northmoor about Jordan, chaired by Northmoor's coordinator, with
 # Northmoor Police, Jordan's school and the return interview provider invited (and Northmoor's social worker, who
 # owns its action). Its organisers (the chair, Northmoor's manager) run it; each invited agency's staff who receive
@@ -426,12 +428,17 @@ MATRIX: list[Entry] = [
     # The cross-border picture across the force area (police and MASH): a child the user's own role does not reach
     # is a counted, anonymous node. Jordan is named to Northmoor's police only; Northmoor's MASH worker sees the
     # takeaway Jordan is linked to with "1 child of Northmoor Council", never Jordan (the IDENTITY group).
+    # Northmoor's exploitation team and MACE panel member sees it as MASH does: every child counted, none named.
     page(
         "network:partnership",
-        {"police", "police_south", "mash", "mash_south"},
+        {"police", "police_south", "mash", "mash_south", "exploitation"},
         denied=403,
         sees={IDENTITY: {"police"}, INTELLIGENCE: {"police"}},
     ),
+    # The partnership register's search for no child (issue 14): the network's users and the exploitation team and
+    # MACE panel member; the records found, never a child.
+    page("network:register-persons", CASE_WORKERS | {"exploitation"}, denied=403),
+    page("network:register-places", CASE_WORKERS | {"exploitation"}, denied=403),
     page("network:missing-together", CASE_WORKERS, denied=403),
     # Likely duplicates (issue 14): the council's coordinator and the police merge them, each among the records they
     # see in full. The force's intelligence subject recorded twice (same phone) is proposed to Northmoor's police
@@ -855,7 +862,7 @@ MATRIX: list[Entry] = [
     api(
         "GET",
         "/partnership-picture",
-        {"police", "police_south", "mash", "mash_south"},
+        {"police", "police_south", "mash", "mash_south", "exploitation"},
         denied=403,
         sees={INTELLIGENCE: {"police"}},
     ),

@@ -180,6 +180,7 @@ def _build_matrix(world):
     users.mash_south = UserFactory(username="mash.south", agency=world.south, roles=[Role.MASH])
     users.editor = UserFactory(username="editor.north", agency=world.north, roles=[Role.CONTENT_EDITOR])
     users.editor_south = UserFactory(username="editor.south", agency=world.south, roles=[Role.CONTENT_EDITOR])
+    users.exploitation = UserFactory(username="mace.north", agency=world.north, roles=[Role.EXPLOITATION])
     now = timezone.now()
     child = world.child
     episode = EpisodeFactory(

@@ -256,3 +256,29 @@ def test_shares_are_included_but_never_a_share_of_police_intelligence(world, ful
     (share,) = record["other_records"]["sharing.share"]
     assert share["purpose"] == "So the school can support Jordan"
     assert "Operation Kestrel" not in text and POLICE_ONLY_NAME not in text
+
+
+def test_who_the_child_was_found_with_is_counted_never_named(world, full_record, tmp_path):
+    """Issue 14: the found-with links (episodes.EpisodeFoundWith) of the child's episodes are in the export as
+    counts, and so are other children's episodes that record the child as found with them; no other child's name
+    or id leaves."""
+    from django.utils import timezone
+
+    from episodes.models import EpisodeFoundWith, MissingEpisode
+    from tests.factories import EpisodeFactory
+
+    other = ChildFactory(first_name="Tamsin", last_name="Otherchild", responsible_council=world.north)
+    first = MissingEpisode.objects.filter(child=world.child).order_by("last_seen_at").first()
+    now, police = timezone.now(), world.users.police
+    EpisodeFoundWith.objects.create(episode=first, other_child=other, recorded_by=police, recorded_at=now)
+    EpisodeFoundWith.objects.create(episode=first, unknown_count=2, recorded_by=police, recorded_at=now)
+    theirs = EpisodeFactory(child=other, police_force=world.police_north, created_by=police)
+    EpisodeFoundWith.objects.create(episode=theirs, other_child=world.child, recorded_by=police, recorded_at=now)
+    text, record = export(world.child, tmp_path)
+    episodes = record["missing_episodes"]
+    assert episodes[0]["found_with_links"] == {"other_children": 1, "children_not_known": 2}
+    assert episodes[1]["found_with_links"] == {"other_children": 0, "children_not_known": 0}
+    assert record["found_with_in_other_childrens_episodes"] == 1
+    assert "Tamsin" not in text and "Otherchild" not in text and f'"other_child": {other.pk}' not in text
+    html, _ = export(world.child, tmp_path, "record.html")
+    assert "Found with in other childrens episodes" in html and "Tamsin" not in html

@@ -92,3 +92,87 @@ def test_only_police_and_mash_open_the_picture(client, world, area):
         client.force_login(user)
         assert client.get(reverse("network:partnership")).status_code == 403
     assert partnership_picture(world.users.coordinator).persons == []
+
+
+def test_children_last_seen_together_across_councils_weigh_more_and_are_counted(client, world, net, area):
+    """Jordan (Northmoor) and Hidden (Eastmoor) were last seen at Northtown bus station an hour apart: the picture
+    shows them together, Hidden counted by council, and Dee's score rises by their co-occurrence."""
+    from tests.factories import EpisodeFactory
+
+    _, hidden, mash = area
+    before = _row(partnership_picture(world.users.police), "Older male known as Dee").score
+    seen = timezone.now() - timezone.timedelta(days=2)
+    for child, at, force in (
+        (world.child, seen, world.police_north),
+        (hidden, seen + timezone.timedelta(hours=1), world.police_south),  # Hidden lives in Southvale
+    ):
+        EpisodeFactory(
+            child=child,
+            police_force=force,
+            created_by=world.users.police,
+            last_seen_at=at,
+            reported_at=at + timezone.timedelta(minutes=30),
+            returned_at=at + timezone.timedelta(hours=3),
+            last_seen_place="Northtown bus station",
+        )
+    picture = partnership_picture(world.users.police)
+    assert _row(picture, "Older male known as Dee").score > before
+    group = next(g for g in picture.together if "Last seen together" in g["reasons"])
+    assert group["named"] == [(world.child.pk, world.child.full_name)]
+    assert [hidden.label for hidden in group["anonymous"]] == ["1 child of Eastmoor Council"]
+    client.force_login(mash)
+    body = client.get(reverse("network:partnership")).content.decode()
+    assert "Children missing together" in body and "Last seen together" in body
+    assert "Hidden" not in body and world.child.full_name not in body
+    together = partnership_picture(mash).together
+    assert [[h.label for h in g["anonymous"]] for g in together if not g["named"]] == [
+        ["1 child of Eastmoor Council", "1 child of Northmoor Council"]
+    ]
+
+
+def test_the_region_picture_reaches_every_council_of_the_region_with_the_same_anonymity(client, world, net, area):
+    """A person linked only to Casey (Southvale, another force) is in the region's picture of Northmoor's police
+    and exploitation team once both forces are in the North West, counted, never named; not in the force area's."""
+    from access.models import Region
+    from network.partnership import REGION, region_of
+    from tests.api.conftest import ApiClient
+
+    south = world.users.coordinator_south
+    regional = actions.add_person(acting_user=south, kind=PersonKind.ADULT, display_name="Regional Adult Rex")
+    actions.link_child_to_person(
+        acting_user=south, child=world.south_child, person=regional, linked_on=timezone.localdate(), **LINK
+    )
+    police = world.users.police
+    mace = UserFactory(username="mace.region", agency=world.north, roles=[Role.EXPLOITATION])
+
+    def names(picture):
+        return {str(row.record) for row in picture.persons}
+
+    assert region_of(police) == "" and partnership_picture(police, area=REGION).persons == []
+    client.force_login(mace)
+    assert "The region" not in client.get(reverse("network:partnership")).content.decode()
+    from access.tokens import issue_token
+
+    assert ApiClient(issue_token(mace)).get("/partnership-picture?area=region").status_code == 400
+    for force in (world.police_north, world.police_south):
+        force.region = Region.NORTH_WEST
+        force.save()
+    assert region_of(mace) == "north-west"  # Northmoor Council has none of its own: its force's
+    assert "Regional Adult Rex" not in names(partnership_picture(police))
+    picture = partnership_picture(police, area=REGION)
+    row = next(row for row in picture.persons if str(row.record) == "Regional Adult Rex")
+    assert row.named == [] and [group.label for group in row.anonymous] == ["1 child of Southvale Council"]
+    assert "Southvale Council" in picture.councils and "Northmoor Council" in picture.councils
+    body = client.get(reverse("network:partnership") + "?area=region").content.decode()
+    assert "Cross-border picture: North West" in body and "Regional Adult Rex" in body
+    assert world.south_child.full_name not in body and world.child.full_name not in body
+    assert AuditEvent.objects.filter(actor=mace, summary="Cross-border picture of the region viewed").exists()
+    assert "Regional Adult Rex" not in client.get(reverse("network:partnership") + "?area=nowhere").content.decode()
+    answer = ApiClient(issue_token(mace)).get("/partnership-picture?area=region").json()
+    assert answer["area"] == "region" and answer["region"] == "North West"
+    rex = next(row for row in answer["persons"] if row["label"] == "Regional Adult Rex")
+    assert rex["named_children"] == [] and rex["anonymous"] == [{"council": "Southvale Council", "count": 1}]
+    # A council of another region, covered by one of these forces, is left out; a council's own region counts.
+    world.south.region = Region.WALES
+    world.south.save()
+    assert "Regional Adult Rex" not in names(partnership_picture(police, area=REGION))

@@ -15,6 +15,7 @@ from network.patterns import (
     PERSON,
     PLACE,
     PLACEMENT,
+    SEEN,
     build_network,
     child_weights,
     children_missing_together,
@@ -151,7 +152,8 @@ def test_children_missing_together_exact(data):
     c = data.c
     result = _detect(data)
     assert _pairs(result) == {
-        (c.a.pk, c.b.pk): {FOUND},
+        # Last seen at the bus station two hours apart (inclusive), and found there.
+        (c.a.pk, c.b.pk): {FOUND, SEEN},
         (c.c.pk, c.d.pk): {PLACEMENT},
         (c.c.pk, c.g.pk): {PERSON},
     }
@@ -163,7 +165,7 @@ def test_children_missing_together_exact(data):
     assert big.reasons == {PLACEMENT, PERSON} and big.persons == {data.person.pk} and big.places == set()
     assert big.episodes == sorted([data.e.c.pk, data.e.d.pk, data.e.g.pk])
     assert big.first == data.e.c.last_seen_at and big.last == data.e.g.returned_at
-    assert small.reason_labels == ["Found together"]
+    assert small.reason_labels == ["Last seen together", "Found together"]
 
 
 def test_found_together_window_is_inclusive_and_a_setting(data, settings):
@@ -240,12 +242,13 @@ def test_network_ranking_and_clusters_exact(data):
         now=data.now,
         half_life_days=10**9,  # no decay to speak of: every episode counts 1
     )
-    # Weights: one episode each, c two (one 100 days old) → 3; g's was high risk → 5.
+    # Weights: one episode each, c two (one 100 days old) → 3; g's was high risk → 5; and 1 more for each episode
+    # last seen or found with another child (a, b), or missing from the same placement (c, d) at the same time.
     assert network.child_weights == {
-        c.a.pk: 2,
-        c.b.pk: 2,
-        c.c.pk: 3,
-        c.d.pk: 2,
+        c.a.pk: 3,
+        c.b.pk: 3,
+        c.c.pk: 4,
+        c.d.pk: 3,
         c.e.pk: 2,
         c.f.pk: 2,
         c.g.pk: 5,
@@ -253,10 +256,10 @@ def test_network_ranking_and_clusters_exact(data):
     }
     ranking = [(r.kind, r.pk, r.score, r.children) for r in network.ranking]
     assert ranking == [
-        # P: c 3*1 + g 5*0.7 + e 2*1 + h 2*0.4
-        (PERSON, data.person.pk, 9.3, [c.g.pk, c.c.pk, c.e.pk, c.h.pk]),
-        # Q: a 2*0.4 + g 5*1
-        (PLACE, data.place.pk, 5.8, [c.g.pk, c.a.pk]),
+        # P: c 4*1 + g 5*0.7 + e 2*1 + h 2*0.4
+        (PERSON, data.person.pk, 10.3, [c.g.pk, c.c.pk, c.e.pk, c.h.pk]),
+        # Q: a 3*0.4 + g 5*1
+        (PLACE, data.place.pk, 6.2, [c.g.pk, c.a.pk]),
         # S: x and y have no episodes, so weigh 1 each
         (PLACE, data.other_place.pk, 2.0, [c.x.pk, c.y.pk]),
     ]
@@ -266,12 +269,17 @@ def test_network_ranking_and_clusters_exact(data):
             [c.g.pk, c.c.pk, c.a.pk, c.b.pk, c.d.pk, c.e.pk, c.h.pk],
             [data.person.pk],
             [data.place.pk],
-            18.0,
+            22.0,
         ),
         ([c.x.pk, c.y.pk], [], [data.other_place.pk], 2.0),
     ]
     assert [r.cluster for r in network.ranking] == [0, 0, 1]
     assert network.graph.has_edge(f"child:{c.a.pk}", f"child:{c.b.pk}")
+    assert network.weight_of(c.a.pk).explained == (
+        "1 + 1 from 1 episode + 1 for going missing with other children (last seen together, found together) = 3"
+    )
+    assert network.weight_of(c.d.pk).together_labels == ("Missing from the same placement",)
+    assert network.weight_of(c.g.pk).together == 0  # linked to the same person as c: scored by the link already
 
 
 def test_weights_decay_over_the_whole_history_and_are_capped(world):
@@ -380,10 +388,9 @@ def test_a_child_visiting_a_relative_is_not_ranked_and_a_planted_adult_ranks_fir
     assert [term.child for term in top.terms] == top.children
     assert round(sum(term.contribution for term in top.terms), 2) == top.score
     assert top.terms[0].explained.endswith(f"x confirmed 1 x adult of concern 1 = {top.terms[0].contribution:g}")
-    # Missing together: the aunt ties no children together.
-    assert (
-        children_missing_together(
-            MissingEpisode.objects.all(), ChildPersonLink.objects.filter(person=aunt), now=now
-        ).pairs
-        == []
-    )
+    # Missing together: the aunt ties no children together (the group, last seen at the same corner shop at the
+    # same moment, is together by that alone).
+    pairs = children_missing_together(
+        MissingEpisode.objects.all(), ChildPersonLink.objects.filter(person=aunt), now=now
+    ).pairs
+    assert pairs and all(pair.reasons == {SEEN} and often.pk not in (pair.child_a, pair.child_b) for pair in pairs)

@@ -158,3 +158,41 @@ def test_planted_clusters_record_who_each_child_was_found_with(planted):
         links = EpisodeFoundWith.objects.filter(episode__child_id__in=members)
         assert links.exists()
         assert set(links.values_list("other_child_id", flat=True)) <= members
+
+
+def test_children_in_homes_are_placed_at_invented_homes_with_history_and_grouped_by_urn(planted):
+    """Children whose care is in a children's home live at invented homes (URNs SC990000 to SC999999 only),
+    several a home, with the history, the care episode and the child agreeing; the pattern groups them by URN."""
+    from collections import Counter
+
+    from children.models import Child, PlacementHistory
+    from network.patterns import PLACEMENT
+    from returns.models import CareEpisode
+
+    placed = Child.objects.exclude(placement_urn="")
+    urns = Counter(placed.values_list("placement_urn", flat=True))
+    assert placed.count() >= 20 and all(990000 <= int(urn[2:]) <= 999999 for urn in urns)
+    assert max(urns.values()) >= 3  # several children a home
+    assert planted.rows["placement history rows"] == PlacementHistory.objects.count() > placed.count()
+    for child in placed:
+        current = PlacementHistory.objects.get(child=child, ended_on__isnull=True)
+        assert (current.urn, current.postcode, current.provider) == (
+            child.placement_urn,
+            child.placement_postcode,
+            child.placement_provider,
+        )
+        assert child.placement_provider.endswith("(synthetic)")
+        assert CareEpisode.objects.get(child=child, dec__isnull=True).urn == child.placement_urn
+    moved = PlacementHistory.objects.filter(ended_on__isnull=False)
+    assert moved.exists() and all(990000 <= int(row.urn[2:]) <= 999999 for row in moved)
+    pairs = [p for p in children_missing_together(MissingEpisode.objects.all()).pairs if PLACEMENT in p.reasons]
+    assert pairs
+    children = Child.objects.in_bulk({c for p in pairs for c in (p.child_a, p.child_b)})
+    history = list(PlacementHistory.objects.filter(child__in=children.values()))
+
+    def home_on(pk, day):
+        rows = [r.urn for r in history if r.child_id == pk and r.started_on <= day and (r.ended_on or day) >= day]
+        return rows[0] if rows else children[pk].placement_urn
+
+    by_urn = [p for p in pairs if home_on(p.child_a, p.seen_a.date()) == home_on(p.child_b, p.seen_b.date()) != ""]
+    assert by_urn  # children at the same invented home at the time, missing together

@@ -144,3 +144,19 @@ def test_generating_on_top_of_other_reference_data_reuses_it(world):
     assert episodes.exists()
     assert set(episodes.values_list("police_force", flat=True)) == {world.police_north.pk}
     assert Child.objects.filter(responsible_council=world.north).count() > 1
+
+
+def test_a_second_run_places_only_its_own_children_at_homes_of_its_own():
+    """Issue 14: the second run's homes are numbered on from the first's invented URNs; no child gets two current
+    placements."""
+    from children.models import PlacementHistory
+
+    generate(200, seed=3, now=NOW)
+    first = set(PlacementHistory.objects.values_list("child_id", "urn"))
+    generate(200, seed=3, now=NOW)
+    assert first <= set(PlacementHistory.objects.values_list("child_id", "urn"))
+    first_urns = {urn for _, urn in first}
+    second_urns = set(
+        PlacementHistory.objects.exclude(child_id__in={c for c, _ in first}).values_list("urn", flat=True)
+    )
+    assert first_urns and second_urns and not first_urns & second_urns

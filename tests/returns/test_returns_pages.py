@@ -13,6 +13,7 @@ from access.models import AuditEvent
 from episodes.models import MissingEpisode
 from interviews.codes import Outcome
 from returns.annex_a import HEADINGS, SHEET_NAME
+from returns.exports import RETURN_FILES
 from returns.ssd import SSD_MISSING_COLUMNS
 from returns.ssda903 import CollectionYear, build_return
 from tests.factories import InterviewFactory
@@ -149,3 +150,14 @@ def test_an_unknown_file_is_refused_with_an_error(client, world, care_world):
     client.force_login(world.users.coordinator)
     response = client.post(DOWNLOAD, {"year": "2025", "file": "everything"})
     assert response.status_code == 400 and "Choose the file to download" in response.content.decode()
+
+
+@pytest.mark.parametrize("key", sorted(RETURN_FILES))
+def test_every_file_of_the_return_is_audited_once_with_its_name_year_and_rows(client, world, care_world, key):
+    client.force_login(world.users.analyst)
+    response = client.post(DOWNLOAD, {"year": "2025", "file": key, "accept_failures": "on"})
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    event = AuditEvent.objects.filter(summary__startswith="Return downloaded").get()
+    assert event.summary == f"Return downloaded: {RETURN_FILES[key].label}"
+    assert event.actor == world.users.analyst and event.changes["year"] == [None, "2025/26"]
+    assert event.changes["rows"][1] >= 1  # the year's rows (care_world has episodes in 2025-26)

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from typing import Literal
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,7 +13,6 @@ from ninja.errors import HttpError
 from api.auth import ApiRequest, scoped
 from api.reading import audit_list_read, refuse_unknown_query_parameters
 from api.schemas import (
-    Page,
     PageQuery,
     error_responses,
 )
@@ -49,7 +49,13 @@ class TaskCountOut(Schema):
     )
 
 
-class TaskPage(Page):
+class TaskPage(Schema):
+    """Tasks are worked out when asked for (they are not stored records), so they page by number and do not sync:
+    no `updated_since`, no cursor."""
+
+    count: int = Field(description="How many tasks match, across all pages")
+    next: str | None = Field(description="The URL of the next page, or null on the last page")
+    previous: str | None = Field(description="The URL of the previous page, or null on the first page")
     overdue: int = Field(description="How many of the matching tasks are overdue")
     counts: list[TaskCountOut]
     items: list[TaskOut]
@@ -79,7 +85,6 @@ def list_tasks(request: ApiRequest, filters: Query[TaskFilters]):
         "overdue": inbox.overdue,
         "next": None,
         "previous": None,
-        "next_cursor": None,
         "counts": [
             {
                 "kind": source.name,
@@ -92,9 +97,10 @@ def list_tasks(request: ApiRequest, filters: Query[TaskFilters]):
         ],
         "items": inbox.tasks,
     }
+    kept = {"view": filters.view, **({"kind": filters.kind} if filters.kind else {})}  # the next page's filters too
     if inbox.page < inbox.pages:
-        page["next"] = request.build_absolute_uri(f"{request.path}?page={inbox.page + 1}&view={filters.view}")
+        page["next"] = request.build_absolute_uri(f"{request.path}?{urlencode({'page': inbox.page + 1, **kept})}")
     if inbox.page > 1:
-        page["previous"] = request.build_absolute_uri(f"{request.path}?page={inbox.page - 1}&view={filters.view}")
+        page["previous"] = request.build_absolute_uri(f"{request.path}?{urlencode({'page': inbox.page - 1, **kept})}")
     audit_list_read(user, "task-list", page, inbox.page, filters)
     return page

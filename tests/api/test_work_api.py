@@ -90,3 +90,22 @@ def test_the_episode_log_through_the_api(world, open_episode):
     refused = api.post(f"/episodes/{open_episode.pk}/log", {"kind": "call", "occurred_at": future, "note": "Later"})
     assert refused.status_code == 400 and "occurred_at" in refused.content.decode()
     assert [e["note"] for e in api.get(f"/episodes/{open_episode.pk}/log").json()] == ["Checked"]
+
+
+def test_tasks_page_by_number_keeping_their_filters_and_declare_no_cursor(world, settings):
+    """Tasks are worked out when asked for, not stored: they page by number (no sync cursor to promise), and the
+    next page keeps the kind and view asked for."""
+    settings.HOMEWARD_API_PAGE_SIZE = 1
+    for hours in (1, 2, 3):
+        InterviewFactory(child=world.child, provider=world.provider, due_by=timezone.now() - dt.timedelta(hours=hours))
+    an_alert(world)
+    api = client_for(world.users.coordinator)
+    kind = next(c["kind"] for c in api.get("/tasks").json()["counts"] if c["kind"] != "alerts" and c["total"] == 3)
+    first = api.get("/tasks", {"kind": kind}).json()
+    assert "next_cursor" not in first and first["count"] == 3 and first["previous"] is None
+    second = api.get(first["next"].split("/api/v1", 1)[1]).json()
+    assert second["count"] == 3 and f"kind={kind}" in first["next"] and "view=mine" in first["next"]
+    assert second["items"][0]["reference"] != first["items"][0]["reference"]
+    assert f"kind={kind}" in second["previous"]
+    schema = ApiClient(None).get("/openapi.json").json()["components"]["schemas"]["TaskPage"]["properties"]
+    assert "next_cursor" not in schema
